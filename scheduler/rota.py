@@ -1,0 +1,117 @@
+"""The rota: what each person does in the week, with coverage figures and the solve report.
+
+A rota is plain data. `scheduler.check` re-verifies it against the scenario without any
+solver code, so a rota written by hand, by another tool or by an older version of
+Beatplan can be checked the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Activity(Out):
+    """Part of a duty: patrolling a ward, or attending an engagement event in it."""
+
+    kind: Literal["patrol", "event"]
+    ward: str
+    event: str | None = None
+    start: AwareDatetime
+    end: AwareDatetime
+
+
+class Duty(Out):
+    staff: str
+    day: date = Field(description="local date the duty starts on")
+    template: str
+    start: AwareDatetime
+    end: AwareDatetime
+    activities: list[Activity] = Field(default_factory=list)
+
+    @property
+    def hours(self) -> float:
+        """Real elapsed hours (an October night duty is an hour longer than its clock times)."""
+        return (self.end - self.start).total_seconds() / 3600
+
+
+class WardCoverage(Out):
+    ward: str
+    visible_hours: float = Field(description="person-hours of patrol and events in the ward")
+    demand_hours: float = Field(description="hours of the week with demand")
+    demand_covered: float = Field(description="share of demand weight with at least one person present")
+    weighted_presence: float = Field(description="demand-weighted presence with diminishing returns")
+    min_weekly_hours: float
+    peak_hours: int
+    uncovered_peak_hours: list[AwareDatetime] = Field(default_factory=list)
+
+
+class EventStaffing(Out):
+    event: str
+    attendees: list[str]
+    staffed: bool
+
+
+class StaffSummary(Out):
+    staff: str
+    hours: float
+    duties: int
+    unsocial_duties: int
+    home_ward_share: float | None = Field(
+        None, description="share of a dedicated ward officer's patrol hours in their own ward"
+    )
+    preferences_met: int
+    preferences_total: int
+
+
+class SolveReport(Out):
+    status: str
+    objective: float | None = None
+    best_bound: float | None = None
+    gap: float | None = None
+    wall_time: float
+    first_solution_time: float | None = None
+    seed: int
+    workers: int
+    time_limit: float
+    ortools_version: str
+    explanation: list[str] = Field(default_factory=list)
+
+
+class Rota(Out):
+    team: str
+    week_start: date
+    duties: list[Duty]
+    wards: list[WardCoverage] = Field(default_factory=list)
+    events: list[EventStaffing] = Field(default_factory=list)
+    staff: list[StaffSummary] = Field(default_factory=list)
+    report: SolveReport | None = None
+    generated_at: datetime | None = None
+
+    def duties_of(self, staff_id: str) -> list[Duty]:
+        return [duty for duty in self.duties if duty.staff == staff_id]
+
+
+def load_rota(path: str | Path) -> Rota:
+    """Read a rota JSON file; raises ValueError with a readable message."""
+    from pydantic import ValidationError
+
+    from scheduler.scenario import describe_validation_error
+
+    source = Path(path)
+    try:
+        return Rota.model_validate(json.loads(source.read_text(encoding="utf-8")))
+    except FileNotFoundError as error:
+        raise ValueError(f"{source}: no such file; give the path of a rota JSON file") from error
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{source}: not valid JSON at line {error.lineno}: {error.msg}") from error
+    except ValidationError as error:
+        raise ValueError(f"{source}: {describe_validation_error(error)}") from error

@@ -1,0 +1,497 @@
+"""The scenario: one neighbourhood team's week, as a sergeant describes it.
+
+Everything here is validated input. Rule values live in `Policy` with the defaults of
+DOMAIN.md's hard-rule table, so a force can change them without touching code. Times of
+day are local to the team (Europe/London); instants given without an offset are read as
+local time; every instant is stored aware.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ALL_DAYS: list[Weekday] = list(WEEKDAYS)
+
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-4]):[0-5][0-9]$")]
+
+
+def parse_clock(text: str) -> time | None:
+    """Turn "HH:MM" into a time; "24:00" (end of day) returns None."""
+    hours, minutes = (int(part) for part in text.split(":"))
+    if hours == 24:
+        return None
+    return time(hours, minutes)
+
+
+def clock_minutes(text: str) -> int:
+    """Minutes after local midnight of an "HH:MM" clock time ("24:00" is 1440)."""
+    hours, minutes = (int(part) for part in text.split(":"))
+    return hours * 60 + minutes
+
+
+class Strict(BaseModel):
+    """Base for input models: unknown fields are errors, so typos are caught."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Role(StrEnum):
+    PC = "PC"
+    SGT = "SGT"
+    PCSO = "PCSO"
+
+    @property
+    def warranted(self) -> bool:
+        """Constables and sergeants hold a warrant; PCSOs are police staff."""
+        return self is not Role.PCSO
+
+
+class Window(Strict):
+    """A weekly recurring stretch of local time, e.g. Fri and Sat 20:00-03:00.
+
+    An end at or before the start runs past midnight into the next day.
+    """
+
+    days: list[Weekday] = Field(default_factory=lambda: list(ALL_DAYS), min_length=1)
+    start: ClockTime
+    end: ClockTime
+    weight: float = Field(default=1.0, ge=0, description="demand weight inside the window")
+
+    @field_validator("start", "end")
+    @classmethod
+    def _whole_hours(cls, value: str) -> str:
+        if not value.endswith(":00"):
+            raise ValueError(f"window times are whole hours; use e.g. '18:00', not {value!r}")
+        return value
+
+    def local_hours(self) -> set[tuple[int, int]]:
+        """(weekday index, local hour) pairs the window covers."""
+        start = clock_minutes(self.start) // 60
+        end = clock_minutes(self.end) // 60
+        length = end - start if end > start else end + 24 - start
+        covered: set[tuple[int, int]] = set()
+        for day in self.days:
+            first = WEEKDAYS.index(day)
+            for offset in range(length):
+                hour = start + offset
+                covered.add(((first + hour // 24) % 7, hour % 24))
+        return covered
+
+
+class Policy(Strict):
+    """Rule values: DOMAIN.md's defaults, each configurable per team."""
+
+    min_rest_hours: float = Field(11, ge=0, description="rest between duties (WTR reg 10)")
+    weekly_rest_hours: float = Field(24, ge=0, description="uninterrupted rest in the week (WTR reg 11)")
+    max_weekly_hours: float = Field(48, gt=0, description="working time cap per week (WTR reg 4)")
+    night_start: ClockTime = "23:00"
+    night_end: ClockTime = "06:00"
+    night_min_hours: float = Field(
+        3, ge=0, description="a duty with at least this much night time is night work"
+    )
+    night_average_hours_per_24h: float = Field(
+        8, gt=0, description="night workers average at most this per 24 h (WTR reg 6)"
+    )
+    min_rest_days: int = Field(2, ge=0, le=7, description="days with no duty starting, per week")
+    max_consecutive_days: int = Field(7, ge=1, description="most days worked in a row")
+    break_after_hours: float = Field(6, ge=0, description="a duty longer than this needs a break")
+    min_break_minutes: int = Field(20, ge=0, description="WTR reg 12")
+    pcso_window_start: ClockTime = "07:00"
+    pcso_window_end: ClockTime = Field("23:00", description="'24:00' allows PCSOs to midnight")
+    lone_working_min_group: int = Field(
+        2, ge=1, description="in a ward's lone-working risk window a PCSO patrols with at least this many"
+    )
+    max_overtime_hours: float = Field(0, ge=0, description="hours allowed beyond contract")
+    unsocial_start: ClockTime = "20:00"
+    unsocial_end: ClockTime = "06:00"
+    presence_values: list[float] = Field(
+        default_factory=lambda: [1.0, 0.6, 0.3],
+        min_length=1,
+        description="value of the 1st, 2nd, 3rd... person in one ward-hour (diminishing)",
+    )
+    peak_multiplier: float = Field(2.0, ge=1, description="demand weight factor in peak windows")
+
+    @field_validator("presence_values")
+    @classmethod
+    def _diminishing(cls, values: list[float]) -> list[float]:
+        if any(later > earlier for earlier, later in zip(values, values[1:])) or min(values) < 0:
+            raise ValueError(
+                f"presence_values must be non-negative and non-increasing, got {values}"
+            )
+        return values
+
+
+class DutyTemplate(Strict):
+    """A shift pattern such as early 07:00-15:00; an end at or before the start is next day."""
+
+    id: Id
+    name: str
+    start: ClockTime
+    end: ClockTime
+    break_minutes: int = Field(45, ge=0, description="refreshment break inside the duty")
+    roles: list[Role] | None = Field(None, description="roles that may work it; all if omitted")
+
+    @model_validator(mode="after")
+    def _sane(self) -> DutyTemplate:
+        if self.start == "24:00":
+            raise ValueError(f"duty template {self.id!r} cannot start at 24:00; use 00:00")
+        return self
+
+    @property
+    def clock_length_minutes(self) -> int:
+        """Length by the wall clock (real length differs on DST nights)."""
+        start, end = clock_minutes(self.start), clock_minutes(self.end)
+        return end - start if end > start else end + 1440 - start
+
+
+class Ward(Strict):
+    """A ward, with when and how much visible presence matters there."""
+
+    id: Id
+    name: str
+    demand: list[Window] = Field(
+        default_factory=list,
+        description="demand windows; overlapping windows add up. Ignored if hourly_demand given",
+    )
+    hourly_demand: list[float] | None = Field(
+        None, description="168 weights, Monday 00:00 local onwards"
+    )
+    min_weekly_hours: float = Field(0, ge=0, description="visible presence hours the ward must get")
+    peak_windows: list[Window] = Field(default_factory=list)
+    lone_working_windows: list[Window] = Field(
+        default_factory=list, description="hours in which PCSOs may not patrol alone here"
+    )
+    station: str | None = None
+
+    @field_validator("hourly_demand")
+    @classmethod
+    def _full_week(cls, values: list[float] | None) -> list[float] | None:
+        if values is not None and (len(values) != 168 or min(values) < 0):
+            raise ValueError(
+                f"hourly_demand needs 168 non-negative weights (Mon 00:00 onwards), got {len(values)}"
+            )
+        return values
+
+    @cached_property
+    def demand_by_local_hour(self) -> dict[tuple[int, int], float]:
+        """Demand weight for each (weekday, hour) of the week, peaks not included."""
+        if self.hourly_demand is not None:
+            return {
+                (index // 24, index % 24): weight
+                for index, weight in enumerate(self.hourly_demand)
+            }
+        weights: dict[tuple[int, int], float] = {}
+        for window in self.demand:
+            for key in window.local_hours():
+                weights[key] = weights.get(key, 0.0) + window.weight
+        return weights
+
+    @cached_property
+    def peak_hours(self) -> set[tuple[int, int]]:
+        return {key for window in self.peak_windows for key in window.local_hours()}
+
+    @cached_property
+    def lone_working_hours(self) -> set[tuple[int, int]]:
+        return {key for window in self.lone_working_windows for key in window.local_hours()}
+
+
+class Unavailability(Strict):
+    """Leave, training, court, sickness: no duty may overlap it."""
+
+    start: datetime
+    end: datetime
+    reason: str = "unavailable"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Unavailability:
+        if self.end <= self.start:
+            raise ValueError(f"unavailability ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class CarryIn(Strict):
+    """What last week leaves behind for this week's rest rules."""
+
+    last_duty_end: datetime | None = None
+    days_worked_in_a_row: int = Field(0, ge=0, description="up to and including last Sunday")
+
+
+class Preference(Strict):
+    """A wish: to work (want=true) or not work (want=false) a template and/or a day."""
+
+    template: Id | None = None
+    day: date | None = None
+    want: bool = False
+    weight: int = Field(1, ge=1, le=10)
+
+    @model_validator(mode="after")
+    def _something(self) -> Preference:
+        if self.template is None and self.day is None:
+            raise ValueError("a preference names a template, a day, or both")
+        return self
+
+
+class Staff(Strict):
+    id: Id
+    name: str
+    role: Role
+    home_ward: Id | None = Field(None, description="dedicated ward officer's ward")
+    patrol_wards: list[Id] | None = Field(None, description="wards they may patrol; all if omitted")
+    contracted_hours: float = Field(40, gt=0, le=80)
+    working_days: list[Weekday] | None = Field(None, description="part-time pattern; all if omitted")
+    skills: list[str] = Field(default_factory=list)
+    unavailable: list[Unavailability] = Field(default_factory=list)
+    carry_in: CarryIn = Field(default_factory=CarryIn)
+    preferences: list[Preference] = Field(default_factory=list)
+
+
+class EngagementEvent(Strict):
+    """A ward panel, Cuppa with a Copper, school gate, faith visit, Prevent panel..."""
+
+    id: Id
+    name: str
+    kind: str = "engagement"
+    ward: Id
+    place: str
+    start: datetime
+    end: datetime
+    min_staff: int = Field(1, ge=0)
+    max_staff: int = Field(2, ge=1)
+    min_warranted: int = Field(0, ge=0)
+    required_skills: list[str] = Field(
+        default_factory=list, description="each skill must be held by at least one attendee"
+    )
+    mandatory: bool = False
+    value: float = Field(
+        1.0, ge=0, description="worth of an optional event, in demand-weighted presence hours"
+    )
+    public: bool = True
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EngagementEvent:
+        if self.end <= self.start:
+            raise ValueError(f"event {self.id!r} ends before it starts")
+        if self.max_staff < self.min_staff:
+            raise ValueError(
+                f"event {self.id!r}: max_staff {self.max_staff} is below min_staff {self.min_staff}"
+            )
+        if self.min_warranted > self.max_staff:
+            raise ValueError(
+                f"event {self.id!r}: min_warranted {self.min_warranted} exceeds max_staff {self.max_staff}"
+            )
+        return self
+
+
+class Pin(Strict):
+    """A sergeant's fixed decision: a duty, a rest day, or attendance at an event."""
+
+    staff: Id
+    day: date | None = None
+    template: Id | None = Field(None, description="with day: must work this duty")
+    off: bool = Field(False, description="with day: must not work")
+    event: Id | None = Field(None, description="must attend this event")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Pin:
+        kinds = [self.template is not None, self.off, self.event is not None]
+        if sum(kinds) != 1:
+            raise ValueError("a pin is exactly one of: day+template, day+off, or event")
+        if (self.template is not None or self.off) and self.day is None:
+            raise ValueError("a duty or rest-day pin needs a day")
+        return self
+
+
+class Team(Strict):
+    id: Id
+    name: str
+    timezone: str = "Europe/London"
+    station: str = ""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}; use e.g. 'Europe/London'") from error
+        return value
+
+
+class Scenario(Strict):
+    """One team and one week: the whole input of a solve."""
+
+    team: Team
+    week_start: date = Field(description="the Monday the week starts on")
+    policy: Policy = Field(default_factory=Policy)
+    duty_templates: list[DutyTemplate] = Field(min_length=1)
+    wards: list[Ward] = Field(min_length=1)
+    staff: list[Staff] = Field(min_length=1)
+    events: list[EngagementEvent] = Field(default_factory=list)
+    pins: list[Pin] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _localise_naive_instants(cls, data: object) -> object:
+        """Read instants without an offset as the team's local time."""
+        if not isinstance(data, dict):
+            return data
+        zone_name = (data.get("team") or {}).get("timezone", "Europe/London")
+        try:
+            zone = ZoneInfo(zone_name)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            return data  # Team's own validator names the problem.
+
+        def localise(value: object) -> object:
+            if isinstance(value, str):
+                try:
+                    parsed = datetime.fromisoformat(value)
+                except ValueError:
+                    return value
+                return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+            if isinstance(value, datetime) and value.tzinfo is None:
+                return value.replace(tzinfo=zone)
+            return value
+
+        data = dict(data)
+        events = []
+        for event in data.get("events") or []:
+            if isinstance(event, dict):
+                event = {**event, "start": localise(event.get("start")), "end": localise(event.get("end"))}
+            events.append(event)
+        if "events" in data:
+            data["events"] = events
+        people = []
+        for person in data.get("staff") or []:
+            if isinstance(person, dict):
+                person = dict(person)
+                person["unavailable"] = [
+                    {**item, "start": localise(item.get("start")), "end": localise(item.get("end"))}
+                    if isinstance(item, dict)
+                    else item
+                    for item in person.get("unavailable") or []
+                ]
+                carry = person.get("carry_in")
+                if isinstance(carry, dict) and carry.get("last_duty_end") is not None:
+                    person["carry_in"] = {**carry, "last_duty_end": localise(carry["last_duty_end"])}
+            people.append(person)
+        if "staff" in data:
+            data["staff"] = people
+        return data
+
+    @model_validator(mode="after")
+    def _references(self) -> Scenario:
+        if self.week_start.weekday() != 0:
+            raise ValueError(
+                f"week_start {self.week_start} is a {self.week_start:%A}; give the Monday"
+            )
+        for kind, items in (
+            ("duty template", self.duty_templates),
+            ("ward", self.wards),
+            ("staff member", self.staff),
+            ("event", self.events),
+        ):
+            seen: set[str] = set()
+            for item in items:
+                if item.id in seen:
+                    raise ValueError(f"two {kind}s have the id {item.id!r}; ids must be unique")
+                seen.add(item.id)
+        wards = {ward.id for ward in self.wards}
+        templates = {template.id for template in self.duty_templates}
+        people = {person.id for person in self.staff}
+        events = {event.id for event in self.events}
+        for person in self.staff:
+            for ward in [person.home_ward, *(person.patrol_wards or [])]:
+                if ward is not None and ward not in wards:
+                    raise ValueError(f"staff {person.id!r} names unknown ward {ward!r}")
+            for preference in person.preferences:
+                if preference.template is not None and preference.template not in templates:
+                    raise ValueError(
+                        f"staff {person.id!r} prefers unknown duty template {preference.template!r}"
+                    )
+        for event in self.events:
+            if event.ward not in wards:
+                raise ValueError(f"event {event.id!r} is in unknown ward {event.ward!r}")
+            if not (self.starts_at <= event.start and event.end <= self.ends_at + timedelta(hours=12)):
+                raise ValueError(
+                    f"event {event.id!r} ({event.start:%Y-%m-%d %H:%M}) is outside the week of {self.week_start}"
+                )
+        for pin in self.pins:
+            if pin.staff not in people:
+                raise ValueError(f"a pin names unknown staff member {pin.staff!r}")
+            if pin.template is not None and pin.template not in templates:
+                raise ValueError(f"a pin names unknown duty template {pin.template!r}")
+            if pin.event is not None and pin.event not in events:
+                raise ValueError(f"a pin names unknown event {pin.event!r}")
+            if pin.day is not None and not 0 <= (pin.day - self.week_start).days < 7:
+                raise ValueError(f"pin for {pin.staff!r} on {pin.day} is outside the week")
+        return self
+
+    # Derived time facts, shared by the model and the rota. The checker recomputes its own.
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.team.timezone)
+
+    @property
+    def days(self) -> list[date]:
+        return [self.week_start + timedelta(days=offset) for offset in range(7)]
+
+    @property
+    def starts_at(self) -> datetime:
+        return datetime.combine(self.week_start, time(0), tzinfo=self.zone)
+
+    @property
+    def ends_at(self) -> datetime:
+        return datetime.combine(self.week_start + timedelta(days=7), time(0), tzinfo=self.zone)
+
+    def ward(self, ward_id: str) -> Ward:
+        return next(ward for ward in self.wards if ward.id == ward_id)
+
+    def person(self, staff_id: str) -> Staff:
+        return next(person for person in self.staff if person.id == staff_id)
+
+    def template(self, template_id: str) -> DutyTemplate:
+        return next(template for template in self.duty_templates if template.id == template_id)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file (raises `ScenarioError` with a readable message)."""
+    from pydantic import ValidationError
+
+    source = Path(path)
+    try:
+        raw = json.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ScenarioError(f"{source}: no such file; give the path of a scenario JSON file") from error
+    except json.JSONDecodeError as error:
+        raise ScenarioError(
+            f"{source}: not valid JSON at line {error.lineno} column {error.colno}: {error.msg}"
+        ) from error
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as error:
+        raise ScenarioError(f"{source}: {describe_validation_error(error)}") from error
+
+
+def describe_validation_error(error: object) -> str:
+    """One line naming the first problem's place and fix, and how many more there are."""
+    errors = error.errors()  # type: ignore[attr-defined]
+    first = errors[0]
+    place = ".".join(str(part) for part in first["loc"]) or "scenario"
+    message = first["msg"].removeprefix("Value error, ")
+    more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+    return f"{place}: {message}{more}"
+
+
+class ScenarioError(ValueError):
+    """Bad input a user can fix; the message says what and where."""
