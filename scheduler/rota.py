@@ -8,7 +8,7 @@ Beatplan can be checked the same way.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -28,6 +28,10 @@ class Activity(Out):
     start: AwareDatetime
     end: AwareDatetime
 
+    @property
+    def hours(self) -> float:
+        return (self.end.astimezone(UTC) - self.start.astimezone(UTC)).total_seconds() / 3600
+
 
 class Duty(Out):
     staff: str
@@ -40,7 +44,7 @@ class Duty(Out):
     @property
     def hours(self) -> float:
         """Real elapsed hours (an October night duty is an hour longer than its clock times)."""
-        return (self.end - self.start).total_seconds() / 3600
+        return (self.end.astimezone(UTC) - self.start.astimezone(UTC)).total_seconds() / 3600
 
 
 class WardCoverage(Out):

@@ -463,6 +463,14 @@ class Scenario(Strict):
     def template(self, template_id: str) -> DutyTemplate:
         return next(template for template in self.duty_templates if template.id == template_id)
 
+    def demand_weight(self, ward_id: str, key: tuple[int, int]) -> float:
+        """Demand weight of a ward at a local (weekday, hour), peak windows multiplied."""
+        ward = self.ward(ward_id)
+        weight = ward.demand_by_local_hour.get(key, 0.0)
+        if key in ward.peak_hours:
+            weight = max(weight, 1.0) * self.policy.peak_multiplier
+        return weight
+
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file (raises `ScenarioError` with a readable message)."""

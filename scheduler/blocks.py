@@ -1,0 +1,148 @@
+"""From the model's counts to named people: patrol blocks that keep faces in one place.
+
+The model says how many of a patrol class patrol each ward each hour. This second step
+says who: someone stays in the ward they patrolled the hour before, a dedicated ward
+officer goes to their own ward, and anyone else fills what is left. Within a class every
+member may patrol every ward of the class, so any assignment is lawful; the order only
+improves continuity.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+
+from scheduler.model import DutyOption, WeekModel
+from scheduler.rota import Activity, Duty
+from scheduler.timegrid import as_local
+
+SlotState = tuple[str, str]  # ("patrol", ward id) or ("event", event id)
+
+
+def _event_state(week: WeekModel, attended: set[tuple[str, str]]) -> dict[str, dict[int, SlotState]]:
+    states: dict[str, dict[int, SlotState]] = defaultdict(dict)
+    for staff_id, event_id in attended:
+        for slot in week.event_slots[event_id]:
+            states[staff_id][slot] = ("event", event_id)
+    return states
+
+
+def assign_patrols(
+    week: WeekModel,
+    worked: list[DutyOption],
+    attended: set[tuple[str, str]],
+    counts: dict[tuple[object, str, int], int],
+) -> dict[str, dict[int, SlotState]]:
+    """Each person's ward or event in each hour slot they are on duty."""
+    states = _event_state(week, attended)
+    home = {person.id: person.home_ward for person in week.scenario.staff}
+    duty_of: dict[str, list[DutyOption]] = defaultdict(list)
+    for option in worked:
+        duty_of[option.staff].append(option)
+    members: dict[object, list[str]] = defaultdict(list)
+    for staff_id, patrol in week.classes.items():
+        members[patrol].append(staff_id)
+
+    for slot in range(week.grid.slots):
+        start = week.grid.slot_start(slot)
+        for patrol, staff_ids in members.items():
+            wanted = {
+                ward: counts.get((patrol, ward, slot), 0)
+                for ward in patrol.wards  # type: ignore[attr-defined]
+            }
+            if not any(wanted.values()):
+                continue
+            free = [
+                staff_id
+                for staff_id in staff_ids
+                if slot not in states[staff_id]
+                and any(o.start <= start < o.end for o in duty_of[staff_id])
+            ]
+
+            def take(staff_id: str, ward: str) -> None:
+                states[staff_id][slot] = ("patrol", ward)
+                wanted[ward] -= 1
+                free.remove(staff_id)
+
+            # Stay where you were, dedicated ward officers of that ward first.
+            for staff_id in sorted(free, key=lambda sid: home[sid] is None):
+                previous = states[staff_id].get(slot - 1)
+                if previous and previous[0] == "patrol" and wanted.get(previous[1], 0) > 0:
+                    take(staff_id, previous[1])
+            for staff_id in list(free):
+                ward = home[staff_id]
+                if ward is not None and wanted.get(ward, 0) > 0:
+                    take(staff_id, ward)
+            for staff_id in list(free):
+                ward = next((w for w, n in wanted.items() if n > 0), None)
+                if ward is None:
+                    break
+                take(staff_id, ward)
+    return states
+
+
+def _slot_pieces(
+    week: WeekModel, state: SlotState, slot_start: datetime
+) -> list[tuple[str, str, str | None, datetime, datetime]]:
+    """The activities of one slot: a patrol, or an event with patrol around it in its ward."""
+    slot_end = slot_start + timedelta(hours=1)
+    kind, name = state
+    if kind == "patrol":
+        return [("patrol", name, None, slot_start, slot_end)]
+    event = next(e for e in week.scenario.events if e.id == name)
+    event_start, event_end = event.start.astimezone(UTC), event.end.astimezone(UTC)
+    pieces: list[tuple[str, str, str | None, datetime, datetime]] = []
+    if event_start > slot_start:
+        pieces.append(("patrol", event.ward, None, slot_start, event_start))
+    if slot_start <= event_start < slot_end:
+        pieces.append(("event", event.ward, event.id, event_start, event_end))
+    if event_end < slot_end:
+        pieces.append(("patrol", event.ward, None, event_end, slot_end))
+    return pieces
+
+
+def build_duties(
+    week: WeekModel, worked: list[DutyOption], states: dict[str, dict[int, SlotState]]
+) -> list[Duty]:
+    """Duties with their activities, consecutive patrols of one ward merged into a block."""
+    zone = week.scenario.zone
+    duties = []
+    for option in sorted(worked, key=lambda o: (o.staff, o.start)):
+        activities: list[Activity] = []
+        for slot in week.grid.slots_touching(option.start, option.end):
+            state = states.get(option.staff, {}).get(slot)
+            if state is None:
+                continue
+            for kind, ward, event_id, start, end in _slot_pieces(
+                week, state, week.grid.slot_start(slot)
+            ):
+                last = activities[-1] if activities else None
+                if (
+                    kind == "patrol"
+                    and last is not None
+                    and last.kind == "patrol"
+                    and last.ward == ward
+                    and last.end == start
+                ):
+                    last.end = as_local(end, zone)
+                    continue
+                activities.append(
+                    Activity(
+                        kind=kind,  # type: ignore[arg-type]
+                        ward=ward,
+                        event=event_id,
+                        start=as_local(start, zone),
+                        end=as_local(end, zone),
+                    )
+                )
+        duties.append(
+            Duty(
+                staff=option.staff,
+                day=option.day,
+                template=option.template,
+                start=as_local(option.start, zone),
+                end=as_local(option.end, zone),
+                activities=activities,
+            )
+        )
+    return duties

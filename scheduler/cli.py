@@ -1,0 +1,246 @@
+"""The `beatplan` command: solve, check, schema, generate.
+
+Exit codes: 0 done; 1 a rota breaks a rule (check) or no rota was found in time (solve);
+2 bad input or an impossible week, with one readable line (or the sergeant's explanation)
+on standard error and never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from scheduler.checker import check
+from scheduler.rota import Rota, load_rota
+from scheduler.scenario import Scenario, ScenarioError, load_scenario
+from scheduler.solve import Progress, SolveOptions, solve
+
+BAD_INPUT = 2
+
+
+class UsageError(Exception):
+    """A problem with what the user gave us, reported as one line with exit code 2."""
+
+
+def _positive(kind: type) -> object:
+    def parse(text: str) -> object:
+        try:
+            value = kind(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from error
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be above zero, got {text}")
+        return value
+
+    return parse
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="beatplan", description="Neighbourhood policing beat-and-engagement scheduler."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    solve_cmd = commands.add_parser("solve", help="plan a team's week")
+    solve_cmd.add_argument("scenario", type=Path, help="scenario JSON file")
+    solve_cmd.add_argument("-o", "--out", type=Path, help="write the rota JSON here")
+    solve_cmd.add_argument("--time-limit", type=_positive(float), default=30.0, help="seconds")
+    solve_cmd.add_argument("--workers", type=_positive(int), default=2, help="CP-SAT workers")
+    solve_cmd.add_argument("--seed", type=int, default=0)
+    solve_cmd.add_argument("--gap", type=float, default=0.0, help="stop within this relative gap")
+    solve_cmd.add_argument("--hint", type=Path, help="a previous rota JSON to start from")
+    solve_cmd.add_argument("--quiet", action="store_true", help="no progress line or tables")
+
+    check_cmd = commands.add_parser("check", help="verify a rota against every hard rule")
+    check_cmd.add_argument("scenario", type=Path)
+    check_cmd.add_argument("rota", type=Path)
+
+    schema_cmd = commands.add_parser("schema", help="print the JSON Schema of the input")
+    schema_cmd.add_argument("--rota", action="store_true", help="the output's schema instead")
+
+    generate_cmd = commands.add_parser("generate", help="write seeded larger instances")
+    generate_cmd.add_argument("kind", choices=["team", "bcu", "force"])
+    generate_cmd.add_argument("--seed", type=int, default=0)
+    generate_cmd.add_argument("--out", type=Path, required=True, help="folder for JSON files")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    err = Console(stderr=True, highlight=False)
+    try:
+        if arguments.command == "solve":
+            return _solve(arguments, err)
+        if arguments.command == "check":
+            return _check(arguments)
+        if arguments.command == "schema":
+            model = Rota if arguments.rota else Scenario
+            print(json.dumps(model.model_json_schema(), indent=2))
+            return 0
+        return _generate(arguments)
+    except (ScenarioError, UsageError, ValueError) as error:
+        err.print(f"beatplan: error: {error}", soft_wrap=True)
+        return BAD_INPUT
+
+
+def _solve(arguments: argparse.Namespace, err: Console) -> int:
+    scenario = load_scenario(arguments.scenario)
+    hint = load_rota(arguments.hint) if arguments.hint else None
+    if arguments.out is not None and not arguments.out.parent.exists():
+        raise UsageError(f"{arguments.out.parent}: no such folder for --out; create it first")
+    options = SolveOptions(
+        time_limit=arguments.time_limit,
+        workers=arguments.workers,
+        seed=arguments.seed,
+        hint=hint,
+        relative_gap=arguments.gap,
+    )
+    live = err.is_terminal and not arguments.quiet
+
+    def show(progress: Progress) -> None:
+        line = (
+            f"best {progress.objective:10.1f}  bound {progress.bound:10.1f}  "
+            f"gap {progress.gap:6.2%}  {progress.elapsed:6.1f} s"
+        )
+        if live:
+            err.file.write("\r" + line)
+            err.file.flush()
+        elif not arguments.quiet:
+            err.print(line)
+
+    result = solve(scenario, options, progress=show)
+    if live:
+        err.file.write("\n")
+    report = result.report
+    if result.rota is None:
+        if report.status == "INFEASIBLE":
+            err.print(f"beatplan: no lawful rota exists for {scenario.team.name}, week of "
+                      f"{scenario.week_start}:", soft_wrap=True)
+            for sentence in report.explanation:
+                err.print(f"  - {sentence}", soft_wrap=True)
+            return BAD_INPUT
+        err.print(f"beatplan: {' '.join(report.explanation)}", soft_wrap=True)
+        return 1
+    violations = check(scenario, result.rota)
+    if arguments.out is not None:
+        arguments.out.write_text(result.rota.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    if not arguments.quiet:
+        show_rota(scenario, result.rota, Console(highlight=False))
+    out = Console(highlight=False)
+    if violations:
+        out.print(f"[red]Independent check: {len(violations)} violation(s)[/red]")
+        for violation in violations:
+            out.print(f"  - [{violation.rule}] {violation.message}", soft_wrap=True)
+        return 1
+    out.print("Independent check: every hard rule holds.")
+    if arguments.out is not None:
+        out.print(f"Rota written to {arguments.out}")
+    return 0
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    scenario = load_scenario(arguments.scenario)
+    rota = load_rota(arguments.rota)
+    if rota.team != scenario.team.id or rota.week_start != scenario.week_start:
+        raise UsageError(
+            f"{arguments.rota} is team {rota.team!r} week {rota.week_start}, but the scenario is "
+            f"team {scenario.team.id!r} week {scenario.week_start}; give the matching pair"
+        )
+    violations = check(scenario, rota)
+    if not violations:
+        print(f"No violations: {len(rota.duties)} duties checked against every hard rule.")
+        return 0
+    print(f"{len(violations)} violation(s):")
+    for violation in violations:
+        print(f"  - [{violation.rule}] {violation.message}")
+    return 1
+
+
+def _generate(arguments: argparse.Namespace) -> int:
+    from scheduler.generate import generate_instance
+
+    if not arguments.out.is_dir():
+        raise UsageError(f"{arguments.out}: no such folder; create it first")
+    for scenario in generate_instance(arguments.kind, arguments.seed):
+        path = arguments.out / f"{scenario.team.id}.json"
+        path.write_text(scenario.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    print(f"Wrote {arguments.kind} instance (seed {arguments.seed}) to {arguments.out}")
+    return 0
+
+
+def show_rota(scenario: Scenario, rota: Rota, console: Console) -> None:
+    """The rota as a sergeant reads it: a staff-by-day grid, then coverage and events."""
+    zone = scenario.zone
+    ward_names = {ward.id: ward.name for ward in scenario.wards}
+    grid = Table(title=f"{scenario.team.name}: week of {scenario.week_start:%a %d %b %Y}")
+    grid.add_column("Staff", no_wrap=True)
+    for day in scenario.days:
+        grid.add_column(f"{day:%a %d}", no_wrap=True)
+    grid.add_column("Hours", justify="right")
+    summaries = {summary.staff: summary for summary in rota.staff}
+    for person in scenario.staff:
+        cells = []
+        for day in scenario.days:
+            duty = next((d for d in rota.duties_of(person.id) if d.day == day), None)
+            if duty is None:
+                cells.append("[dim]rest[/dim]")
+                continue
+            patrol = Counter()
+            for activity in duty.activities:
+                patrol[activity.ward] += activity.hours
+            main = ward_names[patrol.most_common(1)[0][0]] if patrol else "station"
+            events = sum(1 for activity in duty.activities if activity.event)
+            cells.append(
+                f"{duty.start.astimezone(zone):%H:%M}-{duty.end.astimezone(zone):%H:%M}\n"
+                f"{main[:14]}{' +' + str(events) + 'ev' if events else ''}"
+            )
+        hours = summaries[person.id].hours if person.id in summaries else 0
+        grid.add_row(f"{person.name}\n[dim]{person.role.value}[/dim]", *cells, f"{hours:g}")
+    console.print(grid)
+
+    coverage = Table(title="Ward coverage")
+    for column in ("Ward", "Visible h", "Minimum h", "Demand covered", "Weighted presence"):
+        coverage.add_column(column, justify="left" if column == "Ward" else "right")
+    coverage.add_column("Peak hours uncovered", justify="right")
+    for ward in rota.wards:
+        coverage.add_row(
+            ward_names[ward.ward],
+            f"{ward.visible_hours:g}",
+            f"{ward.min_weekly_hours:g}",
+            f"{ward.demand_covered:.0%}",
+            f"{ward.weighted_presence:.1f}",
+            f"{len(ward.uncovered_peak_hours)} of {ward.peak_hours}",
+        )
+    console.print(coverage)
+
+    events = Table(title="Engagement events")
+    for column in ("When", "Event", "Ward", "Attending"):
+        events.add_column(column)
+    names = {person.id: person.name for person in scenario.staff}
+    staffing = {item.event: item for item in rota.events}
+    for event in sorted(scenario.events, key=lambda e: e.start):
+        attendees = staffing[event.id].attendees if event.id in staffing else []
+        who = ", ".join(names[a] for a in attendees) or (
+            "[red]unstaffed[/red]" if event.mandatory else "[dim]not staffed (optional)[/dim]"
+        )
+        events.add_row(
+            f"{event.start.astimezone(zone):%a %H:%M}", event.name, ward_names[event.ward], who
+        )
+    console.print(events)
+    report = rota.report
+    if report is not None:
+        console.print(
+            f"Solve: {report.status}, objective {report.objective}, bound {report.best_bound}, "
+            f"gap {report.gap:.2%}, {report.wall_time:.1f} s, seed {report.seed}, "
+            f"OR-Tools {report.ortools_version}"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

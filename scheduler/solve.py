@@ -1,0 +1,201 @@
+"""Solve a team's week: run CP-SAT, turn its answer into a `Rota`, explain a failure.
+
+`solve()` is the library's front door. It never raises for an impossible week: the
+result then has no rota and a report whose `explanation` names the requirements that
+cannot all hold, in a sergeant's words.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import ortools
+from ortools.sat.python import cp_model
+
+from scheduler.blocks import assign_patrols, build_duties
+from scheduler.model import SCALE, WeekModel, build
+from scheduler.rota import Rota, SolveReport
+from scheduler.scenario import Scenario
+from scheduler.summary import event_staffing, staff_summaries, ward_coverage
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    time_limit: float = 30.0
+    workers: int = 2
+    seed: int = 0
+    hint: Rota | None = None
+    relative_gap: float = 0.0  # stop early once this close to the bound (0: prove optimal)
+
+    def __post_init__(self) -> None:
+        if self.time_limit <= 0:
+            raise ValueError(f"time_limit must be positive, got {self.time_limit}")
+        if self.workers < 1:
+            raise ValueError(f"workers must be at least 1, got {self.workers}")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A new best rota was found while solving."""
+
+    objective: float
+    bound: float
+    elapsed: float
+
+    @property
+    def gap(self) -> float:
+        return abs(self.bound - self.objective) / max(1.0, abs(self.bound))
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    rota: Rota | None
+    report: SolveReport
+
+
+class _ProgressCallback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, report: Callable[[Progress], None] | None) -> None:
+        super().__init__()
+        self._report = report
+        self.first_solution_time: float | None = None
+        self.history: list[Progress] = []
+
+    def on_solution_callback(self) -> None:
+        progress = Progress(
+            self.objective_value / SCALE, self.best_objective_bound / SCALE, self.wall_time
+        )
+        if self.first_solution_time is None:
+            self.first_solution_time = self.wall_time
+        self.history.append(progress)
+        if self._report is not None:
+            self._report(progress)
+
+
+def _configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
+    parameters = solver.parameters
+    parameters.max_time_in_seconds = options.time_limit
+    parameters.num_workers = options.workers
+    parameters.random_seed = options.seed
+    parameters.relative_gap_limit = options.relative_gap
+
+
+def _add_hint(week: WeekModel, hint: Rota) -> None:
+    """Warm start from a previous rota: same duties, same event attendance."""
+    worked = {(duty.staff, duty.day, duty.template) for duty in hint.duties}
+    attended = {
+        (duty.staff, activity.event)
+        for duty in hint.duties
+        for activity in duty.activities
+        if activity.event is not None
+    }
+    for option, var in week.works.items():
+        week.model.add_hint(var, (option.staff, option.day, option.template) in worked)
+    for key, var in week.attends.items():
+        week.model.add_hint(var, key in attended)
+
+
+def solve(
+    scenario: Scenario,
+    options: SolveOptions | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> SolveResult:
+    """Find a lawful rota that maximises visible presence; explain if there is none."""
+    options = options or SolveOptions()
+    started = time.perf_counter()
+    week = build(scenario)
+    if options.hint is not None:
+        _add_hint(week, options.hint)
+    solver = cp_model.CpSolver()
+    _configure(solver, options)
+    callback = _ProgressCallback(progress)
+    literals = [requirement.literal for requirement in week.requirements]
+    week.model.add_assumptions(literals)
+    status = solver.solve(week.model, callback)
+    report = SolveReport(
+        status=solver.status_name(status),
+        wall_time=round(time.perf_counter() - started, 3),
+        first_solution_time=callback.first_solution_time,
+        seed=options.seed,
+        workers=options.workers,
+        time_limit=options.time_limit,
+        ortools_version=ortools.__version__,
+    )
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if status == cp_model.INFEASIBLE:
+            core = set(solver.sufficient_assumptions_for_infeasibility())
+            report.explanation = explain_infeasible(week, core)
+        else:
+            report.explanation = [
+                f"No rota was found within {options.time_limit:g} s; give the solve more time "
+                "(--time-limit) or fewer hard requirements."
+            ]
+        return SolveResult(None, report)
+    objective = solver.objective_value / SCALE
+    bound = solver.best_objective_bound / SCALE
+    report.objective = round(objective, 2)
+    report.best_bound = round(bound, 2)
+    report.gap = round(abs(bound - objective) / max(1.0, abs(bound)), 6)
+    rota = extract_rota(week, solver)
+    rota.report = report
+    return SolveResult(rota, report)
+
+
+def extract_rota(week: WeekModel, solver: cp_model.CpSolver) -> Rota:
+    scenario = week.scenario
+    worked = [option for option, var in week.works.items() if solver.boolean_value(var)]
+    attended = {key for key, var in week.attends.items() if solver.boolean_value(var)}
+    counts = {key: solver.value(var) for key, var in week.patrol.items()}
+    states = assign_patrols(week, worked, attended, counts)
+    duties = build_duties(week, worked, states)
+    return Rota(
+        team=scenario.team.id,
+        week_start=scenario.week_start,
+        duties=duties,
+        wards=ward_coverage(scenario, duties),
+        events=event_staffing(scenario, duties),
+        staff=staff_summaries(scenario, duties),
+        generated_at=datetime.now(UTC).replace(microsecond=0),
+    )
+
+
+def _feasible_with(week: WeekModel, literals: list[cp_model.IntVar]) -> bool:
+    """Whether the hard rules plus these requirement groups can all hold."""
+    model = week.model.clone()
+    model.clear_objective()
+    model.clear_assumptions()
+    for literal in literals:
+        model.add_bool_or([model.get_bool_var_from_proto_index(literal.index)])
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 20
+    solver.parameters.num_workers = 2
+    return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def explain_infeasible(week: WeekModel, core: set[int] | None = None) -> list[str]:
+    """A smallest set of requirements that cannot all hold, as sentences.
+
+    Deletion-based: drop each requirement in turn and keep it out if the rest is still
+    impossible. What remains is a minimal conflict: relaxing any one of them helps.
+    """
+    if not _feasible_with(week, []):
+        return [
+            "The working-time rules alone cannot be met for some staff member this week "
+            "(check carry-in from last week, leave and working days against rest and "
+            "rest-day rules)."
+        ]
+    conflict = [r for r in week.requirements if not core or r.literal.index in core]
+    if core and _feasible_with(week, [r.literal for r in conflict]):
+        conflict = list(week.requirements)  # the solver's core was not sufficient
+    for requirement in list(conflict):
+        trial = [r for r in conflict if r is not requirement]
+        if not _feasible_with(week, [r.literal for r in trial]):
+            conflict = trial
+    sentences = [requirement.sentence for requirement in conflict]
+    if len(sentences) > 1:
+        sentences.append("These cannot all hold at once; relax one of them.")
+    else:
+        sentences.append("This cannot be met under the team's rules; change it or the rota inputs.")
+    return sentences

@@ -1,0 +1,131 @@
+"""Coverage, event and staff figures of a rota, computed from its activities.
+
+These are the figures a sergeant reads: visible hours per ward against demand, peak
+hours left uncovered, who attends what, and each person's hours and unsocial duties.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC
+
+from scheduler.model import UNSOCIAL_MIN_HOURS
+from scheduler.rota import Duty, EventStaffing, StaffSummary, WardCoverage
+from scheduler.scenario import Scenario
+from scheduler.timegrid import TimeGrid, as_local, minutes_in_window
+
+
+def presence_by_slot(scenario: Scenario, duties: list[Duty]) -> dict[tuple[str, int], set[str]]:
+    """Who is present in each (ward, hour slot)."""
+    grid = TimeGrid.of(scenario)
+    present: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for duty in duties:
+        for activity in duty.activities:
+            for slot in grid.slots_touching(activity.start, activity.end):
+                present[activity.ward, slot].add(duty.staff)
+    return present
+
+
+def ward_coverage(scenario: Scenario, duties: list[Duty]) -> list[WardCoverage]:
+    grid = TimeGrid.of(scenario)
+    values = scenario.policy.presence_values
+    present = presence_by_slot(scenario, duties)
+    coverage = []
+    for ward in scenario.wards:
+        visible = sum(
+            activity.hours
+            for duty in duties
+            for activity in duty.activities
+            if activity.ward == ward.id
+        )
+        total_demand = covered_demand = weighted = 0.0
+        demand_hours = peak_hours = 0
+        uncovered = []
+        for slot in range(grid.week_slots):
+            key = grid.local_keys[slot]
+            demand = scenario.demand_weight(ward.id, key)
+            people = len(present.get((ward.id, slot), ()))
+            if demand > 0:
+                demand_hours += 1
+                total_demand += demand
+                covered_demand += demand if people else 0.0
+                weighted += demand * sum(values[: min(people, len(values))])
+            if key in ward.peak_hours:
+                peak_hours += 1
+                if not people:
+                    uncovered.append(as_local(grid.slot_start(slot), scenario.zone))
+        coverage.append(
+            WardCoverage(
+                ward=ward.id,
+                visible_hours=round(visible, 2),
+                demand_hours=demand_hours,
+                demand_covered=round(covered_demand / total_demand, 4) if total_demand else 1.0,
+                weighted_presence=round(weighted, 2),
+                min_weekly_hours=ward.min_weekly_hours,
+                peak_hours=peak_hours,
+                uncovered_peak_hours=uncovered,
+            )
+        )
+    return coverage
+
+
+def event_staffing(scenario: Scenario, duties: list[Duty]) -> list[EventStaffing]:
+    attendees: dict[str, list[str]] = defaultdict(list)
+    for duty in duties:
+        for activity in duty.activities:
+            if activity.event is not None:
+                attendees[activity.event].append(duty.staff)
+    return [
+        EventStaffing(
+            event=event.id,
+            attendees=sorted(attendees[event.id]),
+            staffed=len(attendees[event.id]) >= max(event.min_staff, 1),
+        )
+        for event in scenario.events
+    ]
+
+
+def staff_summaries(scenario: Scenario, duties: list[Duty]) -> list[StaffSummary]:
+    policy = scenario.policy
+    summaries = []
+    for person in scenario.staff:
+        own = [duty for duty in duties if duty.staff == person.id]
+        unsocial = sum(
+            minutes_in_window(
+                scenario,
+                duty.start.astimezone(UTC),
+                duty.end.astimezone(UTC),
+                policy.unsocial_start,
+                policy.unsocial_end,
+            )
+            >= UNSOCIAL_MIN_HOURS * 60
+            for duty in own
+        )
+        patrol_hours: dict[str, float] = defaultdict(float)
+        for duty in own:
+            for activity in duty.activities:
+                if activity.kind == "patrol":
+                    patrol_hours[activity.ward] += activity.hours
+        home_share = None
+        if person.home_ward is not None and patrol_hours:
+            home_share = round(patrol_hours[person.home_ward] / sum(patrol_hours.values()), 3)
+        met = sum(
+            any(
+                (preference.template in (None, duty.template)) and (preference.day in (None, duty.day))
+                for duty in own
+            )
+            == preference.want
+            for preference in person.preferences
+        )
+        summaries.append(
+            StaffSummary(
+                staff=person.id,
+                hours=round(sum(duty.hours for duty in own), 2),
+                duties=len(own),
+                unsocial_duties=unsocial,
+                home_ward_share=home_share,
+                preferences_met=met,
+                preferences_total=len(person.preferences),
+            )
+        )
+    return summaries

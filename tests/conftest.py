@@ -1,0 +1,77 @@
+"""Shared test helpers: a small team builder and a solve-then-check helper."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scheduler import Scenario, SolveOptions, check, load_scenario, solve
+from scheduler.rota import Rota
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def small_team(**overrides: Any) -> Scenario:
+    """Two wards, a PC, a sergeant and two PCSOs; override any top-level field."""
+    data: dict[str, Any] = {
+        "team": {"id": "test-team", "name": "Test Team"},
+        "week_start": "2026-11-23",
+        "duty_templates": [
+            {"id": "early", "name": "Early", "start": "07:00", "end": "15:00"},
+            {"id": "late", "name": "Late", "start": "14:00", "end": "22:00"},
+            {"id": "night", "name": "Night", "start": "22:00", "end": "06:00", "roles": ["PC", "SGT"]},
+        ],
+        "wards": [
+            {
+                "id": "north",
+                "name": "North",
+                "demand": [{"start": "08:00", "end": "23:00"}],
+                "min_weekly_hours": 10,
+                "lone_working_windows": [{"start": "21:00", "end": "23:00"}],
+            },
+            {"id": "south", "name": "South", "demand": [{"start": "09:00", "end": "20:00", "weight": 2}]},
+        ],
+        "staff": [
+            {"id": "pc-ann", "name": "Ann Shah", "role": "PC", "home_ward": "north"},
+            {"id": "sgt-bo", "name": "Bo Price", "role": "SGT", "skills": ["prevent"]},
+            {"id": "pcso-cy", "name": "Cy Adeyemi", "role": "PCSO", "home_ward": "south", "contracted_hours": 37},
+            {
+                "id": "pcso-di",
+                "name": "Di Nowak",
+                "role": "PCSO",
+                "patrol_wards": ["south"],
+                "contracted_hours": 24,
+                "working_days": ["mon", "tue", "wed"],
+            },
+        ],
+        "events": [
+            {
+                "id": "panel",
+                "name": "North ward panel",
+                "ward": "north",
+                "place": "Community Hall",
+                "start": "2026-11-24T18:30",
+                "end": "2026-11-24T20:00",
+                "mandatory": True,
+                "min_warranted": 1,
+            }
+        ],
+    }
+    data.update(overrides)
+    return Scenario.model_validate(data)
+
+
+def solve_checked(scenario: Scenario, time_limit: float = 20) -> Rota:
+    """Solve, insist on a rota, and run it through the independent checker."""
+    result = solve(scenario, SolveOptions(time_limit=time_limit, workers=2))
+    assert result.rota is not None, result.report.explanation
+    violations = check(scenario, result.rota)
+    assert violations == [], [v.message for v in violations]
+    return result.rota
+
+
+@pytest.fixture(scope="session")
+def riverside() -> Scenario:
+    return load_scenario(FIXTURES / "riverside.json")

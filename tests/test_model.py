@@ -1,0 +1,170 @@
+"""The solver honours each rule family when the rule binds, and explains impossible weeks."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from conftest import small_team, solve_checked
+from scheduler import SolveOptions, solve
+from scheduler.scenario import Policy
+
+
+def _hours_in(rota, ward: str) -> float:
+    return sum(
+        (a.end - a.start).total_seconds() / 3600
+        for d in rota.duties
+        for a in d.activities
+        if a.ward == ward
+    )
+
+
+def test_carry_in_rest_blocks_monday_early():
+    """Someone who finished at 23:00 on Sunday cannot start at 07:00 on Monday."""
+    scenario = small_team()
+    staff = [p.model_dump() for p in scenario.staff]
+    staff[0]["carry_in"] = {"last_duty_end": "2026-11-22T23:00", "days_worked_in_a_row": 2}
+    staff[0]["preferences"] = [{"template": "early", "day": "2026-11-23", "want": True, "weight": 10}]
+    rota = solve_checked(small_team(staff=staff))
+    monday = [d for d in rota.duties_of("pc-ann") if d.day == date(2026, 11, 23)]
+    assert all(d.start.hour >= 10 for d in monday)
+
+
+def test_rest_days_policy_limits_days_worked():
+    """With four rest days a week nobody works more than three days."""
+    rota = solve_checked(small_team(policy=Policy(min_rest_days=4).model_dump()))
+    for person in ("pc-ann", "sgt-bo", "pcso-cy", "pcso-di"):
+        assert len({d.day for d in rota.duties_of(person)}) <= 3
+
+
+def test_weekly_hours_cap_counts_real_time():
+    """A 16-hour weekly cap allows at most two 8-hour duties."""
+    rota = solve_checked(small_team(policy=Policy(max_weekly_hours=16).model_dump()))
+    for person in ("pc-ann", "sgt-bo", "pcso-cy"):
+        assert sum(d.hours for d in rota.duties_of(person)) <= 16
+
+
+def test_pcso_window_keeps_pcsos_to_earlies():
+    """A PCSO window ending at 15:00 leaves PCSOs only the early duty."""
+    rota = solve_checked(small_team(policy=Policy(pcso_window_end="15:00").model_dump()))
+    assert {d.template for d in rota.duties if d.staff.startswith("pcso")} <= {"early"}
+
+
+def test_lone_working_never_leaves_a_pcso_alone():
+    """In North's 21:00-23:00 risk window a PCSO there always has company."""
+    rota = solve_checked(small_team())
+    for duty in rota.duties:
+        for activity in duty.activities:
+            if duty.staff.startswith("pcso") and activity.ward == "north":
+                local = activity.start.astimezone(activity.start.tzinfo)
+                if local.hour >= 21:
+                    others = [
+                        d.staff
+                        for d in rota.duties
+                        for a in d.activities
+                        if d.staff != duty.staff and a.ward == "north"
+                        and a.start < activity.end and activity.start < a.end
+                    ]
+                    assert others
+
+
+def test_mandatory_event_gets_warranted_attendee():
+    """The ward panel needing a warranted officer is attended by a PC or sergeant."""
+    rota = solve_checked(small_team())
+    panel = next(e for e in rota.events if e.event == "panel")
+    assert set(panel.attendees) & {"pc-ann", "sgt-bo"}
+
+
+def test_ward_minimum_is_met():
+    """A high minimum for South is met even though North's demand competes."""
+    scenario = small_team()
+    wards = [w.model_dump() for w in scenario.wards]
+    wards[1]["min_weekly_hours"] = 70
+    rota = solve_checked(small_team(wards=wards))
+    assert _hours_in(rota, "south") >= 70
+
+
+def test_duty_pin_is_worked():
+    """A sergeant's pin puts Bo on Thursday's late duty."""
+    pins = [{"staff": "sgt-bo", "day": "2026-11-26", "template": "late"}]
+    rota = solve_checked(small_team(pins=pins))
+    assert any(d.template == "late" and d.day == date(2026, 11, 26) for d in rota.duties_of("sgt-bo"))
+
+
+def test_off_pin_gives_rest():
+    """An off pin leaves the day free."""
+    pins = [{"staff": "pc-ann", "day": "2026-11-25", "off": True}]
+    rota = solve_checked(small_team(pins=pins))
+    assert all(d.day != date(2026, 11, 25) for d in rota.duties_of("pc-ann"))
+
+
+def test_october_night_duty_is_nine_real_hours():
+    """A 22:00-06:00 duty across the October clock change lasts 9 real hours."""
+    scenario = small_team(
+        week_start="2026-10-19",
+        events=[],
+        pins=[{"staff": "pc-ann", "day": "2026-10-24", "template": "night"}],
+    )
+    rota = solve_checked(scenario)
+    night = next(d for d in rota.duties_of("pc-ann") if d.day == date(2026, 10, 24))
+    assert night.hours == 9
+    assert night.end - night.start == timedelta(hours=9)
+
+
+def test_march_night_duty_is_seven_real_hours():
+    """A 22:00-06:00 duty across the March clock change lasts 7 real hours."""
+    scenario = small_team(
+        week_start="2026-03-23",
+        events=[],
+        pins=[{"staff": "sgt-bo", "day": "2026-03-28", "template": "night"}],
+    )
+    rota = solve_checked(scenario)
+    night = next(d for d in rota.duties_of("sgt-bo") if d.day == date(2026, 3, 28))
+    assert night.hours == 7
+
+
+def test_infeasible_panel_is_explained():
+    """With every warranted officer on leave the panel's requirement is named."""
+    scenario = small_team()
+    staff = [p.model_dump() for p in scenario.staff]
+    for person in staff:
+        if person["role"] in ("PC", "SGT"):
+            person["unavailable"] = [
+                {"start": "2026-11-24T00:00", "end": "2026-11-25T00:00", "reason": "annual leave"}
+            ]
+    result = solve(small_team(staff=staff), SolveOptions(time_limit=20))
+    assert result.rota is None
+    assert result.report.status == "INFEASIBLE"
+    text = " ".join(result.report.explanation)
+    assert "North ward panel" in text
+    assert "warranted" in text
+
+
+def test_conflicting_pins_are_both_named():
+    """Two pins that break the 11-hour rest rule together are both reported."""
+    pins = [
+        {"staff": "pc-ann", "day": "2026-11-25", "template": "late"},
+        {"staff": "pc-ann", "day": "2026-11-26", "template": "early"},
+    ]
+    result = solve(small_team(pins=pins), SolveOptions(time_limit=20))
+    assert result.rota is None
+    pin_sentences = [s for s in result.report.explanation if s.startswith("The pin")]
+    assert len(pin_sentences) == 2
+
+
+def test_hint_from_previous_rota_still_lawful():
+    """Re-solving from last answer's hint gives a lawful rota at least as good."""
+    scenario = small_team()
+    first = solve(scenario, SolveOptions(time_limit=20))
+    assert first.rota is not None
+    second = solve(scenario, SolveOptions(time_limit=20, hint=first.rota))
+    assert second.rota is not None and second.report.objective is not None
+    assert second.report.objective >= first.report.objective - 1e-6 or second.report.status != "OPTIMAL"
+
+
+def test_duties_are_aware_and_in_week():
+    """Every duty has aware start and end and starts within the week."""
+    rota = solve_checked(small_team())
+    start = datetime.fromisoformat("2026-11-23T00:00+00:00")
+    for duty in rota.duties:
+        assert duty.start.tzinfo is not None and duty.end.tzinfo is not None
+        assert start <= duty.start < start + timedelta(days=7)
