@@ -1,8 +1,8 @@
 """From the model's counts to named people: patrol blocks that keep faces in one place.
 
 The model says how many of a patrol class patrol each ward each hour. This second step
-says who: someone stays in the ward they patrolled the hour before, a dedicated ward
-officer goes to their own ward, and anyone else fills what is left. Within a class every
+says who: a dedicated ward officer goes to their own ward, someone else stays in the ward
+they patrolled the hour before, and anyone left fills what remains. Within a class every
 member may patrol every ward of the class, so any assignment is lawful; the order only
 improves continuity.
 """
@@ -64,15 +64,15 @@ def assign_patrols(
                 wanted[ward] -= 1
                 free.remove(staff_id)
 
-            # Stay where you were, dedicated ward officers of that ward first.
-            for staff_id in sorted(free, key=lambda sid: home[sid] is None):
-                previous = states[staff_id].get(slot - 1)
-                if previous and previous[0] == "patrol" and wanted.get(previous[1], 0) > 0:
-                    take(staff_id, previous[1])
+            # Dedicated ward officers to their own ward, then stay where you were.
             for staff_id in list(free):
                 ward = home[staff_id]
                 if ward is not None and wanted.get(ward, 0) > 0:
                     take(staff_id, ward)
+            for staff_id in list(free):
+                previous = states[staff_id].get(slot - 1)
+                if previous and previous[0] == "patrol" and wanted.get(previous[1], 0) > 0:
+                    take(staff_id, previous[1])
             for staff_id in list(free):
                 ward = next((w for w, n in wanted.items() if n > 0), None)
                 if ward is None:

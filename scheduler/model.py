@@ -11,8 +11,8 @@ Formulation (see DESIGN.md, "The formulation decides the speed"):
 Named patrol blocks are made from the counts afterwards (`scheduler.blocks`).
 
 One method per rule family. Requirement groups that a sergeant can relax (mandatory
-events, ward minimums, pins) are guarded by assumption literals so an infeasible week
-can be explained in their words.
+events, ward minimums, pins) are guarded by literals, so an infeasible week can be
+explained in their words by switching groups off (`scheduler.solve.explain_infeasible`).
 """
 
 from __future__ import annotations
@@ -36,9 +36,7 @@ from scheduler.scenario import (
 from scheduler.timegrid import TimeGrid, duty_interval, minutes_in_window
 
 SCALE = 100  # objective units per demand-weighted presence hour
-CONTINUITY_WEIGHT = 10  # per hour a dedicated ward officer patrols their own ward
-UNSOCIAL_FAIRNESS_WEIGHT = 40  # per unsocial duty on the busiest person of a role
-COVERAGE_FAIRNESS_SHARE = 0.1  # worth of the worst ward's covered share, as a share of all demand
+UNSOCIAL_FAIRNESS_WEIGHT = 20  # the k-th unsocial duty of one person costs k-1 times this
 PREFERENCE_WEIGHT = 15  # per preference weight point met
 UNSOCIAL_MIN_HOURS = 3  # a duty with this much time in the unsocial window is unsocial
 
@@ -62,16 +60,20 @@ class DutyOption:
 
 @dataclass(frozen=True)
 class PatrolClass:
-    """People who are interchangeable for patrolling."""
+    """People who are interchangeable for patrolling: same role group, same allowed wards.
+
+    Home wards are deliberately not part of the key, and continuity is not in the
+    objective: both made the sample team several times slower to prove optimal (see
+    docs/model.md). Continuity is the job of the patrol-block step (`scheduler.blocks`).
+    """
 
     warranted: bool
     wards: tuple[str, ...]
-    home_ward: str | None
 
 
 @dataclass
 class Requirement:
-    """An assumption-guarded group of constraints, described in a sergeant's words."""
+    """A literal-guarded group of constraints, described in a sergeant's words."""
 
     literal: cp_model.IntVar
     sentence: str
@@ -92,6 +94,7 @@ class WeekModel:
     staffed: dict[str, cp_model.IntVar] = field(default_factory=dict)
     requirements: list[Requirement] = field(default_factory=list)
     objective_terms: list[cp_model.LinearExprT] = field(default_factory=list)
+    continuity: cp_model.LinearExprT = 0
     presence_ladder: dict[tuple[str, int], list[cp_model.IntVar]] = field(default_factory=dict)
     event_slots: dict[str, range] = field(default_factory=dict)
     # (ward, slot) -> (warranted?, count or attendance variable) of everyone who may be there
@@ -119,6 +122,7 @@ def build(scenario: Scenario) -> WeekModel:
     _add_ward_minimums(week)
     _add_pins(week)
     _add_objective(week)
+    _add_continuity(week)
     return week
 
 
@@ -190,7 +194,7 @@ def duty_options(scenario: Scenario, person: Staff) -> list[DutyOption]:
 
 def patrol_class(scenario: Scenario, person: Staff) -> PatrolClass:
     wards = tuple(person.patrol_wards or [ward.id for ward in scenario.wards])
-    return PatrolClass(person.role.warranted, tuple(sorted(wards)), person.home_ward)
+    return PatrolClass(person.role.warranted, tuple(sorted(wards)))
 
 
 def _add_duty_options(week: WeekModel) -> None:
@@ -386,7 +390,7 @@ def _add_consecutive_days(week: WeekModel) -> None:
             week.model.add(sum(days[max(0, last - limit) : last + 1]) <= allowed)
 
 
-# ---- requirement groups (assumption-guarded) --------------------------------------------
+# ---- requirement groups (literal-guarded) ------------------------------------------------
 
 
 def _requirement(week: WeekModel, name: str, sentence: str) -> cp_model.IntVar:
@@ -526,39 +530,61 @@ def _add_objective(week: WeekModel) -> None:
         terms += [round(SCALE * demand * value) * rung for rung, value in zip(ladder, values)]
         if slot < week.grid.week_slots:
             coverage_by_ward[ward].append(round(SCALE * demand) * ladder[0])
-    # Fairness across wards: raise the worst ward's share of demand covered (permille),
-    # worth COVERAGE_FAIRNESS_SHARE of the team's whole demand at full coverage.
-    worst = model.new_int_var(0, 1000, "worst_ward_coverage")
-    team_demand = 0
+    # Fairness across wards: each ward's share of demand covered should reach the target;
+    # demand left uncovered below the target costs extra, so quiet wards are not starved.
+    policy = scenario.policy
     for ward in scenario.wards:
         total = sum(
             round(SCALE * scenario.demand_weight(ward.id, week.grid.local_keys[slot]))
             for slot in range(week.grid.week_slots)
         )
-        team_demand += total
-        if total > 0:
-            model.add(total * worst <= 1000 * sum(coverage_by_ward[ward.id]))
-    terms.append(round(COVERAGE_FAIRNESS_SHARE * team_demand / 1000) * worst)
+        target = round(policy.coverage_target * total)
+        if target <= 0:
+            continue
+        # In whole demand-hours, which keeps the objective integral and the LP coarse.
+        shortfall = model.new_int_var(0, target // SCALE + 1, f"coverage_shortfall[{ward.id}]")
+        model.add(SCALE * shortfall >= target - sum(coverage_by_ward[ward.id]))
+        terms.append(-round(SCALE * policy.coverage_shortfall_weight) * shortfall)
     for event in scenario.events:
         if not event.mandatory:
             terms.append(round(SCALE * event.value) * week.staffed[event.id])
-    # Continuity: dedicated ward officers patrol their own ward.
-    for (patrol, ward, _slot), count in week.patrol.items():
-        if patrol.home_ward == ward:
-            terms.append(CONTINUITY_WEIGHT * count)
-    # Fairness within a role: the busiest person's unsocial duties as few as possible.
-    for role in Role:
-        people = [p.id for p in scenario.staff if p.role is role]
-        unsocial = [
-            sum(week.works[o] for o in week.options[pid] if o.unsocial) for pid in people
-        ]
-        if unsocial:
-            busiest = model.new_int_var(0, 7, f"most_unsocial[{role.value}]")
-            for count in unsocial:
-                model.add(count <= busiest)
-            terms.append(-UNSOCIAL_FAIRNESS_WEIGHT * busiest)
+    # Fairness within a role: each further unsocial duty for one person costs more (the
+    # k-th costs k-1 units), so they spread across people without coupling everyone.
+    for person in scenario.staff:
+        unsocial = [week.works[o] for o in week.options[person.id] if o.unsocial]
+        if len(unsocial) < 2:
+            continue
+        ladder = [model.new_bool_var(f"unsocial[{person.id},{k}]") for k in range(len(unsocial))]
+        for higher, lower in zip(ladder, ladder[1:]):
+            model.add_implication(lower, higher)
+        model.add(sum(ladder) == sum(unsocial))
+        terms += [-UNSOCIAL_FAIRNESS_WEIGHT * k * rung for k, rung in enumerate(ladder)]
     terms += _preference_terms(week)
     model.maximize(sum(terms))
+
+
+def _add_continuity(week: WeekModel) -> None:
+    """Hours dedicated ward officers can spend in their own ward: the second-phase objective.
+
+    Per class, ward and hour, patrol up to the number of that ward's dedicated officers on
+    duty counts; the patrol-block step then sends those officers home first. As part of
+    the main objective this slowed the proof several-fold, so the solve maximises it
+    afterwards with presence held at its optimum (`scheduler.solve`).
+    """
+    dedicated: dict[tuple[PatrolClass, str], list[str]] = defaultdict(list)
+    for person in week.scenario.staff:
+        if person.home_ward is not None:
+            dedicated[week.classes[person.id], person.home_ward].append(person.id)
+    at_home_terms = []
+    for (patrol, ward, slot), count in week.patrol.items():
+        on_duty = _on_duty(week, dedicated.get((patrol, ward), []), slot)
+        if not on_duty:
+            continue
+        at_home = week.model.new_int_var(0, len(on_duty), f"at_home[{ward},{slot}]")
+        week.model.add(at_home <= count)
+        week.model.add(at_home <= sum(on_duty))
+        at_home_terms.append(at_home)
+    week.continuity = sum(at_home_terms)
 
 
 def _preference_terms(week: WeekModel) -> list[cp_model.LinearExprT]:

@@ -121,6 +121,12 @@ class Policy(Strict):
         description="value of the 1st, 2nd, 3rd... person in one ward-hour (diminishing)",
     )
     peak_multiplier: float = Field(2.0, ge=1, description="demand weight factor in peak windows")
+    coverage_target: float = Field(
+        0.9, ge=0, le=1, description="share of each ward's demand that should have someone present"
+    )
+    coverage_shortfall_weight: float = Field(
+        0.5, ge=0, description="extra value of covering demand in a ward below its target share"
+    )
 
     @field_validator("presence_values")
     @classmethod

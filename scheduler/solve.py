@@ -16,7 +16,7 @@ import ortools
 from ortools.sat.python import cp_model
 
 from scheduler.blocks import assign_patrols, build_duties
-from scheduler.model import SCALE, WeekModel, build
+from scheduler.model import SCALE, Requirement, WeekModel, build
 from scheduler.rota import Rota, SolveReport
 from scheduler.scenario import Scenario
 from scheduler.summary import event_staffing, staff_summaries, ward_coverage
@@ -29,6 +29,7 @@ class SolveOptions:
     seed: int = 0
     hint: Rota | None = None
     relative_gap: float = 0.0  # stop early once this close to the bound (0: prove optimal)
+    continuity_time: float = 5.0  # seconds for the second phase (0: skip it)
 
     def __post_init__(self) -> None:
         if self.time_limit <= 0:
@@ -111,9 +112,10 @@ def solve(
     solver = cp_model.CpSolver()
     _configure(solver, options)
     callback = _ProgressCallback(progress)
-    literals = [requirement.literal for requirement in week.requirements]
-    week.model.add_assumptions(literals)
-    status = solver.solve(week.model, callback)
+    # Requirements are imposed outright for the real solve: as assumptions they delayed
+    # the first rota several-fold. Only an infeasible week goes on to the explanation.
+    solving = _with_requirements(week, week.requirements)
+    status = solver.solve(solving, callback)
     report = SolveReport(
         status=solver.status_name(status),
         wall_time=round(time.perf_counter() - started, 3),
@@ -125,8 +127,7 @@ def solve(
     )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if status == cp_model.INFEASIBLE:
-            core = set(solver.sufficient_assumptions_for_infeasibility())
-            report.explanation = explain_infeasible(week, core)
+            report.explanation = explain_infeasible(week)
         else:
             report.explanation = [
                 f"No rota was found within {options.time_limit:g} s; give the solve more time "
@@ -138,7 +139,10 @@ def solve(
     report.objective = round(objective, 2)
     report.best_bound = round(bound, 2)
     report.gap = round(abs(bound - objective) / max(1.0, abs(bound)), 6)
+    if options.continuity_time > 0:
+        solver = _improve_continuity(week, solving, solver, options)
     rota = extract_rota(week, solver)
+    report.wall_time = round(time.perf_counter() - started, 3)
     rota.report = report
     return SolveResult(rota, report)
 
@@ -161,37 +165,61 @@ def extract_rota(week: WeekModel, solver: cp_model.CpSolver) -> Rota:
     )
 
 
-def _feasible_with(week: WeekModel, literals: list[cp_model.IntVar]) -> bool:
-    """Whether the hard rules plus these requirement groups can all hold."""
+def _improve_continuity(
+    week: WeekModel, solving: cp_model.CpModel, first: cp_model.CpSolver, options: SolveOptions
+) -> cp_model.CpSolver:
+    """Second phase: keep the presence objective at its value, maximise home-ward hours.
+
+    Warm-started from the first answer, so it can only keep or improve continuity; if it
+    finds nothing in its time, the first answer stands.
+    """
+    model = solving.clone()
+    model.clear_hints()
+    for index in range(len(model.proto.variables)):
+        model.add_hint(model.get_int_var_from_proto_index(index), first.value(model.get_int_var_from_proto_index(index)))
+    model.add(sum(week.objective_terms) >= round(first.objective_value))
+    model.maximize(week.continuity)
+    second = cp_model.CpSolver()
+    _configure(second, options)
+    second.parameters.max_time_in_seconds = options.continuity_time
+    status = second.solve(model)
+    return second if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else first
+
+
+def _with_requirements(week: WeekModel, requirements: list[Requirement]) -> cp_model.CpModel:
+    """A copy of the model with these requirement groups imposed (variables keep their indexes)."""
     model = week.model.clone()
+    for requirement in requirements:
+        model.add_bool_or([model.get_bool_var_from_proto_index(requirement.literal.index)])
+    return model
+
+
+def _proven_impossible(week: WeekModel, requirements: list[Requirement]) -> bool:
+    """Whether the hard rules plus these requirement groups provably cannot all hold."""
+    model = _with_requirements(week, requirements)
     model.clear_objective()
-    model.clear_assumptions()
-    for literal in literals:
-        model.add_bool_or([model.get_bool_var_from_proto_index(literal.index)])
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = 20
     solver.parameters.num_workers = 2
-    return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return solver.solve(model) == cp_model.INFEASIBLE
 
 
-def explain_infeasible(week: WeekModel, core: set[int] | None = None) -> list[str]:
+def explain_infeasible(week: WeekModel) -> list[str]:
     """A smallest set of requirements that cannot all hold, as sentences.
 
     Deletion-based: drop each requirement in turn and keep it out if the rest is still
     impossible. What remains is a minimal conflict: relaxing any one of them helps.
     """
-    if not _feasible_with(week, []):
+    if _proven_impossible(week, []):
         return [
             "The working-time rules alone cannot be met for some staff member this week "
-            "(check carry-in from last week, leave and working days against rest and "
+            "(check carry-in from last week, leave and working days against the rest and "
             "rest-day rules)."
         ]
-    conflict = [r for r in week.requirements if not core or r.literal.index in core]
-    if core and _feasible_with(week, [r.literal for r in conflict]):
-        conflict = list(week.requirements)  # the solver's core was not sufficient
+    conflict = list(week.requirements)
     for requirement in list(conflict):
         trial = [r for r in conflict if r is not requirement]
-        if not _feasible_with(week, [r.literal for r in trial]):
+        if _proven_impossible(week, trial):
             conflict = trial
     sentences = [requirement.sentence for requirement in conflict]
     if len(sentences) > 1:
