@@ -12,14 +12,16 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
-from scheduler.model import DutyOption, WeekModel
+from scheduler.model import DutyOption, PatrolClass, WeekModel
 from scheduler.rota import Activity, Duty
 from scheduler.timegrid import as_local
 
 SlotState = tuple[str, str]  # ("patrol", ward id) or ("event", event id)
 
 
-def _event_state(week: WeekModel, attended: set[tuple[str, str]]) -> dict[str, dict[int, SlotState]]:
+def _event_state(
+    week: WeekModel, attended: set[tuple[str, str]]
+) -> dict[str, dict[int, SlotState]]:
     states: dict[str, dict[int, SlotState]] = defaultdict(dict)
     for staff_id, event_id in attended:
         for slot in week.event_slots[event_id]:
@@ -31,7 +33,7 @@ def assign_patrols(
     week: WeekModel,
     worked: list[DutyOption],
     attended: set[tuple[str, str]],
-    counts: dict[tuple[object, str, int], int],
+    counts: dict[tuple[PatrolClass, str, int], int],
 ) -> dict[str, dict[int, SlotState]]:
     """Each person's ward or event in each hour slot they are on duty."""
     states = _event_state(week, attended)
@@ -39,17 +41,14 @@ def assign_patrols(
     duty_of: dict[str, list[DutyOption]] = defaultdict(list)
     for option in worked:
         duty_of[option.staff].append(option)
-    members: dict[object, list[str]] = defaultdict(list)
+    members: dict[PatrolClass, list[str]] = defaultdict(list)
     for staff_id, patrol in week.classes.items():
         members[patrol].append(staff_id)
 
     for slot in range(week.grid.slots):
         start = week.grid.slot_start(slot)
         for patrol, staff_ids in members.items():
-            wanted = {
-                ward: counts.get((patrol, ward, slot), 0)
-                for ward in patrol.wards  # type: ignore[attr-defined]
-            }
+            wanted = {ward: counts.get((patrol, ward, slot), 0) for ward in patrol.wards}
             if not any(wanted.values()):
                 continue
             free = [
@@ -59,26 +58,33 @@ def assign_patrols(
                 and any(o.start <= start < o.end for o in duty_of[staff_id])
             ]
 
-            def take(staff_id: str, ward: str) -> None:
-                states[staff_id][slot] = ("patrol", ward)
-                wanted[ward] -= 1
-                free.remove(staff_id)
-
-            # Dedicated ward officers to their own ward, then stay where you were.
-            for staff_id in list(free):
-                ward = home[staff_id]
-                if ward is not None and wanted.get(ward, 0) > 0:
-                    take(staff_id, ward)
-            for staff_id in list(free):
-                previous = states[staff_id].get(slot - 1)
-                if previous and previous[0] == "patrol" and wanted.get(previous[1], 0) > 0:
-                    take(staff_id, previous[1])
-            for staff_id in list(free):
+            # Dedicated ward officers home first, then stay where you were, then the rest.
+            chosen = _place(free, wanted, {sid: home[sid] for sid in free})
+            previous = {sid: states[sid].get(slot - 1, ("", ""))[1] for sid in free}
+            chosen |= _place([s for s in free if s not in chosen], wanted, previous)
+            for staff_id in free:
                 ward = next((w for w, n in wanted.items() if n > 0), None)
                 if ward is None:
                     break
-                take(staff_id, ward)
+                if staff_id not in chosen:
+                    chosen[staff_id] = ward
+                    wanted[ward] -= 1
+            for staff_id, ward in chosen.items():
+                states[staff_id][slot] = ("patrol", ward)
     return states
+
+
+def _place(
+    people: list[str], wanted: dict[str, int], choice: dict[str, str | None]
+) -> dict[str, str]:
+    """Send each person to the ward `choice` names while that ward still wants people."""
+    placed = {}
+    for staff_id in people:
+        ward = choice.get(staff_id)
+        if ward is not None and wanted.get(ward, 0) > 0:
+            placed[staff_id] = ward
+            wanted[ward] -= 1
+    return placed
 
 
 def _slot_pieces(

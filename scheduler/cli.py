@@ -120,8 +120,11 @@ def _solve(arguments: argparse.Namespace, err: Console) -> int:
     report = result.report
     if result.rota is None:
         if report.status == "INFEASIBLE":
-            err.print(f"beatplan: no lawful rota exists for {scenario.team.name}, week of "
-                      f"{scenario.week_start}:", soft_wrap=True)
+            err.print(
+                f"beatplan: no lawful rota exists for {scenario.team.name}, week of "
+                f"{scenario.week_start}:",
+                soft_wrap=True,
+            )
             for sentence in report.explanation:
                 err.print(f"  - {sentence}", soft_wrap=True)
             return BAD_INPUT

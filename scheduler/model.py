@@ -17,6 +17,7 @@ explained in their words by switching groups off (`scheduler.solve.explain_infea
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -135,8 +136,9 @@ def validate_templates(scenario: Scenario) -> None:
             and template.break_minutes < policy.min_break_minutes
         ):
             raise ScenarioError(
-                f"duty template {template.id!r} lasts over {policy.break_after_hours:g} h but has a "
-                f"{template.break_minutes}-minute break; give it break_minutes >= {policy.min_break_minutes}"
+                f"duty template {template.id!r} lasts over {policy.break_after_hours:g} h but has "
+                f"a {template.break_minutes}-minute break; give it break_minutes >= "
+                f"{policy.min_break_minutes}"
             )
 
 
@@ -182,12 +184,14 @@ def duty_options(scenario: Scenario, person: Staff) -> list[DutyOption]:
                 hours=policy.min_rest_hours
             ):
                 continue
-            night = minutes_in_window(
-                scenario, start, end, policy.night_start, policy.night_end
-            ) >= policy.night_min_hours * 60
-            unsocial = minutes_in_window(
-                scenario, start, end, policy.unsocial_start, policy.unsocial_end
-            ) >= UNSOCIAL_MIN_HOURS * 60
+            night = (
+                minutes_in_window(scenario, start, end, policy.night_start, policy.night_end)
+                >= policy.night_min_hours * 60
+            )
+            unsocial = (
+                minutes_in_window(scenario, start, end, policy.unsocial_start, policy.unsocial_end)
+                >= UNSOCIAL_MIN_HOURS * 60
+            )
             options.append(DutyOption(person.id, day, template.id, start, end, night, unsocial))
     return options
 
@@ -207,7 +211,9 @@ def _add_duty_options(week: WeekModel) -> None:
             )
 
 
-def _covering(week: WeekModel, staff_id: str, start: datetime, end: datetime) -> list[cp_model.IntVar]:
+def _covering(
+    week: WeekModel, staff_id: str, start: datetime, end: datetime
+) -> list[cp_model.IntVar]:
     """Duty variables of a person whose duty covers [start, end) entirely."""
     return [
         week.works[option]
@@ -285,10 +291,14 @@ def _add_patrol_counts(week: WeekModel) -> None:
             week.model.add(sum(counts) + sum(at_events) <= sum(on_duty))
 
 
-def presence(week: WeekModel, ward: str, slot: int, *, pcso_only: bool = False) -> cp_model.LinearExpr:
+def presence(
+    week: WeekModel, ward: str, slot: int, *, pcso_only: bool = False
+) -> cp_model.LinearExpr:
     """People visibly present in a ward in an hour: patrolling it or at an event in it."""
     return sum(
-        var for warranted, var in week.present.get((ward, slot), []) if not (pcso_only and warranted)
+        var
+        for warranted, var in week.present.get((ward, slot), [])
+        if not (pcso_only and warranted)
     )
 
 
@@ -296,7 +306,7 @@ def presence(week: WeekModel, ward: str, slot: int, *, pcso_only: bool = False) 
 
 
 def _add_one_duty_per_day(week: WeekModel) -> None:
-    for staff_id, options in week.options.items():
+    for options in week.options.values():
         by_day: dict[date, list[cp_model.IntVar]] = defaultdict(list)
         for option in options:
             by_day[option.day].append(week.works[option])
@@ -350,7 +360,9 @@ def _add_weekly_hours(week: WeekModel) -> None:
     """Real elapsed minutes, capped by the working-time limit and the contract."""
     policy = week.scenario.policy
     for person in week.scenario.staff:
-        cap_hours = min(policy.max_weekly_hours, person.contracted_hours + policy.max_overtime_hours)
+        cap_hours = min(
+            policy.max_weekly_hours, person.contracted_hours + policy.max_overtime_hours
+        )
         week.model.add(_worked_minutes(week, person.id) <= round(cap_hours * 60))
 
 
@@ -409,7 +421,9 @@ def describe_event(week: WeekModel, event: EngagementEvent) -> str:
 def _event_needs(event: EngagementEvent) -> str:
     needs = [f"at least {event.min_staff} staff"]
     if event.min_warranted:
-        needs.append(f"{event.min_warranted} warranted officer{'s' if event.min_warranted > 1 else ''}")
+        needs.append(
+            f"{event.min_warranted} warranted officer{'s' if event.min_warranted > 1 else ''}"
+        )
     needs += [f"someone with the '{skill}' skill" for skill in event.required_skills]
     return ", ".join(needs)
 
@@ -523,11 +537,14 @@ def _add_objective(week: WeekModel) -> None:
         if demand <= 0:
             continue
         ladder = [model.new_bool_var(f"present[{ward},{slot},{k}]") for k in range(len(values))]
-        for higher, lower in zip(ladder, ladder[1:]):
+        for higher, lower in itertools.pairwise(ladder):
             model.add_implication(lower, higher)
         model.add(sum(ladder) <= presence(week, ward, slot))
         week.presence_ladder[ward, slot] = ladder
-        terms += [round(SCALE * demand * value) * rung for rung, value in zip(ladder, values)]
+        terms += [
+            round(SCALE * demand * value) * rung
+            for rung, value in zip(ladder, values, strict=False)
+        ]
         if slot < week.grid.week_slots:
             coverage_by_ward[ward].append(round(SCALE * demand) * ladder[0])
     # Fairness across wards: each ward's share of demand covered should reach the target;
@@ -555,7 +572,7 @@ def _add_objective(week: WeekModel) -> None:
         if len(unsocial) < 2:
             continue
         ladder = [model.new_bool_var(f"unsocial[{person.id},{k}]") for k in range(len(unsocial))]
-        for higher, lower in zip(ladder, ladder[1:]):
+        for higher, lower in itertools.pairwise(ladder):
             model.add_implication(lower, higher)
         model.add(sum(ladder) == sum(unsocial))
         terms += [-UNSOCIAL_FAIRNESS_WEIGHT * k * rung for k, rung in enumerate(ladder)]

@@ -51,8 +51,12 @@ class WardCoverage(Out):
     ward: str
     visible_hours: float = Field(description="person-hours of patrol and events in the ward")
     demand_hours: float = Field(description="hours of the week with demand")
-    demand_covered: float = Field(description="share of demand weight with at least one person present")
-    weighted_presence: float = Field(description="demand-weighted presence with diminishing returns")
+    demand_covered: float = Field(
+        description="share of demand weight with at least one person present"
+    )
+    weighted_presence: float = Field(
+        description="demand-weighted presence with diminishing returns"
+    )
     min_weekly_hours: float
     peak_hours: int
     uncovered_peak_hours: list[AwareDatetime] = Field(default_factory=list)

@@ -8,6 +8,7 @@ local time; every instant is stored aware.
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -93,7 +94,9 @@ class Policy(Strict):
     """Rule values: DOMAIN.md's defaults, each configurable per team."""
 
     min_rest_hours: float = Field(11, ge=0, description="rest between duties (WTR reg 10)")
-    weekly_rest_hours: float = Field(24, ge=0, description="uninterrupted rest in the week (WTR reg 11)")
+    weekly_rest_hours: float = Field(
+        24, ge=0, description="uninterrupted rest in the week (WTR reg 11)"
+    )
     max_weekly_hours: float = Field(48, gt=0, description="working time cap per week (WTR reg 4)")
     night_start: ClockTime = "23:00"
     night_end: ClockTime = "06:00"
@@ -110,7 +113,9 @@ class Policy(Strict):
     pcso_window_start: ClockTime = "07:00"
     pcso_window_end: ClockTime = Field("23:00", description="'24:00' allows PCSOs to midnight")
     lone_working_min_group: int = Field(
-        2, ge=1, description="in a ward's lone-working risk window a PCSO patrols with at least this many"
+        2,
+        ge=1,
+        description="in a ward's lone-working risk window a PCSO patrols with at least this many",
     )
     max_overtime_hours: float = Field(0, ge=0, description="hours allowed beyond contract")
     unsocial_start: ClockTime = "20:00"
@@ -131,7 +136,7 @@ class Policy(Strict):
     @field_validator("presence_values")
     @classmethod
     def _diminishing(cls, values: list[float]) -> list[float]:
-        if any(later > earlier for earlier, later in zip(values, values[1:])) or min(values) < 0:
+        if any(later > earlier for earlier, later in itertools.pairwise(values)) or min(values) < 0:
             raise ValueError(
                 f"presence_values must be non-negative and non-increasing, got {values}"
             )
@@ -185,7 +190,8 @@ class Ward(Strict):
     def _full_week(cls, values: list[float] | None) -> list[float] | None:
         if values is not None and (len(values) != 168 or min(values) < 0):
             raise ValueError(
-                f"hourly_demand needs 168 non-negative weights (Mon 00:00 onwards), got {len(values)}"
+                "hourly_demand needs 168 non-negative weights (Mon 00:00 onwards), "
+                f"got {len(values)}"
             )
         return values
 
@@ -194,8 +200,7 @@ class Ward(Strict):
         """Demand weight for each (weekday, hour) of the week, peaks not included."""
         if self.hourly_demand is not None:
             return {
-                (index // 24, index % 24): weight
-                for index, weight in enumerate(self.hourly_demand)
+                (index // 24, index % 24): weight for index, weight in enumerate(self.hourly_demand)
             }
         weights: dict[tuple[int, int], float] = {}
         for window in self.demand:
@@ -255,7 +260,9 @@ class Staff(Strict):
     home_ward: Id | None = Field(None, description="dedicated ward officer's ward")
     patrol_wards: list[Id] | None = Field(None, description="wards they may patrol; all if omitted")
     contracted_hours: float = Field(40, gt=0, le=80)
-    working_days: list[Weekday] | None = Field(None, description="part-time pattern; all if omitted")
+    working_days: list[Weekday] | None = Field(
+        None, description="part-time pattern; all if omitted"
+    )
     skills: list[str] = Field(default_factory=list)
     unavailable: list[Unavailability] = Field(default_factory=list)
     carry_in: CarryIn = Field(default_factory=CarryIn)
@@ -294,7 +301,8 @@ class EngagementEvent(Strict):
             )
         if self.min_warranted > self.max_staff:
             raise ValueError(
-                f"event {self.id!r}: min_warranted {self.min_warranted} exceeds max_staff {self.max_staff}"
+                f"event {self.id!r}: min_warranted {self.min_warranted} exceeds "
+                f"max_staff {self.max_staff}"
             )
         return self
 
@@ -373,7 +381,11 @@ class Scenario(Strict):
         events = []
         for event in data.get("events") or []:
             if isinstance(event, dict):
-                event = {**event, "start": localise(event.get("start")), "end": localise(event.get("end"))}
+                event = {
+                    **event,
+                    "start": localise(event.get("start")),
+                    "end": localise(event.get("end")),
+                }
             events.append(event)
         if "events" in data:
             data["events"] = events
@@ -389,7 +401,10 @@ class Scenario(Strict):
                 ]
                 carry = person.get("carry_in")
                 if isinstance(carry, dict) and carry.get("last_duty_end") is not None:
-                    person["carry_in"] = {**carry, "last_duty_end": localise(carry["last_duty_end"])}
+                    person["carry_in"] = {
+                        **carry,
+                        "last_duty_end": localise(carry["last_duty_end"]),
+                    }
             people.append(person)
         if "staff" in data:
             data["staff"] = people
@@ -428,9 +443,12 @@ class Scenario(Strict):
         for event in self.events:
             if event.ward not in wards:
                 raise ValueError(f"event {event.id!r} is in unknown ward {event.ward!r}")
-            if not (self.starts_at <= event.start and event.end <= self.ends_at + timedelta(hours=12)):
+            if not (
+                self.starts_at <= event.start and event.end <= self.ends_at + timedelta(hours=12)
+            ):
                 raise ValueError(
-                    f"event {event.id!r} ({event.start:%Y-%m-%d %H:%M}) is outside the week of {self.week_start}"
+                    f"event {event.id!r} ({event.start:%Y-%m-%d %H:%M}) is outside the week "
+                    f"of {self.week_start}"
                 )
         for pin in self.pins:
             if pin.staff not in people:
@@ -486,7 +504,9 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         raw = json.loads(source.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
-        raise ScenarioError(f"{source}: no such file; give the path of a scenario JSON file") from error
+        raise ScenarioError(
+            f"{source}: no such file; give the path of a scenario JSON file"
+        ) from error
     except json.JSONDecodeError as error:
         raise ScenarioError(
             f"{source}: not valid JSON at line {error.lineno} column {error.colno}: {error.msg}"
@@ -503,7 +523,11 @@ def describe_validation_error(error: object) -> str:
     first = errors[0]
     place = ".".join(str(part) for part in first["loc"]) or "scenario"
     message = first["msg"].removeprefix("Value error, ")
-    more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+    more = (
+        f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+        if len(errors) > 1
+        else ""
+    )
     return f"{place}: {message}{more}"
 
 

@@ -176,7 +176,10 @@ def _improve_continuity(
     model = solving.clone()
     model.clear_hints()
     for index in range(len(model.proto.variables)):
-        model.add_hint(model.get_int_var_from_proto_index(index), first.value(model.get_int_var_from_proto_index(index)))
+        model.add_hint(
+            model.get_int_var_from_proto_index(index),
+            first.value(model.get_int_var_from_proto_index(index)),
+        )
     model.add(sum(week.objective_terms) >= round(first.objective_value))
     model.maximize(week.continuity)
     second = cp_model.CpSolver()

@@ -111,7 +111,8 @@ def staff_summaries(scenario: Scenario, duties: list[Duty]) -> list[StaffSummary
             home_share = round(patrol_hours[person.home_ward] / sum(patrol_hours.values()), 3)
         met = sum(
             any(
-                (preference.template in (None, duty.template)) and (preference.day in (None, duty.day))
+                (preference.template in (None, duty.template))
+                and (preference.day in (None, duty.day))
                 for duty in own
             )
             == preference.want

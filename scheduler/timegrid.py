@@ -40,7 +40,9 @@ def local_instant(scenario: Scenario, day: date, clock: str) -> datetime:
     return datetime.combine(day, parsed, tzinfo=scenario.zone).astimezone(UTC)
 
 
-def duty_interval(scenario: Scenario, template: DutyTemplate, day: date) -> tuple[datetime, datetime]:
+def duty_interval(
+    scenario: Scenario, template: DutyTemplate, day: date
+) -> tuple[datetime, datetime]:
     """Start and end (UTC) of a template worked on a local day."""
     start = local_instant(scenario, day, template.start)
     end_day = day if template.end > template.start else day + timedelta(days=1)

@@ -1,0 +1,103 @@
+"""The `beatplan` command: exit codes, readable errors, and a checked rota on disk."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from scheduler.cli import main
+
+
+def test_solve_sample_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """Solving the sample team writes a rota that `beatplan check` passes."""
+    rota_path = tmp_path / "rota.json"
+    assert (
+        main(["solve", str(FIXTURES / "riverside.json"), "--quiet", "--out", str(rota_path)]) == 0
+    )
+    rota = json.loads(rota_path.read_text())
+    assert rota["report"]["status"] in ("OPTIMAL", "FEASIBLE")
+    assert rota["duties"]
+    capsys.readouterr()
+    assert main(["check", str(FIXTURES / "riverside.json"), str(rota_path)]) == 0
+    assert "No violations" in capsys.readouterr().out
+
+
+def test_solve_prints_rota_and_coverage(capsys: pytest.CaptureFixture[str]):
+    """Without --quiet the terminal shows the grid, ward coverage and events."""
+    assert main(["solve", str(FIXTURES / "riverside.json")]) == 0
+    out = capsys.readouterr().out
+    assert "Ward coverage" in out and "Engagement events" in out and "Market Square" in out
+
+
+def test_infeasible_fixture_exits_2_with_explanation(capsys: pytest.CaptureFixture[str]):
+    """An impossible week exits with code 2 and names the requirement in words."""
+    assert main(["solve", str(FIXTURES / "riverside-infeasible.json"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "no lawful rota" in err
+    assert "warranted" in err
+    assert "Traceback" not in err
+
+
+def test_check_reports_a_broken_rota(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """A rota edited to break the rest rule fails the check with exit code 1."""
+    rota_path = tmp_path / "rota.json"
+    assert (
+        main(["solve", str(FIXTURES / "riverside.json"), "--quiet", "--out", str(rota_path)]) == 0
+    )
+    rota = json.loads(rota_path.read_text())
+    duty = rota["duties"][0]
+    clone = dict(duty, activities=[])
+    rota["duties"].append(clone)  # the same duty twice: overlapping, no rest at all
+    rota_path.write_text(json.dumps(rota))
+    capsys.readouterr()
+    assert main(["check", str(FIXTURES / "riverside.json"), str(rota_path)]) == 1
+    assert "violation" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("{not json", "not valid JSON"),
+        ('{"team": {"id": "t", "name": "T"}}', "week_start"),
+        (None, "no such file"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, expected: str
+):
+    """Broken, incomplete or missing input gives exit code 2 and one readable line."""
+    path = tmp_path / "scenario.json"
+    if content is not None:
+        path.write_text(content)
+    assert main(["solve", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert expected in err
+    assert len(err.splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_wrong_field_names_the_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """A bad role value is reported with its place in the file."""
+    data = json.loads((FIXTURES / "riverside.json").read_text())
+    data["staff"][2]["role"] = "Inspector"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data))
+    assert main(["solve", str(path)]) == 2
+    assert "staff.2.role" in capsys.readouterr().err
+
+
+def test_bad_option_exits_2(capsys: pytest.CaptureFixture[str]):
+    """A negative time limit is refused by the argument parser with code 2."""
+    with pytest.raises(SystemExit) as raised:
+        main(["solve", str(FIXTURES / "riverside.json"), "--time-limit", "-3"])
+    assert raised.value.code == 2
+
+
+def test_schema_is_json_schema(capsys: pytest.CaptureFixture[str]):
+    """`beatplan schema` prints a JSON Schema naming the scenario's parts."""
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert {"team", "week_start", "staff", "wards", "events"} <= set(schema["properties"])
