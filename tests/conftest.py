@@ -21,7 +21,13 @@ def small_team(**overrides: Any) -> Scenario:
         "duty_templates": [
             {"id": "early", "name": "Early", "start": "07:00", "end": "15:00"},
             {"id": "late", "name": "Late", "start": "14:00", "end": "22:00"},
-            {"id": "night", "name": "Night", "start": "22:00", "end": "06:00", "roles": ["PC", "SGT"]},
+            {
+                "id": "night",
+                "name": "Night",
+                "start": "22:00",
+                "end": "06:00",
+                "roles": ["PC", "SGT"],
+            },
         ],
         "wards": [
             {
@@ -31,12 +37,22 @@ def small_team(**overrides: Any) -> Scenario:
                 "min_weekly_hours": 10,
                 "lone_working_windows": [{"start": "21:00", "end": "23:00"}],
             },
-            {"id": "south", "name": "South", "demand": [{"start": "09:00", "end": "20:00", "weight": 2}]},
+            {
+                "id": "south",
+                "name": "South",
+                "demand": [{"start": "09:00", "end": "20:00", "weight": 2}],
+            },
         ],
         "staff": [
             {"id": "pc-ann", "name": "Ann Shah", "role": "PC", "home_ward": "north"},
             {"id": "sgt-bo", "name": "Bo Price", "role": "SGT", "skills": ["prevent"]},
-            {"id": "pcso-cy", "name": "Cy Adeyemi", "role": "PCSO", "home_ward": "south", "contracted_hours": 37},
+            {
+                "id": "pcso-cy",
+                "name": "Cy Adeyemi",
+                "role": "PCSO",
+                "home_ward": "south",
+                "contracted_hours": 37,
+            },
             {
                 "id": "pcso-di",
                 "name": "Di Nowak",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from conftest import small_team, solve_checked
+
 from scheduler import SolveOptions, solve
 from scheduler.scenario import Policy
 
@@ -23,7 +24,9 @@ def test_carry_in_rest_blocks_monday_early():
     scenario = small_team()
     staff = [p.model_dump() for p in scenario.staff]
     staff[0]["carry_in"] = {"last_duty_end": "2026-11-22T23:00", "days_worked_in_a_row": 2}
-    staff[0]["preferences"] = [{"template": "early", "day": "2026-11-23", "want": True, "weight": 10}]
+    staff[0]["preferences"] = [
+        {"template": "early", "day": "2026-11-23", "want": True, "weight": 10}
+    ]
     rota = solve_checked(small_team(staff=staff))
     monday = [d for d in rota.duties_of("pc-ann") if d.day == date(2026, 11, 23)]
     assert all(d.start.hour >= 10 for d in monday)
@@ -61,8 +64,10 @@ def test_lone_working_never_leaves_a_pcso_alone():
                         d.staff
                         for d in rota.duties
                         for a in d.activities
-                        if d.staff != duty.staff and a.ward == "north"
-                        and a.start < activity.end and activity.start < a.end
+                        if d.staff != duty.staff
+                        and a.ward == "north"
+                        and a.start < activity.end
+                        and activity.start < a.end
                     ]
                     assert others
 
@@ -87,7 +92,9 @@ def test_duty_pin_is_worked():
     """A sergeant's pin puts Bo on Thursday's late duty."""
     pins = [{"staff": "sgt-bo", "day": "2026-11-26", "template": "late"}]
     rota = solve_checked(small_team(pins=pins))
-    assert any(d.template == "late" and d.day == date(2026, 11, 26) for d in rota.duties_of("sgt-bo"))
+    assert any(
+        d.template == "late" and d.day == date(2026, 11, 26) for d in rota.duties_of("sgt-bo")
+    )
 
 
 def test_off_pin_gives_rest():
@@ -158,7 +165,10 @@ def test_hint_from_previous_rota_still_lawful():
     assert first.rota is not None
     second = solve(scenario, SolveOptions(time_limit=20, hint=first.rota))
     assert second.rota is not None and second.report.objective is not None
-    assert second.report.objective >= first.report.objective - 1e-6 or second.report.status != "OPTIMAL"
+    assert (
+        second.report.objective >= first.report.objective - 1e-6
+        or second.report.status != "OPTIMAL"
+    )
 
 
 def test_duties_are_aware_and_in_week():

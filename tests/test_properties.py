@@ -15,7 +15,13 @@ TEMPLATES = [
     {"id": "early", "name": "Early", "start": "07:00", "end": "15:00"},
     {"id": "late", "name": "Late", "start": "14:00", "end": "22:00"},
     {"id": "lateb", "name": "Late B", "start": "15:00", "end": "23:00"},
-    {"id": "latelate", "name": "Late-late", "start": "18:00", "end": "02:00", "roles": ["PC", "SGT"]},
+    {
+        "id": "latelate",
+        "name": "Late-late",
+        "start": "18:00",
+        "end": "02:00",
+        "roles": ["PC", "SGT"],
+    },
     {"id": "night", "name": "Night", "start": "22:00", "end": "06:00", "roles": ["PC", "SGT"]},
 ]
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -63,11 +69,17 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             first = draw(st.integers(0, 6))
             start = datetime.combine(week + timedelta(days=first), datetime.min.time())
             person["unavailable"] = [
-                {"start": start.isoformat(), "end": (start + timedelta(days=draw(st.integers(1, 3)))).isoformat()}
+                {
+                    "start": start.isoformat(),
+                    "end": (start + timedelta(days=draw(st.integers(1, 3)))).isoformat(),
+                }
             ]
         if draw(st.booleans()):
             person["carry_in"] = {
-                "last_duty_end": (datetime.combine(week, datetime.min.time()) - timedelta(hours=draw(st.integers(0, 10)))).isoformat(),
+                "last_duty_end": (
+                    datetime.combine(week, datetime.min.time())
+                    - timedelta(hours=draw(st.integers(0, 10)))
+                ).isoformat(),
                 "days_worked_in_a_row": draw(st.integers(0, 6)),
             }
         staff.append(person)
@@ -75,7 +87,9 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     for index in range(draw(st.integers(0, 3))):
         day = week + timedelta(days=draw(st.integers(0, 6)))
         hour = draw(st.integers(9, 19))
-        start = datetime.combine(day, datetime.min.time()) + timedelta(hours=hour, minutes=draw(st.sampled_from([0, 30])))
+        start = datetime.combine(day, datetime.min.time()) + timedelta(
+            hours=hour, minutes=draw(st.sampled_from([0, 30]))
+        )
         events.append(
             {
                 "id": f"e{index}",
@@ -96,7 +110,9 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             "team": {"id": "prop", "name": "Property team"},
             "week_start": week.isoformat(),
             "duty_templates": draw(
-                st.lists(st.sampled_from(TEMPLATES), min_size=1, max_size=5, unique_by=lambda t: t["id"])
+                st.lists(
+                    st.sampled_from(TEMPLATES), min_size=1, max_size=5, unique_by=lambda t: t["id"]
+                )
             ),
             "wards": wards,
             "staff": staff,
