@@ -360,7 +360,12 @@ class Scenario(Strict):
         """Read instants without an offset as the team's local time."""
         if not isinstance(data, dict):
             return data
-        zone_name = (data.get("team") or {}).get("timezone", "Europe/London")
+        team = data.get("team")
+        zone_name = (
+            team.timezone
+            if isinstance(team, Team)
+            else (team or {}).get("timezone", "Europe/London")
+        )
         try:
             zone = ZoneInfo(zone_name)
         except (ZoneInfoNotFoundError, ValueError, TypeError):
@@ -412,6 +417,21 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
+        instants = [(f"event {e.id!r}", e.start) for e in self.events]
+        instants += [(f"event {e.id!r}", e.end) for e in self.events]
+        for person in self.staff:
+            instants += [
+                (f"staff {person.id!r} unavailability", u.start) for u in person.unavailable
+            ]
+            instants += [(f"staff {person.id!r} unavailability", u.end) for u in person.unavailable]
+            if person.carry_in.last_duty_end is not None:
+                instants.append((f"staff {person.id!r} carry_in", person.carry_in.last_duty_end))
+        for place, instant in instants:
+            if instant.tzinfo is None:
+                raise ValueError(
+                    f"{place} has a time without an offset ({instant}); build it from JSON/dicts "
+                    "(read as team-local time) or give an aware datetime"
+                )
         if self.week_start.weekday() != 0:
             raise ValueError(
                 f"week_start {self.week_start} is a {self.week_start:%A}; give the Monday"
@@ -439,6 +459,14 @@ class Scenario(Strict):
                 if preference.template is not None and preference.template not in templates:
                     raise ValueError(
                         f"staff {person.id!r} prefers unknown duty template {preference.template!r}"
+                    )
+                if (
+                    preference.day is not None
+                    and not 0 <= (preference.day - self.week_start).days < 7
+                ):
+                    raise ValueError(
+                        f"staff {person.id!r} has a preference for {preference.day}, outside the "
+                        f"week of {self.week_start}"
                     )
         for event in self.events:
             if event.ward not in wards:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
 from conftest import small_team, solve_checked
+from pydantic import ValidationError
 
 from scheduler import SolveOptions, solve
-from scheduler.scenario import Policy
+from scheduler.scenario import EngagementEvent, Policy, Team
 
 
 def _hours_in(rota, ward: str) -> float:
@@ -178,3 +180,17 @@ def test_duties_are_aware_and_in_week():
     for duty in rota.duties:
         assert duty.start.tzinfo is not None and duty.end.tzinfo is not None
         assert start <= duty.start < start + timedelta(days=7)
+
+
+def test_scenario_built_from_objects_needs_aware_times():
+    """A naive event time given as an object (not JSON) is refused with a clear message."""
+    base = small_team()
+    naive = EngagementEvent(
+        **{
+            **base.events[0].model_dump(),
+            "start": datetime(2026, 11, 24, 18, 30),
+            "end": datetime(2026, 11, 24, 20, 0),
+        }
+    )
+    with pytest.raises(ValidationError, match="without an offset"):
+        small_team(team=Team(id="t", name="T"), events=[naive])
