@@ -11,8 +11,10 @@ import argparse
 import json
 import sys
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -177,34 +179,46 @@ def _generate(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _clock(instant: datetime) -> str:
+    """07:00 as '07', 07:30 as '0730': short enough for a week on one screen."""
+    return f"{instant:%H}" if instant.minute == 0 else f"{instant:%H%M}"
+
+
 def show_rota(scenario: Scenario, rota: Rota, console: Console) -> None:
     """The rota as a sergeant reads it: a staff-by-day grid, then coverage and events."""
     zone = scenario.zone
     ward_names = {ward.id: ward.name for ward in scenario.wards}
-    grid = Table(title=f"{scenario.team.name}: week of {scenario.week_start:%a %d %b %Y}")
-    grid.add_column("Staff", no_wrap=True)
+    letters = {ward.id: chr(ord("A") + index) for index, ward in enumerate(scenario.wards[:26])}
+    grid = Table(
+        title=f"{scenario.team.name}: week of {scenario.week_start:%a %d %b %Y}",
+        caption="  ".join(f"{letters[w]} {name}" for w, name in ward_names.items() if w in letters)
+        + "  (each duty's main ward)",
+        box=box.SIMPLE_HEAD,
+        padding=0,
+        pad_edge=False,
+    )
+    grid.add_column("Staff", no_wrap=True, max_width=14)
     for day in scenario.days:
-        grid.add_column(f"{day:%a %d}", no_wrap=True)
-    grid.add_column("Hours", justify="right")
+        grid.add_column(f" {day:%a %d}", no_wrap=True)
+    grid.add_column(" Hours", justify="right")
     summaries = {summary.staff: summary for summary in rota.staff}
     for person in scenario.staff:
         cells = []
         for day in scenario.days:
             duty = next((d for d in rota.duties_of(person.id) if d.day == day), None)
             if duty is None:
-                cells.append("[dim]rest[/dim]")
+                cells.append(" [dim]rest[/dim]")
                 continue
-            patrol = Counter()
+            hours_in: Counter[str] = Counter()
             for activity in duty.activities:
-                patrol[activity.ward] += activity.hours
-            main = ward_names[patrol.most_common(1)[0][0]] if patrol else "station"
-            events = sum(1 for activity in duty.activities if activity.event)
+                hours_in[activity.ward] += activity.hours
+            main = letters.get(hours_in.most_common(1)[0][0], "?") if hours_in else "-"
             cells.append(
-                f"{duty.start.astimezone(zone):%H:%M}-{duty.end.astimezone(zone):%H:%M}\n"
-                f"{main[:14]}{' +' + str(events) + 'ev' if events else ''}"
+                f" {_clock(duty.start.astimezone(zone))}-{_clock(duty.end.astimezone(zone))}{main}"
             )
         hours = summaries[person.id].hours if person.id in summaries else 0
-        grid.add_row(f"{person.name}\n[dim]{person.role.value}[/dim]", *cells, f"{hours:g}")
+        surname = person.name.split()[-1]
+        grid.add_row(f"{surname[:9]} {person.role.value}", *cells, f"{hours:g}")
     console.print(grid)
 
     coverage = Table(title="Ward coverage")
