@@ -40,7 +40,7 @@ class TeamRun:
     within_1pct: float | None
     wall: float
     peak_mib: float
-    violations: int
+    violations: int | None  # None: no rota to check
 
 
 def solve_team(job: tuple[Scenario, float, int, int]) -> TeamRun:
@@ -70,7 +70,7 @@ def solve_team(job: tuple[Scenario, float, int, int]) -> TeamRun:
         within_1pct=within,
         wall=wall,
         peak_mib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        violations=len(check(scenario, result.rota)) if result.rota else -1,
+        violations=len(check(scenario, result.rota)) if result.rota else None,
     )
 
 
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{len(scenario.events)} events) | {seed} | {run.status} | {_fmt(run.objective)} | "
                 f"{_fmt(run.bound)} | {_gap(run.objective, run.bound):.2%} | "
                 f"{_fmt(run.first_feasible)} | {_fmt(run.within_1pct)} | {_fmt(run.wall)} | "
-                f"{_fmt(run.peak_mib, 0)} | {run.violations} |"
+                f"{_fmt(run.peak_mib, 0)} | {_fmt(run.violations, 0)} |"
             )
     lines += [""]
     for name, values in walls.items():
@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
             f"| {run.team} | {run.status} | {_fmt(run.objective)} | {_fmt(run.bound)} | "
             f"{_gap(run.objective, run.bound):.2%} | {_fmt(run.first_feasible)} | "
             f"{_fmt(run.within_1pct)} | {_fmt(run.wall)} | {_fmt(run.peak_mib, 0)} | "
-            f"{run.violations} |"
+            f"{_fmt(run.violations, 0)} |"
         )
     objective = sum(run.objective for run in runs)
     bound = sum(run.bound for run in runs)

@@ -174,6 +174,11 @@ def duty_options(scenario: Scenario, person: Staff) -> list[DutyOption]:
             ):
                 continue
             start, end = duty_interval(scenario, template, day)
+            if (
+                end - start > timedelta(hours=policy.break_after_hours)
+                and template.break_minutes < policy.min_break_minutes
+            ):
+                continue  # only on a clock-change night can a short template get this long
             if any(
                 start < gap.end.astimezone(UTC) and gap.start.astimezone(UTC) < end
                 for gap in person.unavailable

@@ -81,7 +81,7 @@ def small_team(**overrides: Any) -> Scenario:
 
 def solve_checked(scenario: Scenario, time_limit: float = 20) -> Rota:
     """Solve, insist on a rota, and run it through the independent checker."""
-    result = solve(scenario, SolveOptions(time_limit=time_limit, workers=2))
+    result = solve(scenario, SolveOptions(time_limit=time_limit, workers=2, continuity_time=1))
     assert result.rota is not None, result.report.explanation
     violations = check(scenario, result.rota)
     assert violations == [], [v.message for v in violations]

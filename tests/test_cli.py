@@ -52,7 +52,6 @@ def test_check_reports_a_broken_rota(tmp_path: Path, capsys: pytest.CaptureFixtu
     clone = dict(duty, activities=[])
     rota["duties"].append(clone)  # the same duty twice: overlapping, no rest at all
     rota_path.write_text(json.dumps(rota))
-    capsys.readouterr()
     assert main(["check", str(FIXTURES / "riverside.json"), str(rota_path)]) == 1
     assert "violation" in capsys.readouterr().out
 
