@@ -283,6 +283,8 @@ def _add_patrol_counts(week: WeekModel) -> None:
                 continue
             counts = []
             for ward in patrol.wards:
+                if not _patrollable(week, ward, slot):
+                    continue
                 count = week.model.new_int_var(0, len(staff_ids), f"patrol[{ward},{slot}]")
                 week.patrol[patrol, ward, slot] = count
                 week.present[ward, slot].append((patrol.warranted, count))
@@ -294,6 +296,18 @@ def _add_patrol_counts(week: WeekModel) -> None:
                 if (staff_id, event_id) in week.attends
             ]
             week.model.add(sum(counts) + sum(at_events) <= sum(on_duty))
+
+
+def _patrollable(week: WeekModel, ward_id: str, slot: int) -> bool:
+    """Patrol is planned only in hours a ward has demand (any hour if it has none at all).
+
+    Hours without demand add nothing to the objective, and dropping their count variables
+    shrinks the LP that guides the search; people on duty then are at the station.
+    """
+    ward = week.scenario.ward(ward_id)
+    if not any(ward.demand_by_local_hour.values()):
+        return True
+    return week.scenario.demand_weight(ward_id, week.grid.local_keys[slot]) > 0
 
 
 def presence(
