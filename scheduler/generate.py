@@ -495,19 +495,6 @@ def can_attend(
     return False
 
 
-def staffable(
-    event: EngagementEvent,
-    staff: Sequence[Staff],
-    templates: Sequence[DutyTemplate],
-    policy: Policy,
-    margin: int = 1,
-) -> bool:
-    """Whether at least `margin` more eligible staff than the event needs could attend it,
-    in head count, warranted officers and holders of each required skill (each event on
-    its own; `generate_team` also keeps mandatory events from competing for people)."""
-    return _enough(event, _able(event, staff, templates, policy), margin)
-
-
 def _able(
     event: EngagementEvent,
     staff: Sequence[Staff],

@@ -96,7 +96,6 @@ class WeekModel:
     requirements: list[Requirement] = field(default_factory=list)
     objective_terms: list[cp_model.LinearExprT] = field(default_factory=list)
     continuity: cp_model.LinearExprT = 0
-    presence_ladder: dict[tuple[str, int], list[cp_model.IntVar]] = field(default_factory=dict)
     event_slots: dict[str, range] = field(default_factory=dict)
     # (ward, slot) -> (warranted?, count or attendance variable) of everyone who may be there
     present: dict[tuple[str, int], list[tuple[bool, cp_model.IntVar]]] = field(
@@ -559,7 +558,6 @@ def _add_objective(week: WeekModel) -> None:
         for higher, lower in itertools.pairwise(ladder):
             model.add_implication(lower, higher)
         model.add(sum(ladder) <= presence(week, ward, slot))
-        week.presence_ladder[ward, slot] = ladder
         terms += [
             round(SCALE * demand * value) * rung
             for rung, value in zip(ladder, values, strict=False)

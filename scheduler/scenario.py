@@ -509,12 +509,6 @@ class Scenario(Strict):
     def ward(self, ward_id: str) -> Ward:
         return next(ward for ward in self.wards if ward.id == ward_id)
 
-    def person(self, staff_id: str) -> Staff:
-        return next(person for person in self.staff if person.id == staff_id)
-
-    def template(self, template_id: str) -> DutyTemplate:
-        return next(template for template in self.duty_templates if template.id == template_id)
-
     def demand_weight(self, ward_id: str, key: tuple[int, int]) -> float:
         """Demand weight of a ward at a local (weekday, hour), peak windows multiplied."""
         ward = self.ward(ward_id)

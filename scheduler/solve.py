@@ -62,7 +62,6 @@ class _ProgressCallback(cp_model.CpSolverSolutionCallback):
         super().__init__()
         self._report = report
         self.first_solution_time: float | None = None
-        self.history: list[Progress] = []
 
     def on_solution_callback(self) -> None:
         progress = Progress(
@@ -70,7 +69,6 @@ class _ProgressCallback(cp_model.CpSolverSolutionCallback):
         )
         if self.first_solution_time is None:
             self.first_solution_time = self.wall_time
-        self.history.append(progress)
         if self._report is not None:
             self._report(progress)
 
