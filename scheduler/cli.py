@@ -1,4 +1,4 @@
-"""The `beatplan` command: solve, check, schema, generate.
+"""The `beatplan` command: solve, check, schema, serve, generate.
 
 Exit codes: 0 done; 1 a rota breaks a rule (check) or no rota was found in time (solve);
 2 bad input or an impossible week, with one readable line (or the sergeant's explanation)
@@ -66,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     schema_cmd = commands.add_parser("schema", help="print the JSON Schema of the input")
     schema_cmd.add_argument("--rota", action="store_true", help="the output's schema instead")
 
+    serve_cmd = commands.add_parser(
+        "serve", help="run the API (BEATPLAN_DATABASE_URL, default SQLite)"
+    )
+    serve_cmd.add_argument("--host", default="127.0.0.1")
+    serve_cmd.add_argument("--port", type=int, default=8000)
+
     generate_cmd = commands.add_parser("generate", help="write seeded larger instances")
     generate_cmd.add_argument("kind", choices=["team", "bcu", "force"])
     generate_cmd.add_argument("--seed", type=int, default=0)
@@ -85,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
             model = Rota if arguments.rota else Scenario
             print(json.dumps(model.model_json_schema(), indent=2))
             return 0
+        if arguments.command == "serve":
+            return _serve(arguments)
         return _generate(arguments)
     except (ScenarioError, UsageError, ValueError) as error:
         err.print(f"beatplan: error: {error}", soft_wrap=True)
@@ -165,6 +173,16 @@ def _check(arguments: argparse.Namespace) -> int:
     for violation in violations:
         print(f"  - [{violation.rule}] {violation.message}")
     return 1
+
+
+def _serve(arguments: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.main import create_app
+
+    print(f"Beatplan API on http://{arguments.host}:{arguments.port}/docs")
+    uvicorn.run(create_app(), host=arguments.host, port=arguments.port)
+    return 0
 
 
 def _generate(arguments: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ cannot all hold, in a sergeant's words.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,6 +74,15 @@ class _ProgressCallback(cp_model.CpSolverSolutionCallback):
             self._report(progress)
 
 
+def _stop_when_set(
+    cancel: threading.Event, done: threading.Event, solver: cp_model.CpSolver
+) -> None:
+    while not done.is_set():
+        if cancel.wait(0.1):
+            solver.stop_search()
+            return
+
+
 def _configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
     parameters = solver.parameters
     parameters.max_time_in_seconds = options.time_limit
@@ -100,8 +110,13 @@ def solve(
     scenario: Scenario,
     options: SolveOptions | None = None,
     progress: Callable[[Progress], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> SolveResult:
-    """Find a lawful rota that maximises visible presence; explain if there is none."""
+    """Find a lawful rota that maximises visible presence; explain if there is none.
+
+    Setting `cancel` (from any thread) stops the search; the best rota so far, if any,
+    is returned.
+    """
     options = options or SolveOptions()
     started = time.perf_counter()
     week = build(scenario)
@@ -113,7 +128,12 @@ def solve(
     # Requirements are imposed outright for the real solve: as assumptions they delayed
     # the first rota several-fold. Only an infeasible week goes on to the explanation.
     solving = _with_requirements(week, week.requirements)
+    done = threading.Event()
+    if cancel is not None:
+        watcher = threading.Thread(target=_stop_when_set, args=(cancel, done, solver), daemon=True)
+        watcher.start()
     status = solver.solve(solving, callback)
+    done.set()
     report = SolveReport(
         status=solver.status_name(status),
         wall_time=round(time.perf_counter() - started, 3),
@@ -139,7 +159,7 @@ def solve(
     report.objective = round(objective, 2)
     report.best_bound = round(bound, 2)
     report.gap = round(abs(bound - objective) / max(1.0, abs(bound)), 6)
-    if options.continuity_time > 0:
+    if options.continuity_time > 0 and not (cancel is not None and cancel.is_set()):
         solver = _improve_continuity(week, solving, solver, options)
     rota = extract_rota(week, solver)
     report.wall_time = round(time.perf_counter() - started, 3)

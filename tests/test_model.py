@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date, datetime, timedelta
 
 import pytest
-from conftest import small_team, solve_checked
 from pydantic import ValidationError
+from support import FIXTURES, small_team, solve_checked
 
-from scheduler import SolveOptions, solve
+from scheduler import SolveOptions, load_scenario, solve
 from scheduler.scenario import EngagementEvent, Policy, Team
 
 
@@ -183,3 +185,14 @@ def test_scenario_built_from_objects_needs_aware_times():
     )
     with pytest.raises(ValidationError, match="without an offset"):
         small_team(team=Team(id="t", name="T"), events=[naive])
+
+
+def test_cancel_stops_the_search_early():
+    """Setting the cancel event ends a 120-second solve long before its limit."""
+    cancel = threading.Event()
+    threading.Timer(1.0, cancel.set).start()
+    started = time.perf_counter()
+    solve(
+        load_scenario(FIXTURES / "riverside-dst.json"), SolveOptions(time_limit=120), cancel=cancel
+    )
+    assert time.perf_counter() - started < 30

@@ -1,13 +1,11 @@
-"""Shared test helpers: a small team builder and a solve-then-check helper."""
+"""Helpers for scheduler tests: a small team builder and a solve-then-check helper."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from scheduler import Scenario, SolveOptions, check, load_scenario, solve
+from scheduler import Scenario, SolveOptions, check, solve
 from scheduler.rota import Rota
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -86,8 +84,3 @@ def solve_checked(scenario: Scenario, time_limit: float = 20) -> Rota:
     violations = check(scenario, result.rota)
     assert violations == [], [v.message for v in violations]
     return result.rota
-
-
-@pytest.fixture(scope="session")
-def riverside() -> Scenario:
-    return load_scenario(FIXTURES / "riverside.json")

@@ -1,0 +1,50 @@
+"""The FastAPI app: `create_app()` migrates the database and starts the solve worker."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from api.db import make_engine, migrate
+from api.routes import jobs, rotas, teams
+from api.scenarios import ScenarioConflict
+from api.settings import Settings, get_settings
+from api.worker import recover_interrupted, start_worker
+
+
+def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        migrate(engine)
+        recover_interrupted(engine)
+        worker = start_worker(settings.database_url) if run_worker else None
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.join(timeout=10)
+            engine.dispose()
+
+    app = FastAPI(
+        title="Beatplan",
+        description="Neighbourhood policing rotas: import a team, solve a week, publish it.",
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.state.settings = settings
+    app.include_router(teams.router)
+    app.include_router(jobs.router)
+    app.include_router(rotas.router)
+
+    @app.exception_handler(ScenarioConflict)
+    async def _conflict(_request: Request, error: ScenarioConflict) -> JSONResponse:
+        return JSONResponse(status_code=409, content={"detail": str(error)})
+
+    return app

@@ -1,0 +1,98 @@
+"""Solve jobs: start one (202), follow its progress, cancel it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, HTTPException, Request, Response
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from api import tables
+from api.deps import SessionDep, TeamDep, WeekDep
+from api.scenarios import assemble_scenario
+
+router = APIRouter(tags=["solve jobs"])
+
+
+def job_view(job: tables.SolveJob) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "url": f"/jobs/{job.id}",
+        "team": job.team_id,
+        "week_start": job.week_start.isoformat(),
+        "status": job.status,
+        "progress": {"objective": job.objective, "bound": job.bound, "elapsed": job.elapsed},
+        "message": job.message,
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "cancel_requested": job.cancel_requested,
+    }
+
+
+@router.post("/teams/{team_id}/weeks/{week}/solve", status_code=202)
+def start_solve(
+    team: TeamDep,
+    week: WeekDep,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    time_limit: Annotated[float | None, Body(embed=True, gt=0, le=3600)] = None,
+) -> dict[str, Any]:
+    """Queue a solve of the team-week. One queued or running job per team-week: a second
+    request gets 409 with the running job's URL."""
+    assemble_scenario(session, team, week)  # bad stored data is a 409 now, not a failed job
+    job = tables.SolveJob(
+        team_id=team.id,
+        week_start=week,
+        time_limit=time_limit or request.app.state.settings.solve_time_limit,
+        created_at=datetime.now(UTC),
+    )
+    session.add(job)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        running = session.exec(
+            select(tables.SolveJob).where(
+                col(tables.SolveJob.team_id) == team.id,
+                col(tables.SolveJob.week_start) == week,
+                col(tables.SolveJob.status).in_(tables.ACTIVE_JOB),
+            )
+        ).first()
+        url = f"/jobs/{running.id}" if running else None
+        raise HTTPException(
+            409, {"msg": "a solve of this team-week is already queued or running", "job": url}
+        ) from None
+    response.headers["Location"] = f"/jobs/{job.id}"
+    return job_view(job)
+
+
+def _job(session: SessionDep, job_id: int) -> tables.SolveJob:
+    job = session.get(tables.SolveJob, job_id)
+    if job is None:
+        raise HTTPException(404, f"no solve job {job_id}")
+    return job
+
+
+@router.get("/jobs/{job_id}")
+def read_job(job_id: int, session: SessionDep) -> dict[str, Any]:
+    return job_view(_job(session, job_id))
+
+
+@router.post("/jobs/{job_id}/cancel", status_code=202)
+def cancel_job(job_id: int, session: SessionDep) -> dict[str, Any]:
+    """Ask the worker to stop; a queued job is cancelled at once."""
+    job = _job(session, job_id)
+    if job.status not in tables.ACTIVE_JOB:
+        raise HTTPException(409, f"job {job_id} has already finished ({job.status})")
+    job.cancel_requested = True
+    if job.status == tables.JobStatus.QUEUED.value:
+        job.status = tables.JobStatus.CANCELLED.value
+        job.finished_at = datetime.now(UTC)
+        job.message = "cancelled before it started"
+    session.add(job)
+    session.commit()
+    return job_view(job)

@@ -1,0 +1,177 @@
+"""Rota versions of a team-week: read, by officer or ward, publish, diff."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from api import tables
+from api.deps import SessionDep, TeamDep, WeekDep
+
+router = APIRouter(tags=["rotas"])
+Draft, Published, Superseded = (s.value for s in tables.VersionStatus)
+
+
+def _versions(session: SessionDep, team_id: str, week) -> list[tables.RotaVersion]:  # type: ignore[no-untyped-def]
+    query = (
+        select(tables.RotaVersion)
+        .where(
+            col(tables.RotaVersion.team_id) == team_id, col(tables.RotaVersion.week_start) == week
+        )
+        .order_by(col(tables.RotaVersion.number))
+    )
+    return list(session.exec(query))
+
+
+def _version(session: SessionDep, team_id: str, week, number: int | None) -> tables.RotaVersion:  # type: ignore[no-untyped-def]
+    """A numbered version; without a number the published one, else the newest draft."""
+    versions = _versions(session, team_id, week)
+    if number is not None:
+        chosen = next((v for v in versions if v.number == number), None)
+    else:
+        chosen = next((v for v in versions if v.status == Published), None) or next(
+            (v for v in reversed(versions) if v.status == Draft), None
+        )
+    if chosen is None:
+        which = f"version {number}" if number is not None else "rota"
+        raise HTTPException(404, f"no {which} for team {team_id!r}, week of {week}; solve it first")
+    return chosen
+
+
+def version_view(version: tables.RotaVersion) -> dict[str, Any]:
+    return {
+        "number": version.number,
+        "status": version.status,
+        "created_at": version.created_at,
+        "published_at": version.published_at,
+        "job": f"/jobs/{version.job_id}" if version.job_id else None,
+    }
+
+
+@router.get("/teams/{team_id}/weeks/{week}/versions")
+def list_versions(team: TeamDep, week: WeekDep, session: SessionDep) -> list[dict[str, Any]]:
+    return [version_view(v) for v in _versions(session, team.id, week)]
+
+
+@router.get("/teams/{team_id}/weeks/{week}/rota")
+def read_rota(
+    team: TeamDep, week: WeekDep, session: SessionDep, version: int | None = None
+) -> dict[str, Any]:
+    chosen = _version(session, team.id, week, version)
+    return {"version": version_view(chosen), "rota": chosen.rota}
+
+
+@router.get("/teams/{team_id}/weeks/{week}/rota/staff/{staff_id}")
+def read_staff_rota(
+    team: TeamDep, week: WeekDep, staff_id: str, session: SessionDep, version: int | None = None
+) -> dict[str, Any]:
+    rota = _version(session, team.id, week, version).rota
+    if session.get(tables.StaffMember, (team.id, staff_id)) is None:
+        raise HTTPException(404, f"no staff member {staff_id!r} in team {team.id!r}")
+    return {
+        "staff": staff_id,
+        "duties": [d for d in rota["duties"] if d["staff"] == staff_id],
+        "summary": next((s for s in rota["staff"] if s["staff"] == staff_id), None),
+    }
+
+
+@router.get("/teams/{team_id}/weeks/{week}/rota/wards/{ward_id}")
+def read_ward_rota(
+    team: TeamDep, week: WeekDep, ward_id: str, session: SessionDep, version: int | None = None
+) -> dict[str, Any]:
+    rota = _version(session, team.id, week, version).rota
+    coverage = next((w for w in rota["wards"] if w["ward"] == ward_id), None)
+    if coverage is None:
+        raise HTTPException(404, f"no ward {ward_id!r} in this rota")
+    blocks = [
+        {"staff": duty["staff"], **activity}
+        for duty in rota["duties"]
+        for activity in duty["activities"]
+        if activity["ward"] == ward_id
+    ]
+    return {"ward": ward_id, "coverage": coverage, "activities": blocks}
+
+
+@router.post("/teams/{team_id}/weeks/{week}/versions/{number}/publish")
+def publish(team: TeamDep, week: WeekDep, number: int, session: SessionDep) -> dict[str, Any]:
+    """Publish a draft atomically: the published one (if any) becomes superseded. A
+    published version never changes; publishing anything but a draft is a 409."""
+    version = _version(session, team.id, week, number)
+    if version.status != Draft:
+        raise HTTPException(
+            409, f"version {number} is {version.status}; only a draft can be published"
+        )
+    same_week = (
+        col(tables.RotaVersion.team_id) == team.id,
+        col(tables.RotaVersion.week_start) == week,
+    )
+    try:
+        session.exec(
+            update(tables.RotaVersion)
+            .where(*same_week, col(tables.RotaVersion.status) == Published)
+            .values(status=Superseded)
+        )
+        published = session.exec(
+            update(tables.RotaVersion)
+            .where(
+                col(tables.RotaVersion.id) == version.id, col(tables.RotaVersion.status) == Draft
+            )
+            .values(status=Published, published_at=datetime.now(UTC))
+        )
+        if published.rowcount != 1:
+            raise HTTPException(409, f"version {number} was changed by another request; reload")
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise HTTPException(
+            409, "another version was published at the same moment; reload"
+        ) from None
+    session.refresh(version)
+    return version_view(version)
+
+
+def _duty_key(duty: dict[str, Any]) -> tuple[str, str]:
+    return duty["staff"], duty["day"]
+
+
+def _duty_summary(duty: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "template": duty["template"],
+        "start": duty["start"],
+        "end": duty["end"],
+        "wards": sorted({a["ward"] for a in duty["activities"]}),
+        "events": sorted({a["event"] for a in duty["activities"] if a["event"]}),
+    }
+
+
+@router.get("/teams/{team_id}/weeks/{week}/diff")
+def diff_versions(
+    team: TeamDep,
+    week: WeekDep,
+    session: SessionDep,
+    from_: Annotated[int, Query(alias="from")],
+    to: int,
+) -> dict[str, Any]:
+    """What changed between two versions, per person and day."""
+    before = {
+        _duty_key(d): _duty_summary(d)
+        for d in _version(session, team.id, week, from_).rota["duties"]
+    }
+    after = {
+        _duty_key(d): _duty_summary(d) for d in _version(session, team.id, week, to).rota["duties"]
+    }
+    changes = []
+    for key in sorted(before.keys() | after.keys()):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        kind = "added" if old is None else "removed" if new is None else "changed"
+        changes.append(
+            {"staff": key[0], "day": key[1], "change": kind, "before": old, "after": new}
+        )
+    return {"from": from_, "to": to, "changes": changes}

@@ -1,0 +1,126 @@
+"""Between tables and the scheduler: import a whole scenario, assemble a team-week's one."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+from sqlmodel import Session, col, delete, select
+
+from api import tables
+from scheduler.scenario import Scenario, describe_validation_error
+
+TEAM_ITEMS: tuple[type[tables.TeamItem], ...] = (
+    tables.Ward,
+    tables.StaffMember,
+    tables.DutyTemplate,
+)
+
+
+class ScenarioConflict(ValueError):
+    """The stored team data no longer makes a valid scenario (e.g. a deleted ward)."""
+
+
+def week_bounds(team: tables.Team, week_start: date) -> tuple[datetime, datetime]:
+    """The team-week's start and end as UTC instants (end padded for late events)."""
+    zone = ZoneInfo(team.timezone)
+    start = datetime.combine(week_start, time(0), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(week_start + timedelta(days=7), time(12), tzinfo=zone).astimezone(UTC)
+    return start, end
+
+
+def import_scenario(session: Session, scenario: Scenario) -> None:
+    """Store a whole scenario: the team's standing data is replaced, and so are this
+    week's events and pins. The caller commits, so it is all or nothing."""
+    team_id = scenario.team.id
+    team = session.get(tables.Team, team_id) or tables.Team(id=team_id, name=scenario.team.name)
+    team.name = scenario.team.name
+    team.timezone = scenario.team.timezone
+    team.station = scenario.team.station
+    team.policy = scenario.policy.model_dump(mode="json")
+    session.add(team)
+    session.flush()
+    for table in TEAM_ITEMS:
+        session.exec(delete(table).where(col(table.team_id) == team_id))
+    start, end = week_bounds(team, scenario.week_start)
+    session.exec(
+        delete(tables.EngagementEvent).where(
+            col(tables.EngagementEvent.team_id) == team_id,
+            col(tables.EngagementEvent.starts_at) >= start,
+            col(tables.EngagementEvent.starts_at) < end,
+        )
+    )
+    session.exec(
+        delete(tables.Pin).where(
+            col(tables.Pin.team_id) == team_id, col(tables.Pin.week_start) == scenario.week_start
+        )
+    )
+    rows: list[Any] = [
+        tables.Ward(team_id=team_id, id=ward.id, spec=ward.model_dump(mode="json"))
+        for ward in scenario.wards
+    ]
+    rows += [
+        tables.StaffMember(team_id=team_id, id=person.id, spec=person.model_dump(mode="json"))
+        for person in scenario.staff
+    ]
+    rows += [
+        tables.DutyTemplate(team_id=team_id, id=template.id, spec=template.model_dump(mode="json"))
+        for template in scenario.duty_templates
+    ]
+    rows += [
+        tables.EngagementEvent(
+            team_id=team_id,
+            id=event.id,
+            starts_at=event.start,
+            spec=event.model_dump(mode="json"),
+        )
+        for event in scenario.events
+    ]
+    rows += [
+        tables.Pin(
+            team_id=team_id,
+            id=f"{scenario.week_start}-{index}",
+            week_start=scenario.week_start,
+            spec=pin.model_dump(mode="json"),
+        )
+        for index, pin in enumerate(scenario.pins, start=1)
+    ]
+    session.add_all(rows)
+
+
+def assemble_scenario(session: Session, team: tables.Team, week_start: date) -> Scenario:
+    """The scenario of one team-week, from what is stored now."""
+    team_id = team.id
+    start, end = week_bounds(team, week_start)
+
+    def specs(table: type[tables.TeamItem], *where: Any) -> list[dict[str, Any]]:
+        query = select(table).where(col(table.team_id) == team_id, *where).order_by(col(table.id))
+        return [row.spec for row in session.exec(query)]
+
+    data = {
+        "team": {
+            "id": team.id,
+            "name": team.name,
+            "timezone": team.timezone,
+            "station": team.station,
+        },
+        "week_start": week_start.isoformat(),
+        "policy": team.policy,
+        "duty_templates": specs(tables.DutyTemplate),
+        "wards": specs(tables.Ward),
+        "staff": specs(tables.StaffMember),
+        "events": specs(
+            tables.EngagementEvent,
+            col(tables.EngagementEvent.starts_at) >= start,
+            col(tables.EngagementEvent.starts_at) < end,
+        ),
+        "pins": specs(tables.Pin, col(tables.Pin.week_start) == week_start),
+    }
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioConflict(
+            f"team {team_id!r}, week of {week_start}: {describe_validation_error(error)}"
+        ) from error

@@ -1,0 +1,21 @@
+"""Service settings, from the environment (prefix BEATPLAN_)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BEATPLAN_")
+
+    database_url: str = "sqlite:///beatplan.sqlite"
+    solve_time_limit: float = 30.0
+    solve_workers: int = 2
+    job_poll_seconds: float = 0.2
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

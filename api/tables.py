@@ -1,0 +1,157 @@
+"""Database tables (SQLModel). Instants are stored as UTC and always read back aware.
+
+Team data (wards, staff, duty templates, events, pins) is kept one row per item with the
+item's full specification as JSON, validated by the scheduler's own models on the way
+in, so the service and the command line accept exactly the same data.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import JSON, Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (which drops tzinfo) too."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"refusing to store a naive datetime ({value}); give it an offset")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _instant(*, nullable: bool, index: bool = False) -> Any:
+    return Field(sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+class Team(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    name: str
+    timezone: str = "Europe/London"
+    station: str = ""
+    policy: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+
+
+class TeamItem(SQLModel):
+    """One ward, staff member, duty template, event or pin of a team, as its JSON spec."""
+
+    team_id: str = Field(foreign_key="team.id", primary_key=True, max_length=64)
+    id: str = Field(primary_key=True, max_length=64)
+    spec: dict[str, Any] = Field(sa_type=JSON, nullable=False)
+
+
+class Ward(TeamItem, table=True):
+    pass
+
+
+class StaffMember(TeamItem, table=True):
+    __tablename__ = "staff"
+
+
+class DutyTemplate(TeamItem, table=True):
+    __tablename__ = "duty_template"
+
+
+class EngagementEvent(TeamItem, table=True):
+    __tablename__ = "event"
+    starts_at: datetime = _instant(nullable=False, index=True)
+
+
+class Pin(TeamItem, table=True):
+    week_start: date = Field(index=True)
+
+
+class VersionStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"
+
+
+class RotaVersion(SQLModel, table=True):
+    """A rota for a team-week. A published version never changes; a change is a new one."""
+
+    __tablename__ = "rota_version"
+    __table_args__ = (
+        sa.UniqueConstraint("team_id", "week_start", "number"),
+        # At most one published version per team-week, enforced by the database itself.
+        sa.Index(
+            "one_published_per_week",
+            "team_id",
+            "week_start",
+            unique=True,
+            sqlite_where=sa.text("status = 'published'"),
+            postgresql_where=sa.text("status = 'published'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(foreign_key="team.id", max_length=64)
+    week_start: date
+    number: int
+    status: str = Field(default=VersionStatus.DRAFT.value, max_length=16)  # a VersionStatus
+    created_at: datetime = _instant(nullable=False)
+    published_at: datetime | None = _instant(nullable=True)
+    job_id: int | None = Field(default=None, foreign_key="solve_job.id")
+    rota: dict[str, Any] = Field(sa_type=JSON, nullable=False)
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+ACTIVE_JOB = ("queued", "running")
+
+
+class SolveJob(SQLModel, table=True):
+    """A solve of one team-week, run by the worker process; its state lives here."""
+
+    __tablename__ = "solve_job"
+    __table_args__ = (
+        # One queued or running job per team-week, enforced by the database itself.
+        sa.Index(
+            "one_active_job_per_week",
+            "team_id",
+            "week_start",
+            unique=True,
+            sqlite_where=sa.text("status IN ('queued', 'running')"),
+            postgresql_where=sa.text("status IN ('queued', 'running')"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(foreign_key="team.id", max_length=64)
+    week_start: date
+    status: str = Field(default=JobStatus.QUEUED.value, max_length=16)  # a JobStatus
+    cancel_requested: bool = False
+    time_limit: float
+    created_at: datetime = _instant(nullable=False)
+    started_at: datetime | None = _instant(nullable=True)
+    finished_at: datetime | None = _instant(nullable=True)
+    objective: float | None = None
+    bound: float | None = None
+    elapsed: float | None = None
+    message: str | None = None

@@ -1,0 +1,196 @@
+"""The solve worker: a separate process that runs queued jobs one at a time.
+
+All job state lives in the database, so the API process only inserts jobs and reads
+them back, a cancel is a flag the worker polls, and a restart can tell which jobs were
+cut off (`recover_interrupted`).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+import time
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col, func, select
+
+from api import tables
+from api.db import make_engine
+from api.scenarios import ScenarioConflict, assemble_scenario
+from api.settings import Settings
+from scheduler import SolveOptions, solve
+from scheduler.solve import Progress
+
+log = logging.getLogger("beatplan.worker")
+PROGRESS_EVERY = 0.5  # seconds between progress writes
+
+
+def recover_interrupted(engine: Engine) -> int:
+    """Mark jobs left running by a previous server as failed; queued ones stay queued."""
+    with Session(engine) as session:
+        result = session.exec(
+            update(tables.SolveJob)
+            .where(col(tables.SolveJob.status) == tables.JobStatus.RUNNING.value)
+            .values(
+                status=tables.JobStatus.FAILED.value,
+                finished_at=datetime.now(UTC),
+                message="interrupted: the server restarted while this job was running; "
+                "start a new solve",
+            )
+        )
+        session.commit()
+        return result.rowcount or 0
+
+
+def _claim_next(engine: Engine) -> int | None:
+    """Take the oldest queued job; the conditional update makes the claim exclusive."""
+    with Session(engine) as session:
+        job_id = session.exec(
+            select(tables.SolveJob.id)
+            .where(col(tables.SolveJob.status) == tables.JobStatus.QUEUED.value)
+            .order_by(col(tables.SolveJob.id))
+            .limit(1)
+        ).first()
+        if job_id is None:
+            return None
+        claimed = session.exec(
+            update(tables.SolveJob)
+            .where(
+                col(tables.SolveJob.id) == job_id,
+                col(tables.SolveJob.status) == tables.JobStatus.QUEUED.value,
+            )
+            .values(status=tables.JobStatus.RUNNING.value, started_at=datetime.now(UTC))
+        )
+        session.commit()
+        return job_id if claimed.rowcount == 1 else None
+
+
+def _finish(engine: Engine, job_id: int, status: tables.JobStatus, message: str | None) -> None:
+    with Session(engine) as session:
+        job = session.get(tables.SolveJob, job_id)
+        assert job is not None
+        job.status = status.value
+        job.message = message
+        job.finished_at = datetime.now(UTC)
+        session.add(job)
+        session.commit()
+
+
+def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
+    """Solve one claimed job and store the rota as a new draft version."""
+    with Session(engine) as session:
+        job = session.get(tables.SolveJob, job_id)
+        team = session.get(tables.Team, job.team_id) if job else None
+        if job is None or team is None:
+            return
+        try:
+            scenario = assemble_scenario(session, team, job.week_start)
+        except ScenarioConflict as error:
+            _finish(engine, job_id, tables.JobStatus.FAILED, str(error))
+            return
+        time_limit = job.time_limit
+
+    cancel = threading.Event()
+    last_write = [0.0]
+
+    def progress(update_: Progress) -> None:
+        if time.monotonic() - last_write[0] < PROGRESS_EVERY:
+            return
+        last_write[0] = time.monotonic()
+        with Session(engine) as session:
+            job = session.get(tables.SolveJob, job_id)
+            assert job is not None
+            job.objective, job.bound, job.elapsed = (
+                update_.objective,
+                update_.bound,
+                round(update_.elapsed, 2),
+            )
+            session.add(job)
+            session.commit()
+
+    def watch_cancel() -> None:
+        while not done.is_set():
+            with Session(engine) as session:
+                job = session.get(tables.SolveJob, job_id)
+                if job is not None and job.cancel_requested:
+                    cancel.set()
+                    return
+            done.wait(PROGRESS_EVERY)
+
+    done = threading.Event()
+    threading.Thread(target=watch_cancel, daemon=True).start()
+    try:
+        result = solve(
+            scenario,
+            SolveOptions(time_limit=time_limit, workers=settings.solve_workers),
+            progress=progress,
+            cancel=cancel,
+        )
+    finally:
+        done.set()
+    if cancel.is_set():
+        _finish(engine, job_id, tables.JobStatus.CANCELLED, "cancelled on request")
+        return
+    if result.rota is None:
+        _finish(engine, job_id, tables.JobStatus.FAILED, " ".join(result.report.explanation))
+        return
+    with Session(engine) as session:
+        job = session.get(tables.SolveJob, job_id)
+        assert job is not None
+        number = (
+            session.exec(
+                select(func.max(tables.RotaVersion.number)).where(
+                    col(tables.RotaVersion.team_id) == job.team_id,
+                    col(tables.RotaVersion.week_start) == job.week_start,
+                )
+            ).one()
+            or 0
+        ) + 1
+        session.add(
+            tables.RotaVersion(
+                team_id=job.team_id,
+                week_start=job.week_start,
+                number=number,
+                created_at=datetime.now(UTC),
+                job_id=job_id,
+                rota=result.rota.model_dump(mode="json"),
+            )
+        )
+        report = result.report
+        job.status = tables.JobStatus.SUCCEEDED.value
+        job.objective, job.bound, job.elapsed = (
+            report.objective,
+            report.best_bound,
+            report.wall_time,
+        )
+        job.message = f"{report.status}: draft version {number}"
+        job.finished_at = datetime.now(UTC)
+        session.add(job)
+        session.commit()
+
+
+def worker_loop(database_url: str, stop: threading.Event | None = None) -> None:
+    """Run queued jobs until stopped (or forever, in the worker process)."""
+    settings = Settings(database_url=database_url)
+    engine = make_engine(database_url)
+    while stop is None or not stop.is_set():
+        job_id = _claim_next(engine)
+        if job_id is None:
+            time.sleep(settings.job_poll_seconds)
+            continue
+        try:
+            run_job(engine, job_id, settings)
+        except Exception as error:  # a bug must fail the job, never leave it running
+            log.exception("job %s failed", job_id)
+            _finish(engine, job_id, tables.JobStatus.FAILED, f"internal error: {error}")
+
+
+def start_worker(database_url: str) -> multiprocessing.process.BaseProcess:
+    """The worker in its own process, so solving never blocks the API."""
+    process = multiprocessing.get_context("spawn").Process(
+        target=worker_loop, args=(database_url,), name="beatplan-worker", daemon=True
+    )
+    process.start()
+    return process

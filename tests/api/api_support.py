@@ -1,0 +1,27 @@
+"""Helpers for the API tests: the sample scenario as JSON, and waiting for a job."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def sample_scenario(name: str = "riverside.json") -> dict[str, Any]:
+    return json.loads((FIXTURES / name).read_text())
+
+
+def wait_for_job(client: TestClient, url: str, timeout: float = 120) -> dict[str, Any]:
+    """Poll a job until it finishes (the worker is a real process)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(url).json()
+        if job["status"] not in ("queued", "running"):
+            return job
+        time.sleep(0.3)
+    raise AssertionError(f"job {url} still unfinished after {timeout} s")

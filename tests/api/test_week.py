@@ -1,0 +1,148 @@
+"""The sergeant's week over HTTP: import, solve, read, pin, re-solve, publish, diff."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from api_support import sample_scenario, wait_for_job
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api import tables
+from api.db import make_engine, migrate
+from api.main import create_app
+from api.settings import Settings
+from scheduler import Rota, Scenario, check
+
+WEEK = "/teams/riverside/weeks/2026-11-23"
+
+
+def _solve(client: TestClient) -> dict:
+    response = client.post(f"{WEEK}/solve", json={"time_limit": 15})
+    assert response.status_code == 202, response.text
+    assert response.headers["location"] == response.json()["url"]
+    job = wait_for_job(client, response.json()["url"])
+    assert job["status"] == "succeeded", job
+    return job
+
+
+def test_sergeants_week_end_to_end(client: TestClient):
+    """Import, solve, read, pin, re-solve, publish and diff; every rota passes the checker."""
+    imported = client.post("/teams/riverside/scenario", json=sample_scenario())
+    assert imported.status_code == 201, imported.text
+    scenario = Scenario.model_validate(client.get(f"{WEEK}/scenario").json())
+    assert len(scenario.staff) == 30
+
+    first = _solve(client)
+    assert first["progress"]["objective"] is not None
+    body = client.get(f"{WEEK}/rota").json()
+    assert body["version"] == {**body["version"], "number": 1, "status": "draft"}
+    assert check(scenario, Rota.model_validate(body["rota"])) == []
+
+    assert client.post(f"{WEEK}/versions/1/publish").json()["status"] == "published"
+
+    # Pin PC Walsh off on Wednesday whatever version 1 said, then re-solve.
+    pin = {"staff": "pc-walsh", "day": "2026-11-25", "off": True}
+    assert client.post(f"{WEEK}/pins", json=pin).status_code == 201
+    _solve(client)
+    second = client.get(f"{WEEK}/rota", params={"version": 2}).json()["rota"]
+    rescheduled = Scenario.model_validate(client.get(f"{WEEK}/scenario").json())
+    assert check(rescheduled, Rota.model_validate(second)) == []
+    assert all(
+        not (d["staff"] == "pc-walsh" and d["day"] == "2026-11-25") for d in second["duties"]
+    )
+
+    # The published version is still the one served until version 2 is published.
+    assert client.get(f"{WEEK}/rota").json()["version"]["number"] == 1
+    assert client.post(f"{WEEK}/versions/2/publish").status_code == 200
+    versions = {v["number"]: v["status"] for v in client.get(f"{WEEK}/versions").json()}
+    assert versions == {1: "superseded", 2: "published"}
+    assert client.post(f"{WEEK}/versions/1/publish").status_code == 409
+
+    diff = client.get(f"{WEEK}/diff", params={"from": 1, "to": 2}).json()
+    first_rota = client.get(f"{WEEK}/rota", params={"version": 1}).json()["rota"]
+    walsh_wednesday = [
+        d for d in first_rota["duties"] if d["staff"] == "pc-walsh" and d["day"] == "2026-11-25"
+    ]
+    if walsh_wednesday:
+        assert any(
+            c["staff"] == "pc-walsh" and c["day"] == "2026-11-25" and c["change"] == "removed"
+            for c in diff["changes"]
+        )
+    assert all(c["change"] in ("added", "removed", "changed") for c in diff["changes"])
+
+
+def test_read_by_officer_and_ward(client: TestClient):
+    """The rota can be read for one officer and for one ward, with coverage figures."""
+    client.post("/teams/riverside/scenario", json=sample_scenario())
+    _solve(client)
+    officer = client.get(f"{WEEK}/rota/staff/pcso-begum").json()
+    assert officer["duties"] and all(d["staff"] == "pcso-begum" for d in officer["duties"])
+    ward = client.get(f"{WEEK}/rota/wards/market-square").json()
+    assert ward["coverage"]["visible_hours"] >= ward["coverage"]["min_weekly_hours"]
+    assert all(a["ward"] == "market-square" for a in ward["activities"])
+    assert client.get(f"{WEEK}/rota/staff/nobody").status_code == 404
+
+
+def test_impossible_week_fails_the_job_with_explanation(client: TestClient):
+    """The infeasible sample solves to a failed job that names the ward panel."""
+    client.post("/teams/riverside/scenario", json=sample_scenario("riverside-infeasible.json"))
+    response = client.post(f"{WEEK}/solve", json={"time_limit": 15})
+    job = wait_for_job(client, response.json()["url"])
+    assert job["status"] == "failed"
+    assert "Northfield ward panel" in job["message"]
+    assert client.get(f"{WEEK}/rota").status_code == 404
+
+
+def test_second_solve_of_same_week_is_409(client: TestClient):
+    """While a solve is queued or running, another for the same team-week gets 409."""
+    client.post("/teams/riverside/scenario", json=sample_scenario())
+    first = client.post(f"{WEEK}/solve", json={"time_limit": 30})
+    assert first.status_code == 202
+    second = client.post(f"{WEEK}/solve", json={"time_limit": 30})
+    assert second.status_code == 409
+    assert second.json()["detail"]["job"] == first.json()["url"]
+    assert client.post(f"{first.json()['url']}/cancel").status_code == 202
+    job = wait_for_job(client, first.json()["url"])
+    assert job["status"] == "cancelled"
+
+
+def test_bad_input_is_422_with_field_detail_and_stores_nothing(client: TestClient):
+    """An invalid scenario is refused field by field, and what was stored survives."""
+    client.post("/teams/riverside/scenario", json=sample_scenario())
+    broken = sample_scenario()
+    broken["staff"][3]["role"] = "Inspector"
+    response = client.post("/teams/riverside/scenario", json=broken)
+    assert response.status_code == 422
+    assert any(
+        error["loc"][:4] == ["body", "staff", 3, "role"] for error in response.json()["detail"]
+    )
+    assert len(client.get(f"{WEEK}/scenario").json()["staff"]) == 30
+    assert client.get("/teams/nowhere/weeks/2026-11-23/scenario").status_code == 404
+    assert client.get("/teams/riverside/weeks/2026-11-24/scenario").status_code == 422
+    assert client.get("/jobs/999999").status_code == 404
+
+
+def test_restart_marks_running_jobs_failed(database_url: str):
+    """A job left running by a dead server is failed on the next start, not left running."""
+    engine = make_engine(database_url)
+    migrate(engine)
+    with Session(engine) as session:
+        session.add(tables.Team(id="t", name="T"))
+        session.flush()
+        session.add(
+            tables.SolveJob(
+                team_id="t",
+                week_start=date(2026, 11, 23),
+                status="running",
+                time_limit=10,
+                created_at=datetime.now(UTC),
+            )
+        )
+        session.commit()
+    engine.dispose()
+    app = create_app(Settings(database_url=database_url), run_worker=False)
+    with TestClient(app) as client:
+        job = client.get("/jobs/1").json()
+    assert job["status"] == "failed"
+    assert "restarted" in job["message"]
