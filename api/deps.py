@@ -6,10 +6,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Path, Request
+from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session
-
-from api import tables
 
 
 def _session(request: Request) -> Iterator[Session]:
@@ -18,16 +16,6 @@ def _session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(_session)]
-
-
-def _team(team_id: Annotated[str, Path(max_length=64)], session: SessionDep) -> tables.Team:
-    team = session.get(tables.Team, team_id)
-    if team is None:
-        raise HTTPException(404, f"no team {team_id!r}; import its scenario first")
-    return team
-
-
-TeamDep = Annotated[tables.Team, Depends(_team)]
 
 
 def _monday(week: date) -> date:

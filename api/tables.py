@@ -155,3 +155,58 @@ class SolveJob(SQLModel, table=True):
     bound: float | None = None
     elapsed: float | None = None
     message: str | None = None
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    SERGEANT = "sergeant"
+    OFFICER = "officer"
+
+
+class User(SQLModel, table=True):
+    """Someone who uses the API: an admin, a sergeant (their teams), an officer (own duties)."""
+
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    role: str = Field(max_length=16)  # a Role
+    team_id: str | None = Field(default=None, foreign_key="team.id", max_length=64)  # officer's
+    staff_id: str | None = Field(default=None, max_length=64)  # officer's own staff record
+    created_at: datetime = _instant(nullable=False)
+
+
+class LeadsTeam(SQLModel, table=True):
+    """A sergeant leads a team."""
+
+    __tablename__ = "leads_team"
+
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    team_id: str = Field(foreign_key="team.id", primary_key=True, max_length=64)
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token, stored only as its SHA-256 hash; revocable."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    created_at: datetime = _instant(nullable=False)
+    revoked_at: datetime | None = _instant(nullable=True)
+    last_used_at: datetime | None = _instant(nullable=True)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what, and when."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _instant(nullable=False)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    action: str = Field(max_length=64)
+    team_id: str | None = Field(default=None, max_length=64)
+    target: str | None = None
+    detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)

@@ -1,4 +1,4 @@
-"""The `beatplan` command: solve, check, schema, serve, generate.
+"""The `beatplan` command: solve, check, schema, serve, admin, generate.
 
 Exit codes: 0 done; 1 a rota breaks a rule (check) or no rota was found in time (solve);
 2 bad input or an impossible week, with one readable line (or the sergeant's explanation)
@@ -72,6 +72,11 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--host", default="127.0.0.1")
     serve_cmd.add_argument("--port", type=int, default=8000)
 
+    admin_cmd = commands.add_parser(
+        "admin", help="create an admin user in the service's database and print their token"
+    )
+    admin_cmd.add_argument("name", help="the admin's name")
+
     generate_cmd = commands.add_parser("generate", help="write seeded larger instances")
     generate_cmd.add_argument("kind", choices=["team", "bcu", "force"])
     generate_cmd.add_argument("--seed", type=int, default=0)
@@ -93,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if arguments.command == "serve":
             return _serve(arguments)
+        if arguments.command == "admin":
+            return _admin(arguments)
         return _generate(arguments)
     except (ScenarioError, UsageError, ValueError) as error:
         err.print(f"beatplan: error: {error}", soft_wrap=True)
@@ -182,6 +189,23 @@ def _serve(arguments: argparse.Namespace) -> int:
 
     print(f"Beatplan API on http://{arguments.host}:{arguments.port}/docs")
     uvicorn.run(create_app(), host=arguments.host, port=arguments.port)
+    return 0
+
+
+def _admin(arguments: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from api import tables
+    from api.db import make_engine, migrate
+    from api.routes.users import NewUser, create_user
+    from api.settings import get_settings
+
+    engine = make_engine(get_settings().database_url)
+    migrate(engine)
+    with Session(engine) as session:
+        user, token = create_user(session, NewUser(name=arguments.name, role=tables.Role.ADMIN))
+        session.commit()
+        print(f"Admin {user.name} (user {user.id}). Token, shown only now:\n{token}")
     return 0
 
 

@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from api import tables
-from api.deps import SessionDep, TeamDep, WeekDep
+from api.auth import CallerDep, LedTeamDep, audit, require_lead
+from api.deps import SessionDep, WeekDep
 from api.scenarios import assemble_scenario
 
 router = APIRouter(tags=["solve jobs"])
@@ -34,7 +35,8 @@ def job_view(job: tables.SolveJob) -> dict[str, Any]:
 
 @router.post("/teams/{team_id}/weeks/{week}/solve", status_code=202)
 def start_solve(
-    team: TeamDep,
+    team: LedTeamDep,
+    caller: CallerDep,
     week: WeekDep,
     session: SessionDep,
     request: Request,
@@ -66,26 +68,29 @@ def start_solve(
         raise HTTPException(
             409, {"msg": "a solve of this team-week is already queued or running", "job": url}
         ) from None
+    audit(session, caller, "start solve", team.id, f"/jobs/{job.id}")
+    session.commit()
     response.headers["Location"] = f"/jobs/{job.id}"
     return job_view(job)
 
 
-def _job(session: SessionDep, job_id: int) -> tables.SolveJob:
+def _job(session: SessionDep, caller: CallerDep, job_id: int) -> tables.SolveJob:
     job = session.get(tables.SolveJob, job_id)
     if job is None:
         raise HTTPException(404, f"no solve job {job_id}")
+    require_lead(caller, job.team_id)
     return job
 
 
 @router.get("/jobs/{job_id}")
-def read_job(job_id: int, session: SessionDep) -> dict[str, Any]:
-    return job_view(_job(session, job_id))
+def read_job(job_id: int, session: SessionDep, caller: CallerDep) -> dict[str, Any]:
+    return job_view(_job(session, caller, job_id))
 
 
 @router.post("/jobs/{job_id}/cancel", status_code=202)
-def cancel_job(job_id: int, session: SessionDep) -> dict[str, Any]:
+def cancel_job(job_id: int, session: SessionDep, caller: CallerDep) -> dict[str, Any]:
     """Ask the worker to stop; a queued job is cancelled at once."""
-    job = _job(session, job_id)
+    job = _job(session, caller, job_id)
     if job.status not in tables.ACTIVE_JOB:
         raise HTTPException(409, f"job {job_id} has already finished ({job.status})")
     job.cancel_requested = True
@@ -94,5 +99,6 @@ def cancel_job(job_id: int, session: SessionDep) -> dict[str, Any]:
         job.finished_at = datetime.now(UTC)
         job.message = "cancelled before it started"
     session.add(job)
+    audit(session, caller, "cancel solve", job.team_id, f"/jobs/{job.id}")
     session.commit()
     return job_view(job)

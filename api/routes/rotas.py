@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from api import tables
-from api.deps import SessionDep, TeamDep, WeekDep
+from api.auth import CallerDep, LedTeamDep, audit
+from api.deps import SessionDep, WeekDep
 
 router = APIRouter(tags=["rotas"])
 Draft, Published, Superseded = (s.value for s in tables.VersionStatus)
@@ -28,9 +29,14 @@ def _versions(session: SessionDep, team_id: str, week) -> list[tables.RotaVersio
     return list(session.exec(query))
 
 
-def _version(session: SessionDep, team_id: str, week, number: int | None) -> tables.RotaVersion:  # type: ignore[no-untyped-def]
-    """A numbered version; without a number the published one, else the newest draft."""
+def _version(  # type: ignore[no-untyped-def]
+    session: SessionDep, team_id: str, week, number: int | None, *, published_only: bool = False
+) -> tables.RotaVersion:
+    """A numbered version; without a number the published one, else the newest draft.
+    With `published_only` (officers), drafts and superseded versions are not found."""
     versions = _versions(session, team_id, week)
+    if published_only:
+        versions = [v for v in versions if v.status == Published]
     if number is not None:
         chosen = next((v for v in versions if v.number == number), None)
     else:
@@ -54,13 +60,13 @@ def version_view(version: tables.RotaVersion) -> dict[str, Any]:
 
 
 @router.get("/teams/{team_id}/weeks/{week}/versions")
-def list_versions(team: TeamDep, week: WeekDep, session: SessionDep) -> list[dict[str, Any]]:
+def list_versions(team: LedTeamDep, week: WeekDep, session: SessionDep) -> list[dict[str, Any]]:
     return [version_view(v) for v in _versions(session, team.id, week)]
 
 
 @router.get("/teams/{team_id}/weeks/{week}/rota")
 def read_rota(
-    team: TeamDep, week: WeekDep, session: SessionDep, version: int | None = None
+    team: LedTeamDep, week: WeekDep, session: SessionDep, version: int | None = None
 ) -> dict[str, Any]:
     chosen = _version(session, team.id, week, version)
     return {"version": version_view(chosen), "rota": chosen.rota}
@@ -68,11 +74,20 @@ def read_rota(
 
 @router.get("/teams/{team_id}/weeks/{week}/rota/staff/{staff_id}")
 def read_staff_rota(
-    team: TeamDep, week: WeekDep, staff_id: str, session: SessionDep, version: int | None = None
+    team_id: str,
+    week: WeekDep,
+    staff_id: str,
+    session: SessionDep,
+    caller: CallerDep,
+    version: int | None = None,
 ) -> dict[str, Any]:
-    rota = _version(session, team.id, week, version).rota
-    if session.get(tables.StaffMember, (team.id, staff_id)) is None:
-        raise HTTPException(404, f"no staff member {staff_id!r} in team {team.id!r}")
+    """One person's duties: for the team's sergeants, admins, and that officer."""
+    if not caller.may_read_duties_of(team_id, staff_id):
+        raise HTTPException(403, "officers may read only their own duties")
+    officer = not caller.may_lead(team_id)
+    rota = _version(session, team_id, week, version, published_only=officer).rota
+    if session.get(tables.StaffMember, (team_id, staff_id)) is None:
+        raise HTTPException(404, f"no staff member {staff_id!r} in team {team_id!r}")
     return {
         "staff": staff_id,
         "duties": [d for d in rota["duties"] if d["staff"] == staff_id],
@@ -82,7 +97,7 @@ def read_staff_rota(
 
 @router.get("/teams/{team_id}/weeks/{week}/rota/wards/{ward_id}")
 def read_ward_rota(
-    team: TeamDep, week: WeekDep, ward_id: str, session: SessionDep, version: int | None = None
+    team: LedTeamDep, week: WeekDep, ward_id: str, session: SessionDep, version: int | None = None
 ) -> dict[str, Any]:
     rota = _version(session, team.id, week, version).rota
     coverage = next((w for w in rota["wards"] if w["ward"] == ward_id), None)
@@ -98,7 +113,9 @@ def read_ward_rota(
 
 
 @router.post("/teams/{team_id}/weeks/{week}/versions/{number}/publish")
-def publish(team: TeamDep, week: WeekDep, number: int, session: SessionDep) -> dict[str, Any]:
+def publish(
+    team: LedTeamDep, week: WeekDep, number: int, session: SessionDep, caller: CallerDep
+) -> dict[str, Any]:
     """Publish a draft atomically: the published one (if any) becomes superseded. A
     published version never changes; publishing anything but a draft is a 409."""
     version = _version(session, team.id, week, number)
@@ -125,6 +142,7 @@ def publish(team: TeamDep, week: WeekDep, number: int, session: SessionDep) -> d
         )
         if published.rowcount != 1:
             raise HTTPException(409, f"version {number} was changed by another request; reload")
+        audit(session, caller, "publish", team.id, f"{week} v{number}")
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -151,7 +169,7 @@ def _duty_summary(duty: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/teams/{team_id}/weeks/{week}/diff")
 def diff_versions(
-    team: TeamDep,
+    team: LedTeamDep,
     week: WeekDep,
     session: SessionDep,
     from_: Annotated[int, Query(alias="from")],

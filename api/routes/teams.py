@@ -9,7 +9,8 @@ from fastapi import APIRouter, HTTPException
 from sqlmodel import col, select
 
 from api import tables
-from api.deps import SessionDep, TeamDep, WeekDep
+from api.auth import CallerDep, LedTeamDep, audit, require_lead
+from api.deps import SessionDep, WeekDep
 from api.scenarios import assemble_scenario, import_scenario
 from scheduler.scenario import Pin, Scenario
 
@@ -17,16 +18,23 @@ router = APIRouter(tags=["teams"])
 
 
 @router.get("/teams")
-def list_teams(session: SessionDep) -> list[dict[str, Any]]:
+def list_teams(session: SessionDep, caller: CallerDep) -> list[dict[str, Any]]:
+    """The teams the caller leads (all, for an admin; their own, for an officer)."""
+    teams = session.exec(select(tables.Team).order_by(col(tables.Team.id)))
     return [
         {"id": team.id, "name": team.name, "timezone": team.timezone}
-        for team in session.exec(select(tables.Team).order_by(tables.Team.id))
+        for team in teams
+        if caller.may_lead(team.id) or caller.user.team_id == team.id
     ]
 
 
 @router.post("/teams/{team_id}/scenario", status_code=201)
-def import_team_scenario(team_id: str, scenario: Scenario, session: SessionDep) -> dict[str, Any]:
-    """Store a scenario (the same JSON as the command line) in one transaction."""
+def import_team_scenario(
+    team_id: str, scenario: Scenario, session: SessionDep, caller: CallerDep
+) -> dict[str, Any]:
+    """Store a scenario (the same JSON as the command line) in one transaction. An admin
+    may create a team this way; a sergeant may replace the data of a team they lead."""
+    require_lead(caller, team_id)
     if scenario.team.id != team_id:
         raise HTTPException(
             422,
@@ -39,6 +47,7 @@ def import_team_scenario(team_id: str, scenario: Scenario, session: SessionDep) 
             ],
         )
     import_scenario(session, scenario)
+    audit(session, caller, "import scenario", team_id, str(scenario.week_start))
     session.commit()
     return {
         "team": team_id,
@@ -51,12 +60,12 @@ def import_team_scenario(team_id: str, scenario: Scenario, session: SessionDep) 
 
 
 @router.get("/teams/{team_id}/weeks/{week}/scenario")
-def read_scenario(team: TeamDep, week: WeekDep, session: SessionDep) -> Scenario:
+def read_scenario(team: LedTeamDep, week: WeekDep, session: SessionDep) -> Scenario:
     return assemble_scenario(session, team, week)
 
 
 @router.get("/teams/{team_id}/weeks/{week}/pins")
-def list_pins(team: TeamDep, week: WeekDep, session: SessionDep) -> list[dict[str, Any]]:
+def list_pins(team: LedTeamDep, week: WeekDep, session: SessionDep) -> list[dict[str, Any]]:
     query = select(tables.Pin).where(
         col(tables.Pin.team_id) == team.id, col(tables.Pin.week_start) == week
     )
@@ -64,7 +73,9 @@ def list_pins(team: TeamDep, week: WeekDep, session: SessionDep) -> list[dict[st
 
 
 @router.post("/teams/{team_id}/weeks/{week}/pins", status_code=201)
-def add_pin(team: TeamDep, week: WeekDep, pin: Pin, session: SessionDep) -> dict[str, Any]:
+def add_pin(
+    team: LedTeamDep, week: WeekDep, pin: Pin, session: SessionDep, caller: CallerDep
+) -> dict[str, Any]:
     """Fix a decision by hand (a duty, a day off, or attendance at an event); the next solve
     respects it. Refused with 409 if it makes the stored week invalid (unknown staff...)."""
     row = tables.Pin(
@@ -76,14 +87,18 @@ def add_pin(team: TeamDep, week: WeekDep, pin: Pin, session: SessionDep) -> dict
     session.add(row)
     session.flush()
     assemble_scenario(session, team, week)  # raises ScenarioConflict -> 409, rolled back
+    audit(session, caller, "add pin", team.id, row.id, **row.spec)
     session.commit()
     return {"id": row.id, **row.spec}
 
 
 @router.delete("/teams/{team_id}/weeks/{week}/pins/{pin_id}", status_code=204)
-def delete_pin(team: TeamDep, week: WeekDep, pin_id: str, session: SessionDep) -> None:
+def delete_pin(
+    team: LedTeamDep, week: WeekDep, pin_id: str, session: SessionDep, caller: CallerDep
+) -> None:
     row = session.get(tables.Pin, (team.id, pin_id))
     if row is None or row.week_start != week:
         raise HTTPException(404, f"no pin {pin_id!r} in this team-week")
     session.delete(row)
+    audit(session, caller, "delete pin", team.id, pin_id, **row.spec)
     session.commit()

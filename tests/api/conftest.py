@@ -15,9 +15,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from api.main import create_app
+from api.routes.users import NewUser, create_user
 from api.settings import Settings
+from api.tables import Role
 
 POSTGRES_URL = os.environ.get("BEATPLAN_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
@@ -42,6 +45,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def client(database_url: str) -> Iterator[TestClient]:
+    """The app with its worker, signed in as an admin."""
     app = create_app(Settings(database_url=database_url, solve_time_limit=20))
     with TestClient(app) as test_client:
+        test_client.headers["Authorization"] = f"Bearer {admin_token(app.state.engine)}"
         yield test_client
+
+
+def admin_token(engine: sa.Engine) -> str:
+    """Create an admin straight in the database (as `beatplan admin` does)."""
+    with Session(engine) as session:
+        _, token = create_user(session, NewUser(name="Admin", role=Role.ADMIN))
+        session.commit()
+    return token

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from api_support import sample_scenario, wait_for_job
+from conftest import admin_token
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -143,6 +144,7 @@ def test_restart_marks_running_jobs_failed(database_url: str):
     engine.dispose()
     app = create_app(Settings(database_url=database_url), run_worker=False)
     with TestClient(app) as client:
-        job = client.get("/jobs/1").json()
+        token = admin_token(app.state.engine)
+        job = client.get("/jobs/1", headers={"Authorization": f"Bearer {token}"}).json()
     assert job["status"] == "failed"
     assert "restarted" in job["message"]

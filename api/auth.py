@@ -1,0 +1,134 @@
+"""Bearer tokens and roles: who may do what.
+
+Tokens are 256 random bits, shown once and stored only as their SHA-256 hash, so a
+leaked database does not leak working tokens. Admins may do anything; a sergeant acts on
+the teams they lead; an officer reads their own duties.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Path
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session, col, select
+
+from api import tables
+from api.deps import SessionDep
+
+bearer = HTTPBearer(auto_error=False, description="Bearer token from `beatplan admin`")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(session: Session, user: tables.User) -> str:
+    """A new token for the user; the caller commits. Only the hash is stored."""
+    token = secrets.token_urlsafe(32)
+    assert user.id is not None
+    session.add(
+        tables.ApiToken(user_id=user.id, token_hash=hash_token(token), created_at=datetime.now(UTC))
+    )
+    return token
+
+
+@dataclass(frozen=True)
+class Caller:
+    user: tables.User
+    teams: frozenset[str]  # teams a sergeant leads
+
+    @property
+    def is_admin(self) -> bool:
+        return self.user.role == tables.Role.ADMIN.value
+
+    def may_lead(self, team_id: str) -> bool:
+        return self.is_admin or (
+            self.user.role == tables.Role.SERGEANT.value and team_id in self.teams
+        )
+
+    def may_read_duties_of(self, team_id: str, staff_id: str) -> bool:
+        return self.may_lead(team_id) or (
+            self.user.role == tables.Role.OFFICER.value
+            and self.user.team_id == team_id
+            and self.user.staff_id == staff_id
+        )
+
+
+def _caller(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Caller:
+    if credentials is None:
+        raise HTTPException(
+            401, "sign in: send 'Authorization: Bearer <token>'", {"WWW-Authenticate": "Bearer"}
+        )
+    token = session.exec(
+        select(tables.ApiToken).where(
+            col(tables.ApiToken.token_hash) == hash_token(credentials.credentials),
+            col(tables.ApiToken.revoked_at).is_(None),
+        )
+    ).first()
+    user = session.get(tables.User, token.user_id) if token else None
+    if token is None or user is None:
+        raise HTTPException(401, "unknown or revoked token", {"WWW-Authenticate": "Bearer"})
+    token.last_used_at = datetime.now(UTC)
+    session.add(token)
+    session.commit()
+    teams = session.exec(
+        select(tables.LeadsTeam.team_id).where(col(tables.LeadsTeam.user_id) == user.id)
+    ).all()
+    return Caller(user, frozenset(teams))
+
+
+CallerDep = Annotated[Caller, Depends(_caller)]
+
+
+def require_lead(caller: Caller, team_id: str) -> None:
+    if not caller.may_lead(team_id):
+        raise HTTPException(403, f"only an admin or a sergeant of team {team_id!r} may do this")
+
+
+def require_admin(caller: Caller) -> None:
+    if not caller.is_admin:
+        raise HTTPException(403, "only an admin may do this")
+
+
+def audit(
+    session: Session,
+    caller: Caller,
+    action: str,
+    team_id: str | None,
+    target: str | None = None,
+    **detail: Any,
+) -> None:
+    """Record a change in the same transaction as the change itself."""
+    session.add(
+        tables.AuditEntry(
+            at=datetime.now(UTC),
+            user_id=caller.user.id,
+            action=action,
+            team_id=team_id,
+            target=target,
+            detail=detail,
+        )
+    )
+
+
+def _led_team(
+    team_id: Annotated[str, Path(max_length=64)], caller: CallerDep, session: SessionDep
+) -> tables.Team:
+    """The team in the path, for its sergeants and admins (checked before existence, so
+    others cannot probe which teams exist)."""
+    require_lead(caller, team_id)
+    team = session.get(tables.Team, team_id)
+    if team is None:
+        raise HTTPException(404, f"no team {team_id!r}; import its scenario first")
+    return team
+
+
+LedTeamDep = Annotated[tables.Team, Depends(_led_team)]

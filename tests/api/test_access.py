@@ -1,0 +1,139 @@
+"""Every route, for every role and for no token: who may, who gets 403, who gets 401."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from api_support import sample_scenario
+from conftest import admin_token
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.settings import Settings
+
+WEEK = "/teams/riverside/weeks/2026-11-23"
+ADMIN, SERGEANT, OTHER_SERGEANT, OFFICER, OTHER_OFFICER = (
+    "admin",
+    "sergeant",
+    "other-sergeant",
+    "officer",
+    "other-officer",
+)
+ROLES = [ADMIN, SERGEANT, OTHER_SERGEANT, OFFICER, OTHER_OFFICER]
+LEADS = {ADMIN, SERGEANT}
+EVERYONE = set(ROLES)
+
+# (method, route path) -> (concrete URL, JSON body, roles allowed)
+MATRIX: dict[tuple[str, str], tuple[str, object, set[str]]] = {
+    ("GET", "/teams"): ("/teams", None, EVERYONE),
+    ("POST", "/teams/{team_id}/scenario"): ("/teams/riverside/scenario", "scenario", LEADS),
+    ("GET", "/teams/{team_id}/weeks/{week}/scenario"): (f"{WEEK}/scenario", None, LEADS),
+    ("GET", "/teams/{team_id}/weeks/{week}/pins"): (f"{WEEK}/pins", None, LEADS),
+    ("POST", "/teams/{team_id}/weeks/{week}/pins"): (
+        f"{WEEK}/pins",
+        {"staff": "pc-walsh", "day": "2026-11-25", "off": True},
+        LEADS,
+    ),
+    ("DELETE", "/teams/{team_id}/weeks/{week}/pins/{pin_id}"): (f"{WEEK}/pins/none", None, LEADS),
+    ("POST", "/teams/{team_id}/weeks/{week}/solve"): (f"{WEEK}/solve", {"time_limit": 5}, LEADS),
+    ("GET", "/jobs/{job_id}"): ("/jobs/1", None, LEADS),
+    ("POST", "/jobs/{job_id}/cancel"): ("/jobs/1/cancel", None, LEADS),
+    ("GET", "/teams/{team_id}/weeks/{week}/versions"): (f"{WEEK}/versions", None, LEADS),
+    ("GET", "/teams/{team_id}/weeks/{week}/rota"): (f"{WEEK}/rota", None, LEADS),
+    ("GET", "/teams/{team_id}/weeks/{week}/rota/staff/{staff_id}"): (
+        f"{WEEK}/rota/staff/pcso-begum",
+        None,
+        LEADS | {OFFICER},
+    ),
+    ("GET", "/teams/{team_id}/weeks/{week}/rota/wards/{ward_id}"): (
+        f"{WEEK}/rota/wards/market-square",
+        None,
+        LEADS,
+    ),
+    ("POST", "/teams/{team_id}/weeks/{week}/versions/{number}/publish"): (
+        f"{WEEK}/versions/1/publish",
+        None,
+        LEADS,
+    ),
+    ("GET", "/teams/{team_id}/weeks/{week}/diff"): (f"{WEEK}/diff?from=1&to=1", None, LEADS),
+    ("GET", "/me"): ("/me", None, EVERYONE),
+    ("POST", "/users"): ("/users", {"name": "New Admin", "role": "admin"}, {ADMIN}),
+    ("POST", "/users/{user_id}/tokens"): ("/users/{admin_id}/tokens", None, {ADMIN}),
+    ("DELETE", "/users/{user_id}/tokens"): ("/users/{spare_id}/tokens", None, {ADMIN}),
+}
+
+
+@pytest.fixture
+def tokens(database_url: str) -> Iterator[tuple[TestClient, dict[str, str], dict[str, int]]]:
+    """The app (no worker: jobs stay queued), the sample team and one token per role."""
+    app = create_app(Settings(database_url=database_url), run_worker=False)
+    with TestClient(app) as client:
+        admin = {"Authorization": f"Bearer {admin_token(app.state.engine)}"}
+        client.post("/teams/riverside/scenario", json=sample_scenario(), headers=admin)
+        other = sample_scenario()
+        other["team"]["id"] = "elsewhere"
+        client.post("/teams/elsewhere/scenario", json=other, headers=admin)
+        queued = client.post(f"{WEEK}/solve", json={"time_limit": 5}, headers=admin)
+        assert queued.json()["url"] == "/jobs/1"  # stays queued: this app has no worker
+        people = {
+            SERGEANT: {"role": "sergeant", "teams": ["riverside"]},
+            OTHER_SERGEANT: {"role": "sergeant", "teams": ["elsewhere"]},
+            OFFICER: {"role": "officer", "team_id": "riverside", "staff_id": "pcso-begum"},
+            OTHER_OFFICER: {"role": "officer", "team_id": "riverside", "staff_id": "pc-walsh"},
+            "spare": {"role": "admin"},
+        }
+        found = {ADMIN: admin["Authorization"].removeprefix("Bearer ")}
+        ids = {ADMIN: client.get("/me", headers=admin).json()["id"]}
+        for role, spec in people.items():
+            made = client.post("/users", json={"name": role, **spec}, headers=admin).json()
+            found[role], ids[role] = made["token"], made["id"]
+        yield client, found, ids
+
+
+def _call(client: TestClient, method: str, url: str, body: object, token: str | None):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    json_body = sample_scenario() if body == "scenario" else body
+    return client.request(method, url, json=json_body, headers=headers)
+
+
+def test_matrix_covers_every_route(tokens):
+    """A new route without an entry here fails this test, so none escapes the check."""
+    client, _, _ = tokens
+    paths = client.app.openapi()["paths"]
+    routes = {(method.upper(), path) for path, methods in paths.items() for method in methods}
+    assert routes == set(MATRIX)
+
+
+@pytest.mark.parametrize("route", list(MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
+def test_route_access_by_role(tokens, route):
+    """Allowed roles get past authorization; others get 403; no or bad token gets 401."""
+    client, found, ids = tokens
+    url, body, allowed = MATRIX[route]
+    url = url.format(admin_id=ids[ADMIN], spare_id=ids["spare"])
+    method = route[0]
+    for role in ROLES:
+        status = _call(client, method, url, body, found[role]).status_code
+        if role in allowed:
+            assert status not in (401, 403), (role, status)
+        else:
+            assert status == 403, (role, status)
+    assert _call(client, method, url, body, None).status_code == 401
+    assert _call(client, method, url, body, "guessed-" + "x" * 40).status_code == 401
+
+
+def test_revoked_token_is_refused(tokens):
+    """After revocation a token gets 401 everywhere."""
+    client, found, ids = tokens
+    admin = {"Authorization": f"Bearer {found[ADMIN]}"}
+    assert client.delete(f"/users/{ids[SERGEANT]}/tokens", headers=admin).status_code == 204
+    refused = client.get("/me", headers={"Authorization": f"Bearer {found[SERGEANT]}"})
+    assert refused.status_code == 401
+
+
+def test_officer_sees_only_published_duties(tokens):
+    """An officer cannot read a draft, even of their own duties."""
+    client, found, _ = tokens
+    officer = {"Authorization": f"Bearer {found[OFFICER]}"}
+    response = client.get(f"{WEEK}/rota/staff/pcso-begum", headers=officer)
+    assert response.status_code == 404  # nothing published yet
