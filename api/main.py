@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from api.db import make_engine, migrate
-from api.routes import jobs, rotas, teams, users
+from api.routes import items, jobs, rotas, teams, users
 from api.scenarios import ScenarioConflict
 from api.settings import Settings, get_settings
 from api.worker import recover_interrupted, start_worker
@@ -43,6 +43,8 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
     app.include_router(jobs.router)
     app.include_router(rotas.router)
     app.include_router(users.router)
+    for router in items.routers():
+        app.include_router(router)
 
     @app.exception_handler(ScenarioConflict)
     async def _conflict(_request: Request, error: ScenarioConflict) -> JSONResponse:

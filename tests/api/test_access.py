@@ -57,11 +57,24 @@ MATRIX: dict[tuple[str, str], tuple[str, object, set[str]]] = {
         LEADS,
     ),
     ("GET", "/teams/{team_id}/weeks/{week}/diff"): (f"{WEEK}/diff?from=1&to=1", None, LEADS),
+    ("POST", "/teams/{team_id}/staff.csv"): ("/teams/riverside/staff.csv", "csv", LEADS),
     ("GET", "/me"): ("/me", None, EVERYONE),
     ("POST", "/users"): ("/users", {"name": "New Admin", "role": "admin"}, {ADMIN}),
     ("POST", "/users/{user_id}/tokens"): ("/users/{admin_id}/tokens", None, {ADMIN}),
     ("DELETE", "/users/{user_id}/tokens"): ("/users/{spare_id}/tokens", None, {ADMIN}),
 }
+
+for _kind, _item in (
+    ("wards", "market-square"),
+    ("staff", "pcso-begum"),
+    ("duty-templates", "early"),
+    ("events", "none"),
+):
+    _base = f"/teams/riverside/{_kind}"
+    MATRIX[("GET", f"/teams/{{team_id}}/{_kind}")] = (_base, None, LEADS)
+    MATRIX[("GET", f"/teams/{{team_id}}/{_kind}/{{item_id}}")] = (f"{_base}/{_item}", None, LEADS)
+    MATRIX[("PUT", f"/teams/{{team_id}}/{_kind}/{{item_id}}")] = (f"{_base}/{_item}", {}, LEADS)
+    MATRIX[("DELETE", f"/teams/{{team_id}}/{_kind}/{{item_id}}")] = (f"{_base}/none", None, LEADS)
 
 
 @pytest.fixture
@@ -93,6 +106,9 @@ def tokens(database_url: str) -> Iterator[tuple[TestClient, dict[str, str], dict
 
 def _call(client: TestClient, method: str, url: str, body: object, token: str | None):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if body == "csv":
+        headers["Content-Type"] = "text/csv"
+        return client.request(method, url, content="id,name,role\n", headers=headers)
     json_body = sample_scenario() if body == "scenario" else body
     return client.request(method, url, json=json_body, headers=headers)
 

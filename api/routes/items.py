@@ -1,0 +1,207 @@
+"""Create, read, update and delete a team's wards, staff, duty templates and events.
+
+One router per kind, made by `item_router`: every item is validated by the scheduler's own
+model, and every change is checked against the rest of the team's data (a staff member's
+home ward must exist, a ward still in use cannot go), in the same transaction, so a
+refused change leaves nothing half-written.
+
+Not `from __future__ import annotations`: FastAPI must see each router's item model, which
+is a closure variable, as a real annotation.
+"""
+
+import csv
+import io
+from datetime import date, timedelta
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Body, HTTPException
+from pydantic import BaseModel, ValidationError
+from sqlmodel import Session, col, select
+
+from api import tables
+from api.auth import CallerDep, LedTeamDep, audit
+from api.deps import SessionDep
+from api.scenarios import assemble_scenario
+from scheduler import scenario as model
+
+KINDS: dict[str, tuple[type[tables.TeamItem], type[BaseModel]]] = {
+    "wards": (tables.Ward, model.Ward),
+    "staff": (tables.StaffMember, model.Staff),
+    "duty-templates": (tables.DutyTemplate, model.DutyTemplate),
+    "events": (tables.EngagementEvent, model.EngagementEvent),
+}
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def check_team(session: Session, team: tables.Team, weeks: set[date]) -> None:
+    """Raise ScenarioConflict (409) if the team's data no longer fits together."""
+    for week in weeks or {_monday(date.today())}:
+        assemble_scenario(session, team, week)
+
+
+def _week_of(team: tables.Team, item: BaseModel) -> set[date]:
+    if isinstance(item, model.EngagementEvent):
+        zone = ZoneInfo(team.timezone)
+        return {_monday(item.start.astimezone(zone).date())}
+    return set()
+
+
+def _row(table: type[tables.TeamItem], team_id: str, item: BaseModel) -> tables.TeamItem:
+    spec = item.model_dump(mode="json")
+    extra = {"starts_at": item.start} if isinstance(item, model.EngagementEvent) else {}
+    return table(team_id=team_id, id=spec["id"], spec=spec, **extra)
+
+
+def item_router(kind: str) -> APIRouter:
+    table, schema = KINDS[kind]
+    router = APIRouter(tags=["team data"])
+    base = f"/teams/{{team_id}}/{kind}"
+
+    @router.get(base, name=f"list {kind}")
+    def list_items(team: LedTeamDep, session: SessionDep) -> list[dict[str, Any]]:
+        query = select(table).where(col(table.team_id) == team.id).order_by(col(table.id))
+        return [row.spec for row in session.exec(query)]
+
+    @router.get(f"{base}/{{item_id}}", name=f"read {kind}")
+    def read_item(team: LedTeamDep, item_id: str, session: SessionDep) -> dict[str, Any]:
+        row = session.get(table, (team.id, item_id))
+        if row is None:
+            raise HTTPException(404, f"no {kind} item {item_id!r} in team {team.id!r}")
+        return row.spec
+
+    @router.put(f"{base}/{{item_id}}", name=f"write {kind}")
+    def write_item(
+        team: LedTeamDep,
+        item_id: str,
+        item: Annotated[schema, Body()],  # type: ignore[valid-type]
+        session: SessionDep,
+        caller: CallerDep,
+    ) -> dict[str, Any]:
+        """Create or replace one item; 409 if the team's data would no longer fit together."""
+        if item.id != item_id:
+            raise HTTPException(
+                422,
+                [
+                    {
+                        "loc": ["body", "id"],
+                        "msg": f"id {item.id!r} does not match the URL's {item_id!r}",
+                        "type": "value_error",
+                    }
+                ],
+            )
+        old = session.get(table, (team.id, item_id))
+        weeks = _week_of(team, item) | (
+            _week_of(team, schema.model_validate(old.spec)) if old else set()
+        )
+        if old is not None:
+            session.delete(old)
+            session.flush()
+        session.add(_row(table, team.id, item))
+        session.flush()
+        check_team(session, team, weeks)
+        audit(session, caller, f"write {kind}", team.id, item_id)
+        session.commit()
+        return item.model_dump(mode="json")
+
+    @router.delete(f"{base}/{{item_id}}", status_code=204, name=f"delete {kind}")
+    def delete_item(team: LedTeamDep, item_id: str, session: SessionDep, caller: CallerDep) -> None:
+        row = session.get(table, (team.id, item_id))
+        if row is None:
+            raise HTTPException(404, f"no {kind} item {item_id!r} in team {team.id!r}")
+        weeks = _week_of(team, schema.model_validate(row.spec))
+        session.delete(row)
+        session.flush()
+        check_team(session, team, weeks)
+        audit(session, caller, f"delete {kind}", team.id, item_id)
+        session.commit()
+
+    return router
+
+
+STAFF_CSV_COLUMNS = (
+    "id",
+    "name",
+    "role",
+    "home_ward",
+    "patrol_wards",
+    "contracted_hours",
+    "working_days",
+    "skills",
+)
+LIST_COLUMNS = {"patrol_wards", "working_days", "skills"}
+
+
+def _staff_from_row(row: dict[str, str]) -> dict[str, Any]:
+    """A CSV row as a Staff dict: lists are ';'-separated, blanks are omitted."""
+    data: dict[str, Any] = {}
+    for column in STAFF_CSV_COLUMNS:
+        value = (row.get(column) or "").strip()
+        if not value:
+            continue
+        data[column] = (
+            [part.strip() for part in value.split(";") if part.strip()]
+            if column in LIST_COLUMNS
+            else value
+        )
+    return data
+
+
+csv_router = APIRouter(tags=["team data"])
+
+
+@csv_router.post("/teams/{team_id}/staff.csv", status_code=200)
+def import_staff_csv(
+    team: LedTeamDep,
+    session: SessionDep,
+    caller: CallerDep,
+    body: Annotated[str, Body(media_type="text/csv")],
+) -> dict[str, Any]:
+    """Create or replace staff from CSV (header: id,name,role,home_ward,patrol_wards,
+    contracted_hours,working_days,skills; lists separated by ';'). All rows or none."""
+    reader = csv.DictReader(io.StringIO(body))
+    missing = {"id", "name", "role"} - set(reader.fieldnames or [])
+    if missing:
+        raise HTTPException(
+            422,
+            [
+                {
+                    "loc": ["body", "header"],
+                    "msg": f"missing column(s): {', '.join(sorted(missing))}",
+                    "type": "value_error",
+                }
+            ],
+        )
+    people, errors = [], []
+    for line, row in enumerate(reader, start=2):
+        try:
+            people.append(model.Staff.model_validate(_staff_from_row(row)))
+        except ValidationError as error:
+            errors += [
+                {
+                    "loc": ["body", f"line {line}", *map(str, e["loc"])],
+                    "msg": e["msg"],
+                    "type": e["type"],
+                }
+                for e in error.errors()
+            ]
+    if errors:
+        raise HTTPException(422, errors)
+    for person in people:
+        old = session.get(tables.StaffMember, (team.id, person.id))
+        if old is not None:
+            session.delete(old)
+            session.flush()
+        session.add(_row(tables.StaffMember, team.id, person))
+    session.flush()
+    check_team(session, team, set())
+    audit(session, caller, "import staff csv", team.id, None, count=len(people))
+    session.commit()
+    return {"team": team.id, "staff": len(people)}
+
+
+def routers() -> list[APIRouter]:
+    return [*(item_router(kind) for kind in KINDS), csv_router]

@@ -1,0 +1,70 @@
+"""Team data over HTTP: validated writes, references kept whole, CSV import all-or-nothing."""
+
+from __future__ import annotations
+
+from api_support import sample_scenario
+from fastapi.testclient import TestClient
+
+TEAM = "/teams/riverside"
+
+
+def test_ward_write_read_delete(client: TestClient):
+    """A new ward can be written, read back, listed and deleted."""
+    client.post(f"{TEAM}/scenario", json=sample_scenario())
+    ward = {"id": "docklands", "name": "Docklands", "min_weekly_hours": 8}
+    assert client.put(f"{TEAM}/wards/docklands", json=ward).status_code == 200
+    assert client.get(f"{TEAM}/wards/docklands").json()["name"] == "Docklands"
+    assert "docklands" in {w["id"] for w in client.get(f"{TEAM}/wards").json()}
+    assert client.delete(f"{TEAM}/wards/docklands").status_code == 204
+    assert client.get(f"{TEAM}/wards/docklands").status_code == 404
+
+
+def test_ward_in_use_cannot_be_deleted(client: TestClient):
+    """Deleting a ward that staff are dedicated to is a 409, and the ward stays."""
+    client.post(f"{TEAM}/scenario", json=sample_scenario())
+    response = client.delete(f"{TEAM}/wards/market-square")
+    assert response.status_code == 409
+    assert "market-square" in response.json()["detail"]
+    assert client.get(f"{TEAM}/wards/market-square").status_code == 200
+
+
+def test_invalid_staff_is_422_with_field(client: TestClient):
+    """A staff member with a bad role is refused naming the field."""
+    client.post(f"{TEAM}/scenario", json=sample_scenario())
+    person = {"id": "pc-new", "name": "New Person", "role": "Inspector"}
+    response = client.put(f"{TEAM}/staff/pc-new", json=person)
+    assert response.status_code == 422
+    assert ["body", "role"] in [error["loc"] for error in response.json()["detail"]]
+
+
+def test_event_update_keeps_week_valid(client: TestClient):
+    """An event moved to an unknown ward is refused; the stored event is unchanged."""
+    client.post(f"{TEAM}/scenario", json=sample_scenario())
+    event = client.get(f"{TEAM}/events").json()[0]
+    moved = {**event, "ward": "atlantis"}
+    assert client.put(f"{TEAM}/events/{event['id']}", json=moved).status_code == 409
+    assert client.get(f"{TEAM}/events/{event['id']}").json()["ward"] == event["ward"]
+
+
+def test_staff_csv_import_is_all_or_nothing(client: TestClient):
+    """A CSV with one bad line stores none of its rows; a good one stores all."""
+    client.post(f"{TEAM}/scenario", json=sample_scenario())
+    header = "id,name,role,home_ward,patrol_wards,contracted_hours,working_days,skills\n"
+    good = (
+        "pcso-new,Ana Lima,PCSO,northfield,northfield;st-marks,37,mon;tue;wed;thu;fri,portuguese\n"
+    )
+    bad = "pc-bad,Bad Row,Constable,,,40,,\n"
+    refused = client.post(
+        f"{TEAM}/staff.csv", content=header + good + bad, headers={"Content-Type": "text/csv"}
+    )
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"][:3] == ["body", "line 3", "role"]
+    assert client.get(f"{TEAM}/staff/pcso-new").status_code == 404
+    accepted = client.post(
+        f"{TEAM}/staff.csv", content=header + good, headers={"Content-Type": "text/csv"}
+    )
+    assert accepted.status_code == 200, accepted.text
+    stored = client.get(f"{TEAM}/staff/pcso-new").json()
+    assert stored["patrol_wards"] == ["northfield", "st-marks"] and stored["skills"] == [
+        "portuguese"
+    ]
