@@ -14,12 +14,13 @@ import time
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, update
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from api import tables
 from api.db import make_engine
 from api.scenarios import ScenarioConflict, assemble_scenario
 from api.settings import Settings
+from api.versions import add_draft
 from scheduler import SolveOptions, solve
 from scheduler.solve import Progress
 
@@ -139,25 +140,7 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
     with Session(engine) as session:
         job = session.get(tables.SolveJob, job_id)
         assert job is not None
-        number = (
-            session.exec(
-                select(func.max(tables.RotaVersion.number)).where(
-                    col(tables.RotaVersion.team_id) == job.team_id,
-                    col(tables.RotaVersion.week_start) == job.week_start,
-                )
-            ).one()
-            or 0
-        ) + 1
-        session.add(
-            tables.RotaVersion(
-                team_id=job.team_id,
-                week_start=job.week_start,
-                number=number,
-                created_at=datetime.now(UTC),
-                job_id=job_id,
-                rota=result.rota.model_dump(mode="json"),
-            )
-        )
+        version = add_draft(session, job.team_id, job.week_start, result.rota, job_id)
         report = result.report
         job.status = tables.JobStatus.SUCCEEDED.value
         job.objective, job.bound, job.elapsed = (
@@ -165,7 +148,7 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
             report.best_bound,
             report.wall_time,
         )
-        job.message = f"{report.status}: draft version {number}"
+        job.message = f"{report.status}: draft version {version.number}"
         job.finished_at = datetime.now(UTC)
         session.add(job)
         session.commit()

@@ -72,6 +72,16 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--host", default="127.0.0.1")
     serve_cmd.add_argument("--port", type=int, default=8000)
 
+    demo_cmd = commands.add_parser(
+        "demo",
+        help="solve the sample team's week, publish it in a fresh SQLite database, serve the API",
+    )
+    demo_cmd.add_argument("--scenario", type=Path, default=Path("fixtures/riverside.json"))
+    demo_cmd.add_argument("--database", type=Path, default=Path("beatplan-demo.sqlite"))
+    demo_cmd.add_argument("--port", type=int, default=8000)
+    demo_cmd.add_argument("--time-limit", type=_positive(float), default=30.0)
+    demo_cmd.add_argument("--no-serve", action="store_true", help="stop after publishing")
+
     admin_cmd = commands.add_parser(
         "admin", help="create an admin user in the service's database and print their token"
     )
@@ -100,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
             return _serve(arguments)
         if arguments.command == "admin":
             return _admin(arguments)
+        if arguments.command == "demo":
+            return _demo(arguments, err)
         return _generate(arguments)
     except (ScenarioError, UsageError, ValueError) as error:
         err.print(f"beatplan: error: {error}", soft_wrap=True)
@@ -189,6 +201,58 @@ def _serve(arguments: argparse.Namespace) -> int:
 
     print(f"Beatplan API on http://{arguments.host}:{arguments.port}/docs")
     uvicorn.run(create_app(), host=arguments.host, port=arguments.port)
+    return 0
+
+
+def _demo(arguments: argparse.Namespace, err: Console) -> int:
+    """The README's main job: the sample week on screen, then published in the service."""
+    import uvicorn
+    from sqlmodel import Session
+
+    from api import tables
+    from api.db import make_engine, migrate
+    from api.main import create_app
+    from api.routes.users import NewUser, create_user
+    from api.scenarios import import_scenario
+    from api.settings import Settings
+    from api.versions import add_draft, publish
+
+    scenario = load_scenario(arguments.scenario)
+    result = solve(scenario, SolveOptions(time_limit=arguments.time_limit))
+    if result.rota is None:
+        raise UsageError(f"the sample week could not be solved: {result.report.explanation}")
+    out = Console(highlight=False)
+    show_rota(scenario, result.rota, out)
+    violations = check(scenario, result.rota)
+    if violations:
+        out.print(f"[red]Independent check: {len(violations)} violation(s)[/red]")
+        return 1
+    out.print("Independent check: every hard rule holds.")
+
+    arguments.database.unlink(missing_ok=True)  # a fresh database every time
+    settings = Settings(database_url=f"sqlite:///{arguments.database.resolve()}")
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        import_scenario(session, scenario)
+        session.flush()
+        publish(session, add_draft(session, scenario.team.id, scenario.week_start, result.rota))
+        _, token = create_user(session, NewUser(name="Demo admin", role=tables.Role.ADMIN))
+        session.commit()
+    engine.dispose()
+    base = f"http://127.0.0.1:{arguments.port}"
+    week = f"{base}/teams/{scenario.team.id}/weeks/{scenario.week_start}"
+    out.print(
+        f"\nPublished version 1 in {arguments.database}. Admin token (shown only now):\n  {token}\n"
+        f"API docs:       {base}/docs\n"
+        f"Published rota: {week}/rota\n"
+        f"Try: curl -H 'Authorization: Bearer {token}' {week}/rota/wards/{scenario.wards[0].id}",
+        soft_wrap=True,
+    )
+    if arguments.no_serve:
+        return 0
+    out.print("Serving; press Ctrl-C to stop.")
+    uvicorn.run(create_app(settings), host="127.0.0.1", port=arguments.port, log_level="warning")
     return 0
 
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from api import tables
+from api import tables, versions
 from api.auth import CallerDep, LedTeamDep, audit
 from api.deps import SessionDep, WeekDep
 
 router = APIRouter(tags=["rotas"])
-Draft, Published, Superseded = (s.value for s in tables.VersionStatus)
+Draft, Published = versions.DRAFT, versions.PUBLISHED
 
 
 def _versions(session: SessionDep, team_id: str, week) -> list[tables.RotaVersion]:  # type: ignore[no-untyped-def]
@@ -123,31 +121,14 @@ def publish(
         raise HTTPException(
             409, f"version {number} is {version.status}; only a draft can be published"
         )
-    same_week = (
-        col(tables.RotaVersion.team_id) == team.id,
-        col(tables.RotaVersion.week_start) == week,
-    )
     try:
-        session.exec(
-            update(tables.RotaVersion)
-            .where(*same_week, col(tables.RotaVersion.status) == Published)
-            .values(status=Superseded)
-        )
-        published = session.exec(
-            update(tables.RotaVersion)
-            .where(
-                col(tables.RotaVersion.id) == version.id, col(tables.RotaVersion.status) == Draft
-            )
-            .values(status=Published, published_at=datetime.now(UTC))
-        )
-        if published.rowcount != 1:
-            raise HTTPException(409, f"version {number} was changed by another request; reload")
+        versions.publish(session, version)
         audit(session, caller, "publish", team.id, f"{week} v{number}")
         session.commit()
-    except IntegrityError:
+    except (versions.PublishConflict, IntegrityError):
         session.rollback()
         raise HTTPException(
-            409, "another version was published at the same moment; reload"
+            409, f"version {number} or another one was published at the same moment; reload"
         ) from None
     session.refresh(version)
     return version_view(version)
