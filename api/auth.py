@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path
@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from api import tables
 from api.deps import SessionDep
 
+LAST_USED_GRANULARITY = timedelta(minutes=1)
 bearer = HTTPBearer(auto_error=False, description="Bearer token from `beatplan admin`")
 
 
@@ -76,9 +77,11 @@ def _caller(
     user = session.get(tables.User, token.user_id) if token else None
     if token is None or user is None:
         raise HTTPException(401, "unknown or revoked token", {"WWW-Authenticate": "Bearer"})
-    token.last_used_at = datetime.now(UTC)
-    session.add(token)
-    session.commit()
+    now = datetime.now(UTC)
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
+        token.last_used_at = now  # a write per request would serialise every read
+        session.add(token)
+        session.commit()
     teams = session.exec(
         select(tables.LeadsTeam.team_id).where(col(tables.LeadsTeam.user_id) == user.id)
     ).all()

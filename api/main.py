@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
     )
     app.state.engine = engine
     app.state.settings = settings
+    app.state.rota_cache = OrderedDict()  # version id -> rota JSON (see routes.rotas)
     app.include_router(teams.router)
     app.include_router(jobs.router)
     app.include_router(rotas.router)

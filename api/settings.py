@@ -13,7 +13,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///beatplan.sqlite"
     solve_time_limit: float = 30.0
     solve_workers: int = 2
-    job_poll_seconds: float = 0.2
+    job_poll_seconds: float = 0.05
 
 
 @lru_cache

@@ -29,6 +29,7 @@ from scheduler.solve import Progress
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = "sample team (riverside)"
+SERVICE = "## Service"  # the section benchmarks/api.py owns
 
 
 @dataclass(frozen=True)
@@ -236,7 +237,12 @@ def main(argv: list[str] | None = None) -> int:
         "",
     ]
     arguments.out.parent.mkdir(parents=True, exist_ok=True)
-    arguments.out.write_text("\n".join(lines), encoding="utf-8")
+    # Keep the service section that `python -m benchmarks.api` appends.
+    previous = arguments.out.read_text(encoding="utf-8") if arguments.out.exists() else ""
+    service = previous[previous.index(SERVICE) :] if SERVICE in previous else ""
+    arguments.out.write_text(
+        "\n".join(lines) + ("\n" + service if service else ""), encoding="utf-8"
+    )
     print("\n".join(lines))
     return 0
 

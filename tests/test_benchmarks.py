@@ -22,3 +22,16 @@ def test_short_benchmark_writes_tables(tmp_path: Path):
     assert all(row.rstrip(" |").endswith("| 0") for row in data_rows), (
         "every rota passes the checker"
     )
+
+
+def test_short_service_benchmark_appends_its_section(tmp_path: Path):
+    """`python -m benchmarks.api --short` measures a real server and keeps other sections."""
+    from benchmarks import api
+
+    out = tmp_path / "benchmarks.md"
+    out.write_text("# Benchmarks\n\nsolver tables\n")
+    assert api.main(["--short", "--out", str(out)]) == 0
+    text = out.read_text()
+    assert text.startswith("# Benchmarks") and "solver tables" in text
+    assert "solve job overhead" in text and "GET rota latency" in text
+    assert text.count("## Service") == 1

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 from sqlmodel import col, select
 
 from api import tables, versions
@@ -13,12 +17,14 @@ from api.auth import CallerDep, LedTeamDep, audit
 from api.deps import SessionDep, WeekDep
 
 router = APIRouter(tags=["rotas"])
+ROTA_CACHE_SIZE = 64
 Draft, Published = versions.DRAFT, versions.PUBLISHED
 
 
 def _versions(session: SessionDep, team_id: str, week) -> list[tables.RotaVersion]:  # type: ignore[no-untyped-def]
     query = (
         select(tables.RotaVersion)
+        .options(defer(tables.RotaVersion.rota))  # loaded only where a route needs it
         .where(
             col(tables.RotaVersion.team_id) == team_id, col(tables.RotaVersion.week_start) == week
         )
@@ -64,10 +70,30 @@ def list_versions(team: LedTeamDep, week: WeekDep, session: SessionDep) -> list[
 
 @router.get("/teams/{team_id}/weeks/{week}/rota")
 def read_rota(
-    team: LedTeamDep, week: WeekDep, session: SessionDep, version: int | None = None
-) -> dict[str, Any]:
+    team: LedTeamDep,
+    week: WeekDep,
+    session: SessionDep,
+    request: Request,
+    version: int | None = None,
+) -> Response:
+    """The rota with its coverage figures, as `{"version": ..., "rota": ...}`."""
     chosen = _version(session, team.id, week, version)
-    return {"version": version_view(chosen), "rota": chosen.rota}
+    rota = _rota_json(request.app.state.rota_cache, chosen)
+    head = json.dumps({"version": version_view(chosen)}, default=datetime.isoformat)
+    return Response(head[:-1].encode() + b', "rota": ' + rota + b"}", media_type="application/json")
+
+
+def _rota_json(cache: OrderedDict[int, bytes], version: tables.RotaVersion) -> bytes:
+    """A version's rota as JSON bytes. A stored rota never changes (only the version's
+    status does), so it is serialised once and kept in a small per-app LRU cache."""
+    assert version.id is not None
+    if version.id in cache:
+        cache.move_to_end(version.id)
+        return cache[version.id]
+    cache[version.id] = encoded = json.dumps(version.rota, separators=(",", ":")).encode()
+    if len(cache) > ROTA_CACHE_SIZE:
+        cache.popitem(last=False)
+    return encoded
 
 
 @router.get("/teams/{team_id}/weeks/{week}/rota/staff/{staff_id}")
