@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, delete, select
 
 from api import tables
+from scheduler.rota import Rota, carry_in_from
 from scheduler.scenario import Scenario, describe_validation_error
 
 TEAM_ITEMS: tuple[type[tables.TeamItem], ...] = (
@@ -118,6 +119,32 @@ def assemble_scenario(session: Session, team: tables.Team, week_start: date) -> 
         ),
         "pins": specs(tables.Pin, col(tables.Pin.week_start) == week_start),
     }
+    days = {(week_start + timedelta(days=offset)).isoformat() for offset in range(7)}
+    data["staff"] = [
+        {  # a person's dated wishes are kept for every week; this week takes its own
+            **person,
+            "preferences": [
+                wish
+                for wish in person.get("preferences") or []
+                if wish.get("day") is None or str(wish["day"]) in days
+            ],
+        }
+        for person in data["staff"]
+    ]
+    previous = session.exec(
+        select(tables.RotaVersion.rota).where(
+            col(tables.RotaVersion.team_id) == team_id,
+            col(tables.RotaVersion.week_start) == week_start - timedelta(days=7),
+            col(tables.RotaVersion.status) == tables.VersionStatus.PUBLISHED.value,
+        )
+    ).first()
+    if previous is not None:
+        # Last week's published rota, not the carry-in given at import, is what rest
+        # rules must start from; someone who did not work last week carries nothing in.
+        carried = carry_in_from(Rota.model_validate(previous))
+        data["staff"] = [
+            {**person, "carry_in": carried.get(person["id"], {})} for person in data["staff"]
+        ]
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:

@@ -8,7 +8,7 @@ Beatplan can be checked the same way.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -123,3 +123,24 @@ def load_rota(path: str | Path) -> Rota:
         raise ValueError(f"{source}: not valid JSON at line {error.lineno}: {error.msg}") from error
     except ValidationError as error:
         raise ValueError(f"{source}: {describe_validation_error(error)}") from error
+
+
+def carry_in_from(previous: Rota) -> dict[str, dict[str, object]]:
+    """What a week's rota leaves for the next week's rest rules, per person who worked:
+    `{"last_duty_end": ..., "days_worked_in_a_row": ...}` in the shape of `CarryIn`.
+
+    The run counts the days with a duty from that week's Sunday backwards; a run that
+    fills the whole week is counted as seven (the week before is not looked at)."""
+    sunday = previous.week_start + timedelta(days=6)
+    carried: dict[str, dict[str, object]] = {}
+    for person in sorted({duty.staff for duty in previous.duties}):
+        duties = previous.duties_of(person)
+        worked = {duty.day for duty in duties}
+        run = 0
+        while sunday - timedelta(days=run) in worked and run < 7:
+            run += 1
+        carried[person] = {
+            "last_duty_end": max(duty.end for duty in duties).isoformat(),
+            "days_worked_in_a_row": run,
+        }
+    return carried
