@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Path
+from fastapi import Depends, HTTPException, Path, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from api import tables
 from api.deps import SessionDep
 
 LAST_USED_GRANULARITY = timedelta(minutes=1)
+CALLER_CACHE_SECONDS = 10.0
+CALLER_CACHE_SIZE = 10_000
 bearer = HTTPBearer(auto_error=False, description="Bearer token from `beatplan admin`")
 
 
@@ -60,32 +65,59 @@ class Caller:
         )
 
 
-def _caller(
-    session: SessionDep,
+def _load_caller(engine: Engine, digest: str) -> Caller | None:
+    """The caller a token hash belongs to, or None for an unknown or revoked token."""
+    with Session(engine, expire_on_commit=False) as session:
+        token = session.exec(
+            select(tables.ApiToken).where(
+                col(tables.ApiToken.token_hash) == digest,
+                col(tables.ApiToken.revoked_at).is_(None),
+            )
+        ).first()
+        user = session.get(tables.User, token.user_id) if token else None
+        if token is None or user is None:
+            return None
+        now = datetime.now(UTC)
+        if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
+            token.last_used_at = now  # a write per request would serialise every read
+            session.add(token)
+            session.commit()
+        teams = session.exec(
+            select(tables.LeadsTeam.team_id).where(col(tables.LeadsTeam.user_id) == user.id)
+        ).all()
+        return Caller(user, frozenset(teams))
+
+
+async def _caller(
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Caller:
+    """The signed-in caller. A token's caller is remembered for CALLER_CACHE_SECONDS, so
+    busy readers cost no database work; a change to users or tokens through this server
+    clears the memory at once (other server processes see it within that time)."""
     if credentials is None:
         raise HTTPException(
             401, "sign in: send 'Authorization: Bearer <token>'", {"WWW-Authenticate": "Bearer"}
         )
-    token = session.exec(
-        select(tables.ApiToken).where(
-            col(tables.ApiToken.token_hash) == hash_token(credentials.credentials),
-            col(tables.ApiToken.revoked_at).is_(None),
-        )
-    ).first()
-    user = session.get(tables.User, token.user_id) if token else None
-    if token is None or user is None:
+    digest = hash_token(credentials.credentials)
+    cache: dict[str, tuple[float, Caller]] = request.app.state.callers
+    now = time.monotonic()
+    remembered = cache.get(digest)
+    if remembered is not None and now - remembered[0] < CALLER_CACHE_SECONDS:
+        return remembered[1]
+    caller = await run_in_threadpool(_load_caller, request.app.state.engine, digest)
+    if caller is None:
+        cache.pop(digest, None)
         raise HTTPException(401, "unknown or revoked token", {"WWW-Authenticate": "Bearer"})
-    now = datetime.now(UTC)
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
-        token.last_used_at = now  # a write per request would serialise every read
-        session.add(token)
-        session.commit()
-    teams = session.exec(
-        select(tables.LeadsTeam.team_id).where(col(tables.LeadsTeam.user_id) == user.id)
-    ).all()
-    return Caller(user, frozenset(teams))
+    if len(cache) >= CALLER_CACHE_SIZE:
+        cache.clear()
+    cache[digest] = (now, caller)
+    return caller
+
+
+def forget_callers(request: Request) -> None:
+    """Drop every remembered caller: call after changing users, roles or tokens."""
+    request.app.state.callers.clear()
 
 
 CallerDep = Annotated[Caller, Depends(_caller)]

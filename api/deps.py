@@ -18,7 +18,7 @@ def _session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(_session)]
 
 
-def _monday(week: date) -> date:
+async def _monday(week: date) -> date:  # no I/O: kept off the thread pool
     if week.weekday() != 0:
         raise HTTPException(422, f"week {week} is a {week:%A}; weeks start on a Monday")
     return week

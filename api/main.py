@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,15 +17,24 @@ from api.settings import Settings, get_settings
 from api.worker import recover_interrupted, start_worker
 
 
-def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, run_worker: bool = True, supervised: bool = False
+) -> FastAPI:
+    """The app. On start it migrates the database, fails jobs a previous server left
+    running and (with `run_worker`) starts the solve worker; a `supervised` app, one of
+    several server processes, leaves all three to the command that started it."""
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        migrate(engine)
-        recover_interrupted(engine)
-        worker = start_worker(settings.database_url) if run_worker else None
+        if not supervised:
+            migrate(engine)
+            recover_interrupted(engine)
+        worker = start_worker(settings.database_url) if run_worker and not supervised else None
+        # Everything loaded so far lives as long as the server: keep it out of the cyclic
+        # collector, whose full passes over it were the slowest requests under load.
+        gc.freeze()
         try:
             yield
         finally:
@@ -40,7 +50,8 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
     )
     app.state.engine = engine
     app.state.settings = settings
-    app.state.rota_cache = OrderedDict()  # version id -> rota JSON (see routes.rotas)
+    app.state.rota_cache = OrderedDict()  # (version id, status) -> encoded (routes.rotas)
+    app.state.callers = {}  # token hash -> (when, Caller) (see auth)
     app.include_router(teams.router)
     app.include_router(jobs.router)
     app.include_router(rotas.router)
@@ -53,3 +64,8 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
         return JSONResponse(status_code=409, content={"detail": str(error)})
 
     return app
+
+
+def supervised_app() -> FastAPI:
+    """The app in each of `beatplan serve --processes N`'s server processes."""
+    return create_app(supervised=True)

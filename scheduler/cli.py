@@ -71,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve_cmd.add_argument("--host", default="127.0.0.1")
     serve_cmd.add_argument("--port", type=int, default=8000)
+    serve_cmd.add_argument(
+        "--processes",
+        type=_positive(int),
+        default=1,
+        help="server processes sharing the port (one per core suits a busy server)",
+    )
 
     demo_cmd = commands.add_parser(
         "demo",
@@ -197,10 +203,34 @@ def _check(arguments: argparse.Namespace) -> int:
 def _serve(arguments: argparse.Namespace) -> int:
     import uvicorn
 
+    from api.db import make_engine, migrate
     from api.main import create_app
+    from api.settings import get_settings
+    from api.worker import recover_interrupted, start_worker
 
     print(f"Beatplan API on http://{arguments.host}:{arguments.port}/docs")
-    uvicorn.run(create_app(), host=arguments.host, port=arguments.port)
+    if arguments.processes == 1:
+        uvicorn.run(create_app(), host=arguments.host, port=arguments.port)
+        return 0
+    # Several server processes share the port; this one migrates, recovers and runs the
+    # single solve worker, so that none of that is done once per server process.
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    recover_interrupted(engine)
+    engine.dispose()
+    worker = start_worker(settings.database_url)
+    try:
+        uvicorn.run(
+            "api.main:supervised_app",
+            factory=True,
+            host=arguments.host,
+            port=arguments.port,
+            workers=arguments.processes,
+        )
+    finally:
+        worker.terminate()
+        worker.join(timeout=10)
     return 0
 
 

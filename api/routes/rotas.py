@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections import OrderedDict
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+import sqlalchemy as sa
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlmodel import col, select
 
 from api import tables, versions
-from api.auth import CallerDep, LedTeamDep, audit
+from api.auth import CallerDep, LedTeamDep, audit, require_lead
 from api.deps import SessionDep, WeekDep
 
 router = APIRouter(tags=["rotas"])
-ROTA_CACHE_SIZE = 64
+ROTA_CACHE_SIZE = 256  # ~90 kB each for a 30-strong team
 Draft, Published = versions.DRAFT, versions.PUBLISHED
 
 
@@ -38,7 +42,13 @@ def _version(  # type: ignore[no-untyped-def]
 ) -> tables.RotaVersion:
     """A numbered version; without a number the published one, else the newest draft.
     With `published_only` (officers), drafts and superseded versions are not found."""
-    versions = _versions(session, team_id, week)
+    return _choose(_versions(session, team_id, week), team_id, week, number, published_only)
+
+
+def _choose(
+    versions: Sequence[Any], team_id: str, week: date, number: int | None, published_only: bool
+) -> Any:
+    """The rule of `_version` over a team-week's versions in number order."""
     if published_only:
         versions = [v for v in versions if v.status == Published]
     if number is not None:
@@ -68,29 +78,81 @@ def list_versions(team: LedTeamDep, week: WeekDep, session: SessionDep) -> list[
     return [version_view(v) for v in _versions(session, team.id, week)]
 
 
-@router.get("/teams/{team_id}/weeks/{week}/rota")
-def read_rota(
-    team: LedTeamDep,
+@router.get(
+    "/teams/{team_id}/weeks/{week}/rota",
+    responses={200: {"content": {"application/json": {}}}, 304: {"description": "unchanged"}},
+)
+async def read_rota(
+    team_id: Annotated[str, Path(max_length=64)],
     week: WeekDep,
-    session: SessionDep,
+    caller: CallerDep,
     request: Request,
     version: int | None = None,
 ) -> Response:
-    """The rota with its coverage figures, as `{"version": ..., "rota": ...}`."""
-    chosen = _version(session, team.id, week, version)
-    rota = _rota_json(request.app.state.rota_cache, chosen)
-    head = json.dumps({"version": version_view(chosen)}, default=datetime.isoformat)
-    return Response(head[:-1].encode() + b', "rota": ' + rota + b"}", media_type="application/json")
+    """The rota with its coverage figures, as `{"version": ..., "rota": ...}`.
+
+    The hot read of the service, done on the event loop without a thread-pool hop (the
+    hop cost a third of the throughput): one indexed query of a few columns chooses the
+    version, and the response comes from a per-process cache of encoded rotas, gzipped
+    for clients that accept it. A stored rota never changes and a version's status fixes
+    its other fields, so (version, status) is both the cache key and the ETag: a client
+    that holds the current one gets 304."""
+    require_lead(caller, team_id)
+    encoded = _rota_response(request.app, team_id, week, version)
+    headers = {"ETag": encoded.tag, "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
+    if encoded.tag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(encoded.gzipped, media_type="application/json", headers=headers)
+    return Response(encoded.body, media_type="application/json", headers=headers)
 
 
-def _rota_json(cache: OrderedDict[int, bytes], version: tables.RotaVersion) -> bytes:
-    """A version's rota as JSON bytes. A stored rota never changes (only the version's
-    status does), so it is serialised once and kept in a small per-app LRU cache."""
-    assert version.id is not None
-    if version.id in cache:
-        cache.move_to_end(version.id)
-        return cache[version.id]
-    cache[version.id] = encoded = json.dumps(version.rota, separators=(",", ":")).encode()
+@dataclass(frozen=True)
+class EncodedRota:
+    tag: str
+    body: bytes
+    gzipped: bytes
+
+
+_Version = tables.RotaVersion
+_LISTING = (
+    sa.select(
+        _Version.id,  # type: ignore[arg-type]
+        _Version.number,
+        _Version.status,
+        _Version.created_at,
+        _Version.published_at,
+        _Version.job_id,
+    )
+    .where(
+        col(_Version.team_id) == sa.bindparam("team_id"),
+        col(_Version.week_start) == sa.bindparam("week"),
+    )
+    .order_by(col(_Version.number))
+)
+_ROTA = sa.select(_Version.rota).where(col(_Version.id) == sa.bindparam("id"))  # type: ignore[arg-type]
+_TEAM = sa.select(tables.Team.id).where(col(tables.Team.id) == sa.bindparam("id"))  # type: ignore[arg-type]
+
+
+def _rota_response(app: Any, team_id: str, week: date, number: int | None) -> EncodedRota:
+    cache: OrderedDict[tuple[int, str], EncodedRota] = app.state.rota_cache
+    with app.state.engine.connect() as connection:
+        listing = connection.execute(_LISTING, {"team_id": team_id, "week": week}).all()
+        if not listing and connection.execute(_TEAM, {"id": team_id}).first() is None:
+            raise HTTPException(404, f"no team {team_id!r}; import its scenario first")
+        chosen = _choose(listing, team_id, week, number, False)
+        key = (chosen.id, chosen.status)
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+        rota = connection.execute(_ROTA, {"id": chosen.id}).scalar_one()
+    body = json.dumps(
+        {"version": version_view(chosen), "rota": rota},
+        separators=(",", ":"),
+        default=datetime.isoformat,
+    ).encode()
+    cache[key] = encoded = EncodedRota(f'"v{chosen.id}-{chosen.status}"', body, gzip.compress(body))
     if len(cache) > ROTA_CACHE_SIZE:
         cache.popitem(last=False)
     return encoded

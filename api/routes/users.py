@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field, model_validator
 from sqlmodel import Session, col, select
 
 from api import tables
-from api.auth import CallerDep, audit, issue_token, require_admin
+from api.auth import CallerDep, audit, forget_callers, issue_token, require_admin
 from api.deps import SessionDep
 
 router = APIRouter(tags=["users"])
@@ -101,7 +101,7 @@ def add_token(user_id: int, caller: CallerDep, session: SessionDep) -> dict[str,
 
 
 @router.delete("/users/{user_id}/tokens", status_code=204)
-def revoke_tokens(user_id: int, caller: CallerDep, session: SessionDep) -> None:
+def revoke_tokens(user_id: int, caller: CallerDep, session: SessionDep, request: Request) -> None:
     """Revoke every token of a user (yourself, or anyone for an admin)."""
     if caller.user.id != user_id:
         require_admin(caller)
@@ -115,3 +115,4 @@ def revoke_tokens(user_id: int, caller: CallerDep, session: SessionDep) -> None:
         session.add(token)
     audit(session, caller, "revoke tokens", None, str(user_id), count=len(tokens))
     session.commit()
+    forget_callers(request)
