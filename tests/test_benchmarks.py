@@ -33,5 +33,5 @@ def test_short_service_benchmark_appends_its_section(tmp_path: Path):
     assert api.main(["--short", "--out", str(out)]) == 0
     text = out.read_text()
     assert text.startswith("# Benchmarks") and "solver tables" in text
-    assert "solve job overhead" in text and "GET rota latency" in text
+    assert "solve job overhead" in text and "GET rota, 20 concurrent clients" in text
     assert text.count("## Service") == 1
