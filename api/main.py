@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import gc
+import logging
+import re
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from api.db import make_engine, migrate
-from api.routes import items, jobs, rotas, teams, users
+from api.routes import feeds, items, jobs, rotas, teams, users
 from api.scenarios import ScenarioConflict
 from api.settings import Settings, get_settings
 from api.worker import recover_interrupted, start_worker
@@ -28,6 +31,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        hide_feed_tokens()
         if not supervised:
             migrate(engine)
             recover_interrupted(engine)
@@ -52,10 +56,14 @@ def create_app(
     app.state.settings = settings
     app.state.rota_cache = OrderedDict()  # (version id, status) -> encoded (routes.rotas)
     app.state.callers = {}  # token hash -> (when, Caller) (see auth)
+    app.state.feed_tokens = {}  # feed token hash -> (when, feed) (see routes.feeds)
+    app.state.feed_bodies = OrderedDict()  # feed ETag -> rendered bytes (see routes.feeds)
+    app.state.clock = lambda: datetime.now(UTC)  # what feeds count as now (tests set it)
     app.include_router(teams.router)
     app.include_router(jobs.router)
     app.include_router(rotas.router)
     app.include_router(users.router)
+    app.include_router(feeds.router)
     for router in items.routers():
         app.include_router(router)
 
@@ -64,6 +72,27 @@ def create_app(
         return JSONResponse(status_code=409, content={"detail": str(error)})
 
     return app
+
+
+class _FeedTokenFilter(logging.Filter):
+    """Replace the secret in feed URLs in uvicorn's access log lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and len(record.args) >= 3:
+            path = record.args[2]
+            if isinstance(path, str) and "/ical/" in path:
+                hidden = _FEED_SECRET.sub("/ical/<secret>.ics", path)
+                record.args = (*record.args[:2], hidden, *record.args[3:])
+        return True
+
+
+_FEED_SECRET = re.compile(r"/ical/[^/?\s]+\.ics")
+
+
+def hide_feed_tokens() -> None:
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, _FeedTokenFilter) for f in access.filters):
+        access.addFilter(_FeedTokenFilter())
 
 
 def supervised_app() -> FastAPI:

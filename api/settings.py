@@ -14,6 +14,7 @@ class Settings(BaseSettings):
     solve_time_limit: float = 30.0
     solve_workers: int = 2
     job_poll_seconds: float = 0.05
+    public_url: str | None = None  # base of feed URLs; else the request's own
 
 
 @lru_cache

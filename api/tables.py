@@ -210,3 +210,47 @@ class AuditEntry(SQLModel, table=True):
     team_id: str | None = Field(default=None, max_length=64)
     target: str | None = None
     detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+
+
+class FeedEntry(SQLModel, table=True):
+    """One calendar event as subscribers last saw it: a duty or an event an officer
+    attends (their feed), or a public engagement event (its ward's feed). Kept so that
+    UIDs stay stable and SEQUENCE/DTSTAMP move only when the event itself changes."""
+
+    __tablename__ = "feed_entry"
+    __table_args__ = (
+        sa.Index("ix_feed_entry_staff", "team_id", "staff_id", "ends_at"),
+        sa.Index("ix_feed_entry_ward", "team_id", "kind", "ward_id", "ends_at"),
+        sa.Index("ix_feed_entry_week", "team_id", "week_start"),
+    )
+
+    uid: str = Field(primary_key=True, max_length=255)
+    team_id: str = Field(foreign_key="team.id", max_length=64)
+    week_start: date
+    kind: str = Field(max_length=16)  # "duty", "event" (an officer's) or "public"
+    staff_id: str | None = Field(default=None, max_length=64)
+    ward_id: str | None = Field(default=None, max_length=64)
+    starts_at: datetime = _instant(nullable=False)
+    ends_at: datetime = _instant(nullable=False)
+    status: str = Field(max_length=16)  # "CONFIRMED" or "CANCELLED"
+    summary: str
+    location: str
+    description: str
+    sequence: int = 0
+    changed_at: datetime = _instant(nullable=False)
+
+
+class FeedToken(SQLModel, table=True):
+    """A calendar subscription's secret: only its SHA-256 hash is stored."""
+
+    __tablename__ = "feed_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    kind: str = Field(max_length=16)  # "duties", "busy" (an officer's) or "team"
+    team_id: str = Field(foreign_key="team.id", max_length=64)
+    staff_id: str | None = Field(default=None, max_length=64)
+    created_by: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = _instant(nullable=False)
+    revoked_at: datetime | None = _instant(nullable=True)
+    last_used_at: datetime | None = _instant(nullable=True)

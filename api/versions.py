@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
-from api import tables
+from api import feeds, tables
 from scheduler import Rota
 
 DRAFT, PUBLISHED, SUPERSEDED = (status.value for status in tables.VersionStatus)
@@ -60,3 +60,5 @@ def publish(session: Session, version: tables.RotaVersion) -> None:
     )
     if published.rowcount != 1:
         raise PublishConflict(f"version {version.number} is no longer a draft")
+    # Subscribers' calendars follow the published rota, in the same transaction.
+    feeds.sync_week(session, version.team_id, version.week_start, Rota.model_validate(version.rota))

@@ -1,0 +1,344 @@
+"""Calendar feeds: what subscribers see of published rotas (see ../shared/FEEDS.md).
+
+Publishing a week calls `sync_week` in the same transaction. It turns the rota into
+feed entries with stable UIDs (team, officer, local date; or team, event, officer) and
+compares them with what subscribers saw before: a new entry starts at SEQUENCE 0, an
+entry whose times, status or place change goes up by one, and an entry no longer in the
+rota becomes CANCELLED. DTSTAMP and LAST-MODIFIED are when the entry last changed, so a
+feed that has not changed renders to the same bytes.
+
+Rendering reads only `feed_entry`: a duty feed from four weeks back onwards (cancelled
+entries until they are past), with times as UTC instants.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import icalendar
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from api import tables
+from scheduler.rota import Rota
+
+PAST_WINDOW = timedelta(weeks=4)
+CONFIRMED, CANCELLED = "CONFIRMED", "CANCELLED"
+FORMAT = "1"  # bump when rendering changes, so ETags change with it
+PRODID = "-//Beatplan//Neighbourhood rotas//EN"
+_TIMEZONE_YEARS = (2024, 2036)  # the VTIMEZONE's span: fixed, so the bytes are too
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A feed entry as the newly published rota has it."""
+
+    uid: str
+    kind: str
+    staff_id: str | None
+    ward_id: str | None
+    starts_at: datetime
+    ends_at: datetime
+    summary: str
+    location: str
+    description: str
+
+
+def _clock(instant: datetime, zone: ZoneInfo) -> str:
+    return instant.astimezone(zone).strftime("%H:%M")
+
+
+def wanted_entries(session: Session, team: tables.Team, rota: Rota) -> list[Wanted]:
+    """The entries a published rota gives: each duty and each event an officer attends
+    (in their feed), and each public event of the week (in its ward's feed)."""
+    zone = ZoneInfo(team.timezone)
+    wards = {w.id: w.spec["name"] for w in session.exec(_items(tables.Ward, team.id))}
+    templates = {t.id: t.spec["name"] for t in session.exec(_items(tables.DutyTemplate, team.id))}
+    start = datetime.combine(rota.week_start, datetime.min.time(), zone)
+    events = {
+        e.id: e.spec
+        for e in session.exec(
+            _items(tables.EngagementEvent, team.id).where(
+                col(tables.EngagementEvent.starts_at) >= start,
+                col(tables.EngagementEvent.starts_at) < start + timedelta(days=8),
+            )
+        )
+    }
+    station = team.station or team.name
+    wanted: list[Wanted] = []
+    for duty in rota.duties:
+        hours: dict[str, float] = {}
+        lines = []
+        for activity in duty.activities:
+            hours[activity.ward] = hours.get(activity.ward, 0) + activity.hours
+            ward = wards.get(activity.ward, activity.ward)
+            span = f"{_clock(activity.start, zone)}-{_clock(activity.end, zone)}"
+            if activity.kind == "event" and activity.event in events:
+                spec = events[activity.event]
+                lines.append(f"{span} {spec['name']}, {spec['place']} ({ward})")
+                wanted.append(
+                    Wanted(
+                        uid=f"event-{team.id}-{activity.event}-{duty.staff}@beatplan",
+                        kind="event",
+                        staff_id=duty.staff,
+                        ward_id=activity.ward,
+                        starts_at=activity.start.astimezone(UTC),
+                        ends_at=activity.end.astimezone(UTC),
+                        summary=spec["name"],
+                        location=spec["place"],
+                        description=f"{spec.get('kind', 'engagement').replace('-', ' ')} in {ward}",
+                    )
+                )
+            else:
+                lines.append(f"{span} patrol {ward}")
+        main = max(hours, key=lambda ward: (hours[ward], ward)) if hours else None
+        name = templates.get(duty.template, duty.template)
+        where = f"{wards.get(main, main)} patrol" if main else "duty"
+        wanted.append(
+            Wanted(
+                uid=f"duty-{team.id}-{duty.staff}-{duty.day.isoformat()}@beatplan",
+                kind="duty",
+                staff_id=duty.staff,
+                ward_id=main,
+                starts_at=duty.start.astimezone(UTC),
+                ends_at=duty.end.astimezone(UTC),
+                summary=f"{name} – {where}",
+                location=f"{wards[main]}, from {station}" if main in wards else station,
+                description="\n".join(lines) or f"{name} duty",
+            )
+        )
+    for event_id, spec in sorted(events.items()):
+        begins = datetime.fromisoformat(spec["start"]) if isinstance(spec["start"], str) else None
+        if not spec.get("public", True) or begins is None:
+            continue
+        ends = datetime.fromisoformat(spec["end"])
+        if begins.tzinfo is None:
+            begins, ends = begins.replace(tzinfo=zone), ends.replace(tzinfo=zone)
+        wanted.append(
+            Wanted(
+                uid=f"public-{team.id}-{event_id}@beatplan",
+                kind="public",
+                staff_id=None,
+                ward_id=spec["ward"],
+                starts_at=begins.astimezone(UTC),
+                ends_at=ends.astimezone(UTC),
+                summary=spec["name"],
+                location=spec["place"],
+                description=f"Come and meet your neighbourhood team: {spec['name']} "
+                f"({wards.get(spec['ward'], spec['ward'])}).",
+            )
+        )
+    return wanted
+
+
+def _items(table: type[tables.TeamItem], team_id: str) -> Any:
+    return select(table).where(col(table.team_id) == team_id)
+
+
+def sync_week(session: Session, team_id: str, week: date, rota: Rota) -> dict[str, int]:
+    """Bring the team-week's feed entries to the published rota; the caller commits.
+    Returns counts of entries added, changed, cancelled and left alone."""
+    team = session.get(tables.Team, team_id)
+    assert team is not None
+    now = datetime.now(UTC)
+    wanted = {entry.uid: entry for entry in wanted_entries(session, team, rota)}
+    existing = {
+        entry.uid: entry
+        for entry in session.exec(
+            select(tables.FeedEntry).where(
+                col(tables.FeedEntry.team_id) == team_id, col(tables.FeedEntry.week_start) == week
+            )
+        )
+    }
+    counts = {"added": 0, "changed": 0, "cancelled": 0, "unchanged": 0}
+    for uid, want in wanted.items():
+        entry = existing.get(uid)
+        if entry is None:
+            session.add(
+                tables.FeedEntry(
+                    uid=uid,
+                    team_id=team_id,
+                    week_start=week,
+                    kind=want.kind,
+                    staff_id=want.staff_id,
+                    ward_id=want.ward_id,
+                    starts_at=want.starts_at,
+                    ends_at=want.ends_at,
+                    status=CONFIRMED,
+                    summary=want.summary,
+                    location=want.location,
+                    description=want.description,
+                    sequence=0,
+                    changed_at=now,
+                )
+            )
+            counts["added"] += 1
+            continue
+        significant = (
+            entry.starts_at != want.starts_at
+            or entry.ends_at != want.ends_at
+            or entry.status != CONFIRMED
+            or entry.location != want.location
+        )
+        textual = (entry.summary, entry.description, entry.ward_id) != (
+            want.summary,
+            want.description,
+            want.ward_id,
+        )
+        if not (significant or textual):
+            counts["unchanged"] += 1
+            continue
+        if significant:
+            entry.sequence += 1
+        entry.starts_at, entry.ends_at, entry.status = want.starts_at, want.ends_at, CONFIRMED
+        entry.location, entry.summary = want.location, want.summary
+        entry.description, entry.ward_id = want.description, want.ward_id
+        entry.changed_at = now
+        session.add(entry)
+        counts["changed"] += 1
+    for uid, entry in existing.items():
+        if uid not in wanted and entry.status != CANCELLED:
+            entry.status, entry.sequence, entry.changed_at = CANCELLED, entry.sequence + 1, now
+            session.add(entry)
+            counts["cancelled"] += 1
+    return counts
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whose feed: an officer's (duties or busy-only), a team's, or a ward's public one."""
+
+    kind: str  # "duties", "busy", "team" or "ward"
+    team_id: str
+    staff_id: str | None = None
+    ward_id: str | None = None
+
+
+def _selection(kind: str) -> list[Any]:
+    """The WHERE clause of a kind of feed, with bind parameters `team`, `who` (the staff
+    or ward id), `since` (four weeks back) and `now`."""
+    entry = tables.FeedEntry
+    where = [
+        col(entry.team_id) == sa.bindparam("team"),
+        col(entry.ends_at) >= sa.bindparam("since", type_=tables.UTCDateTime),
+        sa.or_(
+            col(entry.status) != CANCELLED,
+            col(entry.ends_at) >= sa.bindparam("now", type_=tables.UTCDateTime),
+        ),
+    ]
+    if kind in ("duties", "busy"):
+        where += [col(entry.staff_id) == sa.bindparam("who"), col(entry.kind) != "public"]
+    elif kind == "team":
+        where.append(col(entry.kind) == "duty")
+    else:
+        where += [col(entry.kind) == "public", col(entry.ward_id) == sa.bindparam("who")]
+    return where
+
+
+def _parameters(subject: Subject, now: datetime) -> dict[str, Any]:
+    parameters = {"team": subject.team_id, "since": now - PAST_WINDOW, "now": now}
+    if subject.kind != "team":
+        parameters["who"] = subject.ward_id if subject.kind == "ward" else subject.staff_id
+    return parameters
+
+
+_AGGREGATES = {  # built once: the hot path of every poll
+    kind: sa.select(sa.func.count(), sa.func.max(tables.FeedEntry.changed_at)).where(
+        *_selection(kind)
+    )
+    for kind in ("duties", "busy", "team", "ward")
+}
+_ENTRIES = {
+    kind: select(tables.FeedEntry)
+    .where(*_selection(kind))
+    .order_by(col(tables.FeedEntry.starts_at), col(tables.FeedEntry.uid))
+    for kind in ("duties", "busy", "team", "ward")
+}
+
+
+@dataclass(frozen=True)
+class Validators:
+    etag: str
+    last_modified: datetime | None
+
+
+def validators(connection: sa.Connection, subject: Subject, name: str, now: datetime) -> Validators:
+    """ETag and Last-Modified from one aggregate query, without rendering: the feed's
+    bytes are a function of its entries' count and latest change, the name and FORMAT."""
+    count, latest = connection.execute(_AGGREGATES[subject.kind], _parameters(subject, now)).one()
+    if latest is not None and latest.tzinfo is None:
+        latest = latest.replace(tzinfo=UTC)
+    who = (subject.kind, subject.team_id, str(subject.staff_id), str(subject.ward_id))
+    basis = "|".join([FORMAT, *who, name, str(count), latest.isoformat() if latest else "-"])
+    return Validators(f'"{hashlib.sha256(basis.encode()).hexdigest()[:32]}"', latest)
+
+
+@lru_cache(maxsize=8)
+def _timezone(zone: str) -> bytes:
+    first, last = _TIMEZONE_YEARS
+    component = icalendar.Timezone.from_tzid(
+        zone, first_date=date(first, 1, 1), last_date=date(last, 1, 1)
+    )
+    return component.to_ical()
+
+
+def render(session: Session, subject: Subject, name: str, zone: str, now: datetime) -> bytes:
+    """The feed as iCalendar bytes (RFC 5545 with RFC 7986 names)."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", zone)
+    calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT1H")
+    names: dict[str, str] = {}
+    if subject.kind == "team":
+        names = {
+            s.id: s.spec["name"] for s in session.exec(_items(tables.StaffMember, subject.team_id))
+        }
+    entries = session.exec(_ENTRIES[subject.kind], params=_parameters(subject, now))
+    for entry in entries:
+        calendar.add_component(_event(entry, subject, names))
+    # The VTIMEZONE is the same for every feed of a zone: spliced in as cached bytes
+    # after the calendar's properties (building and folding it each time tripled the cost).
+    text = calendar.to_ical()
+    at = text.find(b"BEGIN:VEVENT\r\n")
+    at = text.rindex(b"END:VCALENDAR") if at < 0 else at
+    return text[:at] + _timezone(zone) + text[at:]
+
+
+def _event(entry: tables.FeedEntry, subject: Subject, names: dict[str, str]) -> icalendar.Event:
+    event = icalendar.Event()
+    cancelled = entry.status == CANCELLED
+    uid = entry.uid if subject.kind in ("duties", "ward") else f"{subject.kind}-{entry.uid}"
+    event.add("uid", uid)
+    event.add("dtstamp", entry.changed_at)
+    event.add("last-modified", entry.changed_at)
+    event.add("sequence", entry.sequence)
+    event.add("dtstart", entry.starts_at)
+    event.add("dtend", entry.ends_at)
+    event.add("status", entry.status)
+    summary = entry.summary
+    if subject.kind == "busy":
+        summary = "Busy"
+        event.add("class", "PRIVATE")
+    else:
+        if subject.kind == "team":
+            person = names.get(entry.staff_id or "", entry.staff_id or "")
+            summary = f"{person}: {summary}"
+        event.add("location", entry.location)
+        event.add("description", entry.description)
+    event.add("summary", f"CANCELLED: {summary}" if cancelled else summary)
+    event.add("transp", "TRANSPARENT" if cancelled or subject.kind == "ward" else "OPAQUE")
+    return event

@@ -1,0 +1,280 @@
+"""Calendar subscriptions: secret feed URLs for officers and sergeants, public ward feeds.
+
+Managing a feed (`/feeds`) needs a bearer token; reading one (`/ical/...`) needs only
+the secret in its URL, as calendar apps never sign in. A feed token is 256 random bits,
+stored as its SHA-256 hash (looked up by hash, so no comparison of secrets is timed);
+unknown and revoked tokens are both 404.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections import OrderedDict
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Annotated, Any, Literal
+
+import sqlalchemy as sa
+from fastapi import APIRouter, HTTPException, Path, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
+from sqlmodel import Session, col, select
+
+from api import feeds, tables
+from api.auth import LAST_USED_GRANULARITY, Caller, CallerDep, audit, hash_token
+from api.deps import SessionDep
+
+router = APIRouter(tags=["feeds"])
+TOKEN_CACHE_SECONDS = 60.0  # revocation clears it at once in the process that revoked
+FEED_BODY_CACHE = 2048
+ICAL = "text/calendar; charset=utf-8"
+Kind = Literal["duties", "busy", "team"]
+
+
+class NewFeed(BaseModel):
+    team_id: str = Field(max_length=64)
+    kind: Kind = Field(description="duties: an officer's; busy: theirs, times only; team: all")
+    staff_id: str | None = Field(None, max_length=64, description="the officer, for duties/busy")
+
+
+def _may_manage(caller: Caller, kind: str, team_id: str, staff_id: str | None) -> bool:
+    if kind == "team":
+        return caller.may_lead(team_id)
+    return staff_id is not None and caller.may_read_duties_of(team_id, staff_id)
+
+
+def _urls(request: Request, token: str) -> dict[str, str]:
+    base = request.app.state.settings.public_url or str(request.base_url)
+    https = f"{base.rstrip('/')}/ical/{token}.ics"
+    return {"url": https, "webcal": "webcal://" + https.split("://", 1)[1]}
+
+
+def _view(feed: tables.FeedToken) -> dict[str, Any]:
+    return {
+        "id": feed.id,
+        "kind": feed.kind,
+        "team_id": feed.team_id,
+        "staff_id": feed.staff_id,
+        "created_at": feed.created_at,
+        "last_used_at": feed.last_used_at,
+        "revoked_at": feed.revoked_at,
+    }
+
+
+def issue_feed(
+    session: Session, user_id: int | None, kind: str, team_id: str, staff_id: str | None
+) -> tuple[tables.FeedToken, str]:
+    """A new feed token (shown once; only its hash is kept); the caller commits."""
+    token = secrets.token_urlsafe(32)
+    feed = tables.FeedToken(
+        token_hash=hash_token(token),
+        kind=kind,
+        team_id=team_id,
+        staff_id=staff_id,
+        created_by=user_id,
+        created_at=datetime.now(UTC),
+    )
+    session.add(feed)
+    session.flush()
+    return feed, token
+
+
+@router.post("/feeds", status_code=201)
+def add_feed(
+    new: NewFeed, caller: CallerDep, session: SessionDep, request: Request
+) -> dict[str, Any]:
+    """A new secret feed URL (https and webcal forms), shown only now. An officer may
+    make their own; a sergeant any of their team's, and the team feed."""
+    staff_id = None if new.kind == "team" else new.staff_id
+    if new.kind != "team" and staff_id is None:
+        raise HTTPException(422, [{"loc": ["body", "staff_id"], "msg": "needed for this kind"}])
+    if not _may_manage(caller, new.kind, new.team_id, staff_id):
+        raise HTTPException(403, "only that officer, their sergeants or an admin may do this")
+    if session.get(tables.Team, new.team_id) is None:
+        raise HTTPException(404, f"no team {new.team_id!r}")
+    if staff_id is not None and session.get(tables.StaffMember, (new.team_id, staff_id)) is None:
+        raise HTTPException(404, f"no staff member {staff_id!r} in team {new.team_id!r}")
+    feed, token = issue_feed(session, caller.user.id, new.kind, new.team_id, staff_id)
+    audit(session, caller, "create feed", new.team_id, str(feed.id), kind=new.kind)
+    session.commit()
+    return {**_view(feed), **_urls(request, token)}
+
+
+@router.get("/feeds")
+def list_feeds(caller: CallerDep, session: SessionDep) -> list[dict[str, Any]]:
+    """The feeds the caller may manage (never their secrets)."""
+    feeds_ = session.exec(select(tables.FeedToken).order_by(col(tables.FeedToken.id))).all()
+    return [
+        _view(feed)
+        for feed in feeds_
+        if _may_manage(caller, feed.kind, feed.team_id, feed.staff_id)
+    ]
+
+
+def _managed(session: Session, caller: Caller, feed_id: int) -> tables.FeedToken:
+    feed = session.get(tables.FeedToken, feed_id)
+    if feed is None:
+        raise HTTPException(404, f"no feed {feed_id}")
+    if not _may_manage(caller, feed.kind, feed.team_id, feed.staff_id):
+        raise HTTPException(403, "only that officer, their sergeants or an admin may do this")
+    return feed
+
+
+@router.delete("/feeds/{feed_id}", status_code=204)
+def revoke_feed(feed_id: int, caller: CallerDep, session: SessionDep, request: Request) -> None:
+    """Revoke a feed URL: from now on it is 404 (calendar apps keep their last copy)."""
+    feed = _managed(session, caller, feed_id)
+    if feed.revoked_at is None:
+        feed.revoked_at = datetime.now(UTC)
+        session.add(feed)
+        audit(session, caller, "revoke feed", feed.team_id, str(feed.id))
+        session.commit()
+    request.app.state.feed_tokens.clear()
+
+
+@router.post("/feeds/{feed_id}/rotate", status_code=201)
+def rotate_feed(
+    feed_id: int, caller: CallerDep, session: SessionDep, request: Request
+) -> dict[str, Any]:
+    """Revoke a feed URL and issue its replacement in one step."""
+    old = _managed(session, caller, feed_id)
+    if old.revoked_at is not None:
+        raise HTTPException(409, f"feed {feed_id} is already revoked; create a new one")
+    old.revoked_at = datetime.now(UTC)
+    session.add(old)
+    feed, token = issue_feed(session, caller.user.id, old.kind, old.team_id, old.staff_id)
+    audit(session, caller, "rotate feed", old.team_id, str(old.id), new=feed.id)
+    session.commit()
+    request.app.state.feed_tokens.clear()
+    return {**_view(feed), **_urls(request, token)}
+
+
+# --- reading -------------------------------------------------------------------------
+
+_TOKEN = sa.select(
+    tables.FeedToken.id,  # type: ignore[arg-type]
+    tables.FeedToken.kind,
+    tables.FeedToken.team_id,
+    tables.FeedToken.staff_id,
+    tables.FeedToken.last_used_at,
+).where(
+    col(tables.FeedToken.token_hash) == sa.bindparam("digest"),
+    col(tables.FeedToken.revoked_at).is_(None),
+)
+
+
+def _subject_of(engine: sa.Engine, digest: str) -> tuple[feeds.Subject, str, str] | None:
+    """The feed a token opens, its calendar name and time zone; records last use."""
+    with Session(engine) as session:
+        row = session.execute(_TOKEN, {"digest": digest}).first()
+        if row is None:
+            return None
+        team = session.get(tables.Team, row.team_id)
+        if team is None:
+            return None
+        now = datetime.now(UTC)
+        if row.last_used_at is None or now - row.last_used_at > LAST_USED_GRANULARITY:
+            session.execute(
+                sa.update(tables.FeedToken)
+                .where(col(tables.FeedToken.id) == row.id)
+                .values(last_used_at=now)
+            )
+            session.commit()
+        if row.kind == "team":
+            return feeds.Subject("team", team.id), f"{team.name}: duties", team.timezone
+        person = session.get(tables.StaffMember, (team.id, row.staff_id))
+        name = person.spec["name"] if person else row.staff_id
+        label = "busy" if row.kind == "busy" else "duties"
+        return feeds.Subject(row.kind, team.id, row.staff_id), f"{name}: {label}", team.timezone
+
+
+async def _feed_of_token(request: Request, token: str) -> tuple[feeds.Subject, str, str]:
+    digest = hash_token(token)
+    cache: dict[str, tuple[float, Any]] = request.app.state.feed_tokens
+    now = time.monotonic()
+    remembered = cache.get(digest)
+    if remembered is not None and now - remembered[0] < TOKEN_CACHE_SECONDS:
+        return remembered[1]
+    found = await run_in_threadpool(_subject_of, request.app.state.engine, digest)
+    if found is None:
+        cache.pop(digest, None)
+        raise HTTPException(404, "no such feed")
+    if len(cache) >= 10_000:
+        cache.clear()
+    cache[digest] = (now, found)
+    return found
+
+
+def _not_modified(request: Request, validators: feeds.Validators) -> bool:
+    match = request.headers.get("if-none-match")
+    if match is not None:
+        return validators.etag in match or match.strip() == "*"
+    since = request.headers.get("if-modified-since")
+    if since and validators.last_modified is not None:
+        try:
+            return validators.last_modified.replace(microsecond=0) <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+async def _serve(
+    request: Request, subject: feeds.Subject, name: str, zone: str, cache_control: str
+) -> Response:
+    engine, now = request.app.state.engine, request.app.state.clock()
+    with engine.connect() as connection:  # one aggregate query, on the loop (as rotas.read_rota)
+        validators = feeds.validators(connection, subject, name, now)
+    headers = {"ETag": validators.etag, "Cache-Control": cache_control}
+    if validators.last_modified is not None:
+        headers["Last-Modified"] = format_datetime(validators.last_modified, usegmt=True)
+    if _not_modified(request, validators):
+        return Response(status_code=304, headers=headers)
+
+    def rendered() -> bytes:
+        with Session(engine) as session:
+            return feeds.render(session, subject, name, zone, now)
+
+    # The ETag determines the bytes, so a rendered feed is kept by it (per process) for
+    # the apps that poll without If-None-Match.
+    bodies: OrderedDict[str, bytes] = request.app.state.feed_bodies
+    body = bodies.get(validators.etag)
+    if body is None:
+        body = bodies[validators.etag] = await run_in_threadpool(rendered)
+        if len(bodies) > FEED_BODY_CACHE:
+            bodies.popitem(last=False)
+    if request.method == "HEAD":
+        headers["Content-Length"] = str(len(body))
+        return Response(media_type=ICAL, headers=headers)
+    return Response(body, media_type=ICAL, headers=headers)
+
+
+@router.get("/ical/{token}.ics", response_class=Response)
+@router.head("/ical/{token}.ics", response_class=Response)
+async def read_feed(token: Annotated[str, Path(max_length=128)], request: Request) -> Response:
+    """An officer's duties, their busy-only times, or a team's duties, by secret URL."""
+    subject, name, zone = await _feed_of_token(request, token)
+    return await _serve(request, subject, name, zone, "private, max-age=0")
+
+
+@router.get("/ical/public/{team_id}/{ward_id}.ics", response_class=Response)
+@router.head("/ical/public/{team_id}/{ward_id}.ics", response_class=Response)
+async def read_ward_feed(
+    team_id: Annotated[str, Path(max_length=64)],
+    ward_id: Annotated[str, Path(max_length=64)],
+    request: Request,
+) -> Response:
+    """A ward's public engagement events, for residents: no officer names."""
+
+    def ward() -> tuple[str, str] | None:
+        with Session(request.app.state.engine) as session:
+            team = session.get(tables.Team, team_id)
+            item = session.get(tables.Ward, (team_id, ward_id)) if team else None
+            return (item.spec["name"], team.timezone) if team and item else None
+
+    found = await run_in_threadpool(ward)
+    if found is None:
+        raise HTTPException(404, f"no ward {ward_id!r} in team {team_id!r}")
+    name, zone = found
+    subject = feeds.Subject("ward", team_id, ward_id=ward_id)
+    return await _serve(request, subject, f"{name}: community events", zone, "public, max-age=900")
