@@ -62,6 +62,21 @@ MATRIX: dict[tuple[str, str], tuple[str, object, set[str]]] = {
     ("POST", "/users"): ("/users", {"name": "New Admin", "role": "admin"}, {ADMIN}),
     ("POST", "/users/{user_id}/tokens"): ("/users/{admin_id}/tokens", None, {ADMIN}),
     ("DELETE", "/users/{user_id}/tokens"): ("/users/{spare_id}/tokens", None, {ADMIN}),
+    ("POST", "/feeds"): (
+        "/feeds",
+        {"team_id": "riverside", "kind": "duties", "staff_id": "pcso-begum"},
+        LEADS | {OFFICER},
+    ),
+    ("GET", "/feeds"): ("/feeds", None, EVERYONE),  # each sees the feeds they may manage
+    ("DELETE", "/feeds/{feed_id}"): ("/feeds/{feed_id}", None, LEADS | {OFFICER}),
+    ("POST", "/feeds/{feed_id}/rotate"): ("/feeds/{feed_id}/rotate", None, LEADS | {OFFICER}),
+}
+# Feeds are read by calendar apps with the secret in the URL, never a bearer token
+# (tests/api/test_feeds.py covers their secrets); these routes are outside the matrix.
+SECRET_URL_ROUTES = {
+    (method, path)
+    for path in ("/ical/{token}.ics", "/ical/public/{team_id}/{ward_id}.ics")
+    for method in ("GET", "HEAD")
 }
 
 for _kind, _item in (
@@ -101,6 +116,8 @@ def tokens(database_url: str) -> Iterator[tuple[TestClient, dict[str, str], dict
         for role, spec in people.items():
             made = client.post("/users", json={"name": role, **spec}, headers=admin).json()
             found[role], ids[role] = made["token"], made["id"]
+        feed = {"team_id": "riverside", "kind": "duties", "staff_id": "pcso-begum"}
+        ids["feed"] = client.post("/feeds", json=feed, headers=admin).json()["id"]
         yield client, found, ids
 
 
@@ -118,7 +135,7 @@ def test_matrix_covers_every_route(tokens):
     client, _, _ = tokens
     paths = client.app.openapi()["paths"]
     routes = {(method.upper(), path) for path, methods in paths.items() for method in methods}
-    assert routes == set(MATRIX)
+    assert routes == set(MATRIX) | SECRET_URL_ROUTES
 
 
 @pytest.mark.parametrize("route", list(MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
@@ -126,7 +143,7 @@ def test_route_access_by_role(tokens, route):
     """Allowed roles get past authorization; others get 403; no or bad token gets 401."""
     client, found, ids = tokens
     url, body, allowed = MATRIX[route]
-    url = url.format(admin_id=ids[ADMIN], spare_id=ids["spare"])
+    url = url.format(admin_id=ids[ADMIN], spare_id=ids["spare"], feed_id=ids["feed"])
     method = route[0]
     for role in ROLES:
         status = _call(client, method, url, body, found[role]).status_code

@@ -1,0 +1,38 @@
+"""Parsing feeds in the tests: with Mozilla's ical.js under Node, and with icalendar."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import pytest
+
+HARNESS = Path(__file__).resolve().parents[1] / "feeds_js"
+
+
+def icaljs(text: str | bytes) -> dict[str, Any]:
+    """What ical.js makes of a feed (it throws on malformed iCalendar). Without Node or
+    ical.js the test is skipped, except in CI (BEATPLAN_REQUIRE_ICALJS), where it fails."""
+    node = shutil.which("node")
+    if node is None or not (HARNESS / "node_modules" / "ical.js").exists():
+        message = "ical.js not installed: npm install --prefix tests/feeds_js"
+        if os.environ.get("BEATPLAN_REQUIRE_ICALJS"):
+            pytest.fail(message)
+        pytest.skip(message)
+    data = text.encode() if isinstance(text, str) else text
+    done = subprocess.run(
+        [node, str(HARNESS / "parse.cjs")], input=data, capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    return json.loads(done.stdout)
+
+
+def python_events(text: bytes) -> list[icalendar.Event]:
+    """The events as the Python icalendar package reads them back."""
+    calendar = icalendar.Calendar.from_ical(text)
+    return list(calendar.walk("VEVENT"))

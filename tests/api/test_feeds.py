@@ -1,0 +1,368 @@
+"""Calendar feeds, parsed by Mozilla's ical.js and by icalendar, checked against the rota."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from api_support import sample_scenario
+from conftest import admin_token
+from fastapi.testclient import TestClient
+from feed_support import icaljs, python_events
+from sqlmodel import Session
+
+from api import tables
+from api.main import create_app, hide_feed_tokens
+from api.settings import Settings
+from api.versions import add_draft
+from scheduler.rota import Activity, Duty, Rota
+
+LONDON = ZoneInfo("Europe/London")
+MONDAY = date(2026, 11, 23)
+NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # the feeds' clock: before the week starts
+
+
+def at(day: date, clock: str) -> datetime:
+    return datetime.combine(day, time.fromisoformat(clock), LONDON)
+
+
+def duty(staff: str, day: date, start: str, end: str, *parts: Activity, template: str = "early"):
+    begins = at(day, start)
+    ends = at(day + timedelta(days=1) if end <= start else day, end)
+    return Duty(
+        staff=staff, day=day, template=template, start=begins, end=ends, activities=list(parts)
+    )
+
+
+def patrol(ward: str, day: date, start: str, end: str) -> Activity:
+    return Activity(kind="patrol", ward=ward, start=at(day, start), end=at(day, end))
+
+
+MON, TUE, WED, THU = (MONDAY + timedelta(days=n) for n in range(4))
+FIRST = [
+    duty(
+        "pc-walsh",
+        MON,
+        "07:00",
+        "15:00",
+        patrol("market-square", MON, "07:30", "14:30"),
+    ),
+    duty(
+        "pc-walsh",
+        TUE,
+        "14:00",
+        "22:00",
+        patrol("market-square", TUE, "14:30", "18:30"),
+        Activity(
+            kind="event",
+            ward="market-square",
+            event="ev-panel-market",
+            start=at(TUE, "18:30"),
+            end=at(TUE, "20:00"),
+        ),
+        template="late",
+    ),
+    duty("pc-walsh", THU, "07:00", "15:00", patrol("northfield", THU, "08:00", "14:00")),
+    duty("pc-hussain", WED, "07:00", "15:00", patrol("st-marks", WED, "08:00", "14:00")),
+]
+# Tuesday moves to a day duty, Thursday is dropped, Monday and Hussain stay the same.
+SECOND = [
+    FIRST[0],
+    duty(
+        "pc-walsh",
+        TUE,
+        "10:00",
+        "18:00",
+        patrol("market-square", TUE, "10:30", "17:30"),
+        template="day",
+    ),
+    FIRST[3],
+]
+
+
+class Team:
+    """The sample team in the app, with versions published through the HTTP route."""
+
+    def __init__(self, client: TestClient, app: Any) -> None:
+        self.client, self.app = client, app
+
+    def publish(self, week: date, duties: list[Duty]) -> None:
+        with Session(self.app.state.engine, expire_on_commit=False) as session:
+            version = add_draft(
+                session, "riverside", week, Rota(team="riverside", week_start=week, duties=duties)
+            )
+            session.commit()
+            number = version.number
+        url = f"/teams/riverside/weeks/{week}/versions/{number}/publish"
+        assert self.client.post(url).status_code == 200
+
+    def feed(self, kind: str = "duties", staff: str | None = "pc-walsh", **headers: str) -> str:
+        body = {"team_id": "riverside", "kind": kind, "staff_id": staff}
+        made = self.client.post("/feeds", json=body, **headers)
+        assert made.status_code == 201, made.text
+        assert made.json()["webcal"].startswith("webcal://")
+        assert made.json()["url"].startswith("http")
+        return "/" + made.json()["url"].split("/", 3)[3]
+
+
+@pytest.fixture
+def team(database_url: str) -> Iterator[Team]:
+    app = create_app(Settings(database_url=database_url), run_worker=False)
+    app.state.clock = lambda: NOW
+    with TestClient(app) as client:
+        client.headers["Authorization"] = f"Bearer {admin_token(app.state.engine)}"
+        assert client.post("/teams/riverside/scenario", json=sample_scenario()).is_success
+        yield Team(client, app)
+
+
+def _utc(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def _fetch(team: Team, path: str, **headers: str):
+    response = team.client.get(path, headers={"Authorization": "", **headers})
+    return response
+
+
+def test_officer_feed_matches_the_rota(team: Team):
+    """Each duty and attended event is an event whose UTC times are the rota's, as read
+    by ical.js and by icalendar; calendar properties are there; no colleague appears."""
+    team.publish(MONDAY, FIRST)
+    response = _fetch(team, team.feed())
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert "content-disposition" not in response.headers
+    assert "content-encoding" not in response.headers
+    parsed = icaljs(response.content)
+    assert parsed["refresh"] == "PT1H" and parsed["ttl"] == "PT1H"
+    assert parsed["method"] == "PUBLISH" and parsed["timezones"] == ["Europe/London"]
+    assert parsed["name"] == parsed["calname"] == "Siobhan Walsh: duties"
+
+    mine = [d for d in FIRST if d.staff == "pc-walsh"]
+    duties = {e["uid"]: e for e in parsed["events"] if e["uid"].startswith("duty-")}
+    assert len(duties) == len(mine)
+    for planned in mine:
+        event = duties[f"duty-riverside-pc-walsh-{planned.day}@beatplan"]
+        assert (event["start"], event["end"]) == (_utc(planned.start), _utc(planned.end))
+        assert event["sequence"] == 0 and event["status"] == "CONFIRMED"
+    tuesday = duties[f"duty-riverside-pc-walsh-{TUE}@beatplan"]
+    assert tuesday["summary"] == "Late – Market Square patrol"
+    assert "18:30-20:00" in tuesday["description"]
+    attended = [e for e in parsed["events"] if e["uid"].startswith("event-")]
+    assert [(e["start"], e["end"]) for e in attended] == [
+        (_utc(at(TUE, "18:30")), _utc(at(TUE, "20:00")))
+    ]
+
+    python = {str(e["UID"]): e for e in python_events(response.content)}
+    assert set(python) == {e["uid"] for e in parsed["events"]}
+    for planned in mine:
+        event = python[f"duty-riverside-pc-walsh-{planned.day}@beatplan"]
+        assert event.decoded("DTSTART") == planned.start.astimezone(UTC)
+        assert event.decoded("DTEND") == planned.end.astimezone(UTC)
+    text = response.text
+    assert "Hussain" not in text and "pc-hussain" not in text
+
+
+def test_republish_keeps_uids_and_moves_only_what_changed(team: Team):
+    """Publish, fetch, change and republish, fetch again: same UIDs, SEQUENCE up only
+    where times changed, the dropped duty CANCELLED, DTSTAMP kept where nothing changed,
+    and 304 (by ETag and by date) when nothing changed since."""
+    team.publish(MONDAY, FIRST)
+    path = team.feed()
+    with Session(team.app.state.engine) as session:  # as if published a day ago
+        session.execute(sa.update(tables.FeedEntry).values(changed_at=NOW - timedelta(days=1)))
+        session.commit()
+    before = {e["uid"]: e for e in icaljs(_fetch(team, path).content)["events"]}
+
+    team.publish(MONDAY, SECOND)
+    response = _fetch(team, path)
+    after = {e["uid"]: e for e in icaljs(response.content)["events"]}
+    assert set(after) == set(before)  # nothing new: the same days keep their UIDs
+    monday, tuesday, thursday = (f"duty-riverside-pc-walsh-{d}@beatplan" for d in (MON, TUE, THU))
+    assert after[monday]["sequence"] == 0
+    assert after[monday]["dtstamp"] == before[monday]["dtstamp"]
+    assert after[tuesday]["sequence"] == 1
+    assert after[tuesday]["dtstamp"] > before[tuesday]["dtstamp"]
+    assert after[tuesday]["start"] == _utc(at(TUE, "10:00"))
+    assert after[thursday]["status"] == "CANCELLED" and after[thursday]["sequence"] == 1
+    assert after[thursday]["summary"].startswith("CANCELLED")
+    event = "event-riverside-ev-panel-market-pc-walsh@beatplan"
+    assert after[event]["status"] == "CANCELLED"  # no longer attending the panel
+
+    tag, modified = response.headers["etag"], response.headers["last-modified"]
+    assert _fetch(team, path, **{"If-None-Match": tag}).status_code == 304
+    assert _fetch(team, path, **{"If-Modified-Since": modified}).status_code == 304
+    assert _fetch(team, path).content == response.content  # byte-identical
+
+    team.publish(MONDAY, SECOND)  # the same rota again: nothing changes for subscribers
+    again = _fetch(team, path, **{"If-None-Match": tag})
+    assert again.status_code == 304
+
+
+def test_cancelled_duty_leaves_once_past_and_old_weeks_after_four(team: Team):
+    """A cancelled duty stays until it is past; duties older than four weeks drop out."""
+    team.publish(MONDAY, FIRST)
+    path = team.feed()
+    team.publish(MONDAY, SECOND)
+    thursday = f"duty-riverside-pc-walsh-{THU}@beatplan"
+    team.app.state.clock = lambda: datetime(2026, 11, 28, tzinfo=UTC)
+    uids = {e["uid"] for e in icaljs(_fetch(team, path).content)["events"]}
+    assert thursday not in uids and f"duty-riverside-pc-walsh-{MON}@beatplan" in uids
+    team.app.state.clock = lambda: datetime(2026, 12, 28, tzinfo=UTC)
+    assert icaljs(_fetch(team, path).content)["events"] == []
+
+
+@pytest.mark.parametrize(
+    ("fixture", "saturday", "hours"),
+    [
+        ("riverside-spring.json", date(2026, 3, 28), 7),
+        ("riverside-dst.json", date(2026, 10, 24), 9),
+    ],
+    ids=["29-march", "25-october"],
+)
+def test_night_duty_across_the_clock_change(
+    database_url: str, fixture: str, saturday: date, hours: int
+):
+    """A 22:00-06:00 night across each change has its true UTC instants in the feed."""
+    app = create_app(Settings(database_url=database_url), run_worker=False)
+    app.state.clock = lambda: datetime.combine(saturday, time(), UTC)
+    with TestClient(app) as client:
+        client.headers["Authorization"] = f"Bearer {admin_token(app.state.engine)}"
+        scenario = sample_scenario(fixture)
+        assert client.post("/teams/riverside/scenario", json=scenario).is_success
+        week = date.fromisoformat(scenario["week_start"])
+        night = duty(
+            "pc-walsh",
+            saturday,
+            "22:00",
+            "06:00",
+            patrol("market-square", saturday, "22:30", "23:30"),
+            template="night",
+        )
+        assert night.hours == hours  # the test's own duty is right
+        team = Team(client, app)
+        team.publish(week, [night])
+        response = _fetch(team, team.feed())
+    (event,) = icaljs(response.content)["events"]
+    assert (event["start"], event["end"]) == (_utc(night.start), _utc(night.end))
+    (python,) = python_events(response.content)
+    elapsed = python.decoded("DTEND") - python.decoded("DTSTART")
+    assert elapsed == timedelta(hours=hours)
+
+
+def test_officer_with_no_duties_gets_a_valid_calendar(team: Team):
+    team.publish(MONDAY, FIRST)
+    parsed = icaljs(_fetch(team, team.feed(staff="pcso-begum")).content)
+    assert parsed["events"] == [] and parsed["timezones"] == ["Europe/London"]
+
+
+def test_busy_team_and_ward_feeds(team: Team):
+    """Busy-only shows times and nothing else; the team feed names people; the public
+    ward feed lists the ward's public events and no staff name at all."""
+    team.publish(MONDAY, FIRST)
+    busy = _fetch(team, team.feed(kind="busy"))
+    events = icaljs(busy.content)["events"]
+    assert {e["summary"] for e in events if e["status"] == "CONFIRMED"} == {"Busy"}
+    assert all(e["location"] is None and e["description"] is None for e in events)
+
+    sergeant = icaljs(_fetch(team, team.feed(kind="team", staff=None)).content)
+    summaries = {e["summary"] for e in sergeant["events"]}
+    assert any(s.startswith("Siobhan Walsh:") for s in summaries)
+    assert len(sergeant["events"]) == len(FIRST)
+
+    ward = _fetch(team, "/ical/public/riverside/market-square.ics")
+    assert ward.status_code == 200 and ward.headers["cache-control"].startswith("public")
+    public = icaljs(ward.content)["events"]
+    wanted = {
+        f"public-riverside-{e['id']}@beatplan"
+        for e in sample_scenario()["events"]
+        if e["ward"] == "market-square" and e.get("public", True)
+    }
+    assert {e["uid"] for e in public} == wanted and wanted
+    for person in sample_scenario()["staff"]:
+        assert person["name"] not in ward.text
+        assert person["id"] not in ward.text
+    assert _fetch(team, "/ical/public/riverside/atlantis.ics").status_code == 404
+
+
+def test_head_answers_like_get_without_a_body(team: Team):
+    team.publish(MONDAY, FIRST)
+    path = team.feed()
+    got = _fetch(team, path)
+    head = team.client.head(path, headers={"Authorization": ""})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == got.headers["etag"]
+    assert int(head.headers["content-length"]) == len(got.content)
+
+
+def test_feed_secrets(team: Team):
+    """Another officer cannot make or manage a colleague's feed; revoked, rotated-away,
+    guessed and missing tokens are 404; managing feeds without signing in is 401."""
+    team.publish(MONDAY, FIRST)
+    officers = {}
+    for staff in ("pc-walsh", "pcso-begum"):
+        made = team.client.post(
+            "/users",
+            json={"name": staff, "role": "officer", "team_id": "riverside", "staff_id": staff},
+        )
+        officers[staff] = {"Authorization": f"Bearer {made.json()['token']}"}
+    own = team.feed(headers=officers["pc-walsh"])
+    body = {"team_id": "riverside", "kind": "duties", "staff_id": "pc-walsh"}
+    assert team.client.post("/feeds", json=body, headers=officers["pcso-begum"]).status_code == 403
+    assert team.client.post("/feeds", json=body, headers={"Authorization": ""}).status_code == 401
+    assert _fetch(team, own).status_code == 200
+    theirs = _fetch(team, team.feed(staff="pcso-begum", headers=officers["pcso-begum"]))
+    assert theirs.status_code == 200 and "pc-walsh" not in theirs.text  # another's token
+
+    (mine,) = team.client.get("/feeds", headers=officers["pc-walsh"]).json()
+    assert "token" not in mine and mine["staff_id"] == "pc-walsh"
+    assert {
+        f["staff_id"] for f in team.client.get("/feeds", headers=officers["pcso-begum"]).json()
+    } == {"pcso-begum"}
+    stranger = team.client.delete(f"/feeds/{mine['id']}", headers=officers["pcso-begum"])
+    assert stranger.status_code == 403
+
+    rotated = team.client.post(f"/feeds/{mine['id']}/rotate", headers=officers["pc-walsh"])
+    assert rotated.status_code == 201
+    new_path = "/" + rotated.json()["url"].split("/", 3)[3]
+    assert _fetch(team, own).status_code == 404
+    assert _fetch(team, new_path).status_code == 200
+    assert team.client.delete(f"/feeds/{rotated.json()['id']}").status_code == 204
+    assert _fetch(team, new_path).status_code == 404
+    assert _fetch(team, "/ical/" + "A" * 43 + ".ics").status_code == 404
+    assert _fetch(team, "/ical/.ics").status_code == 404
+
+
+def test_internal_error_is_5xx_not_an_empty_calendar(team: Team, monkeypatch):
+    """If rendering fails the subscriber gets a 500, never a 200 that would wipe duties."""
+    team.publish(MONDAY, FIRST)
+    path = team.feed()
+
+    def broken(*_args: object) -> bytes:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("api.feeds.render", broken)
+    with TestClient(team.app, raise_server_exceptions=False) as client:
+        assert client.get(path).status_code == 500
+
+
+def test_access_log_hides_feed_secrets():
+    """uvicorn's access log line for a feed shows no token."""
+    hide_feed_tokens()
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/ical/s3cr3tT0ken-abc.ics?x=1", "1.1", 200),
+        None,
+    )
+    assert logging.getLogger("uvicorn.access").filter(record)
+    line = record.getMessage()
+    assert "s3cr3tT0ken" not in line and "/ical/<secret>.ics?x=1" in line
