@@ -242,6 +242,7 @@ def _demo(arguments: argparse.Namespace, err: Console) -> int:
     from api import tables
     from api.db import make_engine, migrate
     from api.main import create_app
+    from api.routes.feeds import issue_feed
     from api.routes.users import NewUser, create_user
     from api.scenarios import import_scenario
     from api.settings import Settings
@@ -267,7 +268,9 @@ def _demo(arguments: argparse.Namespace, err: Console) -> int:
         import_scenario(session, scenario)
         session.flush()
         publish(session, add_draft(session, scenario.team.id, scenario.week_start, result.rota))
-        _, token = create_user(session, NewUser(name="Demo admin", role=tables.Role.ADMIN))
+        admin, token = create_user(session, NewUser(name="Demo admin", role=tables.Role.ADMIN))
+        officer = next(p for p in scenario.staff if result.rota.duties_of(p.id))
+        _, feed = issue_feed(session, admin.id, "duties", scenario.team.id, officer.id)
         session.commit()
     engine.dispose()
     base = f"http://127.0.0.1:{arguments.port}"
@@ -276,7 +279,11 @@ def _demo(arguments: argparse.Namespace, err: Console) -> int:
         f"\nPublished version 1 in {arguments.database}. Admin token (shown only now):\n  {token}\n"
         f"API docs:       {base}/docs\n"
         f"Published rota: {week}/rota\n"
-        f"Try: curl -H 'Authorization: Bearer {token}' {week}/rota/wards/{scenario.wards[0].id}",
+        f"Try: curl -H 'Authorization: Bearer {token}' {week}/rota/wards/{scenario.wards[0].id}\n"
+        f"{officer.name}'s duties as a calendar feed (subscribe in a calendar app):\n"
+        f"  {base}/ical/{feed}.ics\n"
+        f"{scenario.wards[0].name}'s public events: "
+        f"{base}/ical/public/{scenario.team.id}/{scenario.wards[0].id}.ics",
         soft_wrap=True,
     )
     if arguments.no_serve:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from api_support import FIXTURES
 from fastapi.testclient import TestClient
+from feed_support import icaljs
 
 from api.main import create_app
 from api.settings import Settings
@@ -33,9 +35,16 @@ def test_demo_publishes_the_sample_week(tmp_path: Path, capsys: pytest.CaptureFi
     assert "Ward coverage" in out and "every hard rule holds" in out
     token = re.search(r"shown only now\):\s+(\S+)", out).group(1)
     app = create_app(Settings(database_url=f"sqlite:///{database}"), run_worker=False)
+    app.state.clock = lambda: datetime(2026, 11, 23, tzinfo=UTC)  # the sample week's Monday
     with TestClient(app) as client:
         headers = {"Authorization": f"Bearer {token}"}
         body = client.get("/teams/riverside/weeks/2026-11-23/rota", headers=headers).json()
+        officer_feed, ward_feed = re.findall(r"http://127\.0\.0\.1:\d+(/ical/\S+\.ics)", out)
+        feed = client.get(officer_feed)
+        assert client.get(ward_feed).status_code == 200
     assert body["version"]["status"] == "published"
+    duties = [e for e in icaljs(feed.content)["events"] if e["uid"].startswith("duty-")]
+    staff = duties[0]["uid"].split("-riverside-")[1].rsplit("-2026", 1)[0]
+    assert len(duties) == len([d for d in body["rota"]["duties"] if d["staff"] == staff])
     scenario = load_scenario(FIXTURES / "riverside.json")
     assert check(scenario, Rota.model_validate(body["rota"])) == []
