@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -101,8 +102,45 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
 
-def _read_rows(port: int, token: str, clients: int, each: int, rounds: int) -> dict[str, float]:
-    results = [read_latencies(port, token, clients, each) for _ in range(rounds)]
+def make_feeds(client: httpx.Client, count: int) -> tuple[list[tuple[str, str]], list[float]]:
+    """`count` officer feed subscriptions spread over the sample team's officers, each
+    fetched once (as a calendar app subscribing does): their paths and ETags, and the
+    latencies of those first (rendered) fetches."""
+    staff = [s["id"] for s in client.get("/teams/riverside/staff").json()]
+    feeds, firsts = [], []
+    for index in range(count):
+        body = {"team_id": "riverside", "kind": "duties", "staff_id": staff[index % len(staff)]}
+        made = client.post("/feeds", json=body)
+        made.raise_for_status()
+        path = "/" + made.json()["url"].split("/", 3)[3]
+        started = time.perf_counter()
+        first = httpx.get(str(client.base_url).rstrip("/") + path)
+        firsts.append(time.perf_counter() - started)
+        first.raise_for_status()
+        feeds.append((path, first.headers["etag"]))
+    return feeds, firsts
+
+
+def feed_polls(
+    port: int, feeds: list[tuple[str, str]], clients: int, each: int, conditional: bool
+) -> loadclient.Result:
+    """Calendar apps polling: the feeds shared over `clients` connections, each sending its
+    feeds in turn, with If-None-Match (expecting 304) or without (200, rendered)."""
+    requests = [
+        loadclient.request_bytes(path, {"If-None-Match": tag} if conditional else {})
+        for path, tag in feeds
+    ]
+    shares = [requests[start::clients] for start in range(clients)]
+    makers = [lambda index, mine=mine: mine[index % len(mine)] for mine in shares if mine]
+    loadclient.run(port, makers, 5)  # warm-up: connections, caches
+    result = loadclient.run(port, makers, each)
+    expected = 304 if conditional else 200
+    if set(result.statuses) != {expected}:
+        raise RuntimeError(f"feed polls answered {result.statuses}, expected only {expected}")
+    return result
+
+
+def _summary(results: list[loadclient.Result]) -> dict[str, float]:
     p99s = [result.percentile(0.99) for result in results]
     return {
         "median": statistics.median(statistics.median(r.latencies) for r in results),
@@ -113,15 +151,29 @@ def _read_rows(port: int, token: str, clients: int, each: int, rounds: int) -> d
     }
 
 
+def _measured(run: Callable[[], loadclient.Result], rounds: int) -> dict[str, float]:
+    return _summary([run() for _ in range(rounds)])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--short", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     arguments = parser.parse_args(argv)
     runs, clients, each, rounds = (2, 20, 10, 1) if arguments.short else (5, 50, 200, 3)
+    subscriptions = 20 if arguments.short else 500
+    pollers, polls_each = (5, 10) if arguments.short else (10, 1000)  # feed connections
     cores = os.cpu_count() or 1
     configurations = sorted({1, cores})
     reads: dict[int, dict[str, float]] = {}
+    polls: dict[tuple[int, int], dict[str, float]] = {}  # (processes, status) -> figures
+
+    def measure(processes: int) -> None:
+        reads[processes] = _measured(lambda: read_latencies(port, token, clients, each), rounds)
+        for conditional, status in ((True, 304), (False, 200)):
+            polls[processes, status] = _measured(
+                lambda c=conditional: feed_polls(port, feeds, pollers, polls_each, c), rounds
+            )
 
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "bench.sqlite"
@@ -137,14 +189,15 @@ def main(argv: list[str] | None = None) -> int:
                 client.post("/teams/riverside/scenario", json=scenario).raise_for_status()
                 overheads = job_overheads(client, runs)
                 client.post(f"{WEEK}/versions/1/publish").raise_for_status()
-            reads[1] = _read_rows(port, token, clients, each, rounds)
+                feeds, firsts = make_feeds(client, subscriptions)
+            measure(1)
         finally:
             server.terminate()
             server.wait(timeout=30)
         for processes in configurations[1:]:
             server = _start_server(database, port, processes)
             try:
-                reads[processes] = _read_rows(port, token, clients, each, rounds)
+                measure(processes)
             finally:
                 server.terminate()
                 server.wait(timeout=30)
@@ -178,7 +231,31 @@ def main(argv: list[str] | None = None) -> int:
             f"{_ms(row['median'])} | p99 {_ms(row['p99'])} "
             f"(rounds {_ms(row['p99_low'])}-{_ms(row['p99_high'])}) | {verdict} |"
         )
+    for (processes, status), row in polls.items():
+        if status == 304:
+            met = row["rate"] > 1000 and row["p99"] < 0.02
+            verdict = f"over 1,000/s and p99 under 20 ms: {'met' if met else 'MISSED'}"
+        else:
+            verdict = "(no target)"
+        if processes != max(configurations) and status == 304:
+            verdict = "(for comparison)"
+        lines.append(
+            f"| feed polls answered {status}, {len(feeds)} officers' feeds over {pollers} "
+            f"connections x {polls_each} requests, {processes} server "
+            f"process{'es' if processes > 1 else ''} ({row['rate']:.0f} requests/s) | "
+            f"{_ms(row['median'])} | p99 {_ms(row['p99'])} "
+            f"(rounds {_ms(row['p99_low'])}-{_ms(row['p99_high'])}) | {verdict} |"
+        )
     lines += [
+        "",
+        f"Feed polls: {len(feeds)} subscriptions spread over the sample team's officers "
+        "(about as many as the officers of a BCU), each subscribed once before the run; "
+        "the 304 run sends each feed's ETag as `If-None-Match`, as calendar apps do; the "
+        "200 run sends none, and gets the body each process keeps by ETag after rendering "
+        f"it once. A first, rendered fetch (one at a time) took {_ms(statistics.median(firsts))} "
+        f"(median; max {_ms(max(firsts))}). "
+        f"{pollers} connections poll back to back, so the server runs flat out: 500 "
+        "officers whose apps poll hourly send about one request every 7 seconds.",
         "",
         f"Latency figures are medians over {rounds} round(s) after a warm-up. The target is "
         f"judged with one server process per core (`beatplan serve --processes {cores}`), "
