@@ -58,8 +58,12 @@ def assign_patrols(
                 and any(o.start <= start < o.end for o in duty_of[staff_id])
             ]
 
-            # Dedicated ward officers home first, then stay where you were, then the rest.
-            chosen = _place(free, wanted, {sid: home[sid] for sid in free})
+            # In a repair, where the published rota had them; then dedicated ward officers
+            # home, then stay where you were, then the rest.
+            chosen = _place(free, wanted, {s: week.planned_wards.get((s, slot)) for s in free})
+            chosen |= _place(
+                [s for s in free if s not in chosen], wanted, {sid: home[sid] for sid in free}
+            )
             previous = {sid: states[sid].get(slot - 1, ("", ""))[1] for sid in free}
             chosen |= _place([s for s in free if s not in chosen], wanted, previous)
             for staff_id in free:

@@ -59,6 +59,17 @@ def _parser() -> argparse.ArgumentParser:
     solve_cmd.add_argument("--hint", type=Path, help="a previous rota JSON to start from")
     solve_cmd.add_argument("--quiet", action="store_true", help="no progress line or tables")
 
+    replan_cmd = commands.add_parser(
+        "replan", help="repair a published rota after sickness, abstraction or urgent events"
+    )
+    replan_cmd.add_argument("scenario", type=Path)
+    replan_cmd.add_argument("rota", type=Path, help="the published rota (JSON)")
+    replan_cmd.add_argument(
+        "changes", type=Path, help='JSON: {"now": "...", "changes": [...]} (see docs/replan.md)'
+    )
+    replan_cmd.add_argument("--out", type=Path, help="write the repair (rota and changes) here")
+    replan_cmd.add_argument("--time-limit", type=_positive(float), default=2.5)
+
     check_cmd = commands.add_parser("check", help="verify a rota against every hard rule")
     check_cmd.add_argument("scenario", type=Path)
     check_cmd.add_argument("rota", type=Path)
@@ -108,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
             return _solve(arguments, err)
         if arguments.command == "check":
             return _check(arguments)
+        if arguments.command == "replan":
+            return _replan(arguments, err)
         if arguments.command == "schema":
             model = Rota if arguments.rota else Scenario
             print(json.dumps(model.model_json_schema(), indent=2))
@@ -122,6 +135,51 @@ def main(argv: list[str] | None = None) -> int:
     except (ScenarioError, UsageError, ValueError) as error:
         err.print(f"beatplan: error: {error}", soft_wrap=True)
         return BAD_INPUT
+
+
+def _replan(arguments: argparse.Namespace, err: Console) -> int:
+    from dataclasses import replace
+
+    from pydantic import ValidationError
+
+    from scheduler.replan import REPAIR_OPTIONS, Replan, replan
+    from scheduler.scenario import describe_validation_error
+
+    scenario = load_scenario(arguments.scenario)
+    try:
+        request = Replan.model_validate_json(arguments.changes.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise UsageError(f"{arguments.changes}: no such file") from error
+    except ValidationError as error:
+        raise UsageError(f"{arguments.changes}: {describe_validation_error(error)}") from error
+    published = load_rota(arguments.rota)
+    if published.week_start != scenario.week_start:
+        raise UsageError(
+            f"{arguments.rota} is the week of {published.week_start}, the scenario the week of "
+            f"{scenario.week_start}; give the rota published for that week"
+        )
+    if arguments.out is not None and not arguments.out.parent.exists():
+        raise UsageError(f"{arguments.out.parent}: no such folder for --out; create it first")
+    options = replace(REPAIR_OPTIONS, time_limit=arguments.time_limit)
+    result, repair, changed = replan(scenario, published, request, options)
+    if repair is None:
+        err.print(
+            f"beatplan: the week cannot be repaired from {request.now:%a %d %b %H:%M}:",
+            soft_wrap=True,
+        )
+        for sentence in result.report.explanation:
+            err.print(f"  - {sentence}", soft_wrap=True)
+        return BAD_INPUT if result.report.status == "INFEASIBLE" else 1
+    out = Console(highlight=False)
+    show_repair(repair, out)
+    violations = check(changed, repair.rota)
+    if arguments.out is not None:
+        arguments.out.write_text(repair.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    if violations:
+        out.print(f"[red]Independent check: {len(violations)} violation(s)[/red]")
+        return 1
+    out.print("Independent check: every hard rule holds.")
+    return 0
 
 
 def _solve(arguments: argparse.Namespace, err: Console) -> int:
@@ -404,3 +462,30 @@ def show_rota(scenario: Scenario, rota: Rota, console: Console) -> None:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def show_repair(repair: object, console: Console) -> None:
+    """The duties that changed, with notice and compensation, and presence per ward."""
+    from scheduler.replan import Repair
+
+    assert isinstance(repair, Repair)
+    table = Table(title=f"Changed duties ({repair.changed_duties})", box=box.SIMPLE)
+    for column in ("staff", "day", "change", "before", "after", "notice", "owed"):
+        table.add_column(column)
+    for change in repair.changes:
+        table.add_row(
+            change.staff,
+            f"{change.day:%a %d}",
+            change.change,
+            change.before or "-",
+            change.after or "-",
+            f"{change.notice_hours:g} h",
+            change.compensation or "-",
+        )
+    console.print(table)
+    presence = Table(title="Visible hours per ward", box=box.SIMPLE)
+    for column in ("ward", "published", "repaired", "change"):
+        presence.add_column(column, justify="right" if column != "ward" else "left")
+    for ward in repair.presence:
+        presence.add_row(ward.ward, f"{ward.before:g}", f"{ward.after:g}", f"{ward.change:+g}")
+    console.print(presence)

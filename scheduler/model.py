@@ -101,6 +101,8 @@ class WeekModel:
     present: dict[tuple[str, int], list[tuple[bool, cp_model.IntVar]]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    # (staff, slot) -> ward in a published rota being repaired: patrols keep it if they can
+    planned_wards: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
 def build(scenario: Scenario) -> WeekModel:

@@ -126,6 +126,9 @@ class Policy(Strict):
         description="value of the 1st, 2nd, 3rd... person in one ward-hour (diminishing)",
     )
     peak_multiplier: float = Field(2.0, ge=1, description="demand weight factor in peak windows")
+    public_holidays: list[date] = Field(
+        default_factory=list, description="bank holidays: compensation for working them differs"
+    )
     coverage_target: float = Field(
         0.9, ge=0, le=1, description="share of each ward's demand that should have someone present"
     )

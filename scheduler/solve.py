@@ -31,6 +31,7 @@ class SolveOptions:
     hint: Rota | None = None
     relative_gap: float = 0.0  # stop early once this close to the bound (0: prove optimal)
     continuity_time: float = 5.0  # seconds for the second phase (0: skip it)
+    repair_hint: bool = False  # spend effort turning an infeasible hint into a solution
 
     def __post_init__(self) -> None:
         if self.time_limit <= 0:
@@ -89,6 +90,7 @@ def _configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
     parameters.num_workers = options.workers
     parameters.random_seed = options.seed
     parameters.relative_gap_limit = options.relative_gap
+    parameters.repair_hint = options.repair_hint
 
 
 def _add_hint(week: WeekModel, hint: Rota) -> None:
@@ -119,9 +121,22 @@ def solve(
     """
     options = options or SolveOptions()
     started = time.perf_counter()
-    week = build(scenario)
-    if options.hint is not None:
-        _add_hint(week, options.hint)
+    return solve_built(build(scenario), options, progress, cancel, started=started)
+
+
+def solve_built(
+    week: WeekModel,
+    options: SolveOptions,
+    progress: Callable[[Progress], None] | None = None,
+    cancel: threading.Event | None = None,
+    *,
+    hint: Rota | None = None,
+    started: float | None = None,
+) -> SolveResult:
+    """`solve` for a model already built (and perhaps extended, as re-planning does)."""
+    started = time.perf_counter() if started is None else started
+    if (hint or options.hint) is not None:
+        _add_hint(week, hint or options.hint)  # type: ignore[arg-type]
     solver = cp_model.CpSolver()
     _configure(solver, options)
     callback = _ProgressCallback(progress)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,53 @@ def test_schema_is_json_schema(capsys: pytest.CaptureFixture[str]):
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert {"team", "week_start", "staff", "wards", "events"} <= set(schema["properties"])
+
+
+def test_replan_sample_changes(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """`beatplan replan` repairs a solved week with the sample changes: it lists the
+    changed duties with notice and compensation, checks the result, and writes it."""
+    rota = tmp_path / "rota.json"
+    assert main(["solve", str(FIXTURES / "riverside.json"), "--quiet", "--out", str(rota)]) == 0
+    capsys.readouterr()
+    repair = tmp_path / "repair.json"
+    changes = FIXTURES / "riverside-replan.json"
+    arguments = ["replan", str(FIXTURES / "riverside.json"), str(rota), str(changes)]
+    assert main([*arguments, "--out", str(repair)]) == 0
+    out = capsys.readouterr().out
+    assert "Changed duties" in out and "every hard rule holds" in out
+    written = json.loads(repair.read_text())
+    published = json.loads(rota.read_text())
+    for absence in json.loads(changes.read_text())["changes"]:
+        if absence["kind"] != "absence":
+            continue
+        begins, ends = (datetime.fromisoformat(absence[k]) for k in ("start", "end"))
+        planned = [
+            d
+            for d in published["duties"]
+            if d["staff"] == absence["staff"]
+            and datetime.fromisoformat(d["start"]) < ends
+            and datetime.fromisoformat(d["end"]) > begins
+        ]
+        kept = [d for d in written["rota"]["duties"] if d in planned]
+        assert not kept, kept  # the absent person's overlapping duties are gone ...
+        stood_down = {
+            (c["staff"], c["day"]) for c in written["changes"] if c["change"] == "stood down"
+        }
+        assert {(d["staff"], d["day"]) for d in planned} <= stood_down  # ... and listed
+    staffed = {e["event"]: e["staffed"] for e in written["rota"]["events"]}
+    assert staffed["ev-reassurance-northfield"]
+
+
+def test_replan_bad_changes_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """A change file naming an unknown category is one line, exit 2."""
+    changes = tmp_path / "changes.json"
+    changes.write_text(
+        '{"now": "2026-11-24T12:00:00Z", "changes": [{"kind": "absence", "staff": "pc-walsh",'
+        ' "start": "2026-11-25T00:00:00Z", "end": "2026-11-26T00:00:00Z", "category": "golf"}]}'
+    )
+    rota = tmp_path / "never-read.json"  # the changes are read, and refused, first
+    code = main(["replan", str(FIXTURES / "riverside.json"), str(rota), str(changes)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("beatplan: error:") and "category" in err
+    assert len(err.strip().splitlines()) == 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections import OrderedDict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any, Literal
 
@@ -22,10 +22,12 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from api import feeds, tables
-from api.auth import LAST_USED_GRANULARITY, Caller, CallerDep, audit, hash_token
+from api.auth import Caller, CallerDep, audit, hash_token
 from api.deps import SessionDep
 
 router = APIRouter(tags=["feeds"])
+FEED_LAST_USED_GRANULARITY = timedelta(hours=1)  # apps poll hourly at most: enough to
+# spot dead subscriptions, and far fewer writes competing with readers (SQLite locks)
 TOKEN_CACHE_SECONDS = 60.0  # revocation clears it at once in the process that revoked
 FEED_BODY_CACHE = 2048
 ICAL = "text/calendar; charset=utf-8"
@@ -174,7 +176,7 @@ def _subject_of(engine: sa.Engine, digest: str) -> tuple[feeds.Subject, str, str
         if team is None:
             return None
         now = datetime.now(UTC)
-        if row.last_used_at is None or now - row.last_used_at > LAST_USED_GRANULARITY:
+        if row.last_used_at is None or now - row.last_used_at > FEED_LAST_USED_GRANULARITY:
             session.execute(
                 sa.update(tables.FeedToken)
                 .where(col(tables.FeedToken.id) == row.id)

@@ -1,0 +1,490 @@
+"""Re-planning a published week: sickness, abstraction, urgent events, with least change.
+
+`replan(scenario, published, changes, now)` applies the changes to the week, fixes
+everything that has started by `now` (duties, event attendance, patrol counts), and
+solves the rest of the week with the same model plus a disruption cost for every duty
+that differs from the published rota: a new duty on a rest day costs most, a duty stood
+down less, a moved start less again, and each costs double inside the notice window
+(the officer must be told by midnight the day before). The costs dominate presence, so
+the repair changes as little as it must and then maximises presence. `compare` lists
+what changed, the notice given and the compensation owed (DOMAIN.md's table).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Literal
+
+from ortools.sat.python import cp_model
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from scheduler.model import SCALE, WeekModel, build
+from scheduler.rota import Duty, Rota
+from scheduler.scenario import EngagementEvent, Pin, Role, Scenario, Unavailability
+from scheduler.solve import (
+    Progress,
+    SolveOptions,
+    SolveResult,
+    _add_hint,
+    _with_requirements,
+    solve_built,
+)
+from scheduler.summary import event_staffing, staff_summaries, ward_coverage
+
+# Disruption costs, in demand-weighted presence hours: a change must buy more presence
+# than this to be made. Doubled inside the notice window.
+REST_DAY_COST = 100
+STAND_DOWN_COST = 40
+MOVE_COST = 20
+WARD_HOUR_COST = 0.5  # per person-hour of patrol counted away from its published ward
+NOTICE_MULTIPLIER = 2
+NOTICE_WINDOW = timedelta(hours=24)  # told by midnight the day before, at the latest
+
+Category = Literal[
+    "sick", "aid", "response", "custody", "control-room", "court", "training", "other"
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Absence(Strict):
+    """Someone unavailable from..to: sick, or abstracted to other duties."""
+
+    kind: Literal["absence"] = "absence"
+    staff: str
+    start: AwareDatetime
+    end: AwareDatetime
+    category: Category
+
+
+class EventChange(Strict):
+    """A new engagement event, or a changed one (same id), mandatory ones included."""
+
+    kind: Literal["event"] = "event"
+    event: EngagementEvent
+
+
+class Surge(Strict):
+    """More demand in a ward for some hours (a reassurance patrol after an incident)."""
+
+    kind: Literal["surge"] = "surge"
+    ward: str
+    start: AwareDatetime
+    end: AwareDatetime
+    weight: float = Field(2.0, gt=0, description="demand weight added in those hours")
+
+
+class PinChange(Strict):
+    """A sergeant's decision for the rest of the week."""
+
+    kind: Literal["pin"] = "pin"
+    pin: Pin
+
+
+Change = Annotated[Absence | EventChange | Surge | PinChange, Field(discriminator="kind")]
+
+
+class Replan(Strict):
+    """What happened, and when the repair is made."""
+
+    now: AwareDatetime
+    changes: list[Change] = Field(min_length=1)
+
+
+class DutyChange(Strict):
+    staff: str
+    day: date
+    change: Literal["added", "stood down", "moved", "ward changed"]
+    before: str | None = Field(description="published duty, e.g. 'early 07:00-15:00 market-square'")
+    after: str | None
+    notice_hours: float = Field(description="from the repair to the earlier start")
+    clear_days: int = Field(description="whole days between the repair and the duty's day")
+    compensation: str | None = None
+    paid_hours: float = Field(0, description="hours paid for the change (at the rate given)")
+    time_off_hours: float = Field(0, description="time off owed in lieu")
+
+
+class WardPresence(Strict):
+    ward: str
+    before: float
+    after: float
+    change: float
+
+
+class Repair(Strict):
+    """The repaired week and what it costs."""
+
+    rota: Rota
+    changes: list[DutyChange]
+    presence: list[WardPresence]
+    changed_duties: int = Field(description="duties added, stood down or moved")
+    status: str
+
+
+def _local(scenario: Scenario, instant: datetime) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    return instant.astimezone(ZoneInfo(scenario.team.timezone))
+
+
+def apply_changes(
+    scenario: Scenario, published: Rota, replan: Replan
+) -> tuple[Scenario, list[Duty]]:
+    """The week with the changes applied, and the published duties already started
+    (fixed). An absence starts no earlier than the end of a duty already under way."""
+    now = replan.now
+    fixed = [duty for duty in published.duties if duty.start < now]
+    data = scenario.model_dump(mode="python")
+    staff = {person["id"]: person for person in data["staff"]}
+    events = {event["id"]: event for event in data["events"]}
+    wards = {ward["id"]: ward for ward in data["wards"]}
+    for change in replan.changes:
+        if isinstance(change, Absence):
+            if change.staff not in staff:
+                raise ValueError(f"absence of unknown staff member {change.staff!r}")
+            started = [d.end for d in fixed if d.staff == change.staff and d.end > change.start]
+            start = max([change.start, now, *started])
+            if start < change.end:
+                staff[change.staff]["unavailable"].append(
+                    Unavailability(start=start, end=change.end, reason=change.category)
+                )
+        elif isinstance(change, EventChange):
+            if change.event.start < now:
+                raise ValueError(f"event {change.event.id!r} starts before the repair ({now})")
+            events[change.event.id] = change.event.model_dump(mode="python")
+        elif isinstance(change, Surge):
+            if change.ward not in wards:
+                raise ValueError(f"surge in unknown ward {change.ward!r}")
+            _add_surge(scenario, wards[change.ward], change)
+        else:
+            data["pins"].append(change.pin.model_dump(mode="python"))
+    data["events"] = list(events.values())
+    return Scenario.model_validate(data), fixed
+
+
+def _add_surge(scenario: Scenario, ward: dict, surge: Surge) -> None:
+    """Turn the ward's demand into 168 hourly weights for this week and add the surge."""
+    hourly = [
+        scenario.ward(ward["id"]).demand_by_local_hour.get((day, hour), 0.0)
+        for day in range(7)
+        for hour in range(24)
+    ]
+    instant = surge.start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    while instant < surge.end:
+        local = _local(scenario, instant)
+        offset = (local.date() - scenario.week_start).days
+        if 0 <= offset < 7:
+            hourly[offset * 24 + local.hour] += surge.weight
+        instant += timedelta(hours=1)
+    ward["hourly_demand"] = hourly
+    ward["demand"] = []
+
+
+def _freeze(week: WeekModel, published: Rota, now: datetime) -> None:
+    """What has started is history: its duties, attendance and patrol counts."""
+    model = week.model
+    worked = {(d.staff, d.day, d.template) for d in published.duties}
+    for option, var in week.works.items():
+        if option.start < now:
+            model.add(var == int((option.staff, option.day, option.template) in worked))
+    attended = {
+        (duty.staff, activity.event)
+        for duty in published.duties
+        for activity in duty.activities
+        if activity.event is not None
+    }
+    for event in week.scenario.events:
+        if event.start < now:
+            for (staff, event_id), var in week.attends.items():
+                if event_id == event.id:
+                    model.add(var == int((staff, event_id) in attended))
+    counts = published_counts(week, published)
+    for (patrol_class, ward, slot), var in week.patrol.items():
+        if week.grid.slot_start(slot) + timedelta(hours=1) <= now:
+            model.add(var == counts.get((patrol_class, ward, slot), 0))
+
+
+def published_counts(week: WeekModel, published: Rota) -> dict[tuple, int]:
+    """Patrol counts per (class, ward, hour slot) in the published rota; also records
+    each person's published ward per slot for the patrol-block step."""
+    counts: dict[tuple, int] = defaultdict(int)
+    grid = week.grid
+    for duty in published.duties:
+        patrol_class = week.classes.get(duty.staff)
+        for activity in duty.activities:
+            if activity.kind != "patrol" or patrol_class is None:
+                continue
+            for slot in grid.slots_touching(activity.start, activity.end):
+                begins = grid.slot_start(slot)
+                if activity.start <= begins and begins + timedelta(hours=1) <= activity.end:
+                    counts[patrol_class, activity.ward, slot] += 1
+                    week.planned_wards[duty.staff, slot] = activity.ward
+    return counts
+
+
+def _disruption(week: WeekModel, published: Rota, now: datetime) -> None:
+    """A cost for every duty that differs from the published rota, after `now`."""
+    planned = {(d.staff, d.day): d for d in published.duties}
+    by_day: dict[tuple[str, date], list] = defaultdict(list)
+    for option, var in week.works.items():
+        by_day[option.staff, option.day].append((option, var))
+    terms = []
+    for person in week.scenario.staff:
+        for offset in range(7):
+            day = week.scenario.week_start + timedelta(days=offset)
+            duty = planned.get((person.id, day))
+            options = by_day.get((person.id, day), [])
+            if duty is not None and duty.start < now:
+                continue  # fixed
+            for option, var in options:
+                if option.start < now:
+                    continue
+                if duty is None:
+                    cost = REST_DAY_COST
+                elif option.template == duty.template:
+                    continue
+                else:
+                    cost = MOVE_COST
+                if min(option.start, duty.start if duty else option.start) - now < NOTICE_WINDOW:
+                    cost *= NOTICE_MULTIPLIER
+                terms.append(-cost * SCALE * var)
+            if duty is not None:
+                cost = STAND_DOWN_COST * (
+                    NOTICE_MULTIPLIER if duty.start - now < NOTICE_WINDOW else 1
+                )
+                working = sum(var for option, var in options if option.start >= now)
+                terms.append(-cost * SCALE * (1 - working))
+    # Patrol moved between wards: a small cost per person-hour away from the published
+    # ward (a whole duty elsewhere costs less than a moved start).
+    counts = published_counts(week, published)
+    for (patrol_class, ward, slot), var in week.patrol.items():
+        planned = counts.get((patrol_class, ward, slot), 0)
+        week.model.add_hint(var, planned)  # the published rota is the warm start
+        if week.grid.slot_start(slot) < now:
+            continue
+        moved = week.model.new_int_var(0, 1000, f"moved[{ward},{slot}]")
+        week.model.add_hint(moved, 0)
+        week.model.add(moved >= var - planned)
+        week.model.add(moved >= planned - var)
+        terms.append(-round(WARD_HOUR_COST * SCALE) * moved)
+    week.objective_terms += terms
+    week.model.maximize(sum(week.objective_terms))
+
+
+def replan(
+    scenario: Scenario,
+    published: Rota,
+    replan_: Replan,
+    options: SolveOptions | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> tuple[SolveResult, Repair | None, Scenario]:
+    """Repair the week; the result's rota keeps every started duty exactly as published."""
+    options = options or REPAIR_OPTIONS
+    started_at = time.perf_counter()
+    changed, fixed = apply_changes(scenario, published, replan_)
+    week = build(changed)
+    _freeze(week, published, replan_.now)
+    _disruption(week, published, replan_.now)
+    _add_hint(week, published)
+    _least_change_first(week, published, replan_, options)
+    remaining = max(0.5, options.time_limit - (time.perf_counter() - started_at))
+    result = solve_built(
+        week, replace(options, time_limit=remaining), progress, cancel, started=started_at
+    )
+    if result.rota is None:
+        return result, None, changed
+    started = {(d.staff, d.day) for d in fixed}
+    duties = sorted(
+        [*fixed, *(d for d in result.rota.duties if (d.staff, d.day) not in started)],
+        key=lambda d: (d.start, d.staff),
+    )
+    rota = result.rota.model_copy(
+        update={
+            "duties": duties,
+            "wards": ward_coverage(changed, duties),
+            "events": event_staffing(changed, duties),
+            "staff": staff_summaries(changed, duties),
+        }
+    )
+    changes = compare(changed, published, rota, replan_.now)
+    presence = _presence(published, rota)
+    repair = Repair(
+        rota=rota,
+        changes=changes,
+        presence=presence,
+        changed_duties=sum(1 for c in changes if c.change != "ward changed"),
+        status=result.report.status,
+    )
+    return SolveResult(rota, result.report), repair, changed
+
+
+# Repairs are wanted in seconds: the least-change try gets 30% of the time, then the
+# full repair is warm-started from it (and from the published rota).
+REPAIR_OPTIONS = SolveOptions(
+    time_limit=2.5, relative_gap=0.001, continuity_time=0, repair_hint=True
+)
+
+
+def _least_change_first(
+    week: WeekModel, published: Rota, replan_: Replan, options: SolveOptions
+) -> None:
+    """A quick first try that keeps every other duty as published: only the people the
+    changes name may change. Its answer, if any, warm-starts the full repair."""
+    affected = {c.staff for c in replan_.changes if isinstance(c, Absence)}
+    affected |= {c.pin.staff for c in replan_.changes if isinstance(c, PinChange)}
+    worked = {(d.staff, d.day, d.template) for d in published.duties}
+    trial = _with_requirements(week, week.requirements)
+    for option, var in week.works.items():
+        if option.start >= replan_.now and option.staff not in affected:
+            keep = int((option.staff, option.day, option.template) in worked)
+            trial.add(trial.get_bool_var_from_proto_index(var.index) == keep)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.5, options.time_limit * 0.3)
+    solver.parameters.num_workers = options.workers
+    solver.parameters.random_seed = options.seed
+    solver.parameters.relative_gap_limit = options.relative_gap
+    if solver.solve(trial) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return
+    week.model.clear_hints()
+    for index in range(len(week.model.proto.variables)):
+        variable = week.model.get_int_var_from_proto_index(index)
+        week.model.add_hint(variable, solver.value(variable))
+
+
+def _main_ward(duty: Duty) -> str | None:
+    hours: dict[str, float] = defaultdict(float)
+    for activity in duty.activities:
+        hours[activity.ward] += activity.hours
+    return max(hours, key=lambda ward: (hours[ward], ward)) if hours else None
+
+
+def _describe(scenario: Scenario, duty: Duty) -> str:
+    start, end = _local(scenario, duty.start), _local(scenario, duty.end)
+    ward = _main_ward(duty)
+    return f"{duty.template} {start:%H:%M}-{end:%H:%M}" + (f" {ward}" if ward else "")
+
+
+def compare(scenario: Scenario, published: Rota, repaired: Rota, now: datetime) -> list[DutyChange]:
+    """Every duty that differs, with notice and compensation (started duties never do)."""
+    before = {(d.staff, d.day): d for d in published.duties}
+    after = {(d.staff, d.day): d for d in repaired.duties}
+    roles = {person.id: person.role for person in scenario.staff}
+    today = _local(scenario, now).date()
+    changes = []
+    for staff, day in sorted(set(before) | set(after), key=lambda k: (k[1], k[0])):
+        old, new = before.get((staff, day)), after.get((staff, day))
+        if old is not None and new is not None and old.start == new.start and old.end == new.end:
+            if _main_ward(old) == _main_ward(new):
+                continue
+            kind = "ward changed"
+        elif old is None:
+            kind = "added"
+        elif new is None:
+            kind = "stood down"
+        else:
+            kind = "moved"
+        first = min(d.start for d in (old, new) if d is not None)
+        owed = compensation(
+            role=roles.get(staff, Role.PC),
+            change=kind,
+            hours=new.hours if new is not None else 0.0,
+            clear_days=(day - today).days - 1,
+            public_holiday=day in scenario.policy.public_holidays,
+            brought_forward_hours=(
+                (old.start - new.start).total_seconds() / 3600
+                if kind == "moved" and old is not None and new is not None
+                else 0.0
+            ),
+            hours_notice=((new.start - now).total_seconds() / 3600 if new is not None else 0.0),
+        )
+        changes.append(
+            DutyChange(
+                staff=staff,
+                day=day,
+                change=kind,
+                before=_describe(scenario, old) if old else None,
+                after=_describe(scenario, new) if new else None,
+                notice_hours=round((first - now).total_seconds() / 3600, 1),
+                clear_days=max(0, (day - today).days - 1),
+                compensation=owed.rule if owed else None,
+                paid_hours=owed.paid_hours if owed else 0.0,
+                time_off_hours=owed.time_off_hours if owed else 0.0,
+            )
+        )
+    return changes
+
+
+class Owed(Strict):
+    rule: str
+    paid_hours: float = 0.0
+    time_off_hours: float = 0.0
+
+
+def compensation(
+    *,
+    role: Role,
+    change: str,
+    hours: float,
+    clear_days: int,
+    public_holiday: bool = False,
+    brought_forward_hours: float = 0.0,
+    hours_notice: float = 24.0,
+) -> Owed | None:
+    """What a change owes, per DOMAIN.md's table (notice in clear days or hours).
+
+    `paid_hours` is plain hours paid including the enhancement (time-and-a-half of 4 h
+    is 6 paid hours); `time_off_hours` is time off in lieu."""
+    if change == "added" and public_holiday:
+        paid = 2 * max(4.0, hours)
+        if clear_days < 8:
+            return Owed(
+                rule="public holiday worked at under 8 days' notice: double time plus a day "
+                "in lieu, minimum 4 h",
+                paid_hours=paid,
+                time_off_hours=hours,
+            )
+        return Owed(rule="public holiday worked: double time, minimum 4 h", paid_hours=paid)
+    if change == "added" and role is Role.PCSO:
+        if clear_days < 5:
+            return Owed(
+                rule="PCSO rest day worked at under 5 days' notice: overtime plus time off in lieu",
+                paid_hours=round(hours * 4 / 3, 2),
+                time_off_hours=hours,
+            )
+        return Owed(rule="PCSO rest day worked with notice: a replacement rest day [?]")
+    if change == "added":
+        if clear_days < 15:
+            return Owed(
+                rule="rest day worked at under 15 days' notice: time-and-a-half, minimum 4 h",
+                paid_hours=1.5 * max(4.0, hours),
+            )
+        return Owed(rule="rest day worked: a replacement rest day, notified within 4 days")
+    if change == "moved" and brought_forward_hours > 0 and hours_notice < 8:
+        return Owed(
+            rule="start brought forward at under 8 hours' notice: the extra hours as overtime "
+            "(time-and-a-third)",
+            paid_hours=round(brought_forward_hours * 4 / 3, 2),
+        )
+    return None
+
+
+def _presence(published: Rota, repaired: Rota) -> list[WardPresence]:
+    before = {w.ward: w.visible_hours for w in published.wards}
+    after = {w.ward: w.visible_hours for w in repaired.wards}
+    return [
+        WardPresence(
+            ward=ward,
+            before=round(before.get(ward, 0.0), 2),
+            after=round(after.get(ward, 0.0), 2),
+            change=round(after.get(ward, 0.0) - before.get(ward, 0.0), 2),
+        )
+        for ward in sorted(set(before) | set(after))
+    ]

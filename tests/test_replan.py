@@ -1,0 +1,200 @@
+"""Re-planning: the repair changes little, never the past, passes the checker, and
+owes what DOMAIN.md's table says."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from scheduler import SolveOptions, check, load_scenario, solve
+from scheduler.replan import (
+    Absence,
+    EventChange,
+    Replan,
+    Surge,
+    compensation,
+    replan,
+)
+from scheduler.rota import Rota
+from scheduler.scenario import EngagementEvent, Role, Scenario
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # Tuesday noon of the sample week
+# Removing one officer for one day may change at most this many other officers' duties.
+OTHERS_CHANGED_BOUND = 3
+
+
+@pytest.fixture(scope="module")
+def published() -> tuple[Scenario, Rota]:
+    scenario = load_scenario(FIXTURES / "riverside.json")
+    result = solve(scenario, SolveOptions(time_limit=30, continuity_time=0))
+    assert result.rota is not None
+    return scenario, result.rota
+
+
+def _someone_working(rota: Rota, day: date) -> str:
+    return next(d.staff for d in rota.duties if d.day == day)
+
+
+def test_one_officer_sick_for_a_day(published):
+    """The sick officer's duty goes; other officers' duties change within the bound;
+    duties already started are exactly as published; the checker passes."""
+    scenario, rota = published
+    wednesday = date(2026, 11, 25)
+    sick = _someone_working(rota, wednesday)
+    absence = Absence(
+        staff=sick,
+        start=datetime(2026, 11, 25, 0, 0, tzinfo=UTC),
+        end=datetime(2026, 11, 26, 0, 0, tzinfo=UTC),
+        category="sick",
+    )
+    result, repair, changed = replan(scenario, rota, Replan(now=NOW, changes=[absence]))
+    assert repair is not None, result.report.explanation
+    assert check(changed, repair.rota) == []
+    assert not any(d.staff == sick and d.day == wednesday for d in repair.rota.duties)
+    started = [d for d in rota.duties if d.start < NOW]
+    assert all(d in repair.rota.duties for d in started)  # the past never changes
+    others = {c.staff for c in repair.changes if c.staff != sick and c.change != "ward changed"}
+    assert len(others) <= OTHERS_CHANGED_BOUND, repair.changes
+    assert any(c.staff == sick and c.change == "stood down" for c in repair.changes)
+
+
+def test_urgent_event_and_surge_are_covered(published):
+    """A mandatory reassurance meeting is staffed; a surge leaves the past alone."""
+    scenario, rota = published
+    meeting = EngagementEvent(
+        id="ev-reassurance",
+        name="Reassurance meeting after knife incident",
+        kind="community-meeting",
+        ward="northfield",
+        place="Northfield community centre",
+        start=datetime(2026, 11, 26, 18, 0, tzinfo=UTC),
+        end=datetime(2026, 11, 26, 19, 30, tzinfo=UTC),
+        min_staff=2,
+        min_warranted=1,
+        mandatory=True,
+    )
+    surge = Surge(
+        ward="northfield",
+        start=datetime(2026, 11, 26, 16, 0, tzinfo=UTC),
+        end=datetime(2026, 11, 26, 22, 0, tzinfo=UTC),
+        weight=3,
+    )
+    changes = [EventChange(event=meeting), surge]
+    result, repair, changed = replan(scenario, rota, Replan(now=NOW, changes=changes))
+    assert repair is not None, result.report.explanation
+    assert check(changed, repair.rota) == []
+    staffing = next(e for e in repair.rota.events if e.event == "ev-reassurance")
+    assert staffing.staffed and len(staffing.attendees) >= 2
+    assert all(d in repair.rota.duties for d in rota.duties if d.start < NOW)
+
+
+def test_impossible_repair_is_explained(published):
+    """A mandatory event needing a skill nobody has is explained, not dropped."""
+    scenario, rota = published
+    impossible = EngagementEvent(
+        id="ev-impossible",
+        name="Briefing in Klingon",
+        ward="northfield",
+        place="Library",
+        start=datetime(2026, 11, 27, 10, 0, tzinfo=UTC),
+        end=datetime(2026, 11, 27, 11, 0, tzinfo=UTC),
+        required_skills=["klingon"],
+        mandatory=True,
+    )
+    result, repair, _ = replan(
+        scenario, rota, Replan(now=NOW, changes=[EventChange(event=impossible)])
+    )
+    assert repair is None and result.rota is None
+    assert any(
+        "Briefing in Klingon" in line or "klingon" in line for line in result.report.explanation
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "rule", "paid", "off"),
+    [
+        # Work a rostered rest day at under 15 days' notice: time-and-a-half, minimum 4 h.
+        (
+            {"role": Role.PC, "change": "added", "hours": 8, "clear_days": 3},
+            "time-and-a-half",
+            12,
+            0,
+        ),
+        ({"role": Role.PC, "change": "added", "hours": 3, "clear_days": 3}, "minimum 4 h", 6, 0),
+        # ... with 15 days' notice or more: a replacement rest day.
+        (
+            {"role": Role.SGT, "change": "added", "hours": 8, "clear_days": 15},
+            "replacement rest day",
+            0,
+            0,
+        ),
+        # Public holiday at under 8 days: double time plus a day in lieu, minimum 4 h.
+        (
+            {
+                "role": Role.PC,
+                "change": "added",
+                "hours": 8,
+                "clear_days": 2,
+                "public_holiday": True,
+            },
+            "day in lieu",
+            16,
+            8,
+        ),
+        # Public holiday otherwise: double time, minimum 4 h.
+        (
+            {
+                "role": Role.PC,
+                "change": "added",
+                "hours": 2,
+                "clear_days": 9,
+                "public_holiday": True,
+            },
+            "double time",
+            8,
+            0,
+        ),
+        # Start brought forward at under 8 hours' notice: the extra hours as overtime.
+        (
+            {
+                "role": Role.PC,
+                "change": "moved",
+                "hours": 8,
+                "clear_days": 0,
+                "brought_forward_hours": 3,
+                "hours_notice": 5,
+            },
+            "brought forward",
+            4,
+            0,
+        ),
+        # PCSO works a rest day at under 5 days' notice: overtime plus time off in lieu.
+        (
+            {"role": Role.PCSO, "change": "added", "hours": 6, "clear_days": 2},
+            "time off in lieu",
+            8,
+            6,
+        ),
+    ],
+)
+def test_compensation_follows_the_domain_table(arguments, rule, paid, off):
+    owed = compensation(**arguments)
+    assert owed is not None and rule in owed.rule
+    assert owed.paid_hours == pytest.approx(paid)
+    assert owed.time_off_hours == pytest.approx(off)
+
+
+def test_no_compensation_for_a_start_moved_later_or_with_notice():
+    assert compensation(role=Role.PC, change="moved", hours=8, clear_days=3) is None
+    late = compensation(
+        role=Role.PC,
+        change="moved",
+        hours=8,
+        clear_days=0,
+        brought_forward_hours=2,
+        hours_notice=10,
+    )
+    assert late is None
