@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from api.db import make_engine, migrate
-from api.routes import feeds, items, jobs, rotas, teams, users
+from api.routes import feeds, items, jobs, replans, rotas, teams, users
 from api.scenarios import ScenarioConflict
 from api.settings import Settings, get_settings
 from api.worker import recover_interrupted, start_worker
@@ -64,6 +64,7 @@ def create_app(
     app.include_router(rotas.router)
     app.include_router(users.router)
     app.include_router(feeds.router)
+    app.include_router(replans.router)
     for router in items.routers():
         app.include_router(router)
 

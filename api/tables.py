@@ -155,6 +155,9 @@ class SolveJob(SQLModel, table=True):
     bound: float | None = None
     elapsed: float | None = None
     message: str | None = None
+    kind: str = Field(default="solve", max_length=16)  # "solve" or "replan"
+    request: dict[str, Any] | None = Field(default=None, sa_type=JSON)  # a replan's changes
+    result: dict[str, Any] | None = Field(default=None, sa_type=JSON)  # a repair's changes
 
 
 class Role(StrEnum):
@@ -254,3 +257,20 @@ class FeedToken(SQLModel, table=True):
     created_at: datetime = _instant(nullable=False)
     revoked_at: datetime | None = _instant(nullable=True)
     last_used_at: datetime | None = _instant(nullable=True)
+
+
+class Abstraction(SQLModel, table=True):
+    """Someone taken from neighbourhood duty (or off sick) for a while, by category: the
+    record HMICFRS and the Neighbourhood Policing Guarantee ask forces to keep."""
+
+    __table_args__ = (sa.Index("ix_abstraction_team_start", "team_id", "starts_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(foreign_key="team.id", max_length=64)
+    staff_id: str = Field(max_length=64)
+    category: str = Field(max_length=16)
+    starts_at: datetime = _instant(nullable=False)
+    ends_at: datetime = _instant(nullable=False)
+    job_id: int | None = Field(default=None, foreign_key="solve_job.id")
+    created_by: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = _instant(nullable=False)

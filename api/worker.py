@@ -11,6 +11,7 @@ import logging
 import multiprocessing
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, update
@@ -22,6 +23,8 @@ from api.scenarios import ScenarioConflict, assemble_scenario
 from api.settings import Settings
 from api.versions import add_draft
 from scheduler import SolveOptions, solve
+from scheduler.replan import REPAIR_OPTIONS, Replan, replan
+from scheduler.rota import Rota
 from scheduler.solve import Progress
 
 log = logging.getLogger("beatplan.worker")
@@ -92,6 +95,17 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
             _finish(engine, job_id, tables.JobStatus.FAILED, str(error))
             return
         time_limit = job.time_limit
+        replan_request = Replan.model_validate(job.request) if job.kind == "replan" else None
+        published = session.exec(
+            select(tables.RotaVersion.rota).where(
+                col(tables.RotaVersion.team_id) == job.team_id,
+                col(tables.RotaVersion.week_start) == job.week_start,
+                col(tables.RotaVersion.status) == tables.VersionStatus.PUBLISHED.value,
+            )
+        ).first()
+        if replan_request is not None and published is None:
+            _finish(engine, job_id, tables.JobStatus.FAILED, "nothing published to repair")
+            return
 
     cancel = threading.Event()
     last_write = [0.0]
@@ -122,13 +136,25 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
 
     done = threading.Event()
     threading.Thread(target=watch_cancel, daemon=True).start()
+    repair = None
     try:
-        result = solve(
-            scenario,
-            SolveOptions(time_limit=time_limit, workers=settings.solve_workers),
-            progress=progress,
-            cancel=cancel,
-        )
+        if replan_request is not None:
+            options = replace(REPAIR_OPTIONS, time_limit=time_limit, workers=settings.solve_workers)
+            result, repair, _ = replan(
+                scenario,
+                Rota.model_validate(published),
+                replan_request,
+                options,
+                progress=progress,
+                cancel=cancel,
+            )
+        else:
+            result = solve(
+                scenario,
+                SolveOptions(time_limit=time_limit, workers=settings.solve_workers),
+                progress=progress,
+                cancel=cancel,
+            )
     finally:
         done.set()
     if cancel.is_set():
@@ -149,6 +175,12 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
             report.wall_time,
         )
         job.message = f"{report.status}: draft version {version.number}"
+        if repair is not None:
+            job.result = {
+                "version": version.number,
+                **repair.model_dump(mode="json", include={"changes", "presence", "changed_duties"}),
+            }
+            job.message += f", {repair.changed_duties} duties changed"
         job.finished_at = datetime.now(UTC)
         session.add(job)
         session.commit()

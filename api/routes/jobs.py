@@ -30,6 +30,8 @@ def job_view(job: tables.SolveJob) -> dict[str, Any]:
         "started_at": job.started_at,
         "finished_at": job.finished_at,
         "cancel_requested": job.cancel_requested,
+        "kind": job.kind,
+        "repair": job.result,  # a repair's changed duties, notice, compensation, presence
     }
 
 

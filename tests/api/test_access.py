@@ -62,6 +62,27 @@ MATRIX: dict[tuple[str, str], tuple[str, object, set[str]]] = {
     ("POST", "/users"): ("/users", {"name": "New Admin", "role": "admin"}, {ADMIN}),
     ("POST", "/users/{user_id}/tokens"): ("/users/{admin_id}/tokens", None, {ADMIN}),
     ("DELETE", "/users/{user_id}/tokens"): ("/users/{spare_id}/tokens", None, {ADMIN}),
+    ("POST", "/teams/{team_id}/weeks/{week}/replan"): (
+        f"{WEEK}/replan",
+        {
+            "now": "2026-11-24T12:00:00Z",
+            "changes": [
+                {
+                    "kind": "absence",
+                    "staff": "pc-walsh",
+                    "start": "2026-11-25T00:00:00Z",
+                    "end": "2026-11-26T00:00:00Z",
+                    "category": "sick",
+                }
+            ],
+        },
+        LEADS,
+    ),
+    ("GET", "/teams/{team_id}/abstractions"): (
+        "/teams/riverside/abstractions?from=2026-11-23&to=2026-11-29",
+        None,
+        LEADS,
+    ),
     ("POST", "/feeds"): (
         "/feeds",
         {"team_id": "riverside", "kind": "duties", "staff_id": "pcso-begum"},

@@ -1,0 +1,278 @@
+"""Re-planning a published week, and the abstraction report.
+
+`POST .../replan` records what happened (absences as abstractions, new or changed
+events and pins in the team's data) and queues a repair job; the worker stores the
+repair as a draft version with its changes, notice and compensation on the job.
+Publishing that draft updates the affected officers' feeds like any publication.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any
+from uuid import uuid4
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, HTTPException, Query, Response
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from api import tables
+from api.auth import CallerDep, LedTeamDep, audit
+from api.deps import SessionDep, WeekDep
+from api.routes.jobs import job_view
+from api.scenarios import assemble_scenario
+from scheduler.replan import Absence, EventChange, PinChange, Replan, apply_changes
+from scheduler.rota import Rota
+
+router = APIRouter(tags=["re-planning"])
+REPAIR_TIME_LIMIT = 2.5
+
+
+def _published(session: Session, team_id: str, week: date) -> tables.RotaVersion | None:
+    return session.exec(
+        select(tables.RotaVersion).where(
+            col(tables.RotaVersion.team_id) == team_id,
+            col(tables.RotaVersion.week_start) == week,
+            col(tables.RotaVersion.status) == tables.VersionStatus.PUBLISHED.value,
+        )
+    ).first()
+
+
+@router.post("/teams/{team_id}/weeks/{week}/replan", status_code=202)
+def start_replan(
+    team: LedTeamDep,
+    caller: CallerDep,
+    week: WeekDep,
+    replan: Replan,
+    session: SessionDep,
+    response: Response,
+) -> dict[str, Any]:
+    """Record the changes and queue a repair of the published week from `now`: 202 with
+    the job. Absences are stored as abstractions (with category); events and pins join
+    the team's data. 409 if nothing is published or a job is already running."""
+    published = _published(session, team.id, week)
+    if published is None:
+        raise HTTPException(409, f"nothing is published for the week of {week}; publish first")
+    job = tables.SolveJob(
+        team_id=team.id,
+        week_start=week,
+        kind="replan",
+        request=replan.model_dump(mode="json"),
+        time_limit=REPAIR_TIME_LIMIT,
+        created_at=datetime.now(UTC),
+    )
+    session.add(job)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise HTTPException(
+            409, "a solve or repair of this team-week is already queued or running"
+        ) from None
+    for change in replan.changes:
+        if isinstance(change, Absence):
+            person = session.get(tables.StaffMember, (team.id, change.staff))
+            if person is None:
+                raise HTTPException(
+                    422, [{"loc": ["body", "changes"], "msg": f"no staff {change.staff!r}"}]
+                )
+            unavailable = {"start": change.start.isoformat(), "end": change.end.isoformat()}
+            spec = dict(person.spec)
+            spec["unavailable"] = [
+                *(spec.get("unavailable") or []),
+                {**unavailable, "reason": change.category},
+            ]
+            person.spec = spec
+            session.add(person)
+            session.add(
+                tables.Abstraction(
+                    team_id=team.id,
+                    staff_id=change.staff,
+                    category=change.category,
+                    starts_at=change.start,
+                    ends_at=change.end,
+                    job_id=job.id,
+                    created_by=caller.user.id,
+                    created_at=datetime.now(UTC),
+                )
+            )
+        elif isinstance(change, EventChange):
+            event = change.event
+            row = session.get(tables.EngagementEvent, (team.id, event.id))
+            spec = event.model_dump(mode="json")
+            if row is None:
+                row = tables.EngagementEvent(
+                    team_id=team.id, id=event.id, starts_at=event.start, spec=spec
+                )
+            else:
+                row.spec, row.starts_at = spec, event.start
+            session.add(row)
+        elif isinstance(change, PinChange):
+            session.add(
+                tables.Pin(
+                    team_id=team.id,
+                    id=f"{week}-{uuid4().hex[:8]}",
+                    week_start=week,
+                    spec=change.pin.model_dump(mode="json"),
+                )
+            )
+    session.flush()
+    scenario = assemble_scenario(session, team, week)  # stored data must stay valid: 409
+    try:
+        apply_changes(scenario, Rota.model_validate(published.rota), replan)
+    except ValueError as error:
+        raise HTTPException(422, [{"loc": ["body", "changes"], "msg": str(error)}]) from None
+    audit(session, caller, "start replan", team.id, f"/jobs/{job.id}", changes=len(replan.changes))
+    session.commit()
+    response.headers["Location"] = f"/jobs/{job.id}"
+    return job_view(job)
+
+
+@router.get("/teams/{team_id}/abstractions")
+def abstraction_report(
+    team: LedTeamDep,
+    session: SessionDep,
+    start: Annotated[date, Query(alias="from", description="first day (local)")],
+    end: Annotated[date, Query(alias="to", description="last day (local), inclusive")],
+) -> dict[str, Any]:
+    """Per ward and for the team over [from, to]: planned neighbourhood (visible) hours,
+    hours abstracted by category, delivered visible hours, and hours otherwise unfilled,
+    so that planned = delivered + abstracted + otherwise unfilled.
+
+    Planned is the first published version of each week; delivered the one published
+    now; abstracted the planned hours of absent people inside their absences."""
+    if end < start:
+        raise HTTPException(422, [{"loc": ["query", "to"], "msg": "'to' is before 'from'"}])
+    if (end - start).days > 366:
+        raise HTTPException(422, [{"loc": ["query", "to"], "msg": "at most a year at a time"}])
+    zone = ZoneInfo(team.timezone)
+    window = (
+        datetime.combine(start, time(), zone).astimezone(UTC),
+        datetime.combine(end + timedelta(days=1), time(), zone).astimezone(UTC),
+    )
+    first_monday = start - timedelta(days=start.weekday())
+    versions = session.exec(
+        select(tables.RotaVersion)
+        .where(
+            col(tables.RotaVersion.team_id) == team.id,
+            col(tables.RotaVersion.week_start) >= first_monday,
+            col(tables.RotaVersion.week_start) <= end,
+            col(tables.RotaVersion.published_at).is_not(None),
+        )
+        .order_by(col(tables.RotaVersion.published_at))
+    ).all()
+    planned_rotas: dict[date, Rota] = {}
+    current_rotas: dict[date, Rota] = {}
+    for version in versions:
+        rota = Rota.model_validate(version.rota)
+        planned_rotas.setdefault(version.week_start, rota)
+        if version.status == tables.VersionStatus.PUBLISHED.value:
+            current_rotas[version.week_start] = rota
+    absences = session.exec(
+        select(tables.Abstraction).where(
+            col(tables.Abstraction.team_id) == team.id,
+            col(tables.Abstraction.starts_at) < window[1],
+            col(tables.Abstraction.ends_at) > window[0],
+        )
+    ).all()
+    planned: dict[str, float] = defaultdict(float)
+    delivered: dict[str, float] = defaultdict(float)
+    abstracted: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for rota in planned_rotas.values():
+        for duty in rota.duties:
+            for activity in duty.activities:
+                planned[activity.ward] += _hours(activity.start, activity.end, *window)
+                # each planned hour is abstracted once, under the first absence covering it
+                taken = [
+                    (max(a.starts_at, activity.start), min(a.ends_at, activity.end), a.category)
+                    for a in absences
+                    if a.staff_id == duty.staff
+                ]
+                for category, hours in _first_cover(taken, activity.start, activity.end, window):
+                    abstracted[activity.ward][category] += hours
+    for rota in current_rotas.values():
+        for duty in rota.duties:
+            for activity in duty.activities:
+                delivered[activity.ward] += _hours(activity.start, activity.end, *window)
+    wards = sorted(set(planned) | set(delivered) | set(abstracted))
+    rows = []
+    for ward in wards:
+        lost = {category: round(h, 2) for category, h in sorted(abstracted[ward].items())}
+        rows.append(
+            {
+                "ward": ward,
+                "planned": round(planned[ward], 2),
+                "abstracted": lost,
+                "delivered": round(delivered[ward], 2),
+                "otherwise_unfilled": round(
+                    planned[ward] - delivered[ward] - sum(abstracted[ward].values()), 2
+                ),
+            }
+        )
+    categories: dict[str, float] = defaultdict(float)
+    for row in rows:
+        for category, hours in row["abstracted"].items():
+            categories[category] += hours
+    team_row = {
+        "planned": round(sum(planned.values()), 2),
+        "abstracted": {c: round(h, 2) for c, h in sorted(categories.items())},
+        "delivered": round(sum(delivered.values()), 2),
+    }
+    team_row["otherwise_unfilled"] = round(
+        team_row["planned"] - team_row["delivered"] - sum(categories.values()), 2
+    )
+    return {
+        "team": team.id,
+        "from": start,
+        "to": end,
+        "wards": rows,
+        "total": team_row,
+        "abstractions": [
+            {
+                "staff": a.staff_id,
+                "category": a.category,
+                "start": a.starts_at,
+                "end": a.ends_at,
+                "job": f"/jobs/{a.job_id}" if a.job_id else None,
+            }
+            for a in absences
+        ],
+    }
+
+
+def _hours(begins: datetime, ends: datetime, low: datetime, high: datetime) -> float:
+    return max(0.0, (min(ends, high) - max(begins, low)).total_seconds() / 3600)
+
+
+def _first_cover(
+    taken: list[tuple[datetime, datetime, str]],
+    begins: datetime,
+    ends: datetime,
+    window: tuple[datetime, datetime],
+) -> list[tuple[str, float]]:
+    """Hours of [begins, ends) inside the window covered by the absences, each hour
+    counted once (the earliest-recorded absence covering it wins)."""
+    covered: list[tuple[datetime, datetime]] = []
+    found = []
+    for low, high, category in taken:
+        low, high = max(low, begins, window[0]), min(high, ends, window[1])
+        if high <= low:
+            continue
+        pieces = [(low, high)]
+        for done_low, done_high in covered:
+            pieces = [
+                part
+                for piece in pieces
+                for part in (
+                    (piece[0], min(piece[1], done_low)),
+                    (max(piece[0], done_high), piece[1]),
+                )
+                if part[1] > part[0]
+            ]
+        hours = sum((b - a).total_seconds() / 3600 for a, b in pieces)
+        if hours > 0:
+            found.append((category, hours))
+        covered.append((low, high))
+    return found

@@ -1,0 +1,105 @@
+"""Re-planning over HTTP: a sick officer mid-week, the repair as a draft, publication
+updating the feeds, and the abstraction report adding up."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from api_support import sample_scenario, wait_for_job
+from fastapi.testclient import TestClient
+from feed_support import icaljs
+
+from scheduler import check
+from scheduler.rota import Rota
+from scheduler.scenario import Scenario
+
+TEAM = "/teams/riverside"
+WEEK = f"{TEAM}/weeks/2026-11-23"
+NOW = "2026-11-24T12:00:00Z"
+
+
+def _published(client: TestClient) -> dict:
+    job = client.post(f"{WEEK}/solve", json={"time_limit": 10}).json()
+    assert wait_for_job(client, job["url"])["status"] == "succeeded"
+    assert client.post(f"{WEEK}/versions/1/publish").status_code == 200
+    return client.get(f"{WEEK}/rota").json()["rota"]
+
+
+def test_sick_officer_repaired_published_and_reported(client: TestClient):
+    client.app.state.clock = lambda: datetime(2026, 11, 24, 12, tzinfo=UTC)
+    assert client.post(f"{TEAM}/scenario", json=sample_scenario()).is_success
+    rota = _published(client)
+    wednesday = [d for d in rota["duties"] if d["day"] == "2026-11-25"]
+    sick = wednesday[0]["staff"]
+    made = client.post("/feeds", json={"team_id": "riverside", "kind": "duties", "staff_id": sick})
+    feed = "/" + made.json()["url"].split("/", 3)[3]
+    uid = f"duty-riverside-{sick}-2026-11-25@beatplan"
+    before = {e["uid"]: e for e in icaljs(client.get(feed).content)["events"]}
+    assert before[uid]["status"] == "CONFIRMED"
+
+    absence = {
+        "kind": "absence",
+        "staff": sick,
+        "start": "2026-11-25T00:00:00Z",
+        "end": "2026-11-26T00:00:00Z",
+        "category": "sick",
+    }
+    nobody = client.post(
+        f"{WEEK}/replan", json={"now": NOW, "changes": [{**absence, "staff": "nobody"}]}
+    )
+    assert nobody.status_code == 422 and "nobody" in nobody.text
+    started = client.post(f"{WEEK}/replan", json={"now": NOW, "changes": [absence]})
+    assert started.status_code == 202, started.text
+    job = wait_for_job(client, started.json()["url"])
+    assert job["status"] == "succeeded", job["message"]
+    repair = job["repair"]
+    assert repair["version"] == 2
+    assert any(c["staff"] == sick and c["change"] == "stood down" for c in repair["changes"])
+
+    draft = client.get(f"{WEEK}/rota", params={"version": 2}).json()["rota"]
+    scenario = Scenario.model_validate(client.get(f"{WEEK}/scenario").json())
+    assert check(scenario, Rota.model_validate(draft)) == []
+    past = [d for d in rota["duties"] if d["start"] < "2026-11-24T12:00"]
+    assert all(d in draft["duties"] for d in past)
+
+    assert client.post(f"{WEEK}/versions/2/publish").status_code == 200
+    after = {e["uid"]: e for e in icaljs(client.get(feed).content)["events"]}
+    assert after[uid]["status"] == "CANCELLED" and after[uid]["sequence"] == 1
+
+    report = client.get(f"{TEAM}/abstractions", params={"from": "2026-11-23", "to": "2026-11-29"})
+    assert report.status_code == 200
+    body = report.json()
+    for row in [*body["wards"], body["total"]]:
+        total = row["delivered"] + sum(row["abstracted"].values()) + row["otherwise_unfilled"]
+        assert row["planned"] == pytest.approx(total, abs=0.05)
+    lost = sum(
+        (datetime.fromisoformat(a["end"]) - datetime.fromisoformat(a["start"])).total_seconds()
+        / 3600
+        for d in wednesday
+        if d["staff"] == sick
+        for a in d["activities"]
+    )
+    assert body["total"]["abstracted"] == {"sick": pytest.approx(lost, abs=0.05)}
+    assert body["abstractions"][0]["category"] == "sick"
+
+
+def test_replan_refusals(client: TestClient):
+    """Nothing published is a 409; an unknown person a 422; nothing is stored."""
+    assert client.post(f"{TEAM}/scenario", json=sample_scenario()).is_success
+    absence = {
+        "kind": "absence",
+        "staff": "pc-walsh",
+        "start": "2026-11-25T00:00:00Z",
+        "end": "2026-11-26T00:00:00Z",
+        "category": "court",
+    }
+    refused = client.post(f"{WEEK}/replan", json={"now": NOW, "changes": [absence]})
+    assert refused.status_code == 409 and "publish" in refused.json()["detail"]
+    bad = client.post(
+        f"{WEEK}/replan", json={"now": NOW, "changes": [{**absence, "category": "golf"}]}
+    )
+    assert bad.status_code == 422
+    assert ["body", "changes", 0, "absence", "category"] in [e["loc"] for e in bad.json()["detail"]]
+    report = client.get(f"{TEAM}/abstractions", params={"from": "2026-11-23", "to": "2026-11-29"})
+    assert report.json()["abstractions"] == []
