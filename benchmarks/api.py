@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 
 from benchmarks import loadclient
-from benchmarks.run import ROOT, SERVICE, machine
+from benchmarks.run import ROOT, SERVICE, machine, write_section
 
 WEEK = "/teams/riverside/weeks/2026-11-23"
 
@@ -262,9 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         "the configuration docs/service.md recommends.",
         "",
     ]
-    text = arguments.out.read_text(encoding="utf-8") if arguments.out.exists() else ""
-    kept = text.split(SERVICE)[0].rstrip()
-    arguments.out.write_text((kept + "\n\n" if kept else "") + "\n".join(lines), encoding="utf-8")
+    write_section(arguments.out, SERVICE, lines)
     print("\n".join(lines))
     return 0
 

@@ -29,7 +29,25 @@ from scheduler.solve import Progress
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = "sample team (riverside)"
+REPLAN = "## Re-planning"  # the section benchmarks/replan.py owns
 SERVICE = "## Service"  # the section benchmarks/api.py owns
+SECTIONS = (REPLAN, SERVICE)  # in this order after this module's own part
+
+
+def write_section(path: Path, heading: str | None, lines: list[str]) -> None:
+    """Replace one part of docs/benchmarks.md (None: the solver part at the top), keeping
+    the parts the other benchmark modules wrote."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    parts: dict[str | None, str] = {}
+    starts = sorted((text.index(h), h) for h in SECTIONS if h in text)
+    parts[None] = text[: starts[0][0]] if starts else text
+    ends = [begin for begin, _ in starts[1:]] + ([len(text)] if starts else [])
+    for (begin, name), end in zip(starts, ends, strict=True):
+        parts[name] = text[begin:end]
+    parts[heading] = "\n".join(lines)
+    ordered = [parts.get(None, "").strip()] + [parts[h].strip() for h in SECTIONS if h in parts]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n\n".join(p for p in ordered if p) + "\n", encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -236,13 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         f"({len(solved)}/{len(runs)} teams, gap {bcu_gap:.2%}, {total_wall:.1f} s).",
         "",
     ]
-    arguments.out.parent.mkdir(parents=True, exist_ok=True)
-    # Keep the service section that `python -m benchmarks.api` appends.
-    previous = arguments.out.read_text(encoding="utf-8") if arguments.out.exists() else ""
-    service = previous[previous.index(SERVICE) :] if SERVICE in previous else ""
-    arguments.out.write_text(
-        "\n".join(lines) + ("\n" + service if service else ""), encoding="utf-8"
-    )
+    write_section(arguments.out, None, lines)
     print("\n".join(lines))
     return 0
 

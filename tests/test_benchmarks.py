@@ -35,3 +35,17 @@ def test_short_service_benchmark_appends_its_section(tmp_path: Path):
     assert text.startswith("# Benchmarks") and "solver tables" in text
     assert "solve job overhead" in text and "GET rota, 20 concurrent clients" in text
     assert text.count("## Service") == 1
+
+
+def test_short_replan_benchmark_writes_its_section(tmp_path: Path):
+    """`python -m benchmarks.replan --short` times a real repair and keeps other sections."""
+    from benchmarks import replan
+
+    out = tmp_path / "benchmarks.md"
+    out.write_text("# Benchmarks\n\nsolver tables\n\n## Service\n\nservice tables\n")
+    assert replan.main(["--short", "--out", str(out)]) == 0
+    text = out.read_text()
+    assert text.startswith("# Benchmarks") and "service tables" in text
+    assert text.index("## Re-planning") < text.index("## Service")
+    row = next(line for line in text.splitlines() if line.startswith("| sample team, seed 0"))
+    assert row.rstrip(" |").endswith("| 0"), "the repaired rota passes the checker"
