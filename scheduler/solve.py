@@ -31,7 +31,6 @@ class SolveOptions:
     hint: Rota | None = None
     relative_gap: float = 0.0  # stop early once this close to the bound (0: prove optimal)
     continuity_time: float = 5.0  # seconds for the second phase (0: skip it)
-    repair_hint: bool = False  # spend effort turning an infeasible hint into a solution
 
     def __post_init__(self) -> None:
         if self.time_limit <= 0:
@@ -90,7 +89,6 @@ def _configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
     parameters.num_workers = options.workers
     parameters.random_seed = options.seed
     parameters.relative_gap_limit = options.relative_gap
-    parameters.repair_hint = options.repair_hint
 
 
 def _add_hint(week: WeekModel, hint: Rota) -> None:

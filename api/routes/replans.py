@@ -71,20 +71,21 @@ def start_replan(
         raise HTTPException(
             409, "a solve or repair of this team-week is already queued or running"
         ) from None
+    try:  # the changes as the repair will apply them (an absence starts after duties under way)
+        changed, _ = apply_changes(
+            assemble_scenario(session, team, week), Rota.model_validate(published.rota), replan
+        )
+    except ValueError as error:
+        raise HTTPException(422, [{"loc": ["body", "changes"], "msg": str(error)}]) from None
+    unavailable = {p.id: p.unavailable for p in changed.staff}
     for change in replan.changes:
         if isinstance(change, Absence):
             person = session.get(tables.StaffMember, (team.id, change.staff))
-            if person is None:
-                raise HTTPException(
-                    422, [{"loc": ["body", "changes"], "msg": f"no staff {change.staff!r}"}]
-                )
-            unavailable = {"start": change.start.isoformat(), "end": change.end.isoformat()}
-            spec = dict(person.spec)
-            spec["unavailable"] = [
-                *(spec.get("unavailable") or []),
-                {**unavailable, "reason": change.category},
-            ]
-            person.spec = spec
+            assert person is not None  # apply_changes refused unknown staff
+            person.spec = {
+                **person.spec,
+                "unavailable": [u.model_dump(mode="json") for u in unavailable[change.staff]],
+            }
             session.add(person)
             session.add(
                 tables.Abstraction(
@@ -119,11 +120,7 @@ def start_replan(
                 )
             )
     session.flush()
-    scenario = assemble_scenario(session, team, week)  # stored data must stay valid: 409
-    try:
-        apply_changes(scenario, Rota.model_validate(published.rota), replan)
-    except ValueError as error:
-        raise HTTPException(422, [{"loc": ["body", "changes"], "msg": str(error)}]) from None
+    assemble_scenario(session, team, week)  # the stored data must stay valid: else 409
     audit(session, caller, "start replan", team.id, f"/jobs/{job.id}", changes=len(replan.changes))
     session.commit()
     response.headers["Location"] = f"/jobs/{job.id}"

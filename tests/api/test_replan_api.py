@@ -49,7 +49,17 @@ def test_sick_officer_repaired_published_and_reported(client: TestClient):
         f"{WEEK}/replan", json={"now": NOW, "changes": [{**absence, "staff": "nobody"}]}
     )
     assert nobody.status_code == 422 and "nobody" in nobody.text
-    started = client.post(f"{WEEK}/replan", json={"now": NOW, "changes": [absence]})
+    under_way = next(
+        d for d in rota["duties"] if d["start"] < "2026-11-24T12" < d["end"] and d["staff"] != sick
+    )
+    pulled = {  # abstracted to response from 11:00, while on a duty that started earlier
+        "kind": "absence",
+        "staff": under_way["staff"],
+        "start": "2026-11-24T11:00:00Z",
+        "end": "2026-11-24T20:00:00Z",
+        "category": "response",
+    }
+    started = client.post(f"{WEEK}/replan", json={"now": NOW, "changes": [absence, pulled]})
     assert started.status_code == 202, started.text
     job = wait_for_job(client, started.json()["url"])
     assert job["status"] == "succeeded", job["message"]
@@ -80,8 +90,9 @@ def test_sick_officer_repaired_published_and_reported(client: TestClient):
         if d["staff"] == sick
         for a in d["activities"]
     )
-    assert body["total"]["abstracted"] == {"sick": pytest.approx(lost, abs=0.05)}
-    assert body["abstractions"][0]["category"] == "sick"
+    assert body["total"]["abstracted"]["sick"] == pytest.approx(lost, abs=0.05)
+    assert {a["category"] for a in body["abstractions"]} == {"sick", "response"}
+    assert under_way in draft["duties"]  # the duty under way stays as published
 
 
 def test_replan_refusals(client: TestClient):
