@@ -24,6 +24,7 @@ from benchmarks.run import REPLAN, ROOT, machine, write_section
 from scheduler import SolveOptions, check, load_scenario, solve
 from scheduler.generate import generate_instance
 from scheduler.replan import REPAIR_OPTIONS, Absence, Replan, apply_changes, compare, replan
+from scheduler.rota import Rota
 from scheduler.scenario import Scenario
 
 PUBLISH_LIMIT = 20.0  # seconds to solve the week that is then "published"
@@ -41,7 +42,7 @@ class Run:
     status: str
 
 
-def _change(scenario: Scenario, published) -> Replan:  # type: ignore[no-untyped-def]
+def _change(scenario: Scenario, published: Rota) -> Replan:
     """Someone working on Wednesday goes sick for the day, reported Tuesday noon."""
     wednesday = scenario.week_start + timedelta(days=2)
     sick = sorted(d.staff for d in published.duties if d.day == wednesday)[0]
@@ -69,46 +70,67 @@ class Job:
     scratch_limit: float = SCRATCH_LIMIT
 
 
-def run_team(job: Job) -> Run:
-    scenario, seed = job.scenario, job.seed
-    published = solve(
-        scenario,
-        SolveOptions(
-            time_limit=job.publish_limit, seed=seed, relative_gap=0.001, continuity_time=0
-        ),
-    ).rota
-    assert published is not None, f"{scenario.team.id}: no rota to publish"
-    request = _change(scenario, published)
+def publish_week(job: Job) -> Rota:
+    """The week as published: solved for up to `publish_limit` seconds."""
+    options = SolveOptions(
+        time_limit=job.publish_limit, seed=job.seed, relative_gap=0.001, continuity_time=0
+    )
+    rota = solve(job.scenario, options).rota
+    assert rota is not None, f"{job.scenario.team.id}: no rota to publish"
+    return rota
+
+
+def repair_week(item: tuple[Job, Rota]) -> Run:
+    """Repair the change, timed; the from-scratch figure is filled in later."""
+    job, published = item
+    request = _change(job.scenario, published)
     started = time.perf_counter()
     result, repair, changed = replan(
-        scenario, published, request, replace(REPAIR_OPTIONS, seed=seed)
+        job.scenario, published, request, replace(REPAIR_OPTIONS, seed=job.seed)
     )
     seconds = time.perf_counter() - started
     if repair is None:
-        return Run(scenario.team.id, seconds, -1, -1, -1, -1, result.report.status)
-    scratch_scenario, _ = apply_changes(scenario, published, request)
-    scratch = solve(
-        scratch_scenario,
-        SolveOptions(
-            time_limit=job.scratch_limit, seed=seed, relative_gap=0.001, continuity_time=0
-        ),
-    ).rota
-    scratch_changes = compare(changed, published, scratch, request.now) if scratch else []
+        return Run(job.scenario.team.id, seconds, -1, -1, -1, -1, result.report.status)
     return Run(
-        team=scenario.team.id,
+        team=job.scenario.team.id,
         repair_seconds=seconds,
         changed=repair.changed_duties,
         ward_changes=sum(1 for c in repair.changes if c.change == "ward changed"),
-        scratch_changed=sum(1 for c in scratch_changes if c.change != "ward changed"),
+        scratch_changed=-1,
         violations=len(check(changed, repair.rota)),
         status=repair.status,
     )
 
 
-def _pool_map(jobs: list[Job], processes: int) -> list[Run]:
+def scratch_week(item: tuple[Job, Rota]) -> int:
+    """Duties a from-scratch re-solve of the same change moves, adds or stands down."""
+    job, published = item
+    request = _change(job.scenario, published)
+    changed, _ = apply_changes(job.scenario, published, request)
+    options = SolveOptions(
+        time_limit=job.scratch_limit, seed=job.seed, relative_gap=0.001, continuity_time=0
+    )
+    scratch = solve(changed, options).rota
+    if scratch is None:
+        return -1
+    return sum(
+        1 for c in compare(changed, published, scratch, request.now) if c.change != "ward changed"
+    )
+
+
+def run_teams(jobs: list[Job], processes: int) -> tuple[list[Run], float]:
+    """Publish, repair (timed, all teams at once), then re-solve from scratch."""
     context = multiprocessing.get_context("spawn")
     with context.Pool(processes, maxtasksperchild=1) as pool:
-        return pool.map(run_team, jobs, chunksize=1)
+        rotas = pool.map(publish_week, jobs, chunksize=1)
+    items = list(zip(jobs, rotas, strict=True))
+    started = time.perf_counter()
+    with context.Pool(processes, maxtasksperchild=1) as pool:
+        runs = pool.map(repair_week, items, chunksize=1)
+    wall = time.perf_counter() - started
+    with context.Pool(processes, maxtasksperchild=1) as pool:
+        scratches = pool.map(scratch_week, items, chunksize=1)
+    return [replace(r, scratch_changed=n) for r, n in zip(runs, scratches, strict=True)], wall
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,12 +141,16 @@ def main(argv: list[str] | None = None) -> int:
     sample = load_scenario(ROOT / "fixtures" / "riverside.json")
     seeds = [0] if arguments.short else [0, 1, 2]
     limits = (10.0, 5.0) if arguments.short else (PUBLISH_LIMIT, SCRATCH_LIMIT)
-    sample_runs = [run_team(Job(sample, seed, *limits)) for seed in seeds]
+    sample_runs = []
+    for seed in seeds:
+        job = Job(sample, seed, *limits)
+        item = (job, publish_week(job))
+        sample_runs.append(replace(repair_week(item), scratch_changed=scratch_week(item)))
     bcu_runs: list[Run] = []
+    bcu_wall = 0.0
     if not arguments.short:
-        # One sick officer in each of the BCU's teams, each team in its own process.
-        teams = generate_instance("bcu", seed=0)
-        bcu_runs = _pool_map([Job(team) for team in teams], 2)
+        # One sick officer in each of the BCU's teams, repaired two teams at a time.
+        bcu_runs, bcu_wall = run_teams([Job(team) for team in generate_instance("bcu", 0)], 2)
     lines = [
         REPLAN,
         "",
@@ -156,12 +182,12 @@ def main(argv: list[str] | None = None) -> int:
         f"(median {median_sample:.2f} s).",
     ]
     if bcu_runs:
-        total = sum(r.repair_seconds for r in bcu_runs)
         longest = max(r.repair_seconds for r in bcu_runs)
+        checked = all(r.violations == 0 for r in bcu_runs)
         lines.append(
-            f"- BCU (10 teams, one sick officer each) repaired under 30 s: "
-            f"{'met' if total / 2 < 30 else 'MISSED'} ({total:.1f} s of repair in all, "
-            f"{total / 2:.1f} s on 2 processes; the longest team {longest:.2f} s)."
+            f"- BCU (10 teams, one sick officer each, two teams at a time) repaired under "
+            f"30 s: {'met' if bcu_wall < 30 and checked else 'MISSED'} ({bcu_wall:.1f} s wall "
+            f"for all ten; the longest team {longest:.2f} s)."
         )
     lines.append("")
     write_section(arguments.out, REPLAN, lines)
