@@ -92,14 +92,23 @@ async def _caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Caller:
-    """The signed-in caller. A token's caller is remembered for CALLER_CACHE_SECONDS, so
-    busy readers cost no database work; a change to users or tokens through this server
-    clears the memory at once (other server processes see it within that time)."""
-    if credentials is None:
+    return await caller_of(request, credentials.credentials if credentials else None)
+
+
+async def caller_of(request: Request, token: str | None = None) -> Caller:
+    """The signed-in caller (from the Authorization header unless `token` is given). A
+    token's caller is remembered for CALLER_CACHE_SECONDS, so busy readers cost no
+    database work; a change to users or tokens through this server clears the memory at
+    once (other server processes see it within that time)."""
+    if token is None:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            token = None
+    if token is None:
         raise HTTPException(
             401, "sign in: send 'Authorization: Bearer <token>'", {"WWW-Authenticate": "Bearer"}
         )
-    digest = hash_token(credentials.credentials)
+    digest = hash_token(token)
     cache: dict[str, tuple[float, Caller]] = request.app.state.callers
     now = time.monotonic()
     remembered = cache.get(digest)

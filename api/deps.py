@@ -18,10 +18,14 @@ def _session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(_session)]
 
 
-async def _monday(week: date) -> date:  # no I/O: kept off the thread pool
+def monday(week: date) -> date:
     if week.weekday() != 0:
         raise HTTPException(422, f"week {week} is a {week:%A}; weeks start on a Monday")
     return week
+
+
+async def _monday(week: date) -> date:  # no I/O: kept off the thread pool
+    return monday(week)
 
 
 WeekDep = Annotated[date, Depends(_monday)]
