@@ -154,41 +154,54 @@ def rotate_feed(
 
 # --- reading -------------------------------------------------------------------------
 
-_TOKEN = sa.select(
-    tables.FeedToken.id,  # type: ignore[arg-type]
-    tables.FeedToken.kind,
-    tables.FeedToken.team_id,
-    tables.FeedToken.staff_id,
-    tables.FeedToken.last_used_at,
-).where(
-    col(tables.FeedToken.token_hash) == sa.bindparam("digest"),
-    col(tables.FeedToken.revoked_at).is_(None),
+_Token, _Staff = tables.FeedToken, tables.StaffMember
+_TOKEN = (
+    sa.select(
+        _Token.id,  # type: ignore[arg-type]
+        _Token.kind,
+        _Token.team_id,
+        _Token.staff_id,
+        _Token.last_used_at,
+        tables.Team.name,
+        tables.Team.timezone,
+        _Staff.spec,
+    )
+    .join(tables.Team, col(tables.Team.id) == col(_Token.team_id))
+    .outerjoin(
+        _Staff,
+        sa.and_(col(_Staff.team_id) == col(_Token.team_id), col(_Staff.id) == col(_Token.staff_id)),
+    )
+    .where(col(_Token.token_hash) == sa.bindparam("digest"), col(_Token.revoked_at).is_(None))
 )
 
 
-def _subject_of(engine: sa.Engine, digest: str) -> tuple[feeds.Subject, str, str] | None:
-    """The feed a token opens, its calendar name and time zone; records last use."""
-    with Session(engine) as session:
-        row = session.execute(_TOKEN, {"digest": digest}).first()
-        if row is None:
-            return None
-        team = session.get(tables.Team, row.team_id)
-        if team is None:
-            return None
-        now = datetime.now(UTC)
-        if row.last_used_at is None or now - row.last_used_at > FEED_LAST_USED_GRANULARITY:
-            session.execute(
-                sa.update(tables.FeedToken)
-                .where(col(tables.FeedToken.id) == row.id)
-                .values(last_used_at=now)
-            )
-            session.commit()
-        if row.kind == "team":
-            return feeds.Subject("team", team.id), f"{team.name}: duties", team.timezone
-        person = session.get(tables.StaffMember, (team.id, row.staff_id))
-        name = person.spec["name"] if person else row.staff_id
-        label = "busy" if row.kind == "busy" else "duties"
-        return feeds.Subject(row.kind, team.id, row.staff_id), f"{name}: {label}", team.timezone
+def _subject_of(
+    engine: sa.Engine, digest: str
+) -> tuple[tuple[feeds.Subject, str, str], bool] | None:
+    """The feed a token opens (its subject, calendar name and time zone), and whether its
+    last use is due to be recorded: one indexed query, cheap enough for the event loop."""
+    with engine.connect() as connection:
+        row = connection.execute(_TOKEN, {"digest": digest}).first()
+    if row is None:
+        return None
+    stale = row.last_used_at is None or (
+        datetime.now(UTC) - row.last_used_at > FEED_LAST_USED_GRANULARITY
+    )
+    if row.kind == "team":
+        return (feeds.Subject("team", row.team_id), f"{row.name}: duties", row.timezone), stale
+    name = row.spec["name"] if row.spec else row.staff_id
+    label = "busy" if row.kind == "busy" else "duties"
+    subject = feeds.Subject(row.kind, row.team_id, row.staff_id)
+    return (subject, f"{name}: {label}", row.timezone), stale
+
+
+def _record_use(engine: sa.Engine, digest: str) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            sa.update(_Token)
+            .where(col(_Token.token_hash) == digest)
+            .values(last_used_at=datetime.now(UTC))
+        )
 
 
 async def _feed_of_token(request: Request, token: str) -> tuple[feeds.Subject, str, str]:
@@ -198,10 +211,13 @@ async def _feed_of_token(request: Request, token: str) -> tuple[feeds.Subject, s
     remembered = cache.get(digest)
     if remembered is not None and now - remembered[0] < TOKEN_CACHE_SECONDS:
         return remembered[1]
-    found = await run_in_threadpool(_subject_of, request.app.state.engine, digest)
-    if found is None:
+    looked_up = _subject_of(request.app.state.engine, digest)  # on the loop: see above
+    if looked_up is None:
         cache.pop(digest, None)
         raise HTTPException(404, "no such feed")
+    found, stale = looked_up
+    if stale:  # at most hourly per token: a write, so in the thread pool
+        await run_in_threadpool(_record_use, request.app.state.engine, digest)
     if len(cache) >= 10_000:
         cache.clear()
     cache[digest] = (now, found)
