@@ -3,6 +3,7 @@ owes what DOMAIN.md's table says."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from scheduler import SolveOptions, check, load_scenario, solve
 from scheduler.replan import (
+    REPAIR_OPTIONS,
     Absence,
     EventChange,
     Replan,
@@ -50,7 +52,10 @@ def test_one_officer_sick_for_a_day(published):
         end=datetime(2026, 11, 26, 0, 0, tzinfo=UTC),
         category="sick",
     )
-    result, repair, changed = replan(scenario, rota, Replan(now=NOW, changes=[absence]))
+    # A generous budget: this asserts how little the repair changes, not how fast it is
+    # (benchmarks/replan.py measures that), so a slow machine must not make it flaky.
+    options = replace(REPAIR_OPTIONS, time_limit=10)
+    result, repair, changed = replan(scenario, rota, Replan(now=NOW, changes=[absence]), options)
     assert repair is not None, result.report.explanation
     assert check(changed, repair.rota) == []
     assert not any(d.staff == sick and d.day == wednesday for d in repair.rota.duties)
