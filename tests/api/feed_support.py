@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,10 @@ HARNESS = Path(__file__).resolve().parents[1] / "feeds_js"
 
 
 def icaljs(text: str | bytes) -> dict[str, Any]:
-    """What ical.js makes of a feed (it throws on malformed iCalendar). Without Node or
-    ical.js the test is skipped, except in CI (BEATPLAN_REQUIRE_ICALJS), where it fails."""
+    """What ical.js makes of a feed (it throws on malformed iCalendar), checked against
+    the Python icalendar package's reading of the same bytes (same events, same UTC times).
+    Without Node or ical.js the test is skipped, except in CI (BEATPLAN_REQUIRE_ICALJS),
+    where it fails."""
     node = shutil.which("node")
     if node is None or not (HARNESS / "node_modules" / "ical.js").exists():
         message = "ical.js not installed: npm install --prefix tests/feeds_js"
@@ -29,7 +32,20 @@ def icaljs(text: str | bytes) -> dict[str, Any]:
         [node, str(HARNESS / "parse.cjs")], input=data, capture_output=True, check=False
     )
     assert done.returncode == 0, done.stderr.decode()
-    return json.loads(done.stdout)
+    parsed = json.loads(done.stdout)
+    python = {
+        str(event["UID"]): (event.decoded("DTSTART"), event.decoded("DTEND"))
+        for event in python_events(data)
+    }
+    assert set(python) == {event["uid"] for event in parsed["events"]}
+    for event in parsed["events"]:
+        start, end = python[event["uid"]]
+        assert _utc(start) == event["start"] and _utc(end) == event["end"], event["uid"]
+    return parsed
+
+
+def _utc(instant: Any) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def python_events(text: bytes) -> list[icalendar.Event]:
