@@ -72,10 +72,8 @@ def wanted_entries(session: Session, team: tables.Team, rota: Rota) -> list[Want
     station = team.station or team.name
     wanted: list[Wanted] = []
     for duty in rota.duties:
-        hours: dict[str, float] = {}
         lines = []
         for activity in duty.activities:
-            hours[activity.ward] = hours.get(activity.ward, 0) + activity.hours
             ward = wards.get(activity.ward, activity.ward)
             span = f"{_clock(activity.start, zone)}-{_clock(activity.end, zone)}"
             if activity.kind == "event" and activity.event in events:
@@ -96,7 +94,7 @@ def wanted_entries(session: Session, team: tables.Team, rota: Rota) -> list[Want
                 )
             else:
                 lines.append(f"{span} patrol {ward}")
-        main = max(hours, key=lambda ward: (hours[ward], ward)) if hours else None
+        main = duty.main_ward
         name = templates.get(duty.template, duty.template)
         where = f"{wards.get(main, main)} patrol" if main else "duty"
         wanted.append(

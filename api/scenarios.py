@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 from sqlmodel import Session, col, delete, select
 
-from api import tables
+from api import tables, versions
 from scheduler.rota import Rota, carry_in_from
 from scheduler.scenario import Scenario, describe_validation_error
 
@@ -131,17 +131,11 @@ def assemble_scenario(session: Session, team: tables.Team, week_start: date) -> 
         }
         for person in data["staff"]
     ]
-    previous = session.exec(
-        select(tables.RotaVersion.rota).where(
-            col(tables.RotaVersion.team_id) == team_id,
-            col(tables.RotaVersion.week_start) == week_start - timedelta(days=7),
-            col(tables.RotaVersion.status) == tables.VersionStatus.PUBLISHED.value,
-        )
-    ).first()
+    previous = versions.published(session, team_id, week_start - timedelta(days=7))
     if previous is not None:
         # Last week's published rota, not the carry-in given at import, is what rest
         # rules must start from; someone who did not work last week carries nothing in.
-        carried = carry_in_from(Rota.model_validate(previous))
+        carried = carry_in_from(Rota.model_validate(previous.rota))
         data["staff"] = [
             {**person, "carry_in": carried.get(person["id"], {})} for person in data["staff"]
         ]

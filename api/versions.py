@@ -17,6 +17,17 @@ class PublishConflict(Exception):
     """Another request changed the version (or published another) at the same moment."""
 
 
+def published(session: Session, team_id: str, week: date) -> tables.RotaVersion | None:
+    """The team-week's published version, if any."""
+    return session.exec(
+        select(tables.RotaVersion).where(
+            col(tables.RotaVersion.team_id) == team_id,
+            col(tables.RotaVersion.week_start) == week,
+            col(tables.RotaVersion.status) == PUBLISHED,
+        )
+    ).first()
+
+
 def add_draft(
     session: Session, team_id: str, week: date, rota: Rota, job_id: int | None = None
 ) -> tables.RotaVersion:

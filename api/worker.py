@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
-from api import tables
+from api import tables, versions
 from api.db import make_engine
 from api.scenarios import ScenarioConflict, assemble_scenario
 from api.settings import Settings
@@ -95,17 +95,14 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
             _finish(engine, job_id, tables.JobStatus.FAILED, str(error))
             return
         time_limit = job.time_limit
-        replan_request = Replan.model_validate(job.request) if job.kind == "replan" else None
-        published = session.exec(
-            select(tables.RotaVersion.rota).where(
-                col(tables.RotaVersion.team_id) == job.team_id,
-                col(tables.RotaVersion.week_start) == job.week_start,
-                col(tables.RotaVersion.status) == tables.VersionStatus.PUBLISHED.value,
-            )
-        ).first()
-        if replan_request is not None and published is None:
-            _finish(engine, job_id, tables.JobStatus.FAILED, "nothing published to repair")
-            return
+        replan_request, published = None, None
+        if job.kind == "replan":
+            replan_request = Replan.model_validate(job.request)
+            version = versions.published(session, job.team_id, job.week_start)
+            if version is None:
+                _finish(engine, job_id, tables.JobStatus.FAILED, "nothing published to repair")
+                return
+            published = Rota.model_validate(version.rota)
 
     cancel = threading.Event()
     last_write = [0.0]
@@ -140,9 +137,10 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
     try:
         if replan_request is not None:
             options = replace(REPAIR_OPTIONS, time_limit=time_limit, workers=settings.solve_workers)
+            assert published is not None
             result, repair, _ = replan(
                 scenario,
-                Rota.model_validate(published),
+                published,
                 replan_request,
                 options,
                 progress=progress,

@@ -31,6 +31,7 @@ from scheduler.solve import (
     SolveOptions,
     SolveResult,
     _add_hint,
+    _configure,
     _with_requirements,
     extract_rota,
     solve_built,
@@ -130,9 +131,7 @@ class Repair(Strict):
 
 
 def _local(scenario: Scenario, instant: datetime) -> datetime:
-    from zoneinfo import ZoneInfo
-
-    return instant.astimezone(ZoneInfo(scenario.team.timezone))
+    return instant.astimezone(scenario.zone)
 
 
 def apply_changes(
@@ -188,7 +187,7 @@ def _add_surge(scenario: Scenario, ward: dict, surge: Surge) -> None:
     ward["demand"] = []
 
 
-def _freeze(week: WeekModel, published: Rota, now: datetime) -> None:
+def _freeze(week: WeekModel, published: Rota, counts: dict[tuple, int], now: datetime) -> None:
     """What has started is history: its duties, attendance and patrol counts."""
     model = week.model
     worked = {(d.staff, d.day, d.template) for d in published.duties}
@@ -206,7 +205,6 @@ def _freeze(week: WeekModel, published: Rota, now: datetime) -> None:
             for (staff, event_id), var in week.attends.items():
                 if event_id == event.id:
                     model.add(var == int((staff, event_id) in attended))
-    counts = published_counts(week, published)
     for (patrol_class, ward, slot), var in week.patrol.items():
         if week.grid.slot_start(slot) + timedelta(hours=1) <= now:
             model.add(var == counts.get((patrol_class, ward, slot), 0))
@@ -230,7 +228,7 @@ def published_counts(week: WeekModel, published: Rota) -> dict[tuple, int]:
     return counts
 
 
-def _disruption(week: WeekModel, published: Rota, now: datetime) -> None:
+def _disruption(week: WeekModel, published: Rota, counts: dict[tuple, int], now: datetime) -> None:
     """A cost for every duty that differs from the published rota, after `now`."""
     planned = {(d.staff, d.day): d for d in published.duties}
     by_day: dict[tuple[str, date], list] = defaultdict(list)
@@ -264,7 +262,6 @@ def _disruption(week: WeekModel, published: Rota, now: datetime) -> None:
                 terms.append(-cost * SCALE * (1 - working))
     # Patrol moved between wards: a small cost per person-hour away from the published
     # ward (a whole duty elsewhere costs less than a moved start).
-    counts = published_counts(week, published)
     for (patrol_class, ward, slot), var in week.patrol.items():
         planned = counts.get((patrol_class, ward, slot), 0)
         if week.grid.slot_start(slot) < now:
@@ -291,9 +288,10 @@ def replan(
     started_at = time.perf_counter()
     changed, fixed = apply_changes(scenario, published, replan_)
     week = build(changed)
-    _freeze(week, published, replan_.now)
-    _disruption(week, published, replan_.now)
-    _warm_start(week, published)
+    counts = published_counts(week, published)  # also notes each person's published wards
+    _freeze(week, published, counts, replan_.now)
+    _disruption(week, published, counts, replan_.now)
+    _warm_start(week, published, counts)
     first = _least_change_first(week, published, replan_, options)
     remaining = max(0.5, options.time_limit - (time.perf_counter() - started_at))
     result = solve_built(
@@ -361,10 +359,7 @@ def _least_change_first(
             keep = int((option.staff, option.day, option.template) in worked)
             trial.add(trial.get_bool_var_from_proto_index(var.index) == keep)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.5, options.time_limit * 0.4)
-    solver.parameters.num_workers = options.workers
-    solver.parameters.random_seed = options.seed
-    solver.parameters.relative_gap_limit = options.relative_gap
+    _configure(solver, replace(options, time_limit=max(0.5, options.time_limit * 0.4)))
     if solver.solve(trial) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     week.model.clear_hints()
@@ -374,26 +369,18 @@ def _least_change_first(
     return solver
 
 
-def _warm_start(week: WeekModel, published: Rota) -> None:
+def _warm_start(week: WeekModel, published: Rota, counts: dict[tuple, int]) -> None:
     """Hint the published rota: its duties, attendance and patrol counts. (Hinting it
-    less the duties the changes rule out was measured slower: CP-SAT then found worse
-    first answers on the sample team.)"""
-    counts = published_counts(week, published)
+    less the duties the changes rule out looked slower, but was measured while another
+    benchmark ran: worth measuring again.)"""
     _add_hint(week, published)
     for key, var in week.patrol.items():
         week.model.add_hint(var, counts.get(key, 0))
 
 
-def _main_ward(duty: Duty) -> str | None:
-    hours: dict[str, float] = defaultdict(float)
-    for activity in duty.activities:
-        hours[activity.ward] += activity.hours
-    return max(hours, key=lambda ward: (hours[ward], ward)) if hours else None
-
-
 def _describe(scenario: Scenario, duty: Duty) -> str:
     start, end = _local(scenario, duty.start), _local(scenario, duty.end)
-    ward = _main_ward(duty)
+    ward = duty.main_ward
     return f"{duty.template} {start:%H:%M}-{end:%H:%M}" + (f" {ward}" if ward else "")
 
 
@@ -407,7 +394,7 @@ def compare(scenario: Scenario, published: Rota, repaired: Rota, now: datetime) 
     for staff, day in sorted(set(before) | set(after), key=lambda k: (k[1], k[0])):
         old, new = before.get((staff, day)), after.get((staff, day))
         if old is not None and new is not None and old.start == new.start and old.end == new.end:
-            if _main_ward(old) == _main_ward(new):
+            if old.main_ward == new.main_ward:
                 continue
             kind = "ward changed"
         elif old is None:

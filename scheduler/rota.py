@@ -46,6 +46,14 @@ class Duty(Out):
         """Real elapsed hours (an October night duty is an hour longer than its clock times)."""
         return (self.end.astimezone(UTC) - self.start.astimezone(UTC)).total_seconds() / 3600
 
+    @property
+    def main_ward(self) -> str | None:
+        """The ward the duty spends most time in (ties: the later name), if any."""
+        hours: dict[str, float] = {}
+        for activity in self.activities:
+            hours[activity.ward] = hours.get(activity.ward, 0.0) + activity.hours
+        return max(hours, key=lambda ward: (hours[ward], ward)) if hours else None
+
 
 class WardCoverage(Out):
     ward: str

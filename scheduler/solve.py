@@ -128,13 +128,12 @@ def solve_built(
     progress: Callable[[Progress], None] | None = None,
     cancel: threading.Event | None = None,
     *,
-    hint: Rota | None = None,
     started: float | None = None,
 ) -> SolveResult:
     """`solve` for a model already built (and perhaps extended, as re-planning does)."""
     started = time.perf_counter() if started is None else started
-    if (hint or options.hint) is not None:
-        _add_hint(week, hint or options.hint)  # type: ignore[arg-type]
+    if options.hint is not None:
+        _add_hint(week, options.hint)
     solver = cp_model.CpSolver()
     _configure(solver, options)
     callback = _ProgressCallback(progress)

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query, Response
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
-from api import tables
+from api import tables, versions
 from api.auth import CallerDep, LedTeamDep, audit
 from api.deps import SessionDep, WeekDep
 from api.routes.jobs import job_view
@@ -28,16 +28,6 @@ from scheduler.rota import Rota
 
 router = APIRouter(tags=["re-planning"])
 REPAIR_TIME_LIMIT = 2.5
-
-
-def _published(session: Session, team_id: str, week: date) -> tables.RotaVersion | None:
-    return session.exec(
-        select(tables.RotaVersion).where(
-            col(tables.RotaVersion.team_id) == team_id,
-            col(tables.RotaVersion.week_start) == week,
-            col(tables.RotaVersion.status) == tables.VersionStatus.PUBLISHED.value,
-        )
-    ).first()
 
 
 @router.post("/teams/{team_id}/weeks/{week}/replan", status_code=202)
@@ -52,7 +42,7 @@ def start_replan(
     """Record the changes and queue a repair of the published week from `now`: 202 with
     the job. Absences are stored as abstractions (with category); events and pins join
     the team's data. 409 if nothing is published or a job is already running."""
-    published = _published(session, team.id, week)
+    published = versions.published(session, team.id, week)
     if published is None:
         raise HTTPException(409, f"nothing is published for the week of {week}; publish first")
     job = tables.SolveJob(

@@ -118,25 +118,6 @@ class EncodedRota:
 
 
 _Version = tables.RotaVersion
-_LISTING = (
-    sa.select(
-        _Version.id,  # type: ignore[arg-type]
-        _Version.number,
-        _Version.status,
-        _Version.created_at,
-        _Version.published_at,
-        _Version.job_id,
-    )
-    .where(
-        col(_Version.team_id) == sa.bindparam("team_id"),
-        col(_Version.week_start) == sa.bindparam("week"),
-    )
-    .order_by(col(_Version.number))
-)
-_ROTA = sa.select(_Version.rota).where(col(_Version.id) == sa.bindparam("id"))  # type: ignore[arg-type]
-_TEAM = sa.select(tables.Team.id).where(col(tables.Team.id) == sa.bindparam("id"))  # type: ignore[arg-type]
-
-
 _STATES = (
     sa.select(_Version.id, _Version.number, _Version.status)  # type: ignore[arg-type]
     .where(
@@ -145,6 +126,15 @@ _STATES = (
     )
     .order_by(col(_Version.number))
 )
+_FULL = sa.select(  # a version not yet in the cache
+    _Version.number,  # type: ignore[arg-type]
+    _Version.status,
+    _Version.created_at,
+    _Version.published_at,
+    _Version.job_id,
+    _Version.rota,
+).where(col(_Version.id) == sa.bindparam("id"))
+_TEAM = sa.select(tables.Team.id).where(col(tables.Team.id) == sa.bindparam("id"))  # type: ignore[arg-type]
 
 
 class _State(NamedTuple):
@@ -159,43 +149,27 @@ def _driver_sql(dialect: sa.Dialect) -> tuple[str, tuple[str, ...] | None]:
     return str(compiled), compiled.positiontup
 
 
-def _cached(app: Any, team_id: str, week: date, number: int | None) -> EncodedRota | None:
-    """The common case, a version already encoded: chosen by the versions' (id, number,
-    status) read through the driver directly, skipping SQLAlchemy's statement and result
-    layers (a fifth of the cost of this read)."""
+def _rota_response(app: Any, team_id: str, week: date, number: int | None) -> EncodedRota:
+    """The chosen version, encoded. Its (id, number, status) are read through the driver
+    directly, skipping SQLAlchemy's statement and result layers (a fifth of the cost of
+    this read); the full row only for a version not yet in the cache."""
     engine: sa.Engine = app.state.engine
+    cache: OrderedDict[tuple[int, str], EncodedRota] = app.state.rota_cache
     sql, order = _driver_sql(engine.dialect)
     values = {"team_id": team_id, "week": week.isoformat() if engine.name == "sqlite" else week}
     parameters = tuple(values[name] for name in order) if order else values
     with engine.connect() as connection:
         states = [_State(*row) for row in connection.exec_driver_sql(sql, parameters)]
-    try:
-        chosen = _choose(states, team_id, week, number, False)
-    except HTTPException:
-        return None
-    found = app.state.rota_cache.get((chosen.id, chosen.status))
-    if found is not None:
-        app.state.rota_cache.move_to_end((chosen.id, chosen.status))
-    return found
-
-
-def _rota_response(app: Any, team_id: str, week: date, number: int | None) -> EncodedRota:
-    cache: OrderedDict[tuple[int, str], EncodedRota] = app.state.rota_cache
-    found = _cached(app, team_id, week, number)
-    if found is not None:
-        return found
-    with app.state.engine.connect() as connection:
-        listing = connection.execute(_LISTING, {"team_id": team_id, "week": week}).all()
-        if not listing and connection.execute(_TEAM, {"id": team_id}).first() is None:
+        if not states and connection.execute(_TEAM, {"id": team_id}).first() is None:
             raise HTTPException(404, f"no team {team_id!r}; import its scenario first")
-        chosen = _choose(listing, team_id, week, number, False)
+        chosen = _choose(states, team_id, week, number, False)
         key = (chosen.id, chosen.status)
         if key in cache:
             cache.move_to_end(key)
             return cache[key]
-        rota = connection.execute(_ROTA, {"id": chosen.id}).scalar_one()
+        row = connection.execute(_FULL, {"id": chosen.id}).one()
     body = json.dumps(
-        {"version": version_view(chosen), "rota": rota},
+        {"version": version_view(row), "rota": row.rota},
         separators=(",", ":"),
         default=datetime.isoformat,
     ).encode()
