@@ -9,10 +9,19 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
+from api import pages
 from api.db import make_engine, migrate
 from api.routes import feeds, items, jobs, replans, rotas, teams, users
 from api.scenarios import ScenarioConflict
@@ -67,10 +76,34 @@ def create_app(
     app.include_router(replans.router)
     for router in items.routers():
         app.include_router(router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
 
     @app.exception_handler(ScenarioConflict)
-    async def _conflict(_request: Request, error: ScenarioConflict) -> JSONResponse:
+    async def _conflict(request: Request, error: ScenarioConflict) -> Response:
+        if pages.is_page(request.url.path):
+            return pages.error_page(request, 409, str(error))
         return JSONResponse(status_code=409, content={"detail": str(error)})
+
+    # Pages answer errors with a page, the API with JSON.
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, error: HTTPException) -> Response:
+        if pages.is_page(request.url.path) and error.status_code >= 400:
+            return pages.error_page(request, error.status_code, error.detail)
+        return await http_exception_handler(request, error)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, error: RequestValidationError) -> Response:
+        if pages.is_page(request.url.path):
+            return pages.error_page(request, 422, list(error.errors()))
+        return await request_validation_exception_handler(request, error)
+
+    @app.exception_handler(pages.SignInNeeded)
+    async def _sign_in(request: Request, _error: pages.SignInNeeded) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        response = RedirectResponse(f"/signin?next={quote(target)}", 303)
+        response.delete_cookie(pages.COOKIE)
+        return response
 
     return app
 

@@ -1,0 +1,566 @@
+"""The pages: the sergeant's week, the officer's duties and the public ward page.
+
+Server-rendered (Jinja2) from the same data and rules as the API: a page action calls
+the API's own route function, so a page can do nothing the API would refuse. Signing in
+takes the same token as the API and keeps it in an HttpOnly, SameSite=Strict cookie;
+form posts from another site are refused. The little JavaScript there is (progress,
+copy, print) is served from /static; nothing is fetched from another host.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
+
+import segno
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from api import exports, tables, views
+from api.auth import Caller, audit, caller_of, require_lead
+from api.deps import SessionDep, monday
+from api.routes import feeds as feed_routes
+from api.routes import jobs as job_routes
+from api.routes import rotas as rota_routes
+from api.routes import teams as team_routes
+from api.scenarios import assemble_scenario
+from scheduler.rota import Rota
+from scheduler.scenario import Pin, describe_validation_error
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.globals["timedelta"] = timedelta
+COOKIE = "beatplan_session"
+PAGE_PREFIXES = ("/ui", "/signin", "/signout", "/wards/")
+router = APIRouter(include_in_schema=False)
+
+
+class SignInNeeded(Exception):
+    """No valid session cookie: the handler sends the browser to the sign-in page."""
+
+
+def is_page(path: str) -> bool:
+    return path == "/" or path.startswith(PAGE_PREFIXES)
+
+
+async def _page_caller(request: Request) -> Caller:
+    token = request.cookies.get(COOKIE)
+    if not token:
+        raise SignInNeeded
+    try:
+        return await caller_of(request, token)
+    except HTTPException as error:
+        if error.status_code == 401:
+            raise SignInNeeded from None
+        raise
+
+
+def _same_origin(request: Request) -> None:
+    """Refuse a form post made from another site (the cookie is SameSite=Strict too)."""
+    site = request.headers.get("sec-fetch-site")
+    origin = request.headers.get("origin")
+    if (site and site not in ("same-origin", "none")) or (
+        origin and origin != "null" and urlsplit(origin).netloc != request.url.netloc
+    ):
+        raise HTTPException(403, "this form must be sent from Beatplan's own pages")
+
+
+PageCaller = Annotated[Caller, Depends(_page_caller)]
+SameOrigin = Depends(_same_origin)
+
+
+def _render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def error_page(request: Request, status_code: int, detail: Any) -> HTMLResponse:
+    if isinstance(detail, dict):
+        detail = detail.get("msg", str(detail))
+    elif isinstance(detail, list):
+        detail = "; ".join(
+            f"{'.'.join(str(p) for p in item.get('loc', [])[1:])}: {item.get('msg')}"
+            if isinstance(item, dict)
+            else str(item)
+            for item in detail
+        )
+    return _render(request, "error.html", status_code, status=status_code, detail=str(detail))
+
+
+def _now(request: Request) -> datetime:
+    return request.app.state.clock()
+
+
+def _led_team(session: Session, caller: Caller, team_id: str) -> tables.Team:
+    require_lead(caller, team_id)
+    team = session.get(tables.Team, team_id)
+    if team is None:
+        raise HTTPException(404, f"no team {team_id!r}; import its scenario first")
+    return team
+
+
+def _names(session: Session, table: type[tables.TeamItem], team_id: str) -> dict[str, str]:
+    rows = session.exec(select(table).where(col(table.team_id) == team_id))
+    return {row.id: row.spec.get("name", row.id) for row in rows}
+
+
+def _staff(session: Session, team_id: str) -> dict[str, dict[str, str]]:
+    rows = session.exec(
+        select(tables.StaffMember).where(col(tables.StaffMember.team_id) == team_id)
+    )
+    return {r.id: {"name": r.spec.get("name", r.id), "role": r.spec.get("role", "")} for r in rows}
+
+
+def _qr(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(scale=4, dark="#111", light="#fff", title=url)
+
+
+def _feed_links(https: str) -> dict[str, str]:
+    return {"url": https, "webcal": "webcal://" + https.split("://", 1)[1], "qr": _qr(https)}
+
+
+def _base(request: Request) -> str:
+    return (request.app.state.settings.public_url or str(request.base_url)).rstrip("/")
+
+
+# -- signing in ---------------------------------------------------------------------------
+
+
+@router.get("/")
+async def root() -> RedirectResponse:
+    return RedirectResponse("/ui", 303)
+
+
+@router.get("/signin")
+def signin_form(request: Request, next: str = "/ui") -> HTMLResponse:
+    return _render(request, "signin.html", next=_local(next), error=None)
+
+
+def _local(target: str) -> str:
+    """Only a path on this site may be the page to go on to (no open redirect)."""
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc and target.startswith("/") else "/ui"
+
+
+@router.post("/signin", dependencies=[SameOrigin])
+async def signin(
+    request: Request, token: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/ui"
+) -> Response:
+    try:
+        await caller_of(request, token.strip() or None)
+    except HTTPException:
+        return _render(
+            request,
+            "signin.html",
+            401,
+            next=_local(next),
+            error="That token is unknown or revoked. Ask your admin for a new one "
+            "(beatplan admin) and paste it whole.",
+        )
+    response = RedirectResponse(_local(next), 303)
+    response.set_cookie(
+        COOKIE,
+        token.strip(),
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        max_age=12 * 3600,  # a shift and a half; then sign in again
+    )
+    return response
+
+
+@router.post("/signout", dependencies=[SameOrigin])
+def signout() -> Response:
+    response = RedirectResponse("/signin", 303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("/ui")
+def home(request: Request, caller: PageCaller, session: SessionDep) -> Response:
+    if caller.user.role == tables.Role.OFFICER.value:
+        return RedirectResponse("/ui/me", 303)
+    query = select(tables.Team).order_by(col(tables.Team.name))
+    teams = [t for t in session.exec(query) if caller.may_lead(t.id)]
+    latest = {}
+    for team in teams:
+        week = session.exec(
+            select(tables.RotaVersion.week_start)
+            .where(col(tables.RotaVersion.team_id) == team.id)
+            .order_by(col(tables.RotaVersion.week_start).desc())
+        ).first()
+        latest[team.id] = week or _this_monday(team, _now(request))
+    return _render(request, "home.html", caller=caller, teams=teams, latest=latest)
+
+
+def _this_monday(team: tables.Team, now: datetime) -> date:
+    today = now.astimezone(ZoneInfo(team.timezone)).date()
+    return today - timedelta(days=today.weekday())
+
+
+# -- the sergeant's week ------------------------------------------------------------------
+
+
+@router.get("/ui/teams/{team_id}")
+def team_now(request: Request, team_id: str, caller: PageCaller, session: SessionDep) -> Response:
+    team = _led_team(session, caller, team_id)
+    return RedirectResponse(f"/ui/teams/{team.id}/weeks/{_this_monday(team, _now(request))}", 303)
+
+
+@router.get("/ui/teams/{team_id}/weeks/{week}")
+def week_page(
+    request: Request,
+    team_id: str,
+    week: date,
+    caller: PageCaller,
+    session: SessionDep,
+    version: int | None = None,
+    notice: str | None = None,
+) -> HTMLResponse:
+    team = _led_team(session, caller, team_id)
+    week = monday(week)
+    scenario = assemble_scenario(session, team, week)
+    listed = rota_routes._versions(session, team.id, week)
+    shown = None
+    if listed:
+        shown = rota_routes._version(session, team.id, week, version)
+    rota = Rota.model_validate(shown.rota) if shown else None
+    pins = team_routes.list_pins(team, week, session)
+    running = session.exec(
+        select(tables.SolveJob).where(
+            col(tables.SolveJob.team_id) == team.id,
+            col(tables.SolveJob.week_start) == week,
+            col(tables.SolveJob.status).in_(tables.ACTIVE_JOB),
+        )
+    ).first()
+    return _render(
+        request,
+        "week.html",
+        caller=caller,
+        team=team,
+        week=week,
+        previous_week=week - timedelta(days=7),
+        next_week=week + timedelta(days=7),
+        versions=listed,
+        shown=shown,
+        view=views.build_week(scenario, rota) if rota else None,
+        scenario=scenario,
+        pins=pins,
+        staff_names={p.id: p.name for p in scenario.staff},
+        event_names={e.id: e.name for e in scenario.events},
+        templates_=scenario.duty_templates,
+        running=running,
+        notice=notice,
+    )
+
+
+def _back(team_id: str, week: date, notice: str, version: int | None = None) -> RedirectResponse:
+    target = f"/ui/teams/{team_id}/weeks/{week}?notice={quote(notice)}"
+    if version is not None:
+        target += f"&version={version}"
+    return RedirectResponse(target, 303)
+
+
+@router.post("/ui/teams/{team_id}/weeks/{week}/generate", dependencies=[SameOrigin])
+def generate(
+    request: Request, team_id: str, week: date, caller: PageCaller, session: SessionDep
+) -> Response:
+    team = _led_team(session, caller, team_id)
+    try:
+        job = job_routes.start_solve(
+            team=team,
+            caller=caller,
+            week=monday(week),
+            session=session,
+            request=request,
+            response=Response(),
+            time_limit=None,
+        )
+    except HTTPException as error:
+        if error.status_code == 409 and isinstance(error.detail, dict) and error.detail["job"]:
+            return RedirectResponse("/ui" + error.detail["job"], 303)  # follow the running one
+        raise
+    return RedirectResponse(f"/ui/jobs/{job['id']}", 303)
+
+
+@router.post("/ui/teams/{team_id}/weeks/{week}/pins", dependencies=[SameOrigin])
+def add_pin(
+    team_id: str,
+    week: date,
+    caller: PageCaller,
+    session: SessionDep,
+    staff: Annotated[str, Form()],
+    day: Annotated[date, Form()],
+    duty: Annotated[str, Form(description="a duty template id, or 'off'")],
+) -> Response:
+    team = _led_team(session, caller, team_id)
+    week = monday(week)
+    if not week <= day < week + timedelta(days=7):
+        raise HTTPException(422, f"day {day} is not in the week of {week}; pick a day of it")
+    try:
+        pin = (
+            Pin(staff=staff, day=day, off=True)
+            if duty == "off"
+            else Pin(staff=staff, day=day, template=duty)
+        )
+    except ValidationError as error:
+        raise HTTPException(422, describe_validation_error(error)) from None
+    team_routes.add_pin(team, week, pin, session, caller)
+    return _back(team.id, week, "Pinned. Re-solve to make a draft that keeps it.")
+
+
+@router.post("/ui/teams/{team_id}/weeks/{week}/pins/{pin_id}/delete", dependencies=[SameOrigin])
+def delete_pin(
+    team_id: str, week: date, pin_id: str, caller: PageCaller, session: SessionDep
+) -> Response:
+    team = _led_team(session, caller, team_id)
+    team_routes.delete_pin(team, monday(week), pin_id, session, caller)
+    return _back(team.id, week, "Pin removed. Re-solve to let the solver choose again.")
+
+
+@router.post(
+    "/ui/teams/{team_id}/weeks/{week}/versions/{number}/publish", dependencies=[SameOrigin]
+)
+def publish(
+    team_id: str, week: date, number: int, caller: PageCaller, session: SessionDep
+) -> Response:
+    team = _led_team(session, caller, team_id)
+    rota_routes.publish(team, monday(week), number, session, caller)
+    return _back(
+        team.id, week, f"Version {number} published: officers' calendars now show it.", number
+    )
+
+
+@router.get("/ui/teams/{team_id}/weeks/{week}/diff")
+def diff_page(
+    request: Request,
+    team_id: str,
+    week: date,
+    caller: PageCaller,
+    session: SessionDep,
+    from_: Annotated[int, Query(alias="from")],
+    to: int,
+) -> HTMLResponse:
+    team = _led_team(session, caller, team_id)
+    week = monday(week)
+    result = rota_routes.diff_versions(team, week, session, from_, to)
+    return _render(
+        request,
+        "diff.html",
+        caller=caller,
+        team=team,
+        week=week,
+        diff=result,
+        staff_names={k: v["name"] for k, v in _staff(session, team.id).items()},
+        ward_names=_names(session, tables.Ward, team.id),
+        zone=ZoneInfo(team.timezone),
+        parse=datetime.fromisoformat,
+    )
+
+
+def _export_parts(
+    session: Session, caller: Caller, team_id: str, week: date, version: int | None
+) -> tuple[tables.Team, tables.RotaVersion, Rota]:
+    team = _led_team(session, caller, team_id)
+    chosen = rota_routes._version(session, team.id, monday(week), version)
+    return team, chosen, Rota.model_validate(chosen.rota)
+
+
+@router.get("/ui/teams/{team_id}/weeks/{week}/rota.csv")
+def export_csv(
+    team_id: str, week: date, caller: PageCaller, session: SessionDep, version: int | None = None
+) -> Response:
+    team, chosen, rota = _export_parts(session, caller, team_id, week, version)
+    rows = exports.duty_rows(
+        rota.duties, _staff(session, team.id), _names(session, tables.Ward, team.id)
+    )
+    name = f"{team.id}-{rota.week_start}-v{chosen.number}.csv"
+    return Response(
+        exports.to_csv(rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/ui/teams/{team_id}/weeks/{week}/rota.xlsx")
+def export_xlsx(
+    team_id: str, week: date, caller: PageCaller, session: SessionDep, version: int | None = None
+) -> Response:
+    team, chosen, rota = _export_parts(session, caller, team_id, week, version)
+    body = exports.to_xlsx(
+        f"{team.name}: week of {rota.week_start:%d %B %Y}, version {chosen.number} "
+        f"({chosen.status})",
+        rota.week_start,
+        rota.duties,
+        _staff(session, team.id),
+        _names(session, tables.Ward, team.id),
+    )
+    name = f"{team.id}-{rota.week_start}-v{chosen.number}.xlsx"
+    return Response(
+        body,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+# -- solve progress -----------------------------------------------------------------------
+
+
+def _job_state(session: Session, caller: Caller, job_id: int) -> dict[str, Any]:
+    job = job_routes._job(session, caller, job_id)
+    view = job_routes.job_view(job)
+    made = session.exec(
+        select(tables.RotaVersion.number).where(col(tables.RotaVersion.job_id) == job_id)
+    ).first()
+    week = f"/ui/teams/{job.team_id}/weeks/{job.week_start}"
+    view["week_page"] = week
+    view["next"] = f"{week}?version={made}" if made is not None else None
+    return view
+
+
+@router.get("/ui/jobs/{job_id}")
+def job_page(request: Request, job_id: int, caller: PageCaller, session: SessionDep) -> Response:
+    return _render(request, "job.html", caller=caller, job=_job_state(session, caller, job_id))
+
+
+@router.get("/ui/jobs/{job_id}/state")
+def job_state(job_id: int, caller: PageCaller, session: SessionDep) -> dict[str, Any]:
+    """What the progress page polls (the API's job view, plus where to go when done)."""
+    return _job_state(session, caller, job_id)
+
+
+# -- the officer's page -------------------------------------------------------------------
+
+
+def _officer(caller: Caller) -> tuple[str, str]:
+    user = caller.user
+    if user.role != tables.Role.OFFICER.value or not user.team_id or not user.staff_id:
+        raise HTTPException(
+            403, "this page is an officer's own; sergeants and admins use their team pages"
+        )
+    return user.team_id, user.staff_id
+
+
+def _officer_page(
+    request: Request, caller: Caller, session: Session, link: dict[str, str] | None
+) -> HTMLResponse:
+    team_id, staff_id = _officer(caller)
+    team = session.get(tables.Team, team_id)
+    assert team is not None
+    zone = ZoneInfo(team.timezone)
+    start = _this_monday(team, _now(request))
+    published = session.exec(
+        select(tables.RotaVersion)
+        .where(
+            col(tables.RotaVersion.team_id) == team_id,
+            col(tables.RotaVersion.status) == tables.VersionStatus.PUBLISHED.value,
+            col(tables.RotaVersion.week_start) >= start,
+        )
+        .order_by(col(tables.RotaVersion.week_start))
+        .limit(6)
+    ).all()
+    ward_names = _names(session, tables.Ward, team_id)
+    event_names = _names(session, tables.EngagementEvent, team_id)
+    weeks = []
+    for version in published:
+        rota = Rota.model_validate(version.rota)
+        lines = views.duty_lines(rota.duties_of(staff_id), zone, ward_names)
+        for line in lines:
+            line["events"] = [event_names.get(e, e) for e in line["events"]]
+        weeks.append({"start": version.week_start, "number": version.number, "duties": lines})
+    feeds_ = session.exec(
+        select(tables.FeedToken).where(
+            col(tables.FeedToken.team_id) == team_id,
+            col(tables.FeedToken.staff_id) == staff_id,
+            col(tables.FeedToken.kind) == "duties",
+            col(tables.FeedToken.revoked_at).is_(None),
+        )
+    ).all()
+    me = _staff(session, team_id).get(staff_id, {"name": staff_id})
+    return _render(
+        request,
+        "officer.html",
+        caller=caller,
+        team=team,
+        me=me,
+        weeks=weeks,
+        feeds=feeds_,
+        link=link,
+    )
+
+
+@router.get("/ui/me")
+def officer_page(request: Request, caller: PageCaller, session: SessionDep) -> HTMLResponse:
+    return _officer_page(request, caller, session, None)
+
+
+@router.post("/ui/me/feed", dependencies=[SameOrigin])
+def officer_feed(request: Request, caller: PageCaller, session: SessionDep) -> HTMLResponse:
+    """A new calendar link for the officer, shown on this page only now; the links they
+    had stop working (one live link each keeps a lost phone easy to cut off)."""
+    team_id, staff_id = _officer(caller)
+    now = datetime.now(UTC)
+    for old in session.exec(
+        select(tables.FeedToken).where(
+            col(tables.FeedToken.team_id) == team_id,
+            col(tables.FeedToken.staff_id) == staff_id,
+            col(tables.FeedToken.kind) == "duties",
+            col(tables.FeedToken.revoked_at).is_(None),
+        )
+    ):
+        old.revoked_at = now
+        session.add(old)
+    feed, token = feed_routes.issue_feed(session, caller.user.id, "duties", team_id, staff_id)
+    audit(session, caller, "create feed", team_id, str(feed.id), kind="duties", via="page")
+    session.commit()
+    request.app.state.feed_tokens.clear()  # the revoked ones stop at once in this process
+    link = _feed_links(f"{_base(request)}/ical/{token}.ics")
+    return _officer_page(request, caller, session, link)
+
+
+# -- the public ward page -----------------------------------------------------------------
+
+
+@router.get("/wards/{team_id}/{ward_id}")
+def ward_page(request: Request, team_id: str, ward_id: str, session: SessionDep) -> HTMLResponse:
+    team = session.get(tables.Team, team_id)
+    ward = session.get(tables.Ward, (team_id, ward_id)) if team else None
+    if team is None or ward is None:
+        raise HTTPException(404, f"no ward {ward_id!r} in team {team_id!r}")
+    zone = ZoneInfo(team.timezone)
+    entries = session.exec(
+        select(tables.FeedEntry)
+        .where(
+            col(tables.FeedEntry.team_id) == team_id,
+            col(tables.FeedEntry.kind) == "public",
+            col(tables.FeedEntry.ward_id) == ward_id,
+            col(tables.FeedEntry.status) == "CONFIRMED",
+            col(tables.FeedEntry.ends_at) >= _now(request),
+        )
+        .order_by(col(tables.FeedEntry.starts_at))
+        .limit(50)
+    ).all()
+    events = [
+        {
+            "summary": entry.summary,
+            "location": entry.location,
+            "day": entry.starts_at.astimezone(zone),
+            "times": views.span(entry.starts_at, entry.ends_at, zone),
+        }
+        for entry in entries
+    ]
+    link = _feed_links(f"{_base(request)}/ical/public/{team_id}/{ward_id}.ics")
+    return _render(
+        request,
+        "ward.html",
+        caller=None,
+        team=team,
+        ward_name=ward.spec.get("name", ward_id),
+        events=events,
+        link=link,
+    )

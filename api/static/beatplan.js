@@ -1,0 +1,55 @@
+// Beatplan's only script: copy buttons, the print button and the solve progress page.
+// Every page works without it (forms post, the progress page can be reloaded by hand).
+"use strict";
+
+document.addEventListener("click", async (event) => {
+  const copy = event.target.closest("[data-copy]");
+  if (copy) {
+    const field = document.getElementById(copy.dataset.copy);
+    field.select();
+    try {
+      await navigator.clipboard.writeText(field.value);
+    } catch {
+      document.execCommand("copy");
+    }
+    const label = copy.firstChild;
+    label.textContent = "Copied";
+    setTimeout(() => { label.textContent = "Copy"; }, 2000);
+  }
+  if (event.target.closest("[data-print]")) window.print();
+});
+
+function figure(value, unit) {
+  return value === null || value === undefined ? "–" : value.toFixed(1) + (unit || "");
+}
+
+async function follow(box) {
+  const done = ["succeeded", "failed", "cancelled", "infeasible"];
+  for (;;) {
+    let state;
+    try {
+      const reply = await fetch(box.dataset.poll, { headers: { Accept: "application/json" } });
+      if (!reply.ok) throw new Error(String(reply.status));
+      state = await reply.json();
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      continue;
+    }
+    document.getElementById("job-status").textContent = state.status;
+    document.getElementById("job-objective").textContent = figure(state.progress.objective);
+    document.getElementById("job-bound").textContent = figure(state.progress.bound);
+    document.getElementById("job-elapsed").textContent = figure(state.progress.elapsed, " s");
+    document.getElementById("job-message").textContent = state.message || "";
+    if (done.includes(state.status)) {
+      const link = document.querySelector("#job-done a");
+      link.href = state.next || state.week_page;
+      document.getElementById("job-done").hidden = false;
+      if (state.next) window.location.assign(state.next);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 700));
+  }
+}
+
+const box = document.getElementById("job");
+if (box && box.dataset.poll) follow(box);

@@ -1,0 +1,299 @@
+"""What the pages show, computed from a week's scenario and rota: plain data for templates.
+
+Kept apart from the routes so the figures (grid, heatmap, fairness) can be tested
+without a browser, and so the templates only lay out what is computed here.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from scheduler.rota import Duty, Rota
+from scheduler.scenario import Scenario
+from scheduler.summary import presence_by_slot
+from scheduler.timegrid import TimeGrid
+
+WARD_COLOURS = 10  # .ward-0 ... .ward-9 in beatplan.css, light fills dark text
+ROLE_ORDER = {"SGT": 0, "PC": 1, "PCSO": 2}
+
+
+def span(start: datetime, end: datetime, zone: Any) -> str:
+    begins, ends = start.astimezone(zone), end.astimezone(zone)
+    return f"{begins:%H:%M}–{ends:%H:%M}"
+
+
+@dataclass
+class Cell:
+    """One person's day in the grid."""
+
+    text: str = ""  # times
+    wards: list[tuple[str, int]] = field(default_factory=list)  # (name, colour index)
+    events: list[str] = field(default_factory=list)
+    colour: int | None = None  # the main ward's colour index
+    template: str = ""
+    leave: str = ""  # reason, when unavailable all or part of the day and off
+
+
+@dataclass
+class Row:
+    staff_id: str
+    name: str
+    role: str
+    home: str
+    cells: list[Cell]
+    hours: float
+
+
+@dataclass
+class HeatCell:
+    people: int
+    demand: float
+    peak: bool
+    level: str  # "idle", "gap" (demand, nobody), "extra" (nobody asked), "p1".."p3"
+    title: str
+
+
+@dataclass
+class HeatRow:
+    ward: str
+    colour: int
+    cells: list[HeatCell]
+    uncovered_peaks: int
+    covered_share: float
+
+
+@dataclass
+class EventLine:
+    id: str
+    name: str
+    ward: str
+    when: str
+    place: str
+    needs: str
+    attendees: list[str]
+    staffed: bool
+    public: bool
+    mandatory: bool
+
+
+@dataclass
+class Week:
+    days: list[date]
+    rows: list[Row]
+    day_spans: list[tuple[str, int]]  # heatmap header: (day label, slots in it)
+    heat: list[HeatRow]
+    events: list[EventLine]
+    staff: list[dict[str, Any]]
+    fairness: list[str]
+    wards: list[tuple[str, str, int]]  # (id, name, colour)
+
+
+def build_week(scenario: Scenario, rota: Rota) -> Week:
+    zone = scenario.zone
+    days = [scenario.week_start + timedelta(days=offset) for offset in range(7)]
+    colours = {ward.id: index % WARD_COLOURS for index, ward in enumerate(scenario.wards)}
+    ward_names = {ward.id: ward.name for ward in scenario.wards}
+    event_names = {event.id: event.name for event in scenario.events}
+    people = {person.id: person for person in scenario.staff}
+    summaries = {summary.staff: summary for summary in rota.staff}
+    by_person: dict[str, dict[date, Duty]] = {}
+    for duty in rota.duties:
+        by_person.setdefault(duty.staff, {})[duty.day] = duty
+
+    rows = []
+    for person in sorted(scenario.staff, key=lambda p: (ROLE_ORDER.get(p.role, 9), p.name)):
+        cells = []
+        for day in days:
+            duty = by_person.get(person.id, {}).get(day)
+            if duty is None:
+                cells.append(Cell(leave=_leave_on(person.unavailable, day, zone)))
+                continue
+            ward_ids = sorted({a.ward for a in duty.activities}, key=lambda w: ward_names.get(w, w))
+            main = duty.main_ward
+            cells.append(
+                Cell(
+                    text=span(duty.start, duty.end, zone),
+                    wards=[(ward_names.get(w, w), colours.get(w, 0)) for w in ward_ids],
+                    events=[
+                        event_names.get(a.event, a.event)
+                        for a in duty.activities
+                        if a.kind == "event" and a.event
+                    ],
+                    colour=colours.get(main) if main else None,
+                    template=duty.template,
+                )
+            )
+        summary = summaries.get(person.id)
+        rows.append(
+            Row(
+                staff_id=person.id,
+                name=person.name,
+                role=person.role,
+                home=ward_names.get(person.home_ward or "", ""),
+                cells=cells,
+                hours=summary.hours if summary else 0.0,
+            )
+        )
+
+    grid = TimeGrid.of(scenario)
+    present = presence_by_slot(scenario, rota.duties)
+    day_spans: list[tuple[str, int]] = []
+    for slot in range(grid.week_slots):
+        label = f"{grid.slot_start(slot).astimezone(zone):%a %d}"
+        if day_spans and day_spans[-1][0] == label:
+            day_spans[-1] = (label, day_spans[-1][1] + 1)
+        else:
+            day_spans.append((label, 1))
+    heat = []
+    for ward in scenario.wards:
+        cells_ = []
+        total = covered = 0.0
+        uncovered_peaks = 0
+        for slot in range(grid.week_slots):
+            key = grid.local_keys[slot]
+            demand = scenario.demand_weight(ward.id, key)
+            count = len(present.get((ward.id, slot), ()))
+            peak = key in ward.peak_hours
+            if demand > 0:
+                total += demand
+                covered += demand if count else 0.0
+            if peak and not count:
+                uncovered_peaks += 1
+            level = (
+                ("gap" if demand > 0 else "idle")
+                if count == 0
+                else ("extra" if demand == 0 else f"p{min(count, 3)}")
+            )
+            at = grid.slot_start(slot).astimezone(zone)
+            title = (
+                f"{ward.name}, {at:%a %H:00}: {count} present, demand {demand:g}"
+                + (", peak hour" if peak else "")
+                + (" – uncovered" if level == "gap" else "")
+            )
+            cells_.append(HeatCell(count, demand, peak, level, title))
+        heat.append(
+            HeatRow(
+                ward=ward.name,
+                colour=colours[ward.id],
+                cells=cells_,
+                uncovered_peaks=uncovered_peaks,
+                covered_share=covered / total if total else 1.0,
+            )
+        )
+
+    staffing = {line.event: line for line in rota.events}
+    events = []
+    for event in sorted(scenario.events, key=lambda e: e.start):
+        line = staffing.get(event.id)
+        attendees = [people[s].name if s in people else s for s in (line.attendees if line else [])]
+        needs = f"{event.min_staff}–{event.max_staff} staff"
+        if event.min_warranted:
+            needs += f", {event.min_warranted} warranted"
+        if event.required_skills:
+            needs += ", skills: " + ", ".join(event.required_skills)
+        events.append(
+            EventLine(
+                id=event.id,
+                name=event.name,
+                ward=ward_names.get(event.ward, event.ward),
+                when=f"{event.start.astimezone(zone):%a %d %b} "
+                + span(event.start, event.end, zone),
+                place=event.place,
+                needs=needs,
+                attendees=attendees,
+                staffed=bool(line and line.staffed),
+                public=event.public,
+                mandatory=event.mandatory,
+            )
+        )
+
+    staff_lines = []
+    for person in sorted(scenario.staff, key=lambda p: (ROLE_ORDER.get(p.role, 9), p.name)):
+        summary = summaries.get(person.id)
+        staff_lines.append(
+            {
+                "name": person.name,
+                "role": person.role,
+                "contracted": person.contracted_hours,
+                "hours": summary.hours if summary else 0.0,
+                "duties": summary.duties if summary else 0,
+                "unsocial": summary.unsocial_duties if summary else 0,
+                "home_share": summary.home_ward_share if summary else None,
+                "preferences": (
+                    f"{summary.preferences_met}/{summary.preferences_total}"
+                    if summary and summary.preferences_total
+                    else "–"
+                ),
+            }
+        )
+    return Week(
+        days=days,
+        rows=rows,
+        day_spans=day_spans,
+        heat=heat,
+        events=events,
+        staff=staff_lines,
+        fairness=fairness_lines(scenario, rota),
+        wards=[(ward.id, ward.name, colours[ward.id]) for ward in scenario.wards],
+    )
+
+
+def _leave_on(unavailable: list[Any], day: date, zone: Any) -> str:
+    for absence in unavailable:
+        first = absence.start.astimezone(zone).date()
+        last = (absence.end - timedelta(seconds=1)).astimezone(zone).date()
+        if first <= day <= last:
+            return absence.reason
+    return ""
+
+
+def fairness_lines(scenario: Scenario, rota: Rota) -> list[str]:
+    """Plain sentences on how evenly the week falls: hours against contract by role,
+    unsocial duties, home-ward share, preferences met."""
+    roles = {person.id: person.role for person in scenario.staff}
+    contracts = {person.id: person.contracted_hours for person in scenario.staff}
+    lines = []
+    for role in sorted({*roles.values()}, key=lambda r: ROLE_ORDER.get(r, 9)):
+        mine = [s for s in rota.staff if roles.get(s.staff) == role]
+        share = [s.hours / contracts[s.staff] for s in mine if s.hours]
+        unsocial = [s.unsocial_duties for s in mine]
+        if share:
+            lines.append(
+                f"{role}: hours worked {min(share):.0%}–{max(share):.0%} of contract "
+                f"(median {statistics.median(share):.0%}); unsocial duties "
+                f"{min(unsocial)}–{max(unsocial)} each."
+            )
+    homes = [s.home_ward_share for s in rota.staff if s.home_ward_share is not None]
+    if homes:
+        lines.append(
+            f"Dedicated ward officers spend a median {statistics.median(homes):.0%} of their "
+            f"patrol hours in their own ward (lowest {min(homes):.0%})."
+        )
+    met = sum(s.preferences_met for s in rota.staff)
+    asked = sum(s.preferences_total for s in rota.staff)
+    if asked:
+        lines.append(f"Preferences met: {met} of {asked}.")
+    uncovered = sum(len(w.uncovered_peak_hours) for w in rota.wards)
+    peaks = sum(w.peak_hours for w in rota.wards)
+    lines.append(f"Peak hours uncovered: {uncovered} of {peaks} ward-hours.")
+    return lines
+
+
+def duty_lines(duties: list[Duty], zone: Any, ward_names: dict[str, str]) -> list[dict[str, Any]]:
+    """An officer's duties, in order, as what/when/where lines."""
+    lines = []
+    for duty in sorted(duties, key=lambda d: d.start):
+        wards = sorted({ward_names.get(a.ward, a.ward) for a in duty.activities})
+        events = [a.event for a in duty.activities if a.kind == "event" and a.event]
+        lines.append(
+            {
+                "day": duty.start.astimezone(zone),
+                "times": span(duty.start, duty.end, zone),
+                "wards": wards,
+                "events": events,
+            }
+        )
+    return lines

@@ -1,0 +1,277 @@
+"""The pages without a browser: who may open what, bad form input, and the CSV and XLSX
+downloads against the API's own rota. (tests/browser drives them in Chromium.)"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from api_support import FIXTURES, sample_scenario
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from sqlmodel import Session
+
+from api import pages
+from api.exports import COLUMNS, duties_from_csv, to_csv
+from api.pages import COOKIE
+from api.routes.users import NewUser, create_user
+from api.tables import Role, SolveJob
+from api.versions import add_draft
+from scheduler import Rota, Scenario, SolveOptions, load_scenario, solve
+from scheduler.generate import generate_instance
+
+WEEK = "2026-11-23"
+BASE = f"/ui/teams/riverside/weeks/{WEEK}"
+
+
+def _token(client: TestClient, user: NewUser) -> str:
+    with Session(client.app.state.engine) as session:
+        _, token = create_user(session, user)
+        session.commit()
+    return token
+
+
+@pytest.fixture(scope="module")
+def solved() -> Rota:
+    """One lawful rota of the sample week, solved once for this module's tests."""
+    result = solve(load_scenario(FIXTURES / "riverside.json"), SolveOptions(time_limit=5))
+    assert result.rota is not None
+    return result.rota
+
+
+@pytest.fixture
+def site(client: TestClient, solved: Rota) -> Iterator[dict[str, str]]:
+    """The sample team with one draft (as solve job 1 left it), and tokens for each kind
+    of user."""
+    assert client.post("/teams/riverside/scenario", json=sample_scenario()).status_code == 201
+    other = generate_instance("team", seed=0)[0]
+    assert client.post(f"/teams/{other.team.id}/scenario", json=other.model_dump(mode="json"))
+    with Session(client.app.state.engine) as session:
+        now = datetime.now(UTC)
+        job = SolveJob(
+            team_id="riverside",
+            week_start=solved.week_start,
+            status="succeeded",
+            time_limit=5,
+            created_at=now,
+            finished_at=now,
+        )
+        session.add(job)
+        session.flush()
+        add_draft(session, "riverside", solved.week_start, solved, job.id)
+        session.commit()
+    yield {
+        "sergeant": _token(client, NewUser(name="Sgt", role=Role.SERGEANT, teams=["riverside"])),
+        "other": _token(client, NewUser(name="Sgt B", role=Role.SERGEANT, teams=[other.team.id])),
+        "officer": _token(
+            client,
+            NewUser(name="PCSO", role=Role.OFFICER, team_id="riverside", staff_id="pcso-begum"),
+        ),
+    }
+
+
+def _as(client: TestClient, token: str | None) -> None:
+    client.headers.pop("Authorization", None)
+    client.cookies.clear()
+    if token:
+        client.cookies.set(COOKIE, token)
+
+
+# Every page route (as the app declares it), the concrete path tried, and what each kind
+# of visitor gets: the team's sergeant, an officer, another team's sergeant, and someone
+# not signed in ("signin": sent to the sign-in page).
+T = "/ui/teams/{team_id}/weeks/{week}"
+PAGES = {
+    ("GET", "/"): ("/", ("303", "303", "303", "303")),
+    ("GET", "/signin"): ("/signin", ("200", "200", "200", "200")),
+    ("POST", "/signin"): ("/signin", ("401", "401", "401", "401")),  # no token: form again
+    ("POST", "/signout"): ("/signout", ("303", "303", "303", "303")),
+    ("GET", "/ui"): ("/ui", ("200", "303", "200", "signin")),
+    ("GET", "/ui/teams/{team_id}"): ("/ui/teams/riverside", ("303", "403", "403", "signin")),
+    ("GET", T): (BASE, ("200", "403", "403", "signin")),
+    ("POST", f"{T}/generate"): (f"{BASE}/generate", ("303", "403", "403", "signin")),
+    ("POST", f"{T}/pins"): (f"{BASE}/pins", ("422", "422", "422", "signin")),  # empty form
+    ("POST", f"{T}/pins/{{pin_id}}/delete"): (
+        f"{BASE}/pins/nope/delete",
+        ("404", "403", "403", "signin"),
+    ),
+    ("POST", f"{T}/versions/{{number}}/publish"): (
+        f"{BASE}/versions/1/publish",
+        ("303", "403", "403", "signin"),
+    ),
+    ("GET", f"{T}/diff"): (f"{BASE}/diff?from=1&to=1", ("200", "403", "403", "signin")),
+    ("GET", f"{T}/rota.csv"): (f"{BASE}/rota.csv", ("200", "403", "403", "signin")),
+    ("GET", f"{T}/rota.xlsx"): (f"{BASE}/rota.xlsx", ("200", "403", "403", "signin")),
+    ("GET", "/ui/jobs/{job_id}"): ("/ui/jobs/1", ("200", "403", "403", "signin")),
+    ("GET", "/ui/jobs/{job_id}/state"): ("/ui/jobs/1/state", ("200", "403", "403", "signin")),
+    ("GET", "/ui/me"): ("/ui/me", ("403", "200", "403", "signin")),
+    ("POST", "/ui/me/feed"): ("/ui/me/feed", ("403", "200", "403", "signin")),
+    ("GET", "/wards/{team_id}/{ward_id}"): (
+        "/wards/riverside/market-square",
+        ("200", "200", "200", "200"),
+    ),
+}
+
+
+def test_every_page_route_is_in_the_matrix() -> None:
+    """A new page cannot be added without saying who may open it."""
+    declared = {
+        (method, route.path)
+        for route in pages.router.routes
+        for method in route.methods - {"HEAD"}  # type: ignore[attr-defined]
+    }
+    assert all(pages.is_page(path) for _, path in declared)
+    assert declared == set(PAGES)
+
+
+@pytest.mark.parametrize("visitor", range(4), ids=["sergeant", "officer", "other", "anonymous"])
+def test_page_access(client: TestClient, site: dict[str, str], visitor: int) -> None:
+    token = [site["sergeant"], site["officer"], site["other"], None][visitor]
+    for (method, _), (path, outcomes) in PAGES.items():
+        _as(client, token)
+        reply = client.request(method, path, follow_redirects=False)
+        wanted = outcomes[visitor]
+        if wanted == "signin":
+            assert reply.status_code == 303, (method, path)
+            assert reply.headers["location"].startswith("/signin?next="), (method, path)
+        else:
+            assert reply.status_code == int(wanted), (method, path, reply.text[:300])
+        if reply.status_code >= 400:  # pages answer errors with a page that says why
+            assert reply.headers["content-type"].startswith("text/html"), (method, path)
+
+
+def test_cross_site_form_posts_are_refused(client: TestClient, site: dict[str, str]) -> None:
+    _as(client, site["sergeant"])
+    before = client.get("/ui/jobs/1/state").json()
+    for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}):
+        reply = client.post(f"{BASE}/versions/1/publish", headers=headers)
+        assert reply.status_code == 403 and "sent from Beatplan" in reply.text
+    _as(client, None)
+    client.headers["Authorization"] = f"Bearer {site['sergeant']}"
+    versions = client.get(f"/teams/riverside/weeks/{WEEK}/versions").json()
+    assert [v["status"] for v in versions] == ["draft"]  # nothing was published
+    assert before["status"] == "succeeded"
+
+
+def test_sign_in_sets_a_strict_http_only_cookie(client: TestClient, site: dict[str, str]):
+    _as(client, None)
+    reply = client.post(
+        "/signin", data={"token": site["sergeant"], "next": BASE}, follow_redirects=False
+    )
+    assert reply.status_code == 303 and reply.headers["location"] == BASE
+    cookie = reply.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    # The page to go on to must be on this site.
+    reply = client.post(
+        "/signin",
+        data={"token": site["sergeant"], "next": "https://evil.example/"},
+        follow_redirects=False,
+    )
+    assert reply.headers["location"] == "/ui"
+
+
+def test_bad_pin_form_names_the_problem_and_stores_nothing(
+    client: TestClient, site: dict[str, str]
+) -> None:
+    _as(client, site["sergeant"])
+    before = client.get(BASE).text.count("Remove<span")
+    outside = client.post(
+        f"{BASE}/pins", data={"staff": "pcso-begum", "day": "2026-12-01", "duty": "off"}
+    )
+    assert outside.status_code == 422 and "not in the week of 2026-11-23" in outside.text
+    unknown = client.post(f"{BASE}/pins", data={"staff": "nobody", "day": WEEK, "duty": "off"})
+    assert unknown.status_code == 409 and "nobody" in unknown.text
+    no_day = client.post(f"{BASE}/pins", data={"staff": "pcso-begum", "duty": "off"})
+    assert no_day.status_code == 422 and "day" in no_day.text
+    assert client.get(BASE).text.count("Remove<span") == before
+
+
+def test_publish_twice_is_a_409_page(client: TestClient, site: dict[str, str]) -> None:
+    _as(client, site["sergeant"])
+    assert client.post(f"{BASE}/versions/1/publish", follow_redirects=False).status_code == 303
+    again = client.post(f"{BASE}/versions/1/publish")
+    assert again.status_code == 409 and "only a draft can be published" in again.text
+
+
+def _api_rota(client: TestClient, token: str) -> Rota:
+    _as(client, None)
+    reply = client.get(
+        f"/teams/riverside/weeks/{WEEK}/rota", headers={"Authorization": f"Bearer {token}"}
+    )
+    return Rota.model_validate(reply.json()["rota"])
+
+
+def test_csv_round_trips_to_the_apis_duties(client: TestClient, site: dict[str, str]) -> None:
+    rota = _api_rota(client, site["sergeant"])
+    _as(client, site["sergeant"])
+    reply = client.get(f"{BASE}/rota.csv")
+    assert reply.headers["content-type"].startswith("text/csv")
+    assert 'filename="riverside-2026-11-23-v1.csv"' in reply.headers["content-disposition"]
+    duties = duties_from_csv(reply.text)
+    assert sorted(d.model_dump_json() for d in duties) == sorted(
+        d.model_dump_json() for d in rota.duties
+    )
+    # Read back and written again, it is the same file.
+    rows = list(csv.DictReader(io.StringIO(reply.text)))
+    assert to_csv(rows) == reply.text
+    with pytest.raises(ValueError, match="missing column"):
+        duties_from_csv("staff_id,day\r\nx,2026-11-23\r\n")
+
+
+def test_xlsx_holds_the_apis_duties(client: TestClient, site: dict[str, str]) -> None:
+    rota = _api_rota(client, site["sergeant"])
+    scenario = Scenario.model_validate(
+        client.get(
+            f"/teams/riverside/weeks/{WEEK}/scenario",
+            headers={"Authorization": f"Bearer {site['sergeant']}"},
+        ).json()
+    )
+    _as(client, site["sergeant"])
+    book = load_workbook(io.BytesIO(client.get(f"{BASE}/rota.xlsx").content))
+    assert book.sheetnames == ["Week", "Duties"]
+    sheet = book["Duties"]
+    header = [cell.value for cell in sheet[1]]
+    assert header == list(COLUMNS)
+    rows = [
+        {
+            column: ("" if value is None else str(value))
+            for column, value in zip(header, row, strict=True)
+        }
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    ]
+    duties = duties_from_csv(to_csv(rows))
+    assert sorted(d.model_dump_json() for d in duties) == sorted(
+        d.model_dump_json() for d in rota.duties
+    )
+    week = book["Week"]
+    names = [row[0] for row in week.iter_rows(min_row=3, values_only=True)]
+    assert sorted(names) == sorted(person.name for person in scenario.staff)
+    worked = sum(
+        1
+        for row in week.iter_rows(min_row=3, values_only=True)
+        for cell in row[2:]
+        if cell != "off"
+    )
+    assert worked == len(rota.duties)
+
+
+def test_ward_page_names_no_officer(client: TestClient, site: dict[str, str]) -> None:
+    _as(client, site["sergeant"])
+    client.post(f"{BASE}/versions/1/publish")
+    _as(client, None)
+    client.app.state.clock = lambda: datetime(2026, 11, 23, tzinfo=UTC)  # the week's Monday
+    scenario = Scenario.model_validate(sample_scenario())
+    listed = 0
+    for ward in scenario.wards:
+        reply = client.get(f"/wards/riverside/{ward.id}")
+        text = html.unescape(reply.text)
+        assert reply.status_code == 200 and ward.name in text
+        for person in scenario.staff:
+            assert person.name not in text
+        listed += text.count("<li><strong>")
+    assert listed == sum(1 for event in scenario.events if event.public)
+    assert client.get("/wards/riverside/nowhere").status_code == 404

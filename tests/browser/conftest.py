@@ -1,0 +1,174 @@
+"""Browser test harness: the real app served by uvicorn on a real port, with its worker
+and a SQLite file, driven by Playwright through the Chromium of Debian's `chromium`
+package (never a downloaded browser).
+
+Without Chromium, Playwright or axe-core (`npm install --prefix tests/feeds_js`) these
+tests are skipped, unless BEATPLAN_REQUIRE_BROWSER is set (CI sets it), when they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import uvicorn
+from sqlmodel import Session
+
+from api.main import create_app
+from api.routes.users import NewUser, create_user
+from api.scenarios import import_scenario
+from api.settings import Settings
+from api.tables import Role
+from scheduler import load_scenario
+from scheduler.generate import generate_instance
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("BEATPLAN_CHROMIUM", "/usr/bin/chromium")
+AXE = ROOT / "tests" / "feeds_js" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(os.environ.get("BEATPLAN_SCREENSHOTS", ROOT / "build" / "screenshots"))
+WEEK = "2026-11-23"  # the sample team's week
+OFFICER_STAFF = "pcso-begum"
+# Chromium as root in a sandbox with no network: no sandbox, no background connections.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _missing() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install -e '.[test]')"
+    if not Path(CHROMIUM).exists() and shutil.which(CHROMIUM) is None:
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    if not AXE.exists():
+        return "axe-core is not installed (npm install --prefix tests/feeds_js)"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    problem = _missing()
+    if problem is None:
+        return
+    if os.environ.get("BEATPLAN_REQUIRE_BROWSER"):
+        raise pytest.UsageError(f"browser tests required but {problem}")
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.skip(reason=problem))
+
+
+@dataclass(frozen=True)
+class Site:
+    url: str
+    sergeant: str  # token of riverside's sergeant
+    stranger: str  # token of another team's sergeant
+    officer: str  # token of the officer with staff id OFFICER_STAFF
+    database_url: str
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """Beatplan serving the sample team, with "now" fixed at the sample week's Monday."""
+    database_url = f"sqlite:///{tmp_path_factory.mktemp('site') / 'beatplan.sqlite'}"
+    app = create_app(Settings(database_url=database_url, solve_time_limit=8))
+    app.state.clock = lambda: datetime(2026, 11, 23, 8, tzinfo=UTC)
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    assert server.started, "the test server did not start"
+    with Session(app.state.engine) as session:
+        import_scenario(session, load_scenario(ROOT / "fixtures" / "riverside.json"))
+        other = generate_instance("team", seed=0)[0]
+        import_scenario(session, other)
+        session.commit()
+        _, sergeant = create_user(
+            session, NewUser(name="Sgt Okoye", role=Role.SERGEANT, teams=["riverside"])
+        )
+        _, stranger = create_user(
+            session, NewUser(name="Sgt Elsewhere", role=Role.SERGEANT, teams=[other.team.id])
+        )
+        _, officer = create_user(
+            session,
+            NewUser(
+                name="PCSO Begum", role=Role.OFFICER, team_id="riverside", staff_id=OFFICER_STAFF
+            ),
+        )
+        session.commit()
+    yield Site(f"http://127.0.0.1:{port}", sergeant, stranger, officer, database_url)
+    server.should_exit = True
+    thread.join(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(  # type: ignore[attr-defined]
+        accept_downloads=True, viewport={"width": 1400, "height": 900}
+    )
+    context.set_default_timeout(20_000)
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def screenshot(page: object, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    target = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(target), full_page=True)  # type: ignore[attr-defined]
+    return target
+
+
+def serious_accessibility_problems(page: object) -> list[str]:
+    """axe-core's serious and critical violations on the page, one line each."""
+    page.add_script_tag(path=str(AXE))  # type: ignore[attr-defined]
+    result = page.evaluate(  # type: ignore[attr-defined]
+        "async () => await axe.run(document, {resultTypes: ['violations']})"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} – e.g. {v['nodes'][0]['html'][:120]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def sign_in(page: object, site: Site, token: str, target: str = "/ui") -> None:
+    page.goto(f"{site.url}{target}")  # type: ignore[attr-defined]
+    page.fill("#token", token)  # type: ignore[attr-defined]
+    page.click("button:has-text('Sign in')")  # type: ignore[attr-defined]

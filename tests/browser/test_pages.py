@@ -1,0 +1,221 @@
+"""The pages end to end in a real Chromium: a sergeant signs in, generates the week and
+watches the solve, publishes, reads the grid and heatmap, pins and re-solves, compares
+versions and downloads the CSV; an officer gets their calendar link; the public ward page
+names nobody; axe-core finds no serious accessibility problem on any of them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import httpx
+import pytest
+from conftest import (
+    OFFICER_STAFF,
+    ROOT,
+    WEEK,
+    Site,
+    screenshot,
+    serious_accessibility_problems,
+    sign_in,
+)
+from playwright.sync_api import Page, expect
+
+from api.exports import duties_from_csv
+from scheduler import Rota, Scenario, check, load_scenario
+
+WEEK_PAGE = f"/ui/teams/riverside/weeks/{WEEK}"
+
+
+def _api(site: Site, path: str, **params: object) -> dict:
+    reply = httpx.get(
+        f"{site.url}/teams/riverside/weeks/{WEEK}/{path}",
+        params=params,
+        headers={"Authorization": f"Bearer {site.sergeant}"},
+    )
+    reply.raise_for_status()
+    return reply.json()
+
+
+def _api_rota(site: Site, version: int) -> Rota:
+    return Rota.model_validate(_api(site, "rota", version=version)["rota"])
+
+
+def _generate_and_follow(page: Page) -> int:
+    """Press generate/re-solve, watch the progress page to the end; the new version."""
+    page.click("#generate")
+    expect(page).to_have_url(re.compile(r"/ui/jobs/\d+$"))
+    expect(page.locator("#job-status")).to_be_visible()
+    # The page follows the solve live: figures appear while it runs, then it moves on.
+    expect(page.locator("#job-elapsed")).not_to_have_text("–", timeout=60_000)
+    page.wait_for_url(re.compile(r"\?version=\d+$"), timeout=90_000)
+    return int(page.url.rsplit("=", 1)[1])
+
+
+def test_sergeant_generates_publishes_pins_and_exports(page: Page, site: Site) -> None:
+    sign_in(page, site, site.sergeant, WEEK_PAGE)
+    expect(page).to_have_url(f"{site.url}{WEEK_PAGE}")
+    expect(page.locator("#generate")).to_have_text("Generate rota")
+    screenshot(page, "01-week-empty")
+
+    first = _generate_and_follow(page)
+    expect(page.locator("h2#grid-h")).to_contain_text(f"version {first}, draft")
+    screenshot(page, "03-week-draft")
+
+    page.click("#publish")
+    expect(page.locator(".notice")).to_contain_text(f"Version {first} published")
+    expect(page.locator("h2#grid-h")).to_contain_text("published")
+
+    # The grid: a row per person, seven days, each working cell with times and a ward.
+    scenario = load_scenario(ROOT / "fixtures" / "riverside.json")
+    rota = _api_rota(site, first)
+    rows = page.locator("#rota-grid tbody tr")
+    expect(rows).to_have_count(len(scenario.staff))
+    duty_cells = page.locator("#rota-grid td.duty")
+    expect(duty_cells).to_have_count(len(rota.duties))
+    assert re.fullmatch(r"\d\d:\d\d–\d\d:\d\d", duty_cells.first.locator(".times").inner_text())
+    # The heatmap: a row per ward, an hour per cell, the uncovered peak count per ward
+    # agreeing with the rota's own coverage figures.
+    heat_rows = page.locator("#heatmap tbody tr")
+    expect(heat_rows).to_have_count(len(scenario.wards))
+    expect(heat_rows.first.locator("td.h")).to_have_count(168)
+    uncovered = [int(t) for t in page.locator("#heatmap tbody td:last-child").all_inner_texts()]
+    assert uncovered == [len(w.uncovered_peak_hours) for w in rota.wards]
+    assert page.locator("#heatmap td.h.peak").count() > 0
+    expect(page.locator("#events tbody tr")).to_have_count(len(scenario.events))
+    screenshot(page, "04-week-published")
+    assert serious_accessibility_problems(page) == []
+
+    # Pin someone who works Monday to a rest day, re-solve: the new draft keeps the pin.
+    monday_worker = next(d.staff for d in rota.duties if d.day.isoformat() == WEEK)
+    page.select_option("#pin-staff", monday_worker)
+    page.select_option("#pin-day", WEEK)
+    page.select_option("#pin-duty", "off")
+    page.click("#pin")
+    expect(page.locator("#pins li")).to_have_count(len(scenario.pins) + 1)
+    second = _generate_and_follow(page)
+    assert second == first + 1
+    expect(page.locator("h2#grid-h")).to_contain_text(f"version {second}, draft")
+    redrawn = _api_rota(site, second)
+    assert not [d for d in redrawn.duties if d.staff == monday_worker and str(d.day) == WEEK]
+    pinned = Scenario.model_validate(_api(site, "scenario"))
+    assert len(pinned.pins) == len(scenario.pins) + 1 and check(pinned, redrawn) == []
+
+    # The diff between the versions names the pinned person's Monday.
+    page.select_option("#diff-from", str(first))
+    page.select_option("#diff-to", str(second))
+    page.click("button:has-text('See what changed')")
+    expect(page.locator("#diff")).to_be_visible()
+    name = next(p.name for p in scenario.staff if p.id == monday_worker)
+    expect(page.locator("#diff tbody tr", has_text=name).filter(has_text=WEEK)).to_have_count(1)
+    screenshot(page, "05-diff")
+    page.go_back()
+
+    # The CSV download holds the draft's duties exactly.
+    with page.expect_download() as download:
+        page.click("#csv")
+    text = download.value.path().read_text(encoding="utf-8")
+    assert sorted(d.model_dump_json() for d in duties_from_csv(text)) == sorted(
+        d.model_dump_json() for d in redrawn.duties
+    )
+    header = next(csv.reader(io.StringIO(text)))
+    assert header[:3] == ["staff_id", "staff_name", "role"]
+
+    # Print: A4 landscape, controls hidden.
+    page.emulate_media(media="print")
+    expect(page.locator("#generate")).to_be_hidden()
+    expect(page.locator("#rota-grid")).to_be_visible()
+    page.pdf(path=str(screenshot(page, "06-print").with_suffix(".pdf")), prefer_css_page_size=True)
+    page.emulate_media(media="screen")
+
+
+@pytest.fixture(scope="module")
+def published(site: Site) -> Rota:
+    """A published rota for the sample week (made through the API if no test made one)."""
+    headers = {"Authorization": f"Bearer {site.sergeant}"}
+    base = f"{site.url}/teams/riverside/weeks/{WEEK}"
+    with httpx.Client(headers=headers, timeout=30) as client:
+        versions = client.get(f"{base}/versions").json()
+        if not any(v["status"] == "published" for v in versions):
+            job = client.post(f"{base}/solve", json={}).json()
+            for _ in range(300):
+                state = client.get(f"{site.url}{job['url']}").json()
+                if state["status"] not in ("queued", "running"):
+                    break
+                client.get(f"{site.url}/jobs/{job['id']}")
+                __import__("time").sleep(0.3)
+            number = client.get(f"{base}/versions").json()[-1]["number"]
+            client.post(f"{base}/versions/{number}/publish").raise_for_status()
+        return Rota.model_validate(client.get(f"{base}/rota").json()["rota"])
+
+
+def test_officer_sees_duties_and_gets_a_subscribe_link(
+    page: Page, site: Site, published: Rota
+) -> None:
+    sign_in(page, site, site.officer)
+    expect(page).to_have_url(f"{site.url}/ui/me")
+    mine = published.duties_of(OFFICER_STAFF)
+    expect(page.locator("ul.duties li")).to_have_count(len(mine))
+    assert serious_accessibility_problems(page) == []
+    page.click("#make-link")
+    https = page.locator("#feed-https").input_value()
+    webcal = page.locator("#feed-webcal").input_value()
+    assert re.fullmatch(rf"{re.escape(site.url)}/ical/[\w-]+\.ics", https), https
+    assert webcal == "webcal://" + https.split("://", 1)[1]
+    expect(page.locator(".qr svg")).to_be_visible()
+    expect(page.get_by_text("only every few hours")).to_be_visible()
+    # The link is the officer's own feed: it answers with their duties.
+    feed = httpx.get(https)
+    assert feed.status_code == 200 and feed.text.count("BEGIN:VEVENT") >= len(mine)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.click("button[data-copy=feed-https]")
+    expect(page.locator("button[data-copy=feed-https]")).to_contain_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == https
+    screenshot(page, "07-officer")
+    assert serious_accessibility_problems(page) == []
+    # A new link cuts the old one off.
+    page.click("#make-link")
+    assert page.locator("#feed-https").input_value() != https
+    assert httpx.get(https).status_code == 404
+
+
+def test_ward_page_lists_public_events_and_names_nobody(
+    page: Page, site: Site, published: Rota
+) -> None:
+    scenario = load_scenario(ROOT / "fixtures" / "riverside.json")
+    ward = next(
+        w for w in scenario.wards if any(e.public and e.ward == w.id for e in scenario.events)
+    )
+    public = [e for e in scenario.events if e.public and e.ward == ward.id]
+    page.goto(f"{site.url}/wards/riverside/{ward.id}")  # no sign-in: it is public
+    expect(page.locator("h1")).to_contain_text(ward.name)
+    expect(page.locator("#ward-events li")).to_have_count(len(public))
+    body = page.locator("body").inner_text()
+    for person in scenario.staff:
+        assert person.name not in body
+        assert person.name.split()[-1] not in body
+    feed = page.locator("#feed-https").input_value()
+    assert feed == f"{site.url}/ical/public/riverside/{ward.id}.ics"
+    assert httpx.get(feed).status_code == 200
+    screenshot(page, "08-ward")
+    assert serious_accessibility_problems(page) == []
+
+
+def test_sign_in_page_and_access_rules(page: Page, site: Site, published: Rota) -> None:
+    page.goto(f"{site.url}{WEEK_PAGE}")
+    expect(page).to_have_url(re.compile(r"/signin\?next="))
+    screenshot(page, "00-signin")
+    assert serious_accessibility_problems(page) == []
+    page.fill("#token", "not-a-token")
+    page.click("button:has-text('Sign in')")
+    expect(page.locator("#signin-error")).to_contain_text("unknown or revoked")
+    # A sergeant of another team is refused the week and its downloads.
+    sign_in(page, site, site.stranger, WEEK_PAGE)
+    expect(page.locator("h1")).to_have_text("Not yours to see")
+    reply = page.request.get(f"{site.url}{WEEK_PAGE}/rota.csv")
+    assert reply.status == 403
+    # An officer is refused the sergeant's page.
+    page.context.clear_cookies()
+    sign_in(page, site, site.officer, WEEK_PAGE)
+    expect(page.locator("h1")).to_have_text("Not yours to see")
