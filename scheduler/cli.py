@@ -335,6 +335,10 @@ def _demo(arguments: argparse.Namespace, err: Console) -> int:
     week = f"{base}/teams/{scenario.team.id}/weeks/{scenario.week_start}"
     out.print(
         f"\nPublished version 1 in {arguments.database}. Admin token (shown only now):\n  {token}\n"
+        f"Sergeant's pages: {base}/signin (paste the token), then "
+        f"{base}/ui/teams/{scenario.team.id}/weeks/{scenario.week_start}\n"
+        f"{scenario.wards[0].name}'s public page: "
+        f"{base}/wards/{scenario.team.id}/{scenario.wards[0].id}\n"
         f"API docs:       {base}/docs\n"
         f"Published rota: {week}/rota\n"
         f"Try: curl -H 'Authorization: Bearer {token}' {week}/rota/wards/{scenario.wards[0].id}\n"

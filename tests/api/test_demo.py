@@ -41,6 +41,10 @@ def test_demo_publishes_the_sample_week(tmp_path: Path, capsys: pytest.CaptureFi
         body = client.get("/teams/riverside/weeks/2026-11-23/rota", headers=headers).json()
         officer_feed, ward_feed = re.findall(r"http://127\.0\.0\.1:\d+(/ical/\S+\.ics)", out)
         feed = client.get(officer_feed)
+        week_page, ward_page = re.findall(r"http://127\.0\.0\.1:\d+(/(?:ui|wards)/\S+)", out)
+        client.cookies.set("beatplan_session", token)
+        assert client.get(week_page).status_code == 200
+        assert client.get(ward_page).status_code == 200
         assert client.get(ward_feed).status_code == 200
     assert body["version"]["status"] == "published"
     duties = [e for e in icaljs(feed.content)["events"] if e["uid"].startswith("duty-")]

@@ -219,3 +219,25 @@ def test_sign_in_page_and_access_rules(page: Page, site: Site, published: Rota) 
     page.context.clear_cookies()
     sign_in(page, site, site.officer, WEEK_PAGE)
     expect(page.locator("h1")).to_have_text("Not yours to see")
+
+
+def test_keyboard_and_phone(browser: object, site: Site, published: Rota) -> None:
+    """Signing in and reaching the duties work from the keyboard alone, and the officer's
+    page fits a phone's width without sideways scrolling."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{site.url}/signin?next=/ui/me")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Tab")  # past the skip link: the token field is next
+    assert page.evaluate("document.activeElement.id") == "token"
+    page.keyboard.type(site.officer)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{site.url}/ui/me")
+    page.focus("#make-link")
+    page.keyboard.press("Enter")
+    expect(page.locator("#feed-https")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width}px wide on a 390px phone"
+    screenshot(page, "09-officer-phone")
+    context.close()
