@@ -297,6 +297,17 @@ def replan(
     result = solve_built(
         week, replace(options, time_limit=remaining), progress, cancel, started=started_at
     )
+    # Nothing found in the budget (a loaded machine) but nothing proven impossible either:
+    # a late repair is better than none, so search on, up to a cap.
+    found_nothing = first is None and result.rota is None and result.report.status == "UNKNOWN"
+    if found_nothing and not (cancel is not None and cancel.is_set()):
+        result = solve_built(
+            week,
+            replace(options, time_limit=LATE_REPAIR_FACTOR * options.time_limit),
+            progress,
+            cancel,
+            started=started_at,
+        )
     if first is not None and (
         result.rota is None or (result.report.objective or 0) < first.objective_value / SCALE - 1e-6
     ):
@@ -343,6 +354,7 @@ def replan(
 # (CP-SAT's repair_hint would suit, but aborts OR-Tools 9.15 on some of the generated
 # teams: "Check failed: heuristics.fixed_search != nullptr".)
 REPAIR_OPTIONS = SolveOptions(time_limit=2.5, relative_gap=0.001, continuity_time=0)
+LATE_REPAIR_FACTOR = 10  # how much longer a repair may search when it found nothing in time
 
 
 def _least_change_first(

@@ -7,7 +7,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api.routes.users import NewUser, create_user
+from api.tables import Role
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -25,3 +30,11 @@ def wait_for_job(client: TestClient, url: str, timeout: float = 120) -> dict[str
             return job
         time.sleep(0.3)
     raise AssertionError(f"job {url} still unfinished after {timeout} s")
+
+
+def admin_token(engine: sa.Engine) -> str:
+    """Create an admin straight in the database (as `beatplan admin` does)."""
+    with Session(engine) as session:
+        _, token = create_user(session, NewUser(name="Admin", role=Role.ADMIN))
+        session.commit()
+    return token

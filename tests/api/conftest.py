@@ -14,13 +14,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from api_support import admin_token
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
 from api.main import create_app
-from api.routes.users import NewUser, create_user
 from api.settings import Settings
-from api.tables import Role
 
 POSTGRES_URL = os.environ.get("BEATPLAN_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
@@ -50,11 +48,3 @@ def client(database_url: str) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
         test_client.headers["Authorization"] = f"Bearer {admin_token(app.state.engine)}"
         yield test_client
-
-
-def admin_token(engine: sa.Engine) -> str:
-    """Create an admin straight in the database (as `beatplan admin` does)."""
-    with Session(engine) as session:
-        _, token = create_user(session, NewUser(name="Admin", role=Role.ADMIN))
-        session.commit()
-    return token

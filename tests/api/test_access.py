@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from api_support import sample_scenario
-from conftest import admin_token
+from api_support import admin_token, sample_scenario
 from fastapi.testclient import TestClient
 
 from api.main import create_app

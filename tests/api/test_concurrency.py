@@ -5,8 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
-from api_support import FIXTURES, sample_scenario
-from conftest import admin_token
+from api_support import FIXTURES, admin_token, sample_scenario
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 

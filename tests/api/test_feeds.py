@@ -10,8 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from api_support import sample_scenario
-from conftest import admin_token
+from api_support import admin_token, sample_scenario
 from fastapi.testclient import TestClient
 from feed_support import icaljs, python_events
 from sqlmodel import Session

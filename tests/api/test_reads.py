@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from api_support import sample_scenario
-from conftest import admin_token
+from api_support import admin_token, sample_scenario
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 

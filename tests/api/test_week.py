@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from api_support import sample_scenario, wait_for_job
-from conftest import admin_token
+from api_support import admin_token, sample_scenario, wait_for_job
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 

@@ -11,7 +11,7 @@ import re
 
 import httpx
 import pytest
-from conftest import (
+from browser_support import (
     OFFICER_STAFF,
     ROOT,
     WEEK,
@@ -42,13 +42,15 @@ def _api_rota(site: Site, version: int) -> Rota:
     return Rota.model_validate(_api(site, "rota", version=version)["rota"])
 
 
-def _generate_and_follow(page: Page) -> int:
+def _generate_and_follow(page: Page, shot: str | None = None) -> int:
     """Press generate/re-solve, watch the progress page to the end; the new version."""
     page.click("#generate")
     expect(page).to_have_url(re.compile(r"/ui/jobs/\d+$"))
     expect(page.locator("#job-status")).to_be_visible()
     # The page follows the solve live: figures appear while it runs, then it moves on.
     expect(page.locator("#job-elapsed")).not_to_have_text("–", timeout=60_000)
+    if shot:
+        screenshot(page, shot)
     page.wait_for_url(re.compile(r"\?version=\d+$"), timeout=90_000)
     return int(page.url.rsplit("=", 1)[1])
 
@@ -59,7 +61,7 @@ def test_sergeant_generates_publishes_pins_and_exports(page: Page, site: Site) -
     expect(page.locator("#generate")).to_have_text("Generate rota")
     screenshot(page, "01-week-empty")
 
-    first = _generate_and_follow(page)
+    first = _generate_and_follow(page, "02-progress")
     expect(page.locator("h2#grid-h")).to_contain_text(f"version {first}, draft")
     screenshot(page, "03-week-draft")
 
