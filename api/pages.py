@@ -428,6 +428,13 @@ def job_page(request: Request, job_id: int, caller: PageCaller, session: Session
     return _render(request, "job.html", caller=caller, job=_job_state(session, caller, job_id))
 
 
+@router.post("/ui/jobs/{job_id}/cancel", dependencies=[SameOrigin])
+def job_cancel(job_id: int, caller: PageCaller, session: SessionDep) -> Response:
+    """Cancel the solve (no draft is made; the versions already stored stay)."""
+    job_routes.cancel_job(job_id, session, caller)
+    return RedirectResponse(f"/ui/jobs/{job_id}", 303)
+
+
 @router.get("/ui/jobs/{job_id}/state")
 def job_state(job_id: int, caller: PageCaller, session: SessionDep) -> dict[str, Any]:
     """What the progress page polls (the API's job view, plus where to go when done)."""

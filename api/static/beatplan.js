@@ -41,6 +41,8 @@ async function follow(box) {
     document.getElementById("job-elapsed").textContent = figure(state.progress.elapsed, " s");
     document.getElementById("job-message").textContent = state.message || "";
     if (done.includes(state.status)) {
+      const stop = document.getElementById("job-stop");
+      if (stop) stop.hidden = true;
       const link = document.querySelector("#job-done a");
       link.href = state.next || state.week_page;
       document.getElementById("job-done").hidden = false;

@@ -107,6 +107,10 @@ PAGES = {
     ("GET", f"{T}/rota.csv"): (f"{BASE}/rota.csv", ("200", "403", "403", "signin")),
     ("GET", f"{T}/rota.xlsx"): (f"{BASE}/rota.xlsx", ("200", "403", "403", "signin")),
     ("GET", "/ui/jobs/{job_id}"): ("/ui/jobs/1", ("200", "403", "403", "signin")),
+    ("POST", "/ui/jobs/{job_id}/cancel"): (  # job 1 has finished: 409
+        "/ui/jobs/1/cancel",
+        ("409", "403", "403", "signin"),
+    ),
     ("GET", "/ui/jobs/{job_id}/state"): ("/ui/jobs/1/state", ("200", "403", "403", "signin")),
     ("GET", "/ui/me"): ("/ui/me", ("403", "200", "403", "signin")),
     ("POST", "/ui/me/feed"): ("/ui/me/feed", ("403", "200", "403", "signin")),
