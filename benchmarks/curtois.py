@@ -1,0 +1,823 @@
+"""Published benchmark: the Curtois & Qu shift scheduling instances 1-8.
+
+    python -m benchmarks.curtois                   # instances 1-8, 60 s each, 2 workers
+    python -m benchmarks.curtois --short           # instance 1 only, 10 s
+    python -m benchmarks.curtois --instances 5,6 --time-limit 30
+
+Beatplan's own instances are generated, so nobody else has solved them; these are public
+(schedulingbenchmarks.org) with best known values from Gurobi, IP&VNS and branch and
+price. The module has three independent parts: a loader, an evaluator that re-scores a
+roster with plain loops (no solver code, so a modelling slip cannot hide), and a CP-SAT
+model solved through the scheduler's own solver configuration (`scheduler.solve`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ortools.sat.python import cp_model
+
+from scheduler.solve import SolveOptions, _configure
+
+# The instances and best known values ship with the repository (benchmarks/data/curtois,
+# copied unchanged from the public benchmark, with its README).
+DATA_DIR = Path(
+    os.environ.get("BEATPLAN_CURTOIS_DIR", Path(__file__).resolve().parent / "data" / "curtois")
+)
+HEADING = "## Published benchmark: Curtois & Qu instances 1-8"
+TARGET_GAP = 0.01  # instances 1-7 must come within 1% of the best known value
+TARGET_TIME = 60.0  # ... in this many seconds each (2 workers)
+TARGET_INSTANCES = frozenset(range(1, 8))  # instance 8 is reported, not targeted
+
+# ---------------------------------------------------------------------------- instance
+
+
+@dataclass(frozen=True)
+class Shift:
+    id: str
+    minutes: int
+    not_followed_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Staff:
+    id: str
+    max_shifts: tuple[tuple[str, int], ...]  # (shift id, most times it may be worked)
+    max_minutes: int
+    min_minutes: int
+    max_consecutive: int
+    min_consecutive: int
+    min_days_off: int
+    max_weekends: int
+
+    def max_of(self, shift: str) -> int:
+        return dict(self.max_shifts).get(shift, 0)
+
+
+@dataclass(frozen=True)
+class Request:
+    staff: str
+    day: int
+    shift: str
+    weight: int
+
+
+@dataclass(frozen=True)
+class Cover:
+    day: int
+    shift: str
+    requirement: int
+    under_weight: int
+    over_weight: int
+
+
+@dataclass(frozen=True)
+class Instance:
+    name: str
+    horizon: int
+    shifts: tuple[Shift, ...]
+    staff: tuple[Staff, ...]
+    days_off: tuple[tuple[str, tuple[int, ...]], ...]  # (staff id, days they must not work)
+    on_requests: tuple[Request, ...]
+    off_requests: tuple[Request, ...]
+    cover: tuple[Cover, ...]
+
+    def shift(self, shift_id: str) -> Shift:
+        return next(s for s in self.shifts if s.id == shift_id)
+
+    def days_off_of(self, staff_id: str) -> frozenset[int]:
+        return frozenset(d for sid, days in self.days_off if sid == staff_id for d in days)
+
+    def weekends(self) -> list[tuple[int, ...]]:
+        """The days of each weekend in the horizon (day 0 is a Monday)."""
+        return [
+            tuple(d for d in (sat, sat + 1) if d < self.horizon)
+            for sat in range(5, self.horizon, 7)
+        ]
+
+
+_SECTIONS = (
+    "SECTION_HORIZON",
+    "SECTION_SHIFTS",
+    "SECTION_STAFF",
+    "SECTION_DAYS_OFF",
+    "SECTION_SHIFT_ON_REQUESTS",
+    "SECTION_SHIFT_OFF_REQUESTS",
+    "SECTION_COVER",
+)
+
+
+class _Reader:
+    """Turns one file's lines into values, failing with the file and line named."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, line: int, problem: str) -> ValueError:
+        return ValueError(f"{self.path}: line {line}: {problem}")
+
+    def integer(self, line: int, text: str, what: str, minimum: int = 0) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise self.fail(line, f"{what} must be an integer, got {text.strip()!r}") from None
+        if value < minimum:
+            raise self.fail(line, f"{what} must be at least {minimum}, got {value}")
+        return value
+
+    def fields(self, line: int, text: str, count: int | None, what: str) -> list[str]:
+        parts = [p.strip() for p in text.split(",")]
+        if count is not None and len(parts) != count:
+            raise self.fail(line, f"{what} needs {count} fields, got {len(parts)}: {text!r}")
+        return parts
+
+
+def _sections(reader: _Reader, text: str) -> dict[str, list[tuple[int, str]]]:
+    sections: dict[str, list[tuple[int, str]]] = {}
+    current: str | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("#"):
+            continue
+        if not line:
+            current = None
+        elif line.startswith("SECTION_"):
+            if line not in _SECTIONS:
+                raise reader.fail(number, f"unknown section {line!r}")
+            if line in sections:
+                raise reader.fail(number, f"section {line} appears twice")
+            current = line
+            sections[current] = []
+        elif current is None:
+            raise reader.fail(number, f"data outside a section: {line!r}")
+        else:
+            sections[current].append((number, line))
+    for name in ("SECTION_HORIZON", "SECTION_SHIFTS", "SECTION_STAFF", "SECTION_COVER"):
+        if name not in sections:
+            raise ValueError(f"{reader.path}: missing section {name}")
+    return sections
+
+
+def load_instance(path: str | Path) -> Instance:
+    """Read one instance file; a bad file raises ValueError naming the file, line and problem."""
+    path = Path(path)
+    reader = _Reader(path)
+    sections = _sections(reader, path.read_text(encoding="utf-8"))
+
+    horizon_lines = sections["SECTION_HORIZON"]
+    if len(horizon_lines) != 1:
+        raise ValueError(f"{path}: SECTION_HORIZON must hold one line, got {len(horizon_lines)}")
+    horizon = reader.integer(*horizon_lines[0], "horizon", minimum=1)
+
+    shifts: list[Shift] = []
+    pending_followers: list[tuple[int, str]] = []
+    for number, line in sections["SECTION_SHIFTS"]:
+        sid, minutes, followers = reader.fields(number, line, 3, "a shift")
+        if not sid or any(s.id == sid for s in shifts):
+            raise reader.fail(number, f"shift id {sid!r} is empty or repeated")
+        names = tuple(f.strip() for f in followers.split("|") if f.strip())
+        pending_followers.extend((number, f) for f in names)
+        shifts.append(Shift(sid, reader.integer(number, minutes, "shift length", 1), names))
+    shift_ids = {s.id for s in shifts}
+    for number, follower in pending_followers:
+        if follower not in shift_ids:
+            raise reader.fail(number, f"unknown shift {follower!r} in NotFollowedBy")
+
+    def shift_id(number: int, text: str) -> str:
+        if text not in shift_ids:
+            raise reader.fail(number, f"unknown shift {text!r}")
+        return text
+
+    staff: list[Staff] = []
+    for number, line in sections["SECTION_STAFF"]:
+        parts = reader.fields(number, line, 8, "a staff line")
+        sid = parts[0]
+        if not sid or any(s.id == sid for s in staff):
+            raise reader.fail(number, f"staff id {sid!r} is empty or repeated")
+        limits: dict[str, int] = {}
+        for item in filter(None, (p.strip() for p in parts[1].split("|"))):
+            name, equals, count = item.partition("=")
+            if not equals:
+                raise reader.fail(number, f"MaxShifts item {item!r} is not SHIFT=count")
+            limits[shift_id(number, name.strip())] = reader.integer(number, count, "MaxShifts")
+        numbers = [reader.integer(number, p, f"field {i + 3}") for i, p in enumerate(parts[2:])]
+        max_minutes, min_minutes, max_cons, min_cons, min_off, max_weekends = numbers
+        if min_minutes > max_minutes or min_cons > max_cons:
+            raise reader.fail(number, "a minimum exceeds its maximum")
+        staff.append(
+            Staff(
+                sid,
+                tuple((s.id, limits.get(s.id, 0)) for s in shifts),
+                max_minutes,
+                min_minutes,
+                max_cons,
+                min_cons,
+                min_off,
+                max_weekends,
+            )
+        )
+    staff_ids = {s.id for s in staff}
+
+    def staff_id(number: int, text: str) -> str:
+        if text not in staff_ids:
+            raise reader.fail(number, f"unknown staff {text!r}")
+        return text
+
+    def day(number: int, text: str) -> int:
+        value = reader.integer(number, text, "day")
+        if value >= horizon:
+            raise reader.fail(number, f"day {value} is outside the {horizon}-day horizon")
+        return value
+
+    days_off: list[tuple[str, tuple[int, ...]]] = []
+    for number, line in sections.get("SECTION_DAYS_OFF", []):
+        parts = reader.fields(number, line, None, "a days-off line")
+        days_off.append((staff_id(number, parts[0]), tuple(day(number, p) for p in parts[1:] if p)))
+
+    def requests(name: str) -> tuple[Request, ...]:
+        found = []
+        for number, line in sections.get(name, []):
+            who, when, what, weight = reader.fields(number, line, 4, "a request")
+            found.append(
+                Request(
+                    staff_id(number, who),
+                    day(number, when),
+                    shift_id(number, what),
+                    reader.integer(number, weight, "weight"),
+                )
+            )
+        return tuple(found)
+
+    cover: list[Cover] = []
+    for number, line in sections["SECTION_COVER"]:
+        when, what, need, under, over = reader.fields(number, line, 5, "a cover line")
+        cover.append(
+            Cover(
+                day(number, when),
+                shift_id(number, what),
+                reader.integer(number, need, "requirement"),
+                reader.integer(number, under, "under weight"),
+                reader.integer(number, over, "over weight"),
+            )
+        )
+    return Instance(
+        name=path.stem,
+        horizon=horizon,
+        shifts=tuple(shifts),
+        staff=tuple(staff),
+        days_off=tuple(days_off),
+        on_requests=requests("SECTION_SHIFT_ON_REQUESTS"),
+        off_requests=requests("SECTION_SHIFT_OFF_REQUESTS"),
+        cover=tuple(cover),
+    )
+
+
+def instance_path(number: int) -> Path:
+    return DATA_DIR / f"Instance{number}.txt"
+
+
+def best_known() -> dict[int, int]:
+    """Best known objective per instance number, from the benchmark's `best_known.csv`."""
+    values: dict[int, int] = {}
+    for line in (DATA_DIR / "best_known.csv").read_text(encoding="utf-8").splitlines()[1:]:
+        if line.strip():
+            number, value, *_ = line.split(",")
+            values[int(number)] = int(value)
+    return values
+
+
+# --------------------------------------------------------------------------- evaluator
+
+Roster = dict[str, list[str | None]]  # staff id -> the shift worked each day (None: off)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    objective: int
+    on_request_penalty: int
+    off_request_penalty: int
+    cover_penalty: int
+    violations: tuple[str, ...]
+
+
+def _blocks(flags: Sequence[bool]) -> Iterator[tuple[bool, int, int]]:
+    """(value, first day, length) of each maximal run of equal values."""
+    start = 0
+    for day in range(1, len(flags) + 1):
+        if day == len(flags) or flags[day] != flags[start]:
+            yield flags[start], start, day - start
+            start = day
+
+
+def evaluate(instance: Instance, roster: Roster) -> Evaluation:
+    """Score a roster and list every broken hard rule, straight from the README's rules.
+
+    Written with plain loops over the roster and no solver code, so that it checks the
+    model rather than repeating it.
+    """
+    horizon = instance.horizon
+    shift_ids = {s.id for s in instance.shifts}
+    minutes = {s.id: s.minutes for s in instance.shifts}
+    forbidden_next = {s.id: set(s.not_followed_by) for s in instance.shifts}
+    violations: list[str] = []
+    for sid in roster:
+        if sid not in {s.id for s in instance.staff}:
+            violations.append(f"{sid}: not a member of staff")
+
+    for person in instance.staff:
+        sid = person.id
+        days = list(roster.get(sid, [None] * horizon))
+        if len(days) != horizon:
+            violations.append(f"{sid}: roster has {len(days)} days, horizon is {horizon}")
+            days = (days + [None] * horizon)[:horizon]
+        for d, shift in enumerate(days):
+            if shift is not None and shift not in shift_ids:
+                violations.append(f"{sid} day {d}: unknown shift {shift!r}")
+                days[d] = None
+        working = [shift is not None for shift in days]
+
+        for d in range(horizon - 1):
+            today, tomorrow = days[d], days[d + 1]
+            if today is not None and tomorrow is not None and tomorrow in forbidden_next[today]:
+                violations.append(f"{sid} day {d}: {tomorrow} may not follow {today}")
+        for shift in instance.shifts:
+            count = sum(1 for s in days if s == shift.id)
+            if count > person.max_of(shift.id):
+                violations.append(
+                    f"{sid}: works {shift.id} {count} times, at most {person.max_of(shift.id)}"
+                )
+        total = sum(minutes[s] for s in days if s is not None)
+        if total > person.max_minutes:
+            violations.append(f"{sid}: {total} minutes, more than {person.max_minutes}")
+        if total < person.min_minutes:
+            violations.append(f"{sid}: {total} minutes, fewer than {person.min_minutes}")
+
+        for works, start, length in _blocks(working):
+            inside = start > 0 and start + length < horizon  # touches neither end
+            span = f"days {start}-{start + length - 1}"
+            if works and length > person.max_consecutive:
+                violations.append(
+                    f"{sid}: works {length} days in a row ({span}), "
+                    f"at most {person.max_consecutive}"
+                )
+            if works and inside and length < person.min_consecutive:
+                violations.append(
+                    f"{sid}: works {length} days in a row ({span}), "
+                    f"at least {person.min_consecutive}"
+                )
+            if not works and inside and length < person.min_days_off:
+                violations.append(
+                    f"{sid}: {length} days off in a row ({span}), at least {person.min_days_off}"
+                )
+
+        weekends = sum(1 for weekend in instance.weekends() if any(working[d] for d in weekend))
+        if weekends > person.max_weekends:
+            violations.append(f"{sid}: works {weekends} weekends, at most {person.max_weekends}")
+        for d in sorted(instance.days_off_of(sid)):
+            if working[d]:
+                violations.append(f"{sid} day {d}: works a day off")
+
+    def works(staff: str, day: int, shift: str) -> bool:
+        days = roster.get(staff, [])
+        return day < len(days) and days[day] == shift
+
+    on_penalty = sum(r.weight for r in instance.on_requests if not works(r.staff, r.day, r.shift))
+    off_penalty = sum(r.weight for r in instance.off_requests if works(r.staff, r.day, r.shift))
+    cover_penalty = 0
+    for c in instance.cover:
+        n = sum(1 for person in instance.staff if works(person.id, c.day, c.shift))
+        cover_penalty += c.under_weight * max(0, c.requirement - n)
+        cover_penalty += c.over_weight * max(0, n - c.requirement)
+    return Evaluation(
+        objective=on_penalty + off_penalty + cover_penalty,
+        on_request_penalty=on_penalty,
+        off_request_penalty=off_penalty,
+        cover_penalty=cover_penalty,
+        violations=tuple(violations),
+    )
+
+
+# ------------------------------------------------------------------------------ solver
+
+
+@dataclass(frozen=True)
+class Result:
+    roster: Roster | None
+    objective: int | None  # as the model sees it
+    bound: float  # CP-SAT's proven lower bound
+    status: str  # OPTIMAL, FEASIBLE, INFEASIBLE or UNKNOWN
+    wall_time: float  # seconds, model building included
+    first_solution_time: float | None  # seconds from the start to the first roster
+
+
+@dataclass
+class _Model:
+    model: cp_model.CpModel
+    x: dict[tuple[str, int, str], cp_model.IntVar] = field(default_factory=dict)
+    work: dict[tuple[str, int], cp_model.IntVar | int] = field(default_factory=dict)
+
+
+def build_model(instance: Instance) -> _Model:
+    """A boolean x[person, day, shift] for each shift a person could work (days off and
+    shift types they may never work have no variable), rules per person, cover slack."""
+    m = _Model(cp_model.CpModel())
+    model = m.model
+    for person in instance.staff:
+        off = instance.days_off_of(person.id)
+        for d in range(instance.horizon):
+            choices = []
+            for shift in instance.shifts:
+                if d not in off and person.max_of(shift.id) > 0:
+                    var = model.new_bool_var(f"x_{person.id}_{d}_{shift.id}")
+                    m.x[person.id, d, shift.id] = var
+                    choices.append(var)
+            if choices:
+                work = model.new_bool_var(f"work_{person.id}_{d}")
+                model.add(sum(choices) == work)  # at most one shift a day
+                m.work[person.id, d] = work
+            else:
+                m.work[person.id, d] = 0
+        _add_staff_rules(m, instance, person)
+
+    objective: list[cp_model.LinearExprT] = []
+    for r in instance.on_requests:
+        var = m.x.get((r.staff, r.day, r.shift))
+        objective.append(r.weight if var is None else r.weight * (1 - var))
+    for r in instance.off_requests:
+        var = m.x.get((r.staff, r.day, r.shift))
+        if var is not None:
+            objective.append(r.weight * var)
+    for c in instance.cover:
+        # n + under - over == requirement with integer slacks: one variable per side and
+        # a tight LP, rather than a boolean per missing or extra person.
+        assigned = [
+            var for p in instance.staff if (var := m.x.get((p.id, c.day, c.shift))) is not None
+        ]
+        under = model.new_int_var(0, c.requirement, f"under_{c.day}_{c.shift}")
+        over = model.new_int_var(0, max(0, len(assigned) - c.requirement), f"over_{c.day}")
+        model.add(sum(assigned) + under - over == c.requirement)
+        objective.append(c.under_weight * under + c.over_weight * over)
+    model.minimize(sum(objective))
+    return m
+
+
+def _add_staff_rules(m: _Model, instance: Instance, person: Staff) -> None:
+    model, horizon = m.model, instance.horizon
+    work = [m.work[person.id, d] for d in range(horizon)]
+
+    def on(d: int) -> cp_model.IntVar | bool:
+        return work[d] if not isinstance(work[d], int) else False
+
+    for d in range(horizon - 1):
+        for shift in instance.shifts:
+            today = m.x.get((person.id, d, shift.id))
+            for follower in shift.not_followed_by if today is not None else ():
+                tomorrow = m.x.get((person.id, d + 1, follower))
+                if tomorrow is not None:
+                    model.add_bool_or([today.Not(), tomorrow.Not()])
+    for shift in instance.shifts:
+        worked = [m.x[key] for d in range(horizon) if (key := (person.id, d, shift.id)) in m.x]
+        if len(worked) > person.max_of(shift.id):
+            model.add(sum(worked) <= person.max_of(shift.id))
+    total = sum(
+        shift.minutes * var
+        for d in range(horizon)
+        for shift in instance.shifts
+        if (var := m.x.get((person.id, d, shift.id))) is not None
+    )
+    model.add_linear_constraint(total, person.min_minutes, person.max_minutes)
+    # Max consecutive: every window of max+1 days holds a day off (anywhere in the horizon).
+    span = person.max_consecutive + 1
+    for start in range(horizon - span + 1):
+        model.add(sum(work[start : start + span]) <= person.max_consecutive)
+    # Minimum blocks inside the horizon: forbid "off, on x k, off" for each k below the
+    # minimum (and "on, off x k, on" for days off). A pattern that would need day -1 or
+    # day H is never stated, so blocks touching either end are exempt, as the README says.
+    for length in range(1, person.min_consecutive):
+        for start in range(1, horizon - length):
+            pattern = [on(start - 1), *[_negate(on(d)) for d in range(start, start + length)]]
+            _add_clause(model, [*pattern, on(start + length)])
+    for length in range(1, person.min_days_off):
+        for start in range(1, horizon - length):
+            pattern = [_negate(on(start - 1)), *[on(d) for d in range(start, start + length)]]
+            _add_clause(model, [*pattern, _negate(on(start + length))])
+    # A weekend variable per weekend: at least each of its days, at most their sum, so it
+    # is exactly "Saturday or Sunday worked".
+    weekends = []
+    for days in instance.weekends():
+        worked = [on(d) for d in days if not isinstance(on(d), bool)]
+        if not worked:
+            continue
+        weekend = model.new_bool_var(f"weekend_{person.id}_{days[0]}")
+        for w in worked:
+            model.add_implication(w, weekend)
+        model.add_bool_or([weekend.Not(), *worked])
+        weekends.append(weekend)
+    if len(weekends) > person.max_weekends:
+        model.add(sum(weekends) <= person.max_weekends)
+
+
+def _negate(literal: cp_model.IntVar | bool) -> cp_model.IntVar | bool:
+    return not literal if isinstance(literal, bool) else literal.Not()
+
+
+def _add_clause(model: cp_model.CpModel, literals: list[cp_model.IntVar | bool]) -> None:
+    """Add a clause, dropping constant-false literals (days off); skip it if one is true."""
+    if any(lit is True for lit in literals):
+        return
+    model.add_bool_or([lit for lit in literals if not isinstance(lit, bool)])
+
+
+def _roster(instance: Instance, m: _Model, values: dict[int, int]) -> Roster:
+    return {
+        person.id: [
+            next(
+                (
+                    s.id
+                    for s in instance.shifts
+                    if (var := m.x.get((person.id, d, s.id))) is not None and values[var.index]
+                ),
+                None,
+            )
+            for d in range(instance.horizon)
+        ]
+        for person in instance.staff
+    }
+
+
+def _solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
+    """A solver set up by the scheduler's own configuration code, so this benchmark
+    exercises what `scheduler.solve` runs."""
+    solver = cp_model.CpSolver()
+    _configure(solver, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
+    return solver
+
+
+class _Incumbent:
+    """The best roster so far, shared by the full-model search and the LNS loop."""
+
+    def __init__(self, started: float) -> None:
+        self.lock = threading.Lock()
+        self.started = started
+        self.objective: int | None = None
+        self.values: dict[int, int] = {}
+        self.first: float | None = None
+        self.proved = False
+
+    def offer(self, objective: int, values: dict[int, int]) -> None:
+        with self.lock:
+            if self.first is None:
+                self.first = time.perf_counter() - self.started
+            if self.objective is None or objective <= self.objective:
+                self.objective, self.values = objective, values
+
+    def get(self) -> tuple[int | None, dict[int, int]]:
+        with self.lock:
+            return self.objective, self.values
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    """Hands each roster the full-model search finds to the shared incumbent."""
+
+    def __init__(self, m: _Model, incumbent: _Incumbent) -> None:
+        super().__init__()
+        self.m, self.incumbent = m, incumbent
+
+    def on_solution_callback(self) -> None:
+        values = {var.index: int(self.value(var)) for var in self.m.x.values()}
+        self.incumbent.offer(round(self.objective_value), values)
+
+
+# Neighbourhoods of the LNS: some people's whole rosters; everyone over a window of days;
+# half the people over a window. Each has its own size, in (0, 1].
+_KINDS = ("staff", "window", "mixed")
+_QUICK_START = 1.0  # seconds for the default portfolio to find a first roster
+_STEP_LIMIT = 2.0  # seconds per LNS step
+_GROW, _SHRINK = 1.15, 1.3  # neighbourhood size after a step solved to optimality / not
+
+
+def _neighbourhood(
+    instance: Instance, rng: random.Random, kind: str, size: float
+) -> set[tuple[str, int]]:
+    """The (person, day) cells one LNS step may change."""
+    staff = [p.id for p in instance.staff]
+    people, width = len(staff), instance.horizon
+    if kind == "staff":
+        people = max(2, round(size * len(staff)))
+    else:
+        width = max(3, round(size * instance.horizon))
+        if kind == "mixed":
+            people = max(2, round(0.5 * len(staff)))
+    chosen = rng.sample(staff, min(people, len(staff)))
+    start = rng.randrange(0, instance.horizon - width + 1)
+    return {(p, d) for p in chosen for d in range(start, start + width)}
+
+
+def _lns_step(
+    m: _Model, best: dict[int, int], free: set[tuple[str, int]], limit: float, seed: int
+) -> tuple[int, int | None, dict[int, int]]:
+    """Re-optimise the free cells with everything else fixed to the incumbent."""
+    sub = m.model.clone()
+    for (person, day, _), var in m.x.items():
+        if (person, day) in free:
+            sub.add_hint(sub.get_bool_var_from_proto_index(var.index), best[var.index])
+        else:
+            domain = sub.proto.variables[var.index].domain
+            domain[0] = domain[1] = best[var.index]
+    solver = _solver(limit, 1, seed)
+    # The LP with every constraint linearised makes these small problems easy: sub-problems
+    # that took 2-10 s (or timed out) at the default level solve in 0.05-0.5 s.
+    solver.parameters.linearization_level = 2
+    status = solver.solve(sub)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return status, None, {}
+    values = {var.index: int(solver.value(var)) for var in m.x.values()}
+    return status, round(solver.objective_value), values
+
+
+def solve_instance(
+    instance: Instance, time_limit: float, workers: int = 2, seed: int = 0
+) -> Result:
+    """Solve in three parts, each configured by the scheduler's `_configure`:
+
+    1. a quick start (the default portfolio, `workers` threads, about a second);
+    2. on `workers - 1` threads, the full model with `linearization_level=2`: its LP
+       gives the bound (1000+ on instance 5 where the default level proves only 1) and
+       sometimes big improvements;
+    3. on one thread alongside it, a large neighbourhood search over people and days,
+       which does most of the improving.
+    The best roster any part finds is kept.
+    """
+    started = time.perf_counter()
+    deadline = started + time_limit
+    m = build_model(instance)
+    incumbent = _Incumbent(started)
+    quick = _solver(min(_QUICK_START, time_limit / 2), workers, seed)
+    if quick.solve(m.model, _Reporter(m, incumbent)) == cp_model.OPTIMAL:
+        incumbent.proved = True
+    objective, best = incumbent.get()
+    hinted = m.model.clone()  # the LNS clones the unhinted model and adds its own hints
+    for var in m.x.values() if objective is not None else ():
+        hinted.add_hint(hinted.get_bool_var_from_proto_index(var.index), best[var.index])
+    full = _solver(max(0.1, deadline - time.perf_counter()), max(1, workers - 1), seed)
+    full.parameters.linearization_level = 2
+    outcome: dict[str, int] = {}
+
+    def search() -> None:
+        if not incumbent.proved:
+            outcome["status"] = full.solve(hinted, _Reporter(m, incumbent))
+            incumbent.proved = outcome["status"] == cp_model.OPTIMAL
+
+    thread = threading.Thread(target=search, daemon=True)
+    thread.start()
+    rng = random.Random(seed)
+    sizes = dict.fromkeys(_KINDS, 0.2)
+    while not incumbent.proved and thread.is_alive():
+        remaining = deadline - time.perf_counter()
+        objective, best = incumbent.get()
+        if remaining < 0.05:
+            break
+        if objective is None:
+            time.sleep(0.02)
+            continue
+        kind = rng.choice(_KINDS)
+        free = _neighbourhood(instance, rng, kind, sizes[kind])
+        status, value, values = _lns_step(
+            m, best, free, min(_STEP_LIMIT, remaining), rng.randrange(1 << 30)
+        )
+        if value is not None and value <= objective:  # equal moves too: drift on plateaus
+            incumbent.offer(value, values)
+        # Grow a neighbourhood while its steps are solved to optimality, shrink it when
+        # they time out: each step stays about as hard as the time allows.
+        grown = sizes[kind] * _GROW if status == cp_model.OPTIMAL else sizes[kind] / _SHRINK
+        sizes[kind] = min(0.9, max(0.05, grown))
+    full.stop_search()
+    thread.join()
+    bound = quick.best_objective_bound
+    if "status" in outcome:
+        bound = max(bound, full.best_objective_bound)
+    objective, best = incumbent.get()
+    wall = time.perf_counter() - started
+    if objective is None:
+        name = full.status_name(outcome.get("status", cp_model.UNKNOWN))
+        return Result(None, None, bound, name, wall, None)
+    status = "OPTIMAL" if incumbent.proved or bound >= objective else "FEASIBLE"
+    return Result(_roster(instance, m, best), objective, bound, status, wall, incumbent.first)
+
+
+# ------------------------------------------------------------------------------ report
+
+
+@dataclass(frozen=True)
+class Run:
+    number: int
+    instance: Instance
+    result: Result
+    evaluation: Evaluation | None
+    time_limit: float
+
+
+def run(number: int, time_limit: float, workers: int = 2, seed: int = 0) -> Run:
+    """Load, solve and re-score one instance."""
+    instance = load_instance(instance_path(number))
+    result = solve_instance(instance, time_limit, workers=workers, seed=seed)
+    evaluation = None if result.roster is None else evaluate(instance, result.roster)
+    return Run(number, instance, result, evaluation, time_limit)
+
+
+def _verdict(run: Run, best: int | None) -> str:
+    if run.number not in TARGET_INSTANCES:
+        return "reported"
+    evaluation = run.evaluation
+    met = (
+        evaluation is not None
+        and not evaluation.violations
+        and best is not None
+        and evaluation.objective <= best * (1 + TARGET_GAP)
+        and run.time_limit <= TARGET_TIME
+    )
+    return "yes" if met else "MISSED"
+
+
+def report(
+    short: bool = False,
+    instances: Sequence[int] | None = None,
+    time_limit: float | None = None,
+    workers: int = 2,
+) -> list[str]:
+    """Markdown lines for docs/benchmarks.md. Full: instances 1-8, 60 s each; short:
+    instance 1, 10 s."""
+    numbers = list(instances or ([1] if short else range(1, 9)))
+    limit = time_limit or (10.0 if short else TARGET_TIME)
+    known = best_known()
+    lines = [
+        HEADING,
+        "",
+        "Curtois & Qu's public nurse-rostering benchmark (schedulingbenchmarks.org, instances "
+        f"1-8), solved by Beatplan's CP-SAT code with {workers} workers and {limit:g} s per "
+        "instance, every roster re-scored and re-checked by an independent evaluator.",
+        "",
+        "| instance | staff | days | shift types | best known | Beatplan objective "
+        "| gap to best known (%) | bound | first feasible (s) | wall (s) "
+        "| hard-rule violations | target met? |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    runs = [run(n, limit, workers=workers) for n in numbers]
+    for r in runs:
+        best = known.get(r.number)
+        ev, res = r.evaluation, r.result
+        score = "none" if ev is None else str(ev.objective)
+        gap = "-" if ev is None or not best else f"{100 * (ev.objective - best) / best:.1f}"
+        first = "-" if res.first_solution_time is None else f"{res.first_solution_time:.2f}"
+        violations = "-" if ev is None else str(len(ev.violations))
+        lines.append(
+            f"| {r.number} | {len(r.instance.staff)} | {r.instance.horizon} "
+            f"| {len(r.instance.shifts)} | {best if best is not None else '-'} | {score} "
+            f"| {gap} | {res.bound:.0f} | {first} | {res.wall_time:.1f} | {violations} "
+            f"| {_verdict(r, best)} |"
+        )
+    lines.append("")
+    lines.append(
+        "Target: instances 1-7 within 1% of the best known value in 60 s each; instance 8 "
+        "is reported. Bound: CP-SAT's proven lower bound."
+    )
+    one = next((r for r in runs if r.number == 1), None)
+    if one is None:
+        lines.append("Instance 1 was not run, so the evaluator's reproduction of 607 is unchecked.")
+    elif one.evaluation is not None and one.evaluation.objective == 607:
+        lines.append(
+            "The independent evaluator re-scored instance 1's roster at 607, reproducing the "
+            "proven optimum (so it reads the rules and objective as the published studies do)."
+        )
+    else:
+        score = None if one.evaluation is None else one.evaluation.objective
+        lines.append(
+            f"The independent evaluator scored instance 1's roster at {score}, not the proven "
+            "optimum 607."
+        )
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--short", action="store_true", help="instance 1 only, 10 s")
+    parser.add_argument("--instances", help="comma-separated instance numbers, e.g. 1,2,5")
+    parser.add_argument("--time-limit", type=float, help="seconds per instance")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    numbers = [int(n) for n in args.instances.split(",")] if args.instances else None
+    lines = report(args.short, numbers, args.time_limit, args.workers)
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
