@@ -210,6 +210,45 @@ def _freeze(week: WeekModel, published: Rota, counts: dict[tuple, int], now: dat
             model.add(var == counts.get((patrol_class, ward, slot), 0))
 
 
+def history_of(rota: Rota, now: datetime) -> list[tuple]:
+    """What a rota did before `now`: each started duty's times and its activities up to
+    `now`. A repair keeps this exactly (a duty under way may change from `now` on)."""
+    return sorted(
+        (
+            d.staff,
+            d.day,
+            d.template,
+            d.start,
+            d.end,
+            [
+                (a.kind, a.ward, a.event, a.start, min(a.end, now))
+                for a in d.activities
+                if a.start < now
+            ],
+        )
+        for d in rota.duties
+        if d.start < now
+    )
+
+
+def _splice(published: Duty, solved: Duty | None, now: datetime) -> Duty:
+    """A duty under way: what it did before `now` as published (history), what it does
+    from `now` as the repair solved it (the model's counts and attendance rely on that)."""
+    if solved is None or published.end <= now:
+        return published
+    past = [
+        a.model_copy(update={"end": min(a.end, now)}) for a in published.activities if a.start < now
+    ]
+    future = [
+        a.model_copy(update={"start": max(a.start, now)}) for a in solved.activities if a.end > now
+    ]
+    if past and future and past[-1].end == future[0].start:
+        last, first = past[-1], future[0]
+        if (last.kind, last.ward, last.event) == (first.kind, first.ward, first.event):
+            past[-1], future = last.model_copy(update={"end": first.end}), future[1:]
+    return published.model_copy(update={"activities": past + future})
+
+
 def published_counts(week: WeekModel, published: Rota) -> dict[tuple, int]:
     """Patrol counts per (class, ward, hour slot) in the published rota; also records
     each person's published ward per slot for the patrol-block step."""
@@ -324,9 +363,10 @@ def replan(
         result = SolveResult(rota, report)
     if result.rota is None:
         return result, None, changed
-    started = {(d.staff, d.day) for d in fixed}
+    solved = {(d.staff, d.day): d for d in result.rota.duties}
+    started = [_splice(d, solved.get((d.staff, d.day)), replan_.now) for d in fixed]
     duties = sorted(
-        [*fixed, *(d for d in result.rota.duties if (d.staff, d.day) not in started)],
+        [*started, *(d for d in result.rota.duties if d.start >= replan_.now)],
         key=lambda d: (d.start, d.staff),
     )
     rota = result.rota.model_copy(

@@ -17,6 +17,7 @@ from scheduler.replan import (
     Replan,
     Surge,
     compensation,
+    history_of,
     replan,
 )
 from scheduler.rota import Rota
@@ -59,8 +60,7 @@ def test_one_officer_sick_for_a_day(published):
     assert repair is not None, result.report.explanation
     assert check(changed, repair.rota) == []
     assert not any(d.staff == sick and d.day == wednesday for d in repair.rota.duties)
-    started = [d for d in rota.duties if d.start < NOW]
-    assert all(d in repair.rota.duties for d in started)  # the past never changes
+    assert history_of(rota, NOW) == history_of(repair.rota, NOW)  # the past never changes
     others = {c.staff for c in repair.changes if c.staff != sick and c.change != "ward changed"}
     assert len(others) <= OTHERS_CHANGED_BOUND, repair.changes
     assert any(c.staff == sick and c.change == "stood down" for c in repair.changes)
@@ -93,7 +93,7 @@ def test_urgent_event_and_surge_are_covered(published):
     assert check(changed, repair.rota) == []
     staffing = next(e for e in repair.rota.events if e.event == "ev-reassurance")
     assert staffing.staffed and len(staffing.attendees) >= 2
-    assert all(d in repair.rota.duties for d in rota.duties if d.start < NOW)
+    assert history_of(rota, NOW) == history_of(repair.rota, NOW)
 
 
 def test_impossible_repair_is_explained(published):
@@ -203,3 +203,45 @@ def test_no_compensation_for_a_start_moved_later_or_with_notice():
         hours_notice=10,
     )
     assert late is None
+
+
+def test_a_duty_under_way_keeps_its_past_and_takes_the_repairs_future():
+    """A duty that started before the repair keeps what it did before `now` as published,
+    and does from `now` what the repair decided (a published event after `now` that the
+    repair gave to someone else must not stay on it: that double-staffed the event)."""
+    from scheduler.replan import _splice
+    from scheduler.rota import Activity, Duty
+
+    def at(hour: int) -> datetime:
+        return datetime(2026, 11, 24, hour, tzinfo=UTC)
+
+    def duty(*activities: Activity) -> Duty:
+        return Duty(
+            staff="p",
+            day=date(2026, 11, 24),
+            template="day",
+            start=at(10),
+            end=at(18),
+            activities=list(activities),
+        )
+
+    published = duty(
+        Activity(kind="patrol", ward="a", start=at(10), end=at(14)),
+        Activity(kind="event", ward="a", event="panel", start=at(14), end=at(15)),
+        Activity(kind="patrol", ward="a", start=at(15), end=at(18)),
+    )
+    solved = duty(
+        Activity(kind="patrol", ward="b", start=at(10), end=at(11)),
+        Activity(kind="patrol", ward="a", start=at(11), end=at(16)),
+        Activity(kind="patrol", ward="c", start=at(16), end=at(18)),
+    )
+    spliced = _splice(published, solved, at(12))
+    assert [(a.kind, a.ward, a.event, a.start.hour, a.end.hour) for a in spliced.activities] == [
+        ("patrol", "a", None, 10, 16),  # history to 12:00 merged with the same block after
+        ("patrol", "c", None, 16, 18),
+    ]
+    assert history_of(
+        Rota(team="t", week_start=date(2026, 11, 23), duties=[published]), at(12)
+    ) == (history_of(Rota(team="t", week_start=date(2026, 11, 23), duties=[spliced]), at(12)))
+    assert _splice(published, None, at(12)) == published
+    assert _splice(published, solved, at(19)) == published  # finished: history entirely
