@@ -597,8 +597,10 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 
 
 # Neighbourhoods of the LNS: some people's whole rosters; everyone over a window of days;
-# half the people over a window. Each has its own size, in (0, 1].
-_KINDS = ("staff", "window", "mixed")
+# half the people over a window; everyone over two windows, so that work can move between
+# them within each person's totals and weekend limits (instance 7, 60 s, seeds 0 and 1:
+# 1085 and 1086 without it, 1064 and 1065 with it). Each has its own size, in (0, 1].
+_KINDS = ("staff", "window", "mixed", "windows")
 _QUICK_START = 1.0  # seconds for the default portfolio to find a first roster
 _STEP_LIMIT = 2.0  # seconds per LNS step
 _GROW, _SHRINK = 1.15, 1.3  # neighbourhood size after a step solved to optimality / not
@@ -612,13 +614,16 @@ def _neighbourhood(
     people, width = len(staff), instance.horizon
     if kind == "staff":
         people = max(2, round(size * len(staff)))
+    elif kind == "windows":  # two windows, together `size` of the horizon
+        width = max(2, round(size * instance.horizon / 2))
     else:
         width = max(3, round(size * instance.horizon))
         if kind == "mixed":
             people = max(2, round(0.5 * len(staff)))
     chosen = rng.sample(staff, min(people, len(staff)))
-    start = rng.randrange(0, instance.horizon - width + 1)
-    return {(p, d) for p in chosen for d in range(start, start + width)}
+    count = 2 if kind == "windows" else 1
+    starts = [rng.randrange(0, instance.horizon - width + 1) for _ in range(count)]
+    return {(p, d) for p in chosen for start in starts for d in range(start, start + width)}
 
 
 def _lns_step(
