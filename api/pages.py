@@ -152,7 +152,9 @@ async def signin(
     request: Request, token: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/ui"
 ) -> Response:
     try:
-        await caller_of(request, token.strip() or None)
+        if not token.strip():
+            raise HTTPException(401, "no token")
+        await caller_of(request, token.strip())
     except HTTPException:
         return _render(
             request,

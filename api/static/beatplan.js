@@ -29,6 +29,10 @@ async function follow(box) {
     let state;
     try {
       const reply = await fetch(box.dataset.poll, { headers: { Accept: "application/json" } });
+      if (reply.redirected) {  // signed out meanwhile: the sign-in page, then back here
+        window.location.assign(reply.url);
+        return;
+      }
       if (!reply.ok) throw new Error(String(reply.status));
       state = await reply.json();
     } catch {
