@@ -169,6 +169,14 @@ def test_sign_in_sets_a_strict_http_only_cookie(client: TestClient, site: dict[s
     assert reply.status_code == 303 and reply.headers["location"] == BASE
     cookie = reply.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie
+    # An empty form is refused, even from a client that also sends an API token.
+    empty = client.post(
+        "/signin",
+        data={"token": " ", "next": BASE},
+        headers={"Authorization": f"Bearer {site['sergeant']}"},
+        follow_redirects=False,
+    )
+    assert empty.status_code == 401 and "set-cookie" not in empty.headers
     # The page to go on to must be on this site.
     reply = client.post(
         "/signin",
