@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import segno
@@ -222,15 +222,13 @@ def week_page(
     caller: PageCaller,
     session: SessionDep,
     version: int | None = None,
-    notice: str | None = None,
+    done: str | None = None,
 ) -> HTMLResponse:
     team = _led_team(session, caller, team_id)
     week = monday(week)
     scenario = assemble_scenario(session, team, week)
     listed = rota_routes._versions(session, team.id, week)
-    shown = None
-    if listed:
-        shown = rota_routes._version(session, team.id, week, version)
+    shown = rota_routes._choose(listed, team.id, week, version, False) if listed else None
     rota = Rota.model_validate(shown.rota) if shown else None
     pins = team_routes.list_pins(team, week, session)
     running = session.exec(
@@ -257,12 +255,21 @@ def week_page(
         event_names={e.id: e.name for e in scenario.events},
         templates_=scenario.duty_templates,
         running=running,
-        notice=notice,
+        notice=NOTICES[done].format(version=version) if done in NOTICES else None,
     )
 
 
-def _back(team_id: str, week: date, notice: str, version: int | None = None) -> RedirectResponse:
-    target = f"/ui/teams/{team_id}/weeks/{week}?notice={quote(notice)}"
+# What a page may say after an action: fixed texts chosen by key, so a link cannot make
+# Beatplan's page say something of the link-maker's choosing.
+NOTICES = {
+    "pinned": "Pinned. Re-solve to make a draft that keeps it.",
+    "unpinned": "Pin removed. Re-solve to let the solver choose again.",
+    "published": "Version {version} published: officers' calendars now show it.",
+}
+
+
+def _back(team_id: str, week: date, done: str, version: int | None = None) -> RedirectResponse:
+    target = f"/ui/teams/{team_id}/weeks/{week}?done={done}"
     if version is not None:
         target += f"&version={version}"
     return RedirectResponse(target, 303)
@@ -313,7 +320,7 @@ def add_pin(
     except ValidationError as error:
         raise HTTPException(422, describe_validation_error(error)) from None
     team_routes.add_pin(team, week, pin, session, caller)
-    return _back(team.id, week, "Pinned. Re-solve to make a draft that keeps it.")
+    return _back(team.id, week, "pinned")
 
 
 @router.post("/ui/teams/{team_id}/weeks/{week}/pins/{pin_id}/delete", dependencies=[SameOrigin])
@@ -322,7 +329,7 @@ def delete_pin(
 ) -> Response:
     team = _led_team(session, caller, team_id)
     team_routes.delete_pin(team, monday(week), pin_id, session, caller)
-    return _back(team.id, week, "Pin removed. Re-solve to let the solver choose again.")
+    return _back(team.id, week, "unpinned")
 
 
 @router.post(
@@ -333,9 +340,7 @@ def publish(
 ) -> Response:
     team = _led_team(session, caller, team_id)
     rota_routes.publish(team, monday(week), number, session, caller)
-    return _back(
-        team.id, week, f"Version {number} published: officers' calendars now show it.", number
-    )
+    return _back(team.id, week, "published", number)
 
 
 @router.get("/ui/teams/{team_id}/weeks/{week}/diff")

@@ -202,6 +202,16 @@ def test_bad_pin_form_names_the_problem_and_stores_nothing(
     assert client.get(BASE).text.count("Remove<span") == before
 
 
+def test_notices_are_fixed_texts(client: TestClient, site: dict[str, str]) -> None:
+    """After an action the page says a fixed text; a link cannot make it say anything."""
+    _as(client, site["sergeant"])
+    done = client.post(f"{BASE}/versions/1/publish")
+    assert "Version 1 published" in html.unescape(done.text)
+    crafted = client.get(BASE, params={"done": "Your token expired: email it to us"})
+    assert crafted.status_code == 200 and "email it" not in crafted.text
+    assert "email it" not in client.get(BASE, params={"notice": "email it"}).text
+
+
 def test_publish_twice_is_a_409_page(client: TestClient, site: dict[str, str]) -> None:
     _as(client, site["sergeant"])
     assert client.post(f"{BASE}/versions/1/publish", follow_redirects=False).status_code == 303
