@@ -37,6 +37,7 @@ HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.globals["timedelta"] = timedelta
 COOKIE = "beatplan_session"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_PREFIXES = ("/ui", "/signin", "/signout", "/wards/")
 router = APIRouter(include_in_schema=False)
 
@@ -231,13 +232,7 @@ def week_page(
     shown = rota_routes._choose(listed, team.id, week, version, False) if listed else None
     rota = Rota.model_validate(shown.rota) if shown else None
     pins = team_routes.list_pins(team, week, session)
-    running = session.exec(
-        select(tables.SolveJob).where(
-            col(tables.SolveJob.team_id) == team.id,
-            col(tables.SolveJob.week_start) == week,
-            col(tables.SolveJob.status).in_(tables.ACTIVE_JOB),
-        )
-    ).first()
+    running = job_routes.active_job(session, team.id, week)
     return _render(
         request,
         "week.html",
@@ -378,6 +373,11 @@ def _export_parts(
     return team, chosen, Rota.model_validate(chosen.rota)
 
 
+def _download(body: str | bytes, media_type: str, name: str) -> Response:
+    disposition = f'attachment; filename="{name}"'
+    return Response(body, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
 @router.get("/ui/teams/{team_id}/weeks/{week}/rota.csv")
 def export_csv(
     team_id: str, week: date, caller: PageCaller, session: SessionDep, version: int | None = None
@@ -387,11 +387,7 @@ def export_csv(
         rota.duties, _staff(session, team.id), _names(session, tables.Ward, team.id)
     )
     name = f"{team.id}-{rota.week_start}-v{chosen.number}.csv"
-    return Response(
-        exports.to_csv(rows),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return _download(exports.to_csv(rows), "text/csv; charset=utf-8", name)
 
 
 @router.get("/ui/teams/{team_id}/weeks/{week}/rota.xlsx")
@@ -408,11 +404,7 @@ def export_xlsx(
         _names(session, tables.Ward, team.id),
     )
     name = f"{team.id}-{rota.week_start}-v{chosen.number}.xlsx"
-    return Response(
-        body,
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return _download(body, XLSX, name)
 
 
 # -- solve progress -----------------------------------------------------------------------
@@ -460,6 +452,21 @@ def _officer(caller: Caller) -> tuple[str, str]:
     return user.team_id, user.staff_id
 
 
+def _live_duty_feeds(session: Session, team_id: str, staff_id: str) -> list[tables.FeedToken]:
+    """The officer's duty feeds not yet revoked."""
+    feed = tables.FeedToken
+    return list(
+        session.exec(
+            select(feed).where(
+                col(feed.team_id) == team_id,
+                col(feed.staff_id) == staff_id,
+                col(feed.kind) == "duties",
+                col(feed.revoked_at).is_(None),
+            )
+        )
+    )
+
+
 def _officer_page(
     request: Request, caller: Caller, session: Session, link: dict[str, str] | None
 ) -> HTMLResponse:
@@ -487,14 +494,7 @@ def _officer_page(
         for line in lines:
             line["events"] = [event_names.get(e, e) for e in line["events"]]
         weeks.append({"start": version.week_start, "number": version.number, "duties": lines})
-    feeds_ = session.exec(
-        select(tables.FeedToken).where(
-            col(tables.FeedToken.team_id) == team_id,
-            col(tables.FeedToken.staff_id) == staff_id,
-            col(tables.FeedToken.kind) == "duties",
-            col(tables.FeedToken.revoked_at).is_(None),
-        )
-    ).all()
+    feeds_ = _live_duty_feeds(session, team_id, staff_id)
     me = _staff(session, team_id).get(staff_id, {"name": staff_id})
     return _render(
         request,
@@ -519,14 +519,7 @@ def officer_feed(request: Request, caller: PageCaller, session: SessionDep) -> H
     had stop working (one live link each keeps a lost phone easy to cut off)."""
     team_id, staff_id = _officer(caller)
     now = datetime.now(UTC)
-    for old in session.exec(
-        select(tables.FeedToken).where(
-            col(tables.FeedToken.team_id) == team_id,
-            col(tables.FeedToken.staff_id) == staff_id,
-            col(tables.FeedToken.kind) == "duties",
-            col(tables.FeedToken.revoked_at).is_(None),
-        )
-    ):
+    for old in _live_duty_feeds(session, team_id, staff_id):
         old.revoked_at = now
         session.add(old)
     feed, token = feed_routes.issue_feed(session, caller.user.id, "duties", team_id, staff_id)

@@ -38,6 +38,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from scheduler.blocks import add_piece
 from scheduler.checker import Violation, check
 from scheduler.model import DutyOption, duty_options
 from scheduler.rota import Activity, Duty, Rota
@@ -50,7 +51,12 @@ from scheduler.scenario import (
     Staff,
     clock_minutes,
 )
-from scheduler.summary import event_staffing, presence_by_slot, staff_summaries, ward_coverage
+from scheduler.summary import (
+    event_staffing,
+    figures,
+    presence_by_slot,
+    ward_coverage,
+)
 from scheduler.timegrid import TimeGrid, as_local, duty_interval
 
 HOUR = timedelta(hours=1)
@@ -222,25 +228,7 @@ def _activities(scenario: Scenario, grid: TimeGrid, plan: _Plan) -> list[Activit
         piece_start, piece_end = max(piece_start, start), min(piece_end, end)
         if piece_end <= piece_start:
             continue
-        last = activities[-1] if activities else None
-        if (
-            kind == "patrol"
-            and last is not None
-            and last.kind == "patrol"
-            and last.ward == ward
-            and last.end == piece_start
-        ):
-            last.end = as_local(piece_end, zone)
-            continue
-        activities.append(
-            Activity(
-                kind=kind,  # type: ignore[arg-type]
-                ward=ward,
-                event=event_id,
-                start=as_local(piece_start, zone),
-                end=as_local(piece_end, zone),
-            )
-        )
+        add_piece(activities, kind, ward, event_id, piece_start, piece_end, zone)
     return activities
 
 
@@ -262,9 +250,7 @@ def _rota(scenario: Scenario, plans: Iterable[_Plan]) -> Rota:
         team=scenario.team.id,
         week_start=scenario.week_start,
         duties=duties,
-        wards=ward_coverage(scenario, duties),
-        events=event_staffing(scenario, duties),
-        staff=staff_summaries(scenario, duties),
+        **figures(scenario, duties),
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from scheduler.model import DutyOption, PatrolClass, WeekModel
 from scheduler.rota import Activity, Duty
@@ -111,6 +112,38 @@ def _slot_pieces(
     return pieces
 
 
+def add_piece(
+    activities: list[Activity],
+    kind: str,
+    ward: str,
+    event_id: str | None,
+    start: datetime,
+    end: datetime,
+    zone: ZoneInfo,
+) -> None:
+    """Append a piece of a duty; a patrol that continues the last one in the same ward
+    lengthens it instead, so consecutive hours make one block."""
+    last = activities[-1] if activities else None
+    if (
+        kind == "patrol"
+        and last is not None
+        and last.kind == "patrol"
+        and last.ward == ward
+        and last.end == start
+    ):
+        last.end = as_local(end, zone)
+        return
+    activities.append(
+        Activity(
+            kind=kind,  # type: ignore[arg-type]
+            ward=ward,
+            event=event_id,
+            start=as_local(start, zone),
+            end=as_local(end, zone),
+        )
+    )
+
+
 def build_duties(
     week: WeekModel, worked: list[DutyOption], states: dict[str, dict[int, SlotState]]
 ) -> list[Duty]:
@@ -126,25 +159,7 @@ def build_duties(
             for kind, ward, event_id, start, end in _slot_pieces(
                 week, state, week.grid.slot_start(slot)
             ):
-                last = activities[-1] if activities else None
-                if (
-                    kind == "patrol"
-                    and last is not None
-                    and last.kind == "patrol"
-                    and last.ward == ward
-                    and last.end == start
-                ):
-                    last.end = as_local(end, zone)
-                    continue
-                activities.append(
-                    Activity(
-                        kind=kind,  # type: ignore[arg-type]
-                        ward=ward,
-                        event=event_id,
-                        start=as_local(start, zone),
-                        end=as_local(end, zone),
-                    )
-                )
+                add_piece(activities, kind, ward, event_id, start, end, zone)
         duties.append(
             Duty(
                 staff=option.staff,

@@ -36,7 +36,7 @@ from scheduler.solve import (
     extract_rota,
     solve_built,
 )
-from scheduler.summary import event_staffing, staff_summaries, ward_coverage
+from scheduler.summary import figures
 
 # Disruption costs, in demand-weighted presence hours: a change must buy more presence
 # than this to be made. Doubled inside the notice window.
@@ -210,40 +210,6 @@ def _freeze(week: WeekModel, published: Rota, counts: dict[tuple, int], now: dat
             model.add(var == counts.get((patrol_class, ward, slot), 0))
 
 
-def _first_late_repair(
-    week: WeekModel,
-    options: SolveOptions,
-    progress: Callable[[Progress], None] | None,
-    cancel: threading.Event | None,
-    started_at: float,
-) -> SolveResult:
-    """Search on for a repair found late, up to LATE_REPAIR_FACTOR times the budget, and
-    stop at the first one: the budget is already spent, so the first lawful rota wins."""
-    stop = threading.Event()
-
-    def first_found(update: Progress) -> None:
-        if progress is not None:
-            progress(update)
-        stop.set()
-
-    def watch() -> None:
-        while not stop.wait(0.1):
-            if cancel is not None and cancel.is_set():
-                stop.set()
-
-    threading.Thread(target=watch, daemon=True).start()
-    try:
-        return solve_built(
-            week,
-            replace(options, time_limit=LATE_REPAIR_FACTOR * options.time_limit),
-            first_found,
-            stop,
-            started=started_at,
-        )
-    finally:
-        stop.set()
-
-
 def history_of(rota: Rota, now: datetime) -> list[tuple]:
     """What a rota did before `now`: each started duty's times and its activities up to
     `now`. A repair keeps this exactly (a duty under way may change from `now` on)."""
@@ -374,7 +340,10 @@ def replan(
     # a late repair is better than none, so search on, up to a cap.
     found_nothing = first is None and result.rota is None and result.report.status == "UNKNOWN"
     if found_nothing and not (cancel is not None and cancel.is_set()):
-        result = _first_late_repair(week, options, progress, cancel, started_at)
+        late = replace(
+            options, time_limit=LATE_REPAIR_FACTOR * options.time_limit, stop_after_first=True
+        )
+        result = solve_built(week, late, progress, cancel, started=started_at)
     if first is not None and (
         result.rota is None or (result.report.objective or 0) < first.objective_value / SCALE - 1e-6
     ):
@@ -400,9 +369,7 @@ def replan(
     rota = result.rota.model_copy(
         update={
             "duties": duties,
-            "wards": ward_coverage(changed, duties),
-            "events": event_staffing(changed, duties),
-            "staff": staff_summaries(changed, duties),
+            **figures(changed, duties),
         }
     )
     changes = compare(changed, published, rota, replan_.now)

@@ -20,7 +20,7 @@ from scheduler.blocks import assign_patrols, build_duties
 from scheduler.model import SCALE, Requirement, WeekModel, build
 from scheduler.rota import Rota, SolveReport
 from scheduler.scenario import Scenario
-from scheduler.summary import event_staffing, staff_summaries, ward_coverage
+from scheduler.summary import figures
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class SolveOptions:
     hint: Rota | None = None
     relative_gap: float = 0.0  # stop early once this close to the bound (0: prove optimal)
     continuity_time: float = 5.0  # seconds for the second phase (0: skip it)
+    stop_after_first: bool = False  # take the first lawful rota (a late repair)
 
     def __post_init__(self) -> None:
         if self.time_limit <= 0:
@@ -89,6 +90,7 @@ def _configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
     parameters.num_workers = options.workers
     parameters.random_seed = options.seed
     parameters.relative_gap_limit = options.relative_gap
+    parameters.stop_after_first_solution = options.stop_after_first
 
 
 def _add_hint(week: WeekModel, hint: Rota) -> None:
@@ -190,9 +192,7 @@ def extract_rota(week: WeekModel, solver: cp_model.CpSolver) -> Rota:
         team=scenario.team.id,
         week_start=scenario.week_start,
         duties=duties,
-        wards=ward_coverage(scenario, duties),
-        events=event_staffing(scenario, duties),
-        staff=staff_summaries(scenario, duties),
+        **figures(scenario, duties),
         generated_at=datetime.now(UTC).replace(microsecond=0),
     )
 

@@ -15,6 +15,15 @@ from scheduler.scenario import Scenario
 from scheduler.timegrid import TimeGrid, as_local, minutes_in_window
 
 
+def figures(scenario: Scenario, duties: list[Duty]) -> dict[str, list]:
+    """A rota's coverage, event and staff figures, as `Rota` fields."""
+    return {
+        "wards": ward_coverage(scenario, duties),
+        "events": event_staffing(scenario, duties),
+        "staff": staff_summaries(scenario, duties),
+    }
+
+
 def presence_by_slot(scenario: Scenario, duties: list[Duty]) -> dict[tuple[str, int], set[str]]:
     """Who is present in each (ward, hour slot)."""
     grid = TimeGrid.of(scenario)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Request, Response
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from api import tables
 from api.auth import CallerDep, LedTeamDep, audit, require_lead
@@ -35,6 +35,17 @@ def job_view(job: tables.SolveJob) -> dict[str, Any]:
     }
 
 
+def active_job(session: Session, team_id: str, week: date) -> tables.SolveJob | None:
+    """The team-week's queued or running job, if any (there is at most one)."""
+    return session.exec(
+        select(tables.SolveJob).where(
+            col(tables.SolveJob.team_id) == team_id,
+            col(tables.SolveJob.week_start) == week,
+            col(tables.SolveJob.status).in_(tables.ACTIVE_JOB),
+        )
+    ).first()
+
+
 @router.post("/teams/{team_id}/weeks/{week}/solve", status_code=202)
 def start_solve(
     team: LedTeamDep,
@@ -59,13 +70,7 @@ def start_solve(
         session.commit()
     except IntegrityError:
         session.rollback()
-        running = session.exec(
-            select(tables.SolveJob).where(
-                col(tables.SolveJob.team_id) == team.id,
-                col(tables.SolveJob.week_start) == week,
-                col(tables.SolveJob.status).in_(tables.ACTIVE_JOB),
-            )
-        ).first()
+        running = active_job(session, team.id, week)
         url = f"/jobs/{running.id}" if running else None
         raise HTTPException(
             409, {"msg": "a solve of this team-week is already queued or running", "job": url}
