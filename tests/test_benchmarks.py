@@ -132,7 +132,7 @@ def test_published_benchmark_section(short_run: tuple[str, Path]):
     assert f"{CURTOIS}: Curtois & Qu instances 1-8" in text
     rows = _table(text, CURTOIS)
     assert [row[0] for row in rows] == ["1"]
-    assert rows[0][10] == "0", "the independent evaluator finds no hard-rule violation"
+    assert rows[0][12] == "0", "the independent evaluator finds no hard-rule violation"
 
 
 def test_replan_and_service_sections(short_run: tuple[str, Path]):

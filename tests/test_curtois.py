@@ -15,10 +15,14 @@ import pytest
 from benchmarks.curtois import (
     DATA_DIR,
     Cover,
+    Evaluation,
     Instance,
     Request,
+    Result,
+    Run,
     Shift,
     Staff,
+    _row,
     evaluate,
     instance_path,
     load_instance,
@@ -285,6 +289,30 @@ def test_short_report_table():
     rows = [line for line in lines if line.startswith("| 1 |")]
     assert len(rows) == 1
     cells = [cell.strip() for cell in rows[0].strip("|").split("|")]
-    assert cells[4] == "607" and cells[5] == "607"
-    assert cells[-2] == "0"
+    assert cells[4] == "607" and cells[5] == "607" and cells[6] == "607"  # best, median, seed 0
+    assert cells[12] == "0", "no hard-rule violation"
+    assert cells[13] == "yes"
     assert any("607" in line and "evaluator" in line for line in lines)
+
+
+def _fake_run(number: int, objective: int, seed: int, violations: tuple[str, ...] = ()) -> Run:
+    instance = load_instance(instance_path(number))
+    result = Result({}, objective, 1000.0, "FEASIBLE", 60.0, 0.5)
+    evaluation = Evaluation(objective, 0, 0, objective, violations)
+    return Run(number, instance, result, evaluation, 60.0, seed)
+
+
+@needs_data
+def test_a_target_is_met_only_if_every_seed_meets_it():
+    """One seed outside 1% (or one with a broken rule) fails the row; the median alone
+    would hide it."""
+    within = 1066  # best known 1056: 1% is 1066.56
+    cells = _row([_fake_run(7, 1056, 0), _fake_run(7, within, 1), _fake_run(7, within, 2)], 1056)
+    assert cells.rstrip(" |").endswith("yes")
+    row = _row([_fake_run(7, 1056, 0), _fake_run(7, 1067, 1), _fake_run(7, within, 2)], 1056)
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[5] == "1066" and cells[6] == "1056, 1067, 1066"
+    assert cells[13] == "MISSED (2 of 3 seeds within 1%)"
+    broken = [_fake_run(7, 1056, 0, ("A: works 6 days in a row",))]
+    assert "MISSED (0 of 1" in _row(broken, 1056)
+    assert _row([_fake_run(8, 2000, 0)], 1308).rstrip(" |").endswith("reported")
