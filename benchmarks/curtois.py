@@ -820,10 +820,13 @@ def report(
         f"`benchmarks.run`) on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {machine()}.",
         "",
         "Curtois & Qu's public nurse-rostering benchmark (schedulingbenchmarks.org, instances "
-        f"1-8), solved by Beatplan's CP-SAT code with {workers} workers and {limit:g} s per "
-        f"instance, once per seed ({', '.join(map(str, seeds))}); every roster is re-scored and "
-        "re-checked by an independent evaluator. The search is randomised, so one run proves "
-        "little: the table gives the median and every seed's objective.",
+        f"1-8), {workers} workers and {limit:g} s per instance, once per seed "
+        f"({', '.join(map(str, seeds))}); every roster is re-scored and re-checked by an "
+        "independent evaluator. The search is randomised, so one run proves little: the table "
+        "gives the median and every seed's objective. The instances are multi-week and "
+        "day-based, which Beatplan's one-week scenario cannot express, so they are solved by a "
+        "dedicated CP-SAT model (`benchmarks/curtois.py`) set up by the scheduler's solver "
+        "configuration (`scheduler.solve`), not by the week model itself.",
         "",
         "| instance | staff | days | shift types | best known | Beatplan objective (median) "
         "| each seed | median gap to best known (%) | worst gap (%) | best bound "
