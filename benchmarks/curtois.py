@@ -787,7 +787,7 @@ def _row(runs: Sequence[Run], best: int | None) -> str:
     else:
         median_gap = worst_gap = "-"
     bound = max(r.result.bound for r in runs)
-    firsts = [r.result.first_solution_time for r in runs if r.result.first_solution_time]
+    firsts = [t for r in runs if (t := r.result.first_solution_time) is not None]
     first = "-" if not firsts else f"{_median(firsts):.2f}"
     wall = _median([r.result.wall_time for r in runs])
     violations = sum(len(r.evaluation.violations) for r in runs if r.evaluation is not None)
