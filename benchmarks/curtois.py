@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import sys
 import threading
 import time
@@ -765,31 +766,25 @@ def _verdict(runs: Sequence[Run], best: int | None) -> str:
     return f"MISSED ({met} of {len(runs)} seeds within 1%)"
 
 
-def _median(values: Sequence[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
 def _row(runs: Sequence[Run], best: int | None) -> str:
     """One table row summarising every seed of one instance."""
     first_run = runs[0]
     scores = [r.evaluation.objective for r in runs if r.evaluation is not None]
-    median = "none" if not scores else f"{_median(scores):g}"
+    median = "none" if not scores else f"{statistics.median(scores):g}"
     per_seed = ", ".join(
         "none" if r.evaluation is None else str(r.evaluation.objective) for r in runs
     )
     if scores and best:
         gaps = [100 * (score - best) / best for score in scores]
-        median_gap, worst_gap = f"{_median(gaps):.1f}", f"{max(gaps):.1f}"
+        median_gap, worst_gap = f"{statistics.median(gaps):.1f}", f"{max(gaps):.1f}"
         if len(scores) < len(runs):
             worst_gap = "no roster"
     else:
         median_gap = worst_gap = "-"
     bound = max(r.result.bound for r in runs)
     firsts = [t for r in runs if (t := r.result.first_solution_time) is not None]
-    first = "-" if not firsts else f"{_median(firsts):.2f}"
-    wall = _median([r.result.wall_time for r in runs])
+    first = "-" if not firsts else f"{statistics.median(firsts):.2f}"
+    wall = statistics.median([r.result.wall_time for r in runs])
     violations = sum(len(r.evaluation.violations) for r in runs if r.evaluation is not None)
     return (
         f"| {first_run.number} | {len(first_run.instance.staff)} | {first_run.instance.horizon} "
