@@ -295,9 +295,15 @@ def test_short_report_table():
     assert any("607" in line and "evaluator" in line for line in lines)
 
 
-def _fake_run(number: int, objective: int, seed: int, violations: tuple[str, ...] = ()) -> Run:
+def _fake_run(
+    number: int,
+    objective: int,
+    seed: int,
+    violations: tuple[str, ...] = (),
+    first: float | None = 0.5,
+) -> Run:
     instance = load_instance(instance_path(number))
-    result = Result({}, objective, 1000.0, "FEASIBLE", 60.0, 0.5)
+    result = Result({}, objective, 1000.0, "FEASIBLE", 60.0, first)
     evaluation = Evaluation(objective, 0, 0, objective, violations)
     return Run(number, instance, result, evaluation, 60.0, seed)
 
@@ -316,3 +322,13 @@ def test_a_target_is_met_only_if_every_seed_meets_it():
     broken = [_fake_run(7, 1056, 0, ("A: works 6 days in a row",))]
     assert "MISSED (0 of 1" in _row(broken, 1056)
     assert _row([_fake_run(8, 2000, 0)], 1308).rstrip(" |").endswith("reported")
+
+
+@needs_data
+def test_a_first_roster_at_0_seconds_counts_in_the_median():
+    """0.0 s is a time, not a missing one: (0.0, 0.0, 0.5) has median 0.00, not 0.50."""
+    runs = [_fake_run(1, 607, seed, first=first) for seed, first in enumerate((0.0, 0.0, 0.5))]
+    cells = [cell.strip() for cell in _row(runs, 607).strip("|").split("|")]
+    assert cells[10] == "0.00"
+    runs = [_fake_run(1, 607, 0, first=None), _fake_run(1, 607, 1, first=0.25)]
+    assert [cell.strip() for cell in _row(runs, 607).strip("|").split("|")][10] == "0.25"
