@@ -1,6 +1,6 @@
 """Reproducible benchmarks: the one command that regenerates docs/benchmarks.md.
 
-    python -m benchmarks.run                  # everything (about 45 minutes on 2 quiet cores)
+    python -m benchmarks.run                  # everything (30-50 minutes on 2 quiet cores)
     python -m benchmarks.run --short          # small and quick; the test suite runs this
     python -m benchmarks.run --only solver,baselines   # a subset; other sections are kept
 
