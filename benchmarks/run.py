@@ -522,6 +522,7 @@ def baselines_part(solved: list[Solved], short: bool, processes: int) -> list[st
     targets: dict[str, list[tuple[str, bool, str]]] = {"pattern": [], "greedy": [], "unmet": []}
     position = 0
     greedy_seconds: list[float] = []
+    outscored_by_incomplete_greedy = False  # more presence, but requirements left unmet
     for instance in solved:
         mine = judged[position : position + len(instance.scenarios)]
         position += len(instance.scenarios)
@@ -551,6 +552,7 @@ def baselines_part(solved: list[Solved], short: bool, processes: int) -> list[st
         if greedy.unmet:
             plural = "s" if greedy.unmet != 1 else ""
             unmet = f", where the greedy leaves {greedy.unmet} requirement{plural} unmet"
+            outscored_by_incomplete_greedy |= bool(kept) and ours.presence < greedy.presence
         targets["pattern"].append(
             (
                 instance.name,
@@ -593,7 +595,7 @@ def baselines_part(solved: list[Solved], short: bool, processes: int) -> list[st
                 "unmet, it can score more presence (compare the *events staffed*, *unmet* and "
                 "*coverage / need* columns)."
             ]
-            if any(not met and "greedy leaves" in detail for _, met, detail in targets["greedy"])
+            if outscored_by_incomplete_greedy
             else []
         ),
         "- Zero unmet hard requirements for Beatplan (where the greedy or pattern has some): "
