@@ -282,13 +282,18 @@ def test_solver_reaches_the_optimum_of_instance_1():
     assert result.bound <= 607
 
 
+def _cells(row: str) -> list[str]:
+    """A Markdown table row's cells, stripped."""
+    return [cell.strip() for cell in row.strip().strip("|").split("|")]
+
+
 @needs_data
 def test_short_report_table():
     lines = report(short=True)
     assert lines[0] == "## Published benchmark: Curtois & Qu instances 1-8"
     rows = [line for line in lines if line.startswith("| 1 |")]
     assert len(rows) == 1
-    cells = [cell.strip() for cell in rows[0].strip("|").split("|")]
+    cells = _cells(rows[0])
     assert cells[4] == "607" and cells[5] == "607" and cells[6] == "607"  # best, median, seed 0
     assert cells[12] == "0", "no hard-rule violation"
     assert cells[13] == "yes"
@@ -316,7 +321,7 @@ def test_a_target_is_met_only_if_every_seed_meets_it():
     cells = _row([_fake_run(7, 1056, 0), _fake_run(7, within, 1), _fake_run(7, within, 2)], 1056)
     assert cells.rstrip(" |").endswith("yes")
     row = _row([_fake_run(7, 1056, 0), _fake_run(7, 1067, 1), _fake_run(7, within, 2)], 1056)
-    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    cells = _cells(row)
     assert cells[5] == "1066" and cells[6] == "1056, 1067, 1066"
     assert cells[13] == "MISSED (2 of 3 seeds within 1%)"
     broken = [_fake_run(7, 1056, 0, ("A: works 6 days in a row",))]
@@ -328,7 +333,6 @@ def test_a_target_is_met_only_if_every_seed_meets_it():
 def test_a_first_roster_at_0_seconds_counts_in_the_median():
     """0.0 s is a time, not a missing one: (0.0, 0.0, 0.5) has median 0.00, not 0.50."""
     runs = [_fake_run(1, 607, seed, first=first) for seed, first in enumerate((0.0, 0.0, 0.5))]
-    cells = [cell.strip() for cell in _row(runs, 607).strip("|").split("|")]
-    assert cells[10] == "0.00"
+    assert _cells(_row(runs, 607))[10] == "0.00"
     runs = [_fake_run(1, 607, 0, first=None), _fake_run(1, 607, 1, first=0.25)]
-    assert [cell.strip() for cell in _row(runs, 607).strip("|").split("|")][10] == "0.25"
+    assert _cells(_row(runs, 607))[10] == "0.25"
