@@ -14,6 +14,8 @@ model solved through the scheduler's own solver configuration (`scheduler.solve`
 from __future__ import annotations
 
 import argparse
+import math
+import multiprocessing
 import os
 import random
 import statistics
@@ -21,10 +23,12 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from multiprocessing.connection import Connection
 from pathlib import Path
 
+from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from benchmarks.run import machine
@@ -657,15 +661,16 @@ def _lns_step(
 def solve_instance(
     instance: Instance, time_limit: float, workers: int = 2, seed: int = 0
 ) -> Result:
-    """Solve in three parts, each configured by the scheduler's `_configure`:
+    """Solve in parts, each CP-SAT solve configured by the scheduler's `_configure`:
 
     1. a quick start (the default portfolio, `workers` threads, about a second);
-    2. on `workers - 1` threads, the full model with `linearization_level=2`: its LP
-       gives the bound (1000+ on instance 5 where the default level proves only 1) and
-       sometimes big improvements;
-    3. on one thread alongside it, a large neighbourhood search over people and days,
-       which does most of the improving.
-    The best roster any part finds is kept.
+    2. in a second process, column generation over whole rosters (`_Columns`): its LP
+       gives a bound, and the full model completes the shifts it settles into rosters;
+       then, on a thread for the time left, the full model with `linearization_level=2`
+       (its LP bounds too, and sometimes it finds big improvements);
+    3. throughout, a large neighbourhood search over people and days, which polishes
+       whatever roster is best.
+    The best roster any part finds is kept; the search stops once a roster meets a bound.
     """
     started = time.perf_counter()
     deadline = started + time_limit
@@ -674,27 +679,82 @@ def solve_instance(
     quick = _solver(min(_QUICK_START, time_limit / 2), workers, seed)
     if quick.solve(m.model, _Reporter(m, incumbent)) == cp_model.OPTIMAL:
         incumbent.proved = True
+    bounds = [quick.best_objective_bound]
+    solvers: list[cp_model.CpSolver] = []
+
+    def met() -> bool:
+        objective, _ = incumbent.get()
+        if objective is not None and objective <= max(bounds):
+            incumbent.proved = True
+        return incumbent.proved
+
+    def full_model() -> None:
+        remaining = deadline - time.perf_counter()
+        if met() or remaining < 0.1:
+            return
+        objective, best = incumbent.get()
+        hinted = m.model.clone()  # the LNS clones the unhinted model and adds its own hints
+        for var in m.x.values() if objective is not None else ():
+            hinted.add_hint(hinted.get_bool_var_from_proto_index(var.index), best[var.index])
+        full = _solver(remaining, max(1, workers - 1), seed)
+        full.parameters.linearization_level = 2
+        solvers.append(full)
+        status = full.solve(hinted, _Reporter(m, incumbent))
+        bounds.append(full.best_objective_bound)
+        if status == cp_model.OPTIMAL:
+            incumbent.proved = True
+        elif status == cp_model.INFEASIBLE:
+            bounds.append(math.inf)
+
+    thread = threading.Thread(target=full_model, daemon=True)
     objective, best = incumbent.get()
-    hinted = m.model.clone()  # the LNS clones the unhinted model and adds its own hints
-    for var in m.x.values() if objective is not None else ():
-        hinted.add_hint(hinted.get_bool_var_from_proto_index(var.index), best[var.index])
-    full = _solver(max(0.1, deadline - time.perf_counter()), max(1, workers - 1), seed)
-    full.parameters.linearization_level = 2
-    outcome: dict[str, int] = {}
+    process, conn = None, None
+    if objective is None or incumbent.proved:
+        thread.start()  # nothing to generate columns from
+    else:
+        # Forked where the platform can (it starts at once; no thread of ours is running
+        # yet, so the child copies no lock held mid-use), else spawned. The deadline
+        # crosses as wall-clock time, which both processes read alike.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        conn, child = context.Pipe(duplex=False)
+        ends = time.time() + (deadline - time.perf_counter())
+        process = context.Process(
+            target=_columns_process,
+            args=(instance, seed, ends, _columns_of(instance, m, best), child),
+            daemon=True,
+        )
+        process.start()
+        child.close()  # the parent only reads
 
-    def search() -> None:
-        if not incumbent.proved:
-            outcome["status"] = full.solve(hinted, _Reporter(m, incumbent))
-            incumbent.proved = outcome["status"] == cp_model.OPTIMAL
+    def hear() -> None:
+        """Take what the column process has sent; start the full model once it is done
+        (or has died)."""
+        nonlocal process
+        if process is None or conn is None:
+            return
+        while conn.poll():
+            try:
+                kind, payload = conn.recv()
+            except EOFError:  # the process ended without saying "done"
+                break
+            if kind == "bound" and payload is not None:
+                bounds.append(payload)
+            elif kind == "roster" and payload is not None:
+                incumbent.offer(_score(instance, payload), _values_of(m, payload))
+            elif kind == "done":
+                process.join()
+        if not process.is_alive():
+            process = None
+            thread.start()
 
-    thread = threading.Thread(target=search, daemon=True)
-    thread.start()
     rng = random.Random(seed)
     sizes = dict.fromkeys(_KINDS, 0.2)
-    while not incumbent.proved and thread.is_alive():
+    while not met():
+        hear()
         remaining = deadline - time.perf_counter()
         objective, best = incumbent.get()
-        if remaining < 0.05:
+        if remaining < 0.05 or (objective is None and process is None and not thread.is_alive()):
             break
         if objective is None:
             time.sleep(0.02)
@@ -710,18 +770,237 @@ def solve_instance(
         # they time out: each step stays about as hard as the time allows.
         grown = sizes[kind] * _GROW if status == cp_model.OPTIMAL else sizes[kind] / _SHRINK
         sizes[kind] = min(0.9, max(0.05, grown))
-    full.stop_search()
-    thread.join()
-    bound = quick.best_objective_bound
-    if "status" in outcome:
-        bound = max(bound, full.best_objective_bound)
+    if process is not None:
+        process.kill()
+        process.join()
+    if conn is not None:
+        conn.close()
+    for solver in solvers:
+        solver.stop_search()
+    if thread.is_alive():
+        thread.join()
     objective, best = incumbent.get()
+    bound = max(bounds)
     wall = time.perf_counter() - started
     if objective is None:
-        name = full.status_name(outcome.get("status", cp_model.UNKNOWN))
-        return Result(None, None, bound, name, wall, None)
-    status = "OPTIMAL" if incumbent.proved or bound >= objective else "FEASIBLE"
-    return Result(_roster(instance, m, best), objective, bound, status, wall, incumbent.first)
+        status_name = "INFEASIBLE" if bound == math.inf else "UNKNOWN"
+        return Result(None, None, bound, status_name, wall, None)
+    status_name = "OPTIMAL" if incumbent.proved or bound >= objective else "FEASIBLE"
+    return Result(_roster(instance, m, best), objective, bound, status_name, wall, incumbent.first)
+
+
+def _score(instance: Instance, rosters: dict[str, Column]) -> int:
+    """The objective of one roster per person: request penalties and cover."""
+    worked = {(staff, day, shift) for staff, column in rosters.items() for day, shift in column}
+    total = sum(r.weight for r in instance.on_requests if (r.staff, r.day, r.shift) not in worked)
+    total += sum(r.weight for r in instance.off_requests if (r.staff, r.day, r.shift) in worked)
+    for c in instance.cover:
+        n = sum((c.day, c.shift) in column for column in rosters.values())
+        total += c.under_weight * max(0, c.requirement - n)
+        total += c.over_weight * max(0, n - c.requirement)
+    return total
+
+
+# ------------------------------------------------------------------- column generation
+
+Column = frozenset[tuple[int, str]]  # one person's whole roster: the (day, shift) cells worked
+_DUAL_SCALE = 10_000  # the pricing objective is integer: duals are rounded to 1/10,000
+_COMPLETE_LIMIT = 10.0  # seconds for the full model to complete the LP's settled shifts
+
+
+class _Pricer:
+    """One person's rules alone (the same builder as the full model, with no cover), to
+    find the roster with the lowest reduced cost under the LP's prices."""
+
+    def __init__(self, instance: Instance, person: Staff) -> None:
+        alone = replace(
+            instance,
+            staff=(person,),
+            cover=(),
+            on_requests=tuple(r for r in instance.on_requests if r.staff == person.id),
+            off_requests=tuple(r for r in instance.off_requests if r.staff == person.id),
+        )
+        self.person = person
+        self.m = build_model(alone)
+        self.cells = {(day, shift): var for (_, day, shift), var in self.m.x.items()}
+        self.on = {(r.day, r.shift): r.weight for r in alone.on_requests}
+        self.off = {(r.day, r.shift): r.weight for r in alone.off_requests}
+
+    def cost(self, column: Column) -> int:
+        """The person's request penalty for working exactly these cells."""
+        missed = sum(w for cell, w in self.on.items() if cell not in column)
+        return missed + sum(w for cell, w in self.off.items() if cell in column)
+
+    def price(
+        self, duals: dict[tuple[int, str], float], limit: float, seed: int
+    ) -> tuple[bool, list[Column]]:
+        """Minimise cost minus the cover duals of the cells worked. Returns whether that
+        minimum was proved, and every roster the search passed through (best last)."""
+        terms = [
+            (
+                _DUAL_SCALE * (self.off.get(cell, 0) - self.on.get(cell, 0))
+                - round(_DUAL_SCALE * duals.get(cell, 0.0))
+            )
+            * var
+            for cell, var in self.cells.items()
+        ]
+        self.m.model.minimize(sum(terms))
+        found: list[Column] = []
+        cells = self.cells
+
+        class Collect(cp_model.CpSolverSolutionCallback):
+            def on_solution_callback(self) -> None:
+                found.append(frozenset(c for c, var in cells.items() if self.value(var)))
+
+        solver = _solver(limit, 1, seed)
+        solver.parameters.linearization_level = 2
+        status = solver.solve(self.m.model, Collect())
+        return status == cp_model.OPTIMAL, found
+
+
+class _Columns:
+    """Set partitioning over whole rosters, as branch and price does: choose one roster
+    (column) per person, with cover slack. Its LP, grown by pricing each person's rules,
+    is much tighter than the full model's (instance 7: 1054.1, where the full model's LP
+    proves 1046-1050), and the shifts it settles are a good neighbourhood to search."""
+
+    def __init__(self, instance: Instance, seed: int) -> None:
+        self.instance, self.seed = instance, seed
+        self.pricers = {p.id: _Pricer(instance, p) for p in instance.staff}
+        self.lp = pywraplp.Solver.CreateSolver("GLOP")
+        infinity = self.lp.infinity()
+        self.objective = self.lp.Objective()
+        self.objective.SetMinimization()
+        self.one_each = {p.id: self.lp.Constraint(1, 1) for p in instance.staff}
+        self.rows = {}
+        for c in instance.cover:
+            row = self.lp.Constraint(c.requirement, c.requirement)
+            under, over = self.lp.NumVar(0, infinity, ""), self.lp.NumVar(0, infinity, "")
+            row.SetCoefficient(under, 1)
+            row.SetCoefficient(over, -1)
+            self.objective.SetCoefficient(under, c.under_weight)
+            self.objective.SetCoefficient(over, c.over_weight)
+            self.rows[c.day, c.shift] = row
+        self.columns: dict[str, dict[Column, pywraplp.Variable]] = {
+            p.id: {} for p in instance.staff
+        }
+
+    def add(self, staff: str, column: Column) -> bool:
+        """Add a roster for one person; True if it is new."""
+        if column in self.columns[staff]:
+            return False
+        var = self.lp.NumVar(0, self.lp.infinity(), "")
+        self.objective.SetCoefficient(var, self.pricers[staff].cost(column))
+        self.one_each[staff].SetCoefficient(var, 1)
+        for cell in column:
+            if cell in self.rows:
+                self.rows[cell].SetCoefficient(var, 1)
+        self.columns[staff][column] = var
+        return True
+
+    def lower_bound(self, deadline: float) -> int | None:
+        """Solve the LP and price until no person has a better roster. Returns the
+        Lagrangian lower bound of the last round, rounded up, if every pricing in it was
+        proved; None if not, or if the deadline came first."""
+        while time.perf_counter() < deadline:
+            if self.lp.Solve() != pywraplp.Solver.OPTIMAL:
+                return None
+            bound: float | None = self.objective.Value()
+            duals = {cell: row.dual_value() for cell, row in self.rows.items()}
+            # Read before any column is added: adding one invalidates the LP's solution.
+            convexity = {staff: row.dual_value() for staff, row in self.one_each.items()}
+            new = []
+            for staff, pricer in self.pricers.items():
+                remaining = deadline - time.perf_counter()
+                if remaining <= 0:
+                    return None
+                proved, found = pricer.price(duals, min(1.0, remaining), self.seed)
+                reduced = [
+                    pricer.cost(col) - sum(duals.get(cell, 0.0) for cell in col) - convexity[staff]
+                    for col in found
+                ]
+                new += [(staff, col) for col, rc in zip(found, reduced, strict=True) if rc < -1e-6]
+                if bound is not None and proved and reduced:
+                    # The pricing optimum is exact for rounded duals; each of up to
+                    # `horizon` rounded terms is off by at most half a unit.
+                    bound += min(0.0, reduced[-1] - self.instance.horizon / _DUAL_SCALE)
+                else:
+                    bound = None
+            if not new:  # the LP's solution is still the one `settled` reads
+                return None if bound is None else math.ceil(bound - 1e-6)
+            for staff, col in new:
+                self.add(staff, col)
+        return None
+
+    def settled(self) -> dict[tuple[str, int, str], int]:
+        """The shifts the LP has decided, from its last solution: worked in rosters
+        chosen with weight at least 0.99 in all (1), or in rosters of weight 0.01 at
+        most (0)."""
+        shares: dict[tuple[str, int, str], float] = {}
+        for staff, columns in self.columns.items():
+            for column, var in columns.items():
+                share = var.solution_value()
+                for day, shift in column:
+                    shares[staff, day, shift] = shares.get((staff, day, shift), 0.0) + share
+        return {
+            (staff, day, shift): 1 if share >= 0.99 else 0
+            for staff, pricer in self.pricers.items()
+            for day, shift in pricer.cells
+            if (share := shares.get((staff, day, shift), 0.0)) >= 0.99 or share <= 0.01
+        }
+
+    def complete(
+        self, settled: dict[tuple[str, int, str], int], limit: float
+    ) -> dict[str, Column] | None:
+        """The best rosters the full model finds in `limit` seconds that keep `settled`."""
+        m = build_model(self.instance)
+        for key, value in settled.items():
+            m.model.add(m.x[key] == value)
+        solver = _solver(max(0.1, limit), 1, self.seed)
+        solver.parameters.linearization_level = 2
+        if solver.solve(m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return _columns_of(
+            self.instance, m, {var.index: int(solver.value(var)) for var in m.x.values()}
+        )
+
+
+def _columns_process(
+    instance: Instance, seed: int, ends: float, start: dict[str, Column], conn: Connection
+) -> None:
+    """Column generation, in its own process so that its Python work does not hold up
+    the search's. Sends ("bound", int | None); then ("roster", rosters | None) twice:
+    the rosters that keep every shift the LP settled (solved in a second or two), then
+    those that keep only the shifts it settled as worked (slower, and often better);
+    then ("done", None). `ends` is the wall-clock time (`time.time()`) to stop by."""
+    deadline = time.perf_counter() + (ends - time.time())
+    columns = _Columns(instance, seed)
+    for staff, column in start.items():
+        columns.add(staff, column)
+    bound = columns.lower_bound(deadline)
+    conn.send(("bound", bound))
+    if bound is not None:
+        settled = columns.settled()
+        worked = {key: value for key, value in settled.items() if value}
+        for fixed in (settled, worked):
+            limit = min(_COMPLETE_LIMIT, deadline - time.perf_counter())
+            conn.send(("roster", columns.complete(fixed, limit) if limit > 0.1 else None))
+    conn.send(("done", None))
+
+
+def _columns_of(instance: Instance, m: _Model, values: dict[int, int]) -> dict[str, Column]:
+    """Each person's roster as a column (someone who never works gets an empty one)."""
+    rosters: dict[str, set[tuple[int, str]]] = {p.id: set() for p in instance.staff}
+    for (staff, day, shift), var in m.x.items():
+        if values.get(var.index):
+            rosters[staff].add((day, shift))
+    return {staff: frozenset(cells) for staff, cells in rosters.items()}
+
+
+def _values_of(m: _Model, rosters: dict[str, Column]) -> dict[int, int]:
+    return {
+        var.index: int((day, shift) in rosters[staff]) for (staff, day, shift), var in m.x.items()
+    }
 
 
 # ------------------------------------------------------------------------------ report
