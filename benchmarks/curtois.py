@@ -8,7 +8,8 @@ Beatplan's own instances are generated, so nobody else has solved them; these ar
 (schedulingbenchmarks.org) with best known values from Gurobi, IP&VNS and branch and
 price. The module has three independent parts: a loader, an evaluator that re-scores a
 roster with plain loops (no solver code, so a modelling slip cannot hide), and a CP-SAT
-model solved through the scheduler's own solver configuration (`scheduler.solve`).
+model solved through the scheduler's own solver configuration (`scheduler.solve`), helped
+by column generation over whole rosters (GLOP for the LP, CP-SAT for each person's pricing).
 """
 
 from __future__ import annotations
@@ -820,7 +821,6 @@ class _Pricer:
             on_requests=tuple(r for r in instance.on_requests if r.staff == person.id),
             off_requests=tuple(r for r in instance.off_requests if r.staff == person.id),
         )
-        self.person = person
         self.m = build_model(alone)
         self.cells = {(day, shift): var for (_, day, shift), var in self.m.x.items()}
         self.on = {(r.day, r.shift): r.weight for r in alone.on_requests}
