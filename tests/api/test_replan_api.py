@@ -94,7 +94,17 @@ def test_sick_officer_repaired_published_and_reported(client: TestClient):
     )
     assert body["total"]["abstracted"]["sick"] == pytest.approx(lost, abs=0.05)
     assert {a["category"] for a in body["abstractions"]} == {"sick", "response"}
-    assert under_way in draft["duties"]  # the duty under way stays as published
+    # The duty under way is not cut short by the absence that starts during it (the
+    # absence moves to the duty's end). Its activities up to `now` are history, checked
+    # above; from `now` on the repair may re-plan its wards, so they are not compared.
+    kept = [
+        d
+        for d in draft["duties"]
+        if (d["staff"], d["day"]) == (under_way["staff"], under_way["day"])
+    ]
+    assert [(d["template"], d["start"], d["end"]) for d in kept] == [
+        (under_way["template"], under_way["start"], under_way["end"])
+    ]
 
 
 def test_replan_refusals(client: TestClient):
