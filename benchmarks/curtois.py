@@ -742,7 +742,8 @@ def solve_instance(
             if kind == "bound" and payload is not None:
                 bounds.append(payload)
             elif kind == "roster" and payload is not None:
-                incumbent.offer(_score(instance, payload), _values_of(m, payload))
+                objective, rosters = payload
+                incumbent.offer(objective, _values_of(m, rosters))
             elif kind == "done":
                 process.join()
         if not process.is_alive():
@@ -788,18 +789,6 @@ def solve_instance(
         return Result(None, None, bound, status_name, wall, None)
     status_name = "OPTIMAL" if incumbent.proved or bound >= objective else "FEASIBLE"
     return Result(_roster(instance, m, best), objective, bound, status_name, wall, incumbent.first)
-
-
-def _score(instance: Instance, rosters: dict[str, Column]) -> int:
-    """The objective of one roster per person: request penalties and cover."""
-    worked = {(staff, day, shift) for staff, column in rosters.items() for day, shift in column}
-    total = sum(r.weight for r in instance.on_requests if (r.staff, r.day, r.shift) not in worked)
-    total += sum(r.weight for r in instance.off_requests if (r.staff, r.day, r.shift) in worked)
-    for c in instance.cover:
-        n = sum((c.day, c.shift) in column for column in rosters.values())
-        total += c.under_weight * max(0, c.requirement - n)
-        total += c.over_weight * max(0, n - c.requirement)
-    return total
 
 
 # ------------------------------------------------------------------- column generation
@@ -949,10 +938,20 @@ class _Columns:
             if (share := shares.get((staff, day, shift), 0.0)) >= 0.99 or share <= 0.01
         }
 
+    def score(self, rosters: dict[str, Column]) -> int:
+        """The objective of one roster per person: their request penalties, and cover."""
+        total = sum(self.pricers[staff].cost(column) for staff, column in rosters.items())
+        for c in self.instance.cover:
+            n = sum((c.day, c.shift) in column for column in rosters.values())
+            total += c.under_weight * max(0, c.requirement - n)
+            total += c.over_weight * max(0, n - c.requirement)
+        return total
+
     def complete(
         self, settled: dict[tuple[str, int, str], int], limit: float
-    ) -> dict[str, Column] | None:
-        """The best rosters the full model finds in `limit` seconds that keep `settled`."""
+    ) -> tuple[int, dict[str, Column]] | None:
+        """The best rosters the full model finds in `limit` seconds that keep `settled`,
+        with their objective."""
         m = build_model(self.instance)
         for key, value in settled.items():
             m.model.add(m.x[key] == value)
@@ -960,18 +959,19 @@ class _Columns:
         solver.parameters.linearization_level = 2
         if solver.solve(m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
-        return _columns_of(
+        rosters = _columns_of(
             self.instance, m, {var.index: int(solver.value(var)) for var in m.x.values()}
         )
+        return self.score(rosters), rosters
 
 
 def _columns_process(
     instance: Instance, seed: int, ends: float, start: dict[str, Column], conn: Connection
 ) -> None:
     """Column generation, in its own process so that its Python work does not hold up
-    the search's. Sends ("bound", int | None); then ("roster", rosters | None) twice:
-    the rosters that keep every shift the LP settled (solved in a second or two), then
-    those that keep only the shifts it settled as worked (slower, and often better);
+    the search's. Sends ("bound", int | None); then ("roster", (objective, rosters) | None)
+    twice: the rosters that keep every shift the LP settled (solved in a second or two),
+    then those that keep only the shifts it settled as worked (slower, and often better);
     then ("done", None). `ends` is the wall-clock time (`time.time()`) to stop by."""
     deadline = time.perf_counter() + (ends - time.time())
     columns = _Columns(instance, seed)
