@@ -8,6 +8,7 @@ is checked against a value worked out by hand.
 from __future__ import annotations
 
 import multiprocessing
+import random
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +25,7 @@ from benchmarks.curtois import (
     Run,
     Shift,
     Staff,
+    _Columns,
     _columns_process,
     _row,
     evaluate,
@@ -314,6 +316,32 @@ def test_column_generation_bounds_and_completes_instance_2():
         evaluation = evaluate(instance, roster)
         assert evaluation.violations == ()
         assert objective == evaluation.objective >= bound
+
+
+@needs_data
+@pytest.mark.parametrize("number", [2, 7])
+def test_column_score_is_the_evaluators_under_and_over_cover(number: int):
+    """`_Columns.score` (what the column process reports for its rosters) equals the
+    evaluator's objective on random rosters, which miss requests and leave shifts both
+    short and over-staffed, so every weight in it is exercised."""
+    instance = load_instance(instance_path(number))
+    columns = _Columns(instance, seed=0)
+    rng = random.Random(number)
+    shifts = [None, *(s.id for s in instance.shifts)]
+    for _ in range(20):
+        roster = {
+            p.id: [rng.choice(shifts) for _ in range(instance.horizon)] for p in instance.staff
+        }
+        rosters = {
+            sid: frozenset((d, s) for d, s in enumerate(days) if s) for sid, days in roster.items()
+        }
+        counts = {
+            (c.day, c.shift): sum(days[c.day] == c.shift for days in roster.values())
+            for c in instance.cover
+        }
+        assert any(counts[c.day, c.shift] > c.requirement for c in instance.cover)
+        assert any(counts[c.day, c.shift] < c.requirement for c in instance.cover)
+        assert columns.score(rosters) == evaluate(instance, roster).objective
 
 
 @needs_data
