@@ -307,14 +307,19 @@ def _activity_problems(context: Context, visit: Visit) -> list[str]:
 
 
 def _check_template(context: Context) -> list[Violation]:
-    """Rule `template`: a duty runs at its template's times on its day; the role may work it."""
+    """Rule `template`: a duty runs at its template's times on its day; the role may work it.
+
+    A duty may end early at the moment the person becomes unavailable during it (sent
+    home sick, pulled to an aid): a repaired week records that, and nothing else."""
     found: list[Violation] = []
     for staff_id, shifts in context.shifts.items():
         person = context.people[staff_id]
+        cut_at = {context.utc(absence.start) for absence in person.unavailable}
         for shift in shifts:
             template, day = shift.template, shift.duty.day
             start, end = context.span(day, template.start, template.end)
-            if (shift.start, shift.end) != (start, end):
+            cut_short = shift.start == start and start < shift.end < end and shift.end in cut_at
+            if (shift.start, shift.end) != (start, end) and not cut_short:
                 found.append(
                     Violation(
                         "template",

@@ -222,6 +222,28 @@ def test_template_times() -> None:
     assert broken(scenario, late_start) == {"template"}
 
 
+def test_duty_cut_short_only_where_the_person_becomes_unavailable() -> None:
+    """A duty may end early exactly when an unavailability of its person begins during
+    it (sent home sick mid-duty); ending early otherwise, or at someone else's absence,
+    breaks the template."""
+    sick = {"start": "2026-03-24T11:00", "end": "2026-03-25T00:00", "reason": "sick"}
+    scenario = team(staff={"pc-khan": {"unavailable": [sick]}})
+    tuesday = SPRING + timedelta(days=TUE)
+
+    def cut(staff: str, clock: str) -> Duty:
+        whole = duty(scenario, staff, TUE)
+        end = at(tuesday, clock)
+        return whole.model_copy(
+            update={"end": end, "activities": [patrol("ward-a", whole.start, end)]}
+        )
+
+    assert broken(scenario, cut("pc-khan", "11:00")) == set()
+    assert broken(scenario, cut("pc-khan", "10:00")) == {"template"}
+    assert broken(scenario, cut("pc-khan", "12:00")) == {"template", "unavailable"}
+    assert broken(scenario, cut("sgt-obi", "11:00")) == {"template"}
+    assert broken(scenario, duty(scenario, "pc-khan", TUE)) == {"unavailable"}
+
+
 def test_template_roles() -> None:
     """A person may only work templates that allow their role."""
     scenario = team(duty_templates={"early": {"roles": ["PCSO"]}})
