@@ -159,7 +159,10 @@ def build_duties(
             for kind, ward, event_id, start, end in _slot_pieces(
                 week, state, week.grid.slot_start(slot)
             ):
-                add_piece(activities, kind, ward, event_id, start, end, zone)
+                # within the duty: one cut short at an event's end has no hour after it
+                start, end = max(start, option.start), min(end, option.end)
+                if start < end:
+                    add_piece(activities, kind, ward, event_id, start, end, zone)
         duties.append(
             Duty(
                 staff=option.staff,

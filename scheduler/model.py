@@ -105,11 +105,14 @@ class WeekModel:
     planned_wards: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
-def build(scenario: Scenario) -> WeekModel:
-    """Build the whole model: variables, every rule family, then the objective."""
+def build(scenario: Scenario, now: datetime | None = None) -> WeekModel:
+    """Build the whole model: variables, every rule family, then the objective.
+
+    `now` is for a repair of a week under way: a duty that starts before it may end early,
+    where the person becomes unavailable during it (see `duty_options`)."""
     validate_templates(scenario)
     week = WeekModel(scenario, TimeGrid.of(scenario))
-    _add_duty_options(week)
+    _add_duty_options(week, now)
     _add_event_attendance(week)
     _add_patrol_counts(week)
     _add_one_duty_per_day(week)
@@ -157,8 +160,15 @@ def _within_pcso_window(scenario: Scenario, template_start: str, template_end: s
     )
 
 
-def duty_options(scenario: Scenario, person: Staff) -> list[DutyOption]:
-    """Every duty the person could lawfully work this week, judged on its own."""
+def duty_options(
+    scenario: Scenario, person: Staff, now: datetime | None = None
+) -> list[DutyOption]:
+    """Every duty the person could lawfully work this week, judged on its own.
+
+    A duty that starts before `now` (one under way, or worked, when a week is repaired)
+    and that an unavailability begins during, ends when that unavailability begins: the
+    officer sent home sick or pulled to an aid at 11:00 leaves their 07:00-15:00 duty at
+    11:00. Other duties that touch an unavailability are not options."""
     policy = scenario.policy
     options = []
     off_days = {pin.day for pin in scenario.pins if pin.staff == person.id and pin.off}
@@ -180,6 +190,15 @@ def duty_options(scenario: Scenario, person: Staff) -> list[DutyOption]:
                 and template.break_minutes < policy.min_break_minutes
             ):
                 continue  # only on a clock-change night can a short template get this long
+            if now is not None and start < now:
+                end = min(
+                    [end]
+                    + [
+                        gap.start.astimezone(UTC)
+                        for gap in person.unavailable
+                        if start < gap.start.astimezone(UTC) < end
+                    ]
+                )
             if any(
                 start < gap.end.astimezone(UTC) and gap.start.astimezone(UTC) < end
                 for gap in person.unavailable
@@ -207,9 +226,9 @@ def patrol_class(scenario: Scenario, person: Staff) -> PatrolClass:
     return PatrolClass(person.role.warranted, tuple(sorted(wards)))
 
 
-def _add_duty_options(week: WeekModel) -> None:
+def _add_duty_options(week: WeekModel, now: datetime | None) -> None:
     for person in week.scenario.staff:
-        week.options[person.id] = duty_options(week.scenario, person)
+        week.options[person.id] = duty_options(week.scenario, person, now)
         week.classes[person.id] = patrol_class(week.scenario, person)
         for option in week.options[person.id]:
             week.works[option] = week.model.new_bool_var(

@@ -103,7 +103,7 @@ class Replan(Strict):
 class DutyChange(Strict):
     staff: str
     day: date
-    change: Literal["added", "stood down", "moved", "ward changed"]
+    change: Literal["added", "stood down", "moved", "cut short", "ward changed"]
     before: str | None = Field(description="published duty, e.g. 'early 07:00-15:00 market-square'")
     after: str | None
     notice_hours: float = Field(description="from the repair to the earlier start")
@@ -126,7 +126,7 @@ class Repair(Strict):
     rota: Rota
     changes: list[DutyChange]
     presence: list[WardPresence]
-    changed_duties: int = Field(description="duties added, stood down or moved")
+    changed_duties: int = Field(description="duties added, stood down, moved or cut short")
     status: str
 
 
@@ -138,7 +138,9 @@ def apply_changes(
     scenario: Scenario, published: Rota, replan: Replan
 ) -> tuple[Scenario, list[Duty]]:
     """The week with the changes applied, and the published duties already started
-    (fixed). An absence starts no earlier than the end of a duty already under way."""
+    (fixed). An absence starts no earlier than `now` (what happened before is history);
+    one that starts during a duty under way ends that duty then (`model.duty_options`),
+    unless the person is at an event that has begun: they leave when it ends."""
     now = replan.now
     fixed = [duty for duty in published.duties if duty.start < now]
     data = scenario.model_dump(mode="python")
@@ -149,8 +151,10 @@ def apply_changes(
         if isinstance(change, Absence):
             if change.staff not in staff:
                 raise ValueError(f"absence of unknown staff member {change.staff!r}")
-            started = [d.end for d in fixed if d.staff == change.staff and d.end > change.start]
-            start = max([change.start, now, *started])
+            start = max(change.start, now)
+            for activity in (a for d in fixed if d.staff == change.staff for a in d.activities):
+                if activity.kind == "event" and activity.start < now and activity.start <= start:
+                    start = max(start, activity.end)
             if start < change.end:
                 staff[change.staff]["unavailable"].append(
                     Unavailability(start=start, end=change.end, reason=change.category)
@@ -211,15 +215,16 @@ def _freeze(week: WeekModel, published: Rota, counts: dict[tuple, int], now: dat
 
 
 def history_of(rota: Rota, now: datetime) -> list[tuple]:
-    """What a rota did before `now`: each started duty's times and its activities up to
-    `now`. A repair keeps this exactly (a duty under way may change from `now` on)."""
+    """What a rota did before `now`: each started duty's template, start, end (if passed)
+    and its activities up to `now`. A repair keeps this exactly (a duty under way may
+    change from `now` on, and end early if its officer becomes unavailable)."""
     return sorted(
         (
             d.staff,
             d.day,
             d.template,
             d.start,
-            d.end,
+            min(d.end, now),
             [
                 (a.kind, a.ward, a.event, a.start, min(a.end, now))
                 for a in d.activities
@@ -233,7 +238,8 @@ def history_of(rota: Rota, now: datetime) -> list[tuple]:
 
 def _splice(published: Duty, solved: Duty | None, now: datetime) -> Duty:
     """A duty under way: what it did before `now` as published (history), what it does
-    from `now` as the repair solved it (the model's counts and attendance rely on that)."""
+    from `now` as the repair solved it (the model's counts and attendance rely on that),
+    and the end the repair gave it (earlier, if its officer becomes unavailable)."""
     if solved is None or published.end <= now:
         return published
     past = [
@@ -246,7 +252,7 @@ def _splice(published: Duty, solved: Duty | None, now: datetime) -> Duty:
         last, first = past[-1], future[0]
         if (last.kind, last.ward, last.event) == (first.kind, first.ward, first.event):
             past[-1], future = last.model_copy(update={"end": first.end}), future[1:]
-    return published.model_copy(update={"activities": past + future})
+    return published.model_copy(update={"end": solved.end, "activities": past + future})
 
 
 def published_counts(week: WeekModel, published: Rota) -> dict[tuple, int]:
@@ -326,7 +332,7 @@ def replan(
     options = options or REPAIR_OPTIONS
     started_at = time.perf_counter()
     changed, fixed = apply_changes(scenario, published, replan_)
-    week = build(changed)
+    week = build(changed, now=replan_.now)
     counts = published_counts(week, published)  # also notes each person's published wards
     _freeze(week, published, counts, replan_.now)
     _disruption(week, published, counts, replan_.now)
@@ -432,7 +438,8 @@ def _describe(scenario: Scenario, duty: Duty) -> str:
 
 
 def compare(scenario: Scenario, published: Rota, repaired: Rota, now: datetime) -> list[DutyChange]:
-    """Every duty that differs, with notice and compensation (started duties never do)."""
+    """Every duty that differs, with notice and compensation. A started duty differs only
+    by ending early (`cut short`) or by its wards from `now` on."""
     before = {(d.staff, d.day): d for d in published.duties}
     after = {(d.staff, d.day): d for d in repaired.duties}
     roles = {person.id: person.role for person in scenario.staff}
@@ -448,6 +455,8 @@ def compare(scenario: Scenario, published: Rota, repaired: Rota, now: datetime) 
             kind = "added"
         elif new is None:
             kind = "stood down"
+        elif old.start == new.start and new.end < old.end and old.start < now:
+            kind = "cut short"
         else:
             kind = "moved"
         first = min(d.start for d in (old, new) if d is not None)

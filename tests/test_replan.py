@@ -4,7 +4,7 @@ owes what DOMAIN.md's table says."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from scheduler.replan import (
     history_of,
     replan,
 )
-from scheduler.rota import Rota
+from scheduler.rota import Duty, Rota
 from scheduler.scenario import EngagementEvent, Role, Scenario
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -64,6 +64,63 @@ def test_one_officer_sick_for_a_day(published):
     others = {c.staff for c in repair.changes if c.staff != sick and c.change != "ward changed"}
     assert len(others) <= OTHERS_CHANGED_BOUND, repair.changes
     assert any(c.staff == sick and c.change == "stood down" for c in repair.changes)
+
+
+def _under_way(rota: Rota, now: datetime) -> Duty:
+    """A duty that started before `now` and runs on for two hours or more after it, whose
+    person is not at an event that began before `now` and is still going on."""
+
+    def attending(duty: Duty) -> bool:
+        return any(a.kind == "event" and a.start < now < a.end for a in duty.activities)
+
+    return next(
+        d
+        for d in sorted(rota.duties, key=lambda d: (d.start, d.staff))
+        if d.start < now and d.end - now >= timedelta(hours=2) and not attending(d)
+    )
+
+
+def test_officer_sent_home_mid_duty_leaves_then(published):
+    """Someone sent home sick at `now` leaves their duty then: the repair ends that duty at
+    `now`, keeps what it did before as published, reports it cut short, and passes the
+    checker (others may be moved to cover the hours)."""
+    scenario, rota = published
+    under_way = _under_way(rota, NOW)
+    sick = Absence(staff=under_way.staff, start=NOW, end=NOW + timedelta(days=1), category="sick")
+    options = replace(REPAIR_OPTIONS, time_limit=10)
+    result, repair, changed = replan(scenario, rota, Replan(now=NOW, changes=[sick]), options)
+    assert repair is not None, result.report.explanation
+    assert check(changed, repair.rota) == []
+    assert history_of(rota, NOW) == history_of(repair.rota, NOW)
+    [kept] = [d for d in repair.rota.duties if (d.staff, d.day) == (under_way.staff, under_way.day)]
+    assert (kept.template, kept.start, kept.end) == (under_way.template, under_way.start, NOW)
+    assert all(a.end <= NOW for a in kept.activities)
+    assert any(
+        (c.staff, c.day, c.change) == (under_way.staff, under_way.day, "cut short")
+        for c in repair.changes
+    )
+
+
+def test_officer_pulled_from_an_event_under_way_leaves_when_it_ends(published):
+    """An absence that begins while its person is at an event that has begun starts when
+    the event ends: the event stays staffed as it happened, and the duty ends then."""
+    scenario, rota = published
+    under_way, event = next(
+        (d, a)
+        for d in sorted(rota.duties, key=lambda d: (d.start, d.staff))
+        for a in d.activities
+        if a.kind == "event" and d.start < a.start and d.end - a.end >= timedelta(hours=1)
+    )
+    now = event.start + (event.end - event.start) / 2
+    pulled = Absence(staff=under_way.staff, start=now, end=now + timedelta(hours=8), category="aid")
+    options = replace(REPAIR_OPTIONS, time_limit=10)
+    result, repair, changed = replan(scenario, rota, Replan(now=now, changes=[pulled]), options)
+    assert repair is not None, result.report.explanation
+    assert check(changed, repair.rota) == []
+    assert history_of(rota, now) == history_of(repair.rota, now)
+    [kept] = [d for d in repair.rota.duties if (d.staff, d.day) == (under_way.staff, under_way.day)]
+    assert kept.end.astimezone(UTC) == event.end.astimezone(UTC)
+    assert event in kept.activities
 
 
 def test_urgent_event_and_surge_are_covered(published):

@@ -61,7 +61,7 @@ def start_replan(
         raise HTTPException(
             409, "a solve or repair of this team-week is already queued or running"
         ) from None
-    try:  # the changes as the repair will apply them (an absence starts after duties under way)
+    try:  # the changes as the repair will apply them (an absence starts no earlier than now)
         changed, _ = apply_changes(
             assemble_scenario(session, team, week), Rota.model_validate(published.rota), replan
         )

@@ -53,6 +53,11 @@ def test_sick_officer_repaired_published_and_reported(client: TestClient):
     under_way = next(
         d for d in rota["duties"] if d["start"] < "2026-11-24T12" < d["end"] and d["staff"] != sick
     )
+    made = client.post(
+        "/feeds", json={"team_id": "riverside", "kind": "duties", "staff_id": under_way["staff"]}
+    )
+    pulled_feed = "/" + made.json()["url"].split("/", 3)[3]
+    pulled_uid = f"duty-riverside-{under_way['staff']}-{under_way['day']}@beatplan"
     pulled = {  # abstracted to response from 11:00, while on a duty that started earlier
         "kind": "absence",
         "staff": under_way["staff"],
@@ -94,17 +99,33 @@ def test_sick_officer_repaired_published_and_reported(client: TestClient):
     )
     assert body["total"]["abstracted"]["sick"] == pytest.approx(lost, abs=0.05)
     assert {a["category"] for a in body["abstractions"]} == {"sick", "response"}
-    # The duty under way is not cut short by the absence that starts during it (the
-    # absence moves to the duty's end). Its activities up to `now` are history, checked
-    # above; from `now` on the repair may re-plan its wards, so they are not compared.
+    # The duty under way ends when its officer is pulled: at `now`, since the absence
+    # was recorded late, or at the end of an event they are at. Its activities up to
+    # `now` are history, checked above.
+    leaves = max(
+        [now]
+        + [
+            datetime.fromisoformat(a["end"])
+            for a in under_way["activities"]
+            if a["kind"] == "event" and datetime.fromisoformat(a["start"]) < now
+        ]
+    )
     kept = [
         d
         for d in draft["duties"]
         if (d["staff"], d["day"]) == (under_way["staff"], under_way["day"])
     ]
-    assert [(d["template"], d["start"], d["end"]) for d in kept] == [
-        (under_way["template"], under_way["start"], under_way["end"])
+    assert [(d["template"], d["start"]) for d in kept] == [
+        (under_way["template"], under_way["start"])
     ]
+    assert datetime.fromisoformat(kept[0]["end"]) == leaves
+    assert any(
+        (c["staff"], c["change"]) == (under_way["staff"], "cut short") for c in repair["changes"]
+    )
+    # Their phone shows the duty ending then, as a new revision of the same entry.
+    entry = {e["uid"]: e for e in icaljs(client.get(pulled_feed).content)["events"]}[pulled_uid]
+    assert entry["status"] == "CONFIRMED" and entry["sequence"] == 1
+    assert datetime.fromisoformat(entry["end"]) == leaves
 
 
 def test_replan_refusals(client: TestClient):
