@@ -324,8 +324,7 @@ def _patrollable(week: WeekModel, ward_id: str, slot: int) -> bool:
     Hours without demand add nothing to the objective, and dropping their count variables
     shrinks the LP that guides the search; people on duty then are at the station.
     """
-    ward = week.scenario.ward(ward_id)
-    if not any(ward.demand_by_local_hour.values()):
+    if not week.scenario.has_demand(ward_id):
         return True
     return week.scenario.demand_weight(ward_id, week.grid.local_keys[slot]) > 0
 

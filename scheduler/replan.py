@@ -17,7 +17,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 
 from ortools.sat.python import cp_model
@@ -26,6 +26,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from scheduler.model import SCALE, WeekModel, build
 from scheduler.rota import Duty, Rota
 from scheduler.scenario import EngagementEvent, Pin, Role, Scenario, Unavailability
+from scheduler.scenario import Surge as WeekSurge
 from scheduler.solve import (
     Progress,
     SolveOptions,
@@ -73,14 +74,13 @@ class EventChange(Strict):
     event: EngagementEvent
 
 
-class Surge(Strict):
-    """More demand in a ward for some hours (a reassurance patrol after an incident)."""
+class Surge(WeekSurge):
+    """More demand in a ward for some hours (a reassurance patrol after an incident). It
+    becomes one of the week's `surges`, so later repairs and solves of the week keep it."""
 
     kind: Literal["surge"] = "surge"
-    ward: str
     start: AwareDatetime
     end: AwareDatetime
-    weight: float = Field(2.0, gt=0, description="demand weight added in those hours")
 
 
 class PinChange(Strict):
@@ -166,29 +166,11 @@ def apply_changes(
         elif isinstance(change, Surge):
             if change.ward not in wards:
                 raise ValueError(f"surge in unknown ward {change.ward!r}")
-            _add_surge(scenario, wards[change.ward], change)
+            data["surges"].append(change.model_dump(mode="python", exclude={"kind"}))
         else:
             data["pins"].append(change.pin.model_dump(mode="python"))
     data["events"] = list(events.values())
     return Scenario.model_validate(data), fixed
-
-
-def _add_surge(scenario: Scenario, ward: dict, surge: Surge) -> None:
-    """Turn the ward's demand into 168 hourly weights for this week and add the surge."""
-    hourly = [
-        scenario.ward(ward["id"]).demand_by_local_hour.get((day, hour), 0.0)
-        for day in range(7)
-        for hour in range(24)
-    ]
-    instant = surge.start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    while instant < surge.end:
-        local = _local(scenario, instant)
-        offset = (local.date() - scenario.week_start).days
-        if 0 <= offset < 7:
-            hourly[offset * 24 + local.hour] += surge.weight
-        instant += timedelta(hours=1)
-    ward["hourly_demand"] = hourly
-    ward["demand"] = []
 
 
 def _freeze(week: WeekModel, published: Rota, counts: dict[tuple, int], now: datetime) -> None:
@@ -327,11 +309,19 @@ def replan(
     options: SolveOptions | None = None,
     progress: Callable[[Progress], None] | None = None,
     cancel: threading.Event | None = None,
+    applied: bool = False,
 ) -> tuple[SolveResult, Repair | None, Scenario]:
-    """Repair the week; the result's rota keeps every started duty exactly as published."""
+    """Repair the week; the result's rota keeps what every started duty did before `now`.
+
+    `applied`: the scenario already holds the changes, as `apply_changes` makes them (the
+    service stores them when the repair is asked for), so they are not applied twice."""
     options = options or REPAIR_OPTIONS
     started_at = time.perf_counter()
-    changed, fixed = apply_changes(scenario, published, replan_)
+    if applied:
+        changed = scenario
+        fixed = [duty for duty in published.duties if duty.start < replan_.now]
+    else:
+        changed, fixed = apply_changes(scenario, published, replan_)
     week = build(changed, now=replan_.now)
     counts = published_counts(week, published)  # also notes each person's published wards
     _freeze(week, published, counts, replan_.now)

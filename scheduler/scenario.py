@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -329,6 +329,22 @@ class Pin(Strict):
         return self
 
 
+class Surge(Strict):
+    """More demand in a ward for some hours of this week (a reassurance patrol after an
+    incident): the weight is added to the ward's demand in each hour the surge touches."""
+
+    ward: str
+    start: datetime
+    end: datetime
+    weight: float = Field(2.0, gt=0, description="demand weight added in those hours")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Surge:
+        if self.end <= self.start:
+            raise ValueError(f"surge ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
 class Team(Strict):
     id: Id
     name: str
@@ -356,6 +372,9 @@ class Scenario(Strict):
     staff: list[Staff] = Field(min_length=1)
     events: list[EngagementEvent] = Field(default_factory=list)
     pins: list[Pin] = Field(default_factory=list)
+    surges: list[Surge] = Field(
+        default_factory=list, description="extra demand in a ward for some hours of this week"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -397,6 +416,13 @@ class Scenario(Strict):
             events.append(event)
         if "events" in data:
             data["events"] = events
+        if "surges" in data:
+            data["surges"] = [
+                {**surge, "start": localise(surge.get("start")), "end": localise(surge.get("end"))}
+                if isinstance(surge, dict)
+                else surge
+                for surge in data["surges"] or []
+            ]
         people = []
         for person in data.get("staff") or []:
             if isinstance(person, dict):
@@ -422,6 +448,9 @@ class Scenario(Strict):
     def _references(self) -> Scenario:
         instants = [(f"event {e.id!r}", e.start) for e in self.events]
         instants += [(f"event {e.id!r}", e.end) for e in self.events]
+        instants += [
+            (f"surge in {s.ward!r}", instant) for s in self.surges for instant in (s.start, s.end)
+        ]
         for person in self.staff:
             instants += [
                 (f"staff {person.id!r} unavailability", u.start) for u in person.unavailable
@@ -481,6 +510,14 @@ class Scenario(Strict):
                     f"event {event.id!r} ({event.start:%Y-%m-%d %H:%M}) is outside the week "
                     f"of {self.week_start}"
                 )
+        for surge in self.surges:
+            if surge.ward not in wards:
+                raise ValueError(f"a surge is in unknown ward {surge.ward!r}")
+            if surge.end <= self.starts_at or self.ends_at <= surge.start:
+                raise ValueError(
+                    f"a surge in {surge.ward!r} ({surge.start:%Y-%m-%d %H:%M}) is outside the "
+                    f"week of {self.week_start}"
+                )
         for pin in self.pins:
             if pin.staff not in people:
                 raise ValueError(f"a pin names unknown staff member {pin.staff!r}")
@@ -512,10 +549,34 @@ class Scenario(Strict):
     def ward(self, ward_id: str) -> Ward:
         return next(ward for ward in self.wards if ward.id == ward_id)
 
+    @cached_property
+    def surge_by_local_hour(self) -> dict[tuple[str, int, int], float]:
+        """Surge weight per (ward, weekday, hour) of this week: each surge adds its weight
+        in every hour it touches."""
+        weights: dict[tuple[str, int, int], float] = {}
+        for surge in self.surges:
+            instant = surge.start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+            while instant < surge.end:
+                local = instant.astimezone(self.zone)
+                offset = (local.date() - self.week_start).days
+                if 0 <= offset < 7:
+                    key = (surge.ward, offset, local.hour)
+                    weights[key] = weights.get(key, 0.0) + surge.weight
+                instant += timedelta(hours=1)
+        return weights
+
+    def has_demand(self, ward_id: str) -> bool:
+        """Whether the ward has any demand this week (its own or a surge's)."""
+        return any(self.ward(ward_id).demand_by_local_hour.values()) or any(
+            surge.ward == ward_id for surge in self.surges
+        )
+
     def demand_weight(self, ward_id: str, key: tuple[int, int]) -> float:
-        """Demand weight of a ward at a local (weekday, hour), peak windows multiplied."""
+        """Demand weight of a ward at a local (weekday, hour), surges added, peak windows
+        multiplied."""
         ward = self.ward(ward_id)
         weight = ward.demand_by_local_hour.get(key, 0.0)
+        weight += self.surge_by_local_hour.get((ward_id, *key), 0.0)
         if key in ward.peak_hours:
             weight = max(weight, 1.0) * self.policy.peak_multiplier
         return weight

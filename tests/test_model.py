@@ -187,6 +187,42 @@ def test_scenario_built_from_objects_needs_aware_times():
         small_team(team=Team(id="t", name="T"), events=[naive])
 
 
+@pytest.mark.parametrize(
+    ("surge", "problem"),
+    [
+        ({"ward": "east"}, "unknown ward 'east'"),
+        ({"start": "2026-12-01T16:00", "end": "2026-12-01T22:00"}, "outside the week"),
+        ({"end": "2026-11-26T15:00"}, "before it starts"),
+        ({"weight": 0}, "greater than 0"),
+    ],
+)
+def test_a_bad_surge_is_named(surge: dict, problem: str):
+    """A surge in a ward the team does not have, outside the week, backwards or of no
+    weight is refused, saying which."""
+    good = {"ward": "south", "start": "2026-11-26T16:00", "end": "2026-11-26T22:00", "weight": 3}
+    with pytest.raises(ValidationError, match=problem):
+        small_team(surges=[{**good, **surge}])
+
+
+def test_a_surge_draws_patrol_to_its_hours():
+    """Thursday 20:00-23:00 in South has no demand, so nobody patrols there; a surge then
+    brings someone (the hours are otherwise not even modelled)."""
+
+    def south_evening(rota) -> float:
+        return sum(
+            (min(a.end, until) - max(a.start, since)).total_seconds() / 3600
+            for duty in rota.duties
+            for a in duty.activities
+            if a.ward == "south" and a.start < until and since < a.end
+        )
+
+    since = datetime.fromisoformat("2026-11-26T20:00+00:00")
+    until = since + timedelta(hours=3)
+    surge = {"ward": "south", "start": since.isoformat(), "end": until.isoformat(), "weight": 5}
+    assert south_evening(solve_checked(small_team())) == 0
+    assert south_evening(solve_checked(small_team(surges=[surge]))) > 0
+
+
 def test_cancel_stops_the_search_early():
     """Setting the cancel event ends a 120-second solve long before its limit."""
     cancel = threading.Event()

@@ -16,6 +16,7 @@ from scheduler.replan import (
     EventChange,
     Replan,
     Surge,
+    apply_changes,
     compensation,
     history_of,
     replan,
@@ -151,6 +152,29 @@ def test_urgent_event_and_surge_are_covered(published):
     staffing = next(e for e in repair.rota.events if e.event == "ev-reassurance")
     assert staffing.staffed and len(staffing.attendees) >= 2
     assert history_of(rota, NOW) == history_of(repair.rota, NOW)
+
+
+def test_surges_join_the_week_and_add_up(published):
+    """Each surge joins the week's `surges` (two in one ward both count) and survives the
+    scenario's JSON, which is how the service stores the week."""
+    scenario, rota = published
+    evening = datetime(2026, 11, 26, 16, 0, tzinfo=UTC)
+    surges = [
+        Surge(ward="northfield", start=evening, end=evening + timedelta(hours=6), weight=3),
+        Surge(ward="northfield", start=evening, end=evening + timedelta(hours=2), weight=2),
+    ]
+    changed, _ = apply_changes(scenario, rota, Replan(now=NOW, changes=surges))
+    ward = scenario.ward("northfield")
+
+    def expected(key: tuple[int, int], added: float) -> float:
+        raw = ward.demand_by_local_hour.get(key, 0.0) + added
+        return max(raw, 1.0) * scenario.policy.peak_multiplier if key in ward.peak_hours else raw
+
+    # Thursday 16:00 and 17:00 have both surges, 18:00-21:00 the first, 22:00 neither.
+    for hour, added in ((16, 5), (17, 5), (18, 3), (21, 3), (22, 0)):
+        weight = changed.demand_weight("northfield", (3, hour))
+        assert weight == pytest.approx(expected((3, hour), added)), hour
+    assert Scenario.model_validate(changed.model_dump(mode="json")).surges == changed.surges
 
 
 def test_impossible_repair_is_explained(published):
