@@ -34,7 +34,7 @@ def week_bounds(team: tables.Team, week_start: date) -> tuple[datetime, datetime
 
 def import_scenario(session: Session, scenario: Scenario) -> None:
     """Store a whole scenario: the team's standing data is replaced, and so are this
-    week's events and pins. The caller commits, so it is all or nothing."""
+    week's events, pins and surges. The caller commits, so it is all or nothing."""
     team_id = scenario.team.id
     team = session.get(tables.Team, team_id) or tables.Team(id=team_id, name=scenario.team.name)
     team.name = scenario.team.name
@@ -53,11 +53,12 @@ def import_scenario(session: Session, scenario: Scenario) -> None:
             col(tables.EngagementEvent.starts_at) < end,
         )
     )
-    session.exec(
-        delete(tables.Pin).where(
-            col(tables.Pin.team_id) == team_id, col(tables.Pin.week_start) == scenario.week_start
+    for weekly in (tables.Pin, tables.Surge):
+        session.exec(
+            delete(weekly).where(
+                col(weekly.team_id) == team_id, col(weekly.week_start) == scenario.week_start
+            )
         )
-    )
     rows: list[Any] = [
         tables.Ward(team_id=team_id, id=ward.id, spec=ward.model_dump(mode="json"))
         for ward in scenario.wards
@@ -87,6 +88,15 @@ def import_scenario(session: Session, scenario: Scenario) -> None:
             spec=pin.model_dump(mode="json"),
         )
         for index, pin in enumerate(scenario.pins, start=1)
+    ]
+    rows += [
+        tables.Surge(
+            team_id=team_id,
+            id=f"{scenario.week_start}-{index}",
+            week_start=scenario.week_start,
+            spec=surge.model_dump(mode="json"),
+        )
+        for index, surge in enumerate(scenario.surges, start=1)
     ]
     session.add_all(rows)
 
@@ -118,6 +128,7 @@ def assemble_scenario(session: Session, team: tables.Team, week_start: date) -> 
             col(tables.EngagementEvent.starts_at) < end,
         ),
         "pins": specs(tables.Pin, col(tables.Pin.week_start) == week_start),
+        "surges": specs(tables.Surge, col(tables.Surge.week_start) == week_start),
     }
     days = {(week_start + timedelta(days=offset)).isoformat() for offset in range(7)}
     data["staff"] = [

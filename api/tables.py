@@ -81,6 +81,12 @@ class Pin(TeamItem, table=True):
     week_start: date = Field(index=True)
 
 
+class Surge(TeamItem, table=True):
+    """Extra demand in a ward for some hours of one week (from a repair, or imported)."""
+
+    week_start: date = Field(index=True)
+
+
 class VersionStatus(StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"

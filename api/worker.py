@@ -145,6 +145,7 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
                 options,
                 progress=progress,
                 cancel=cancel,
+                applied=True,  # stored with the week when the repair was asked for
             )
         else:
             result = solve(

@@ -23,7 +23,7 @@ from api.auth import CallerDep, LedTeamDep, audit
 from api.deps import SessionDep, WeekDep
 from api.routes.jobs import job_view
 from api.scenarios import assemble_scenario
-from scheduler.replan import Absence, EventChange, PinChange, Replan, apply_changes
+from scheduler.replan import Absence, EventChange, PinChange, Replan, Surge, apply_changes
 from scheduler.rota import Rota
 
 router = APIRouter(tags=["re-planning"])
@@ -41,7 +41,8 @@ def start_replan(
 ) -> dict[str, Any]:
     """Record the changes and queue a repair of the published week from `now`: 202 with
     the job. Absences are stored as abstractions (with category); events and pins join
-    the team's data. 409 if nothing is published or a job is already running."""
+    the team's data, surges the week's. 409 if nothing is published or a job is already
+    running."""
     published = versions.published(session, team.id, week)
     if published is None:
         raise HTTPException(409, f"nothing is published for the week of {week}; publish first")
@@ -100,6 +101,15 @@ def start_replan(
             else:
                 row.spec, row.starts_at = spec, event.start
             session.add(row)
+        elif isinstance(change, Surge):
+            session.add(
+                tables.Surge(
+                    team_id=team.id,
+                    id=f"{week}-{uuid4().hex[:8]}",
+                    week_start=week,
+                    spec=change.model_dump(mode="json", exclude={"kind"}),
+                )
+            )
         elif isinstance(change, PinChange):
             session.add(
                 tables.Pin(

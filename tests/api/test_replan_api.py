@@ -147,3 +147,44 @@ def test_replan_refusals(client: TestClient):
     assert ["body", "changes", 0, "absence", "category"] in [e["loc"] for e in bad.json()["detail"]]
     report = client.get(f"{TEAM}/abstractions", params={"from": "2026-11-23", "to": "2026-11-29"})
     assert report.json()["abstractions"] == []
+
+
+def test_a_surge_stays_with_the_week(client: TestClient):
+    """A surge asked for in a repair is stored with the week: the next repair and the
+    week's scenario still have it, once, and importing that scenario back keeps it once."""
+    client.app.state.clock = lambda: datetime(2026, 11, 24, 12, tzinfo=UTC)
+    assert client.post(f"{TEAM}/scenario", json=sample_scenario()).is_success
+    _published(client)
+    thursday_evening = (3, 18)  # (weekday, local hour): London is on UTC in November
+
+    def week() -> Scenario:
+        return Scenario.model_validate(client.get(f"{WEEK}/scenario").json())
+
+    before = week().demand_weight("northfield", thursday_evening)
+    surge = {
+        "kind": "surge",
+        "ward": "northfield",
+        "start": "2026-11-26T16:00:00Z",
+        "end": "2026-11-26T22:00:00Z",
+        "weight": 3,
+    }
+    absence = {
+        "kind": "absence",
+        "staff": "pc-walsh",
+        "start": "2026-11-27T00:00:00Z",
+        "end": "2026-11-28T00:00:00Z",
+        "category": "court",
+    }
+    for number, changes in ((2, [surge]), (3, [absence])):
+        started = client.post(f"{WEEK}/replan", json={"now": NOW, "changes": changes})
+        assert started.status_code == 202, started.text
+        assert wait_for_job(client, started.json()["url"])["status"] == "succeeded"
+        assert client.post(f"{WEEK}/versions/{number}/publish").status_code == 200
+        stored = week()
+        assert [(s.ward, s.weight) for s in stored.surges] == [("northfield", 3)]
+        assert stored.demand_weight("northfield", thursday_evening) > before
+    after = stored.demand_weight("northfield", thursday_evening)
+    imported = client.post(f"{TEAM}/scenario", json=stored.model_dump(mode="json"))
+    assert imported.is_success, imported.text
+    assert len(week().surges) == 1
+    assert week().demand_weight("northfield", thursday_evening) == after
