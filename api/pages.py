@@ -434,6 +434,13 @@ def job_cancel(job_id: int, caller: PageCaller, session: SessionDep) -> Response
     return RedirectResponse(f"/ui/jobs/{job_id}", 303)
 
 
+@router.post("/ui/jobs/{job_id}/stop", dependencies=[SameOrigin])
+def job_stop(job_id: int, caller: PageCaller, session: SessionDep) -> Response:
+    """Stop the solve now and keep the best rota found so far as the draft."""
+    job_routes.stop_job(job_id, session, caller)
+    return RedirectResponse(f"/ui/jobs/{job_id}", 303)
+
+
 @router.get("/ui/jobs/{job_id}/state")
 def job_state(job_id: int, caller: PageCaller, session: SessionDep) -> dict[str, Any]:
     """What the progress page polls (the API's job view, plus where to go when done)."""

@@ -152,7 +152,8 @@ class SolveJob(SQLModel, table=True):
     team_id: str = Field(foreign_key="team.id", max_length=64)
     week_start: date
     status: str = Field(default=JobStatus.QUEUED.value, max_length=16)  # a JobStatus
-    cancel_requested: bool = False
+    cancel_requested: bool = False  # stop and discard what the solve found
+    stop_requested: bool = False  # stop now and keep the best rota found so far
     time_limit: float
     created_at: datetime = _instant(nullable=False)
     started_at: datetime | None = _instant(nullable=True)

@@ -105,6 +105,7 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
             published = Rota.model_validate(version.rota)
 
     cancel = threading.Event()
+    keep = threading.Event()  # stopped on request, keeping the best rota found so far
     last_write = [0.0]
 
     def progress(update_: Progress) -> None:
@@ -126,7 +127,9 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
         while not done.is_set():
             with Session(engine) as session:
                 job = session.get(tables.SolveJob, job_id)
-                if job is not None and job.cancel_requested:
+                if job is not None and (job.cancel_requested or job.stop_requested):
+                    if job.stop_requested and not job.cancel_requested:
+                        keep.set()
                     cancel.set()
                     return
             done.wait(PROGRESS_EVERY)
@@ -156,8 +159,9 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
             )
     finally:
         done.set()
-    if cancel.is_set():
-        _finish(engine, job_id, tables.JobStatus.CANCELLED, "cancelled on request")
+    if cancel.is_set() and not (keep.is_set() and result.rota is not None):
+        message = "stopped before it found a rota" if keep.is_set() else "cancelled on request"
+        _finish(engine, job_id, tables.JobStatus.CANCELLED, message)
         return
     if result.rota is None:
         _finish(engine, job_id, tables.JobStatus.FAILED, " ".join(result.report.explanation))
@@ -174,6 +178,13 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
             report.wall_time,
         )
         job.message = f"{report.status}: draft version {version.number}"
+        if keep.is_set():
+            job.message = (
+                f"stopped on request at {report.wall_time:.1f} s, {report.gap:.2%} from the "
+                f"bound: draft version {version.number}"
+                if report.gap is not None
+                else f"stopped on request: draft version {version.number}"
+            )
         if repair is not None:
             job.result = {
                 "version": version.number,

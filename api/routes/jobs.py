@@ -1,4 +1,5 @@
-"""Solve jobs: start one (202), follow its progress, cancel it."""
+"""Solve jobs: start one (202), follow its progress, stop it (keeping the best rota so
+far) or cancel it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from api import tables
-from api.auth import CallerDep, LedTeamDep, audit, require_lead
+from api.auth import Caller, CallerDep, LedTeamDep, audit, require_lead
 from api.deps import SessionDep, WeekDep
 from api.scenarios import assemble_scenario
 
@@ -30,6 +31,7 @@ def job_view(job: tables.SolveJob) -> dict[str, Any]:
         "started_at": job.started_at,
         "finished_at": job.finished_at,
         "cancel_requested": job.cancel_requested,
+        "stop_requested": job.stop_requested,
         "kind": job.kind,
         "repair": job.result,  # a repair's changed duties, notice, compensation, presence
     }
@@ -96,16 +98,31 @@ def read_job(job_id: int, session: SessionDep, caller: CallerDep) -> dict[str, A
 
 @router.post("/jobs/{job_id}/cancel", status_code=202)
 def cancel_job(job_id: int, session: SessionDep, caller: CallerDep) -> dict[str, Any]:
-    """Ask the worker to stop; a queued job is cancelled at once."""
+    """Ask the worker to stop and discard what it found; a queued job is cancelled at once."""
+    return _request_stop(job_id, session, caller, keep=False)
+
+
+@router.post("/jobs/{job_id}/stop", status_code=202)
+def stop_job(job_id: int, session: SessionDep, caller: CallerDep) -> dict[str, Any]:
+    """Ask the worker to stop now and store the best rota found so far as the draft (a
+    sergeant content with the gap need not wait for the time limit). A queued job, or one
+    that has found no rota yet, ends cancelled: there is nothing to keep."""
+    return _request_stop(job_id, session, caller, keep=True)
+
+
+def _request_stop(job_id: int, session: Session, caller: Caller, keep: bool) -> dict[str, Any]:
     job = _job(session, caller, job_id)
     if job.status not in tables.ACTIVE_JOB:
         raise HTTPException(409, f"job {job_id} has already finished ({job.status})")
-    job.cancel_requested = True
+    if keep:
+        job.stop_requested = True
+    else:
+        job.cancel_requested = True
     if job.status == tables.JobStatus.QUEUED.value:
         job.status = tables.JobStatus.CANCELLED.value
         job.finished_at = datetime.now(UTC)
-        job.message = "cancelled before it started"
+        job.message = "stopped before it started" if keep else "cancelled before it started"
     session.add(job)
-    audit(session, caller, "cancel solve", job.team_id, f"/jobs/{job.id}")
+    audit(session, caller, "stop solve" if keep else "cancel solve", job.team_id, f"/jobs/{job.id}")
     session.commit()
     return job_view(job)

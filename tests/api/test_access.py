@@ -38,6 +38,7 @@ MATRIX: dict[tuple[str, str], tuple[str, object, set[str]]] = {
     ("POST", "/teams/{team_id}/weeks/{week}/solve"): (f"{WEEK}/solve", {"time_limit": 5}, LEADS),
     ("GET", "/jobs/{job_id}"): ("/jobs/1", None, LEADS),
     ("POST", "/jobs/{job_id}/cancel"): ("/jobs/1/cancel", None, LEADS),
+    ("POST", "/jobs/{job_id}/stop"): ("/jobs/1/stop", None, LEADS),
     ("GET", "/teams/{team_id}/weeks/{week}/versions"): (f"{WEEK}/versions", None, LEADS),
     ("GET", "/teams/{team_id}/weeks/{week}/rota"): (f"{WEEK}/rota", None, LEADS),
     ("GET", "/teams/{team_id}/weeks/{week}/rota/staff/{staff_id}"): (

@@ -111,6 +111,10 @@ PAGES = {
         "/ui/jobs/1/cancel",
         ("409", "403", "403", "signin"),
     ),
+    ("POST", "/ui/jobs/{job_id}/stop"): (  # job 1 has finished: 409
+        "/ui/jobs/1/stop",
+        ("409", "403", "403", "signin"),
+    ),
     ("GET", "/ui/jobs/{job_id}/state"): ("/ui/jobs/1/state", ("200", "403", "403", "signin")),
     ("GET", "/ui/me"): ("/ui/me", ("403", "200", "403", "signin")),
     ("POST", "/ui/me/feed"): ("/ui/me/feed", ("403", "200", "403", "signin")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime
 
 from api_support import admin_token, sample_scenario, wait_for_job
@@ -105,6 +106,30 @@ def test_second_solve_of_same_week_is_409(client: TestClient):
     assert client.post(f"{first.json()['url']}/cancel").status_code == 202
     job = wait_for_job(client, first.json()["url"])
     assert job["status"] == "cancelled"
+
+
+def test_stop_keeps_the_best_rota_so_far(client: TestClient):
+    """Stopping a solve once it has a rota ends it with that rota as the draft (lawful by
+    the independent checker), long before its limit; the message says it was stopped."""
+    dst = "/teams/riverside/weeks/2026-10-19"  # the October week takes ~30 s to prove optimal
+    client.post("/teams/riverside/scenario", json=sample_scenario("riverside-dst.json"))
+    started = client.post(f"{dst}/solve", json={"time_limit": 600})
+    assert started.status_code == 202
+    url = started.json()["url"]
+    deadline = time.monotonic() + 120
+    while client.get(url).json()["progress"]["objective"] is None:
+        assert time.monotonic() < deadline, "no rota found to keep"
+        time.sleep(0.2)
+    stopping = client.post(f"{url}/stop")
+    assert stopping.status_code == 202 and stopping.json()["stop_requested"]
+    job = wait_for_job(client, url)
+    assert job["status"] == "succeeded", job
+    assert "stopped on request" in job["message"] and "draft version 1" in job["message"]
+    assert job["progress"]["elapsed"] < 600
+    draft = client.get(f"{dst}/rota", params={"version": 1}).json()["rota"]
+    scenario = Scenario.model_validate(client.get(f"{dst}/scenario").json())
+    assert check(scenario, Rota.model_validate(draft)) == []
+    assert client.post(f"{url}/stop").status_code == 409  # finished: nothing to stop
 
 
 def test_bad_input_is_422_with_field_detail_and_stores_nothing(client: TestClient):
