@@ -552,17 +552,19 @@ class Scenario(Strict):
     @cached_property
     def surge_by_local_hour(self) -> dict[tuple[str, int, int], float]:
         """Surge weight per (ward, weekday, hour) of this week: each surge adds its weight
-        in every hour it touches."""
+        once to every local hour it touches (the October hour that happens twice too)."""
         weights: dict[tuple[str, int, int], float] = {}
         for surge in self.surges:
+            touched = set()
             instant = surge.start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
             while instant < surge.end:
                 local = instant.astimezone(self.zone)
                 offset = (local.date() - self.week_start).days
                 if 0 <= offset < 7:
-                    key = (surge.ward, offset, local.hour)
-                    weights[key] = weights.get(key, 0.0) + surge.weight
+                    touched.add((surge.ward, offset, local.hour))
                 instant += timedelta(hours=1)
+            for key in touched:
+                weights[key] = weights.get(key, 0.0) + surge.weight
         return weights
 
     def has_demand(self, ward_id: str) -> bool:

@@ -204,6 +204,14 @@ def test_a_bad_surge_is_named(surge: dict, problem: str):
         small_team(surges=[{**good, **surge}])
 
 
+def test_a_surge_across_the_october_change_counts_each_local_hour_once():
+    """00:00-03:00 on 25 Oct 2026 is four real hours (01:00 happens twice); each local
+    hour's demand gets the surge's weight once, as a window's weight is."""
+    surge = {"ward": "south", "start": "2026-10-25T00:00", "end": "2026-10-25T03:00", "weight": 2}
+    scenario = small_team(week_start="2026-10-19", events=[], surges=[surge])
+    assert scenario.surge_by_local_hour == {("south", 6, hour): 2.0 for hour in (0, 1, 2)}
+
+
 def test_a_surge_draws_patrol_to_its_hours():
     """Thursday 20:00-23:00 in South has no demand, so nobody patrols there; a surge then
     brings someone (the hours are otherwise not even modelled)."""
