@@ -80,24 +80,16 @@ def import_scenario(session: Session, scenario: Scenario) -> None:
         )
         for event in scenario.events
     ]
-    rows += [
-        tables.Pin(
-            team_id=team_id,
-            id=f"{scenario.week_start}-{index}",
-            week_start=scenario.week_start,
-            spec=pin.model_dump(mode="json"),
-        )
-        for index, pin in enumerate(scenario.pins, start=1)
-    ]
-    rows += [
-        tables.Surge(
-            team_id=team_id,
-            id=f"{scenario.week_start}-{index}",
-            week_start=scenario.week_start,
-            spec=surge.model_dump(mode="json"),
-        )
-        for index, surge in enumerate(scenario.surges, start=1)
-    ]
+    for weekly, items in ((tables.Pin, scenario.pins), (tables.Surge, scenario.surges)):
+        rows += [
+            weekly(
+                team_id=team_id,
+                id=f"{scenario.week_start}-{index}",
+                week_start=scenario.week_start,
+                spec=item.model_dump(mode="json"),
+            )
+            for index, item in enumerate(items, start=1)
+        ]
     session.add_all(rows)
 
 

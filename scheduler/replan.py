@@ -142,11 +142,11 @@ def apply_changes(
     one that starts during a duty under way ends that duty then (`model.duty_options`),
     unless the person is at an event that has begun: they leave when it ends."""
     now = replan.now
-    fixed = [duty for duty in published.duties if duty.start < now]
+    fixed = _started(published, now)
     data = scenario.model_dump(mode="python")
     staff = {person["id"]: person for person in data["staff"]}
     events = {event["id"]: event for event in data["events"]}
-    wards = {ward["id"]: ward for ward in data["wards"]}
+    wards = {ward["id"] for ward in data["wards"]}
     for change in replan.changes:
         if isinstance(change, Absence):
             if change.staff not in staff:
@@ -171,6 +171,11 @@ def apply_changes(
             data["pins"].append(change.pin.model_dump(mode="python"))
     data["events"] = list(events.values())
     return Scenario.model_validate(data), fixed
+
+
+def _started(published: Rota, now: datetime) -> list[Duty]:
+    """The published duties that have started by `now` (they are history)."""
+    return [duty for duty in published.duties if duty.start < now]
 
 
 def _freeze(week: WeekModel, published: Rota, counts: dict[tuple, int], now: datetime) -> None:
@@ -318,8 +323,7 @@ def replan(
     options = options or REPAIR_OPTIONS
     started_at = time.perf_counter()
     if applied:
-        changed = scenario
-        fixed = [duty for duty in published.duties if duty.start < replan_.now]
+        changed, fixed = scenario, _started(published, replan_.now)
     else:
         changed, fixed = apply_changes(scenario, published, replan_)
     week = build(changed, now=replan_.now)

@@ -404,35 +404,24 @@ class Scenario(Strict):
                 return value.replace(tzinfo=zone)
             return value
 
-        data = dict(data)
-        events = []
-        for event in data.get("events") or []:
-            if isinstance(event, dict):
-                event = {
-                    **event,
-                    "start": localise(event.get("start")),
-                    "end": localise(event.get("end")),
-                }
-            events.append(event)
-        if "events" in data:
-            data["events"] = events
-        if "surges" in data:
-            data["surges"] = [
-                {**surge, "start": localise(surge.get("start")), "end": localise(surge.get("end"))}
-                if isinstance(surge, dict)
-                else surge
-                for surge in data["surges"] or []
+        def localise_spans(items: list[object] | None) -> list[object]:
+            """Items with `start` and `end` (events, surges, unavailability), localised."""
+            return [
+                {**item, "start": localise(item.get("start")), "end": localise(item.get("end"))}
+                if isinstance(item, dict)
+                else item
+                for item in items or []
             ]
+
+        data = dict(data)
+        for spans in ("events", "surges"):
+            if spans in data:
+                data[spans] = localise_spans(data[spans])
         people = []
         for person in data.get("staff") or []:
             if isinstance(person, dict):
                 person = dict(person)
-                person["unavailable"] = [
-                    {**item, "start": localise(item.get("start")), "end": localise(item.get("end"))}
-                    if isinstance(item, dict)
-                    else item
-                    for item in person.get("unavailable") or []
-                ]
+                person["unavailable"] = localise_spans(person.get("unavailable"))
                 carry = person.get("carry_in")
                 if isinstance(carry, dict) and carry.get("last_duty_end") is not None:
                     person["carry_in"] = {

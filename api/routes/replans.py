@@ -23,7 +23,7 @@ from api.auth import CallerDep, LedTeamDep, audit
 from api.deps import SessionDep, WeekDep
 from api.routes.jobs import job_view
 from api.scenarios import assemble_scenario
-from scheduler.replan import Absence, EventChange, PinChange, Replan, Surge, apply_changes
+from scheduler.replan import Absence, EventChange, Replan, Surge, apply_changes
 from scheduler.rota import Rota
 
 router = APIRouter(tags=["re-planning"])
@@ -101,23 +101,14 @@ def start_replan(
             else:
                 row.spec, row.starts_at = spec, event.start
             session.add(row)
-        elif isinstance(change, Surge):
-            session.add(
-                tables.Surge(
-                    team_id=team.id,
-                    id=f"{week}-{uuid4().hex[:8]}",
-                    week_start=week,
-                    spec=change.model_dump(mode="json", exclude={"kind"}),
-                )
+        else:  # a surge or a pin: stored for this week only
+            weekly, spec = (
+                (tables.Surge, change.model_dump(mode="json", exclude={"kind"}))
+                if isinstance(change, Surge)
+                else (tables.Pin, change.pin.model_dump(mode="json"))
             )
-        elif isinstance(change, PinChange):
             session.add(
-                tables.Pin(
-                    team_id=team.id,
-                    id=f"{week}-{uuid4().hex[:8]}",
-                    week_start=week,
-                    spec=change.pin.model_dump(mode="json"),
-                )
+                weekly(team_id=team.id, id=f"{week}-{uuid4().hex[:8]}", week_start=week, spec=spec)
             )
     session.flush()
     assemble_scenario(session, team, week)  # the stored data must stay valid: else 409
