@@ -188,7 +188,9 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
         if repair is not None:
             job.result = {
                 "version": version.number,
-                **repair.model_dump(mode="json", include={"changes", "presence", "changed_duties"}),
+                **repair.model_dump(
+                    mode="json", include={"changes", "attendance", "presence", "changed_duties"}
+                ),
             }
             job.message += f", {repair.changed_duties} duties changed"
         job.finished_at = datetime.now(UTC)

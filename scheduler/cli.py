@@ -469,11 +469,16 @@ if __name__ == "__main__":
 
 
 def show_repair(repair: object, console: Console) -> None:
-    """The duties that changed, with notice and compensation, and presence per ward."""
+    """The duties that changed, with notice and compensation, who joins or leaves an
+    event, and presence per ward."""
     from scheduler.replan import Repair
 
     assert isinstance(repair, Repair)
-    table = Table(title=f"Changed duties ({repair.changed_duties})", box=box.SIMPLE)
+    elsewhere = len(repair.changes) - repair.changed_duties
+    table = Table(
+        title=f"Changed duties ({repair.changed_duties} changed, {elsewhere} in another ward)",
+        box=box.SIMPLE,
+    )
     for column in ("staff", "day", "change", "before", "after", "notice", "owed"):
         table.add_column(column)
     for change in repair.changes:
@@ -487,6 +492,18 @@ def show_repair(repair: object, console: Console) -> None:
             change.compensation or "-",
         )
     console.print(table)
+    attendance = Table(title=f"Changed event attendance ({len(repair.attendance)})", box=box.SIMPLE)
+    for column in ("staff", "event", "starts", "change", "notice"):
+        attendance.add_column(column)
+    for change in repair.attendance:
+        attendance.add_row(
+            change.staff,
+            change.name,
+            f"{change.start:%a %d %H:%M}",
+            change.change,
+            f"{change.notice_hours:g} h",
+        )
+    console.print(attendance)
     presence = Table(title="Visible hours per ward", box=box.SIMPLE)
     for column in ("ward", "published", "repaired", "change"):
         presence.add_column(column, justify="right" if column != "ward" else "left")

@@ -4,10 +4,12 @@
 everything that has started by `now` (duties, event attendance, patrol counts), and
 solves the rest of the week with the same model plus a disruption cost for every duty
 that differs from the published rota: a new duty on a rest day costs most, a duty stood
-down less, a moved start less again, and each costs double inside the notice window
-(the officer must be told by midnight the day before). The costs dominate presence, so
-the repair changes as little as it must and then maximises presence. `compare` lists
-what changed, the notice given and the compensation owed (DOMAIN.md's table).
+down less, a moved start less again, taking someone off an event they were published to
+attend less again, and each costs double inside the notice window (the officer must be
+told by midnight the day before). The costs dominate presence, so the repair changes as
+little as it must and then maximises presence. `compare` lists what changed, the notice
+given and the compensation owed (DOMAIN.md's table); `compare_attendance` who joins or
+leaves an event.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ REST_DAY_COST = 100
 STAND_DOWN_COST = 40
 MOVE_COST = 20
 WARD_HOUR_COST = 0.5  # per person-hour of patrol counted away from its published ward
+LEFT_EVENT_COST = 5  # per published attendee taken off an engagement event
 NOTICE_MULTIPLIER = 2
 NOTICE_WINDOW = timedelta(hours=24)  # told by midnight the day before, at the latest
 
@@ -113,6 +116,16 @@ class DutyChange(Strict):
     time_off_hours: float = Field(0, description="time off owed in lieu")
 
 
+class AttendanceChange(Strict):
+    staff: str
+    event: str
+    name: str = Field(description="the event's name")
+    ward: str
+    start: AwareDatetime = Field(description="when the event starts")
+    change: Literal["joined", "left"]
+    notice_hours: float = Field(description="from the repair to the event's start")
+
+
 class WardPresence(Strict):
     ward: str
     before: float
@@ -125,6 +138,9 @@ class Repair(Strict):
 
     rota: Rota
     changes: list[DutyChange]
+    attendance: list[AttendanceChange] = Field(
+        description="people who join or leave an engagement event that has not begun"
+    )
     presence: list[WardPresence]
     changed_duties: int = Field(description="duties added, stood down, moved or cut short")
     status: str
@@ -178,6 +194,16 @@ def _started(published: Rota, now: datetime) -> list[Duty]:
     return [duty for duty in published.duties if duty.start < now]
 
 
+def _attendance(rota: Rota) -> set[tuple[str, str]]:
+    """(staff, event) for everyone a rota sends to an event."""
+    return {
+        (duty.staff, activity.event)
+        for duty in rota.duties
+        for activity in duty.activities
+        if activity.event is not None
+    }
+
+
 def _freeze(week: WeekModel, published: Rota, counts: dict[tuple, int], now: datetime) -> None:
     """What has started is history: its duties, attendance and patrol counts."""
     model = week.model
@@ -185,12 +211,7 @@ def _freeze(week: WeekModel, published: Rota, counts: dict[tuple, int], now: dat
     for option, var in week.works.items():
         if option.start < now:
             model.add(var == int((option.staff, option.day, option.template) in worked))
-    attended = {
-        (duty.staff, activity.event)
-        for duty in published.duties
-        for activity in duty.activities
-        if activity.event is not None
-    }
+    attended = _attendance(published)
     for event in week.scenario.events:
         if event.start < now:
             for (staff, event_id), var in week.attends.items():
@@ -292,6 +313,16 @@ def _disruption(week: WeekModel, published: Rota, counts: dict[tuple, int], now:
                 )
                 working = sum(var for option, var in options if option.start >= now)
                 terms.append(-cost * SCALE * (1 - working))
+    # An attendee taken off an event: it was in their calendar, and the organisers (a
+    # ward panel, a school, a mosque) expect the officer they were told of.
+    attended = _attendance(published)
+    events = {event.id: event for event in week.scenario.events}
+    for (staff, event_id), var in week.attends.items():
+        event = events[event_id]
+        if (staff, event_id) not in attended or event.start < now:
+            continue
+        cost = LEFT_EVENT_COST * (NOTICE_MULTIPLIER if event.start - now < NOTICE_WINDOW else 1)
+        terms.append(-cost * SCALE * (1 - var))
     # Patrol moved between wards: a small cost per person-hour away from the published
     # ward (a whole duty elsewhere costs less than a moved start).
     for (patrol_class, ward, slot), var in week.patrol.items():
@@ -377,6 +408,7 @@ def replan(
     repair = Repair(
         rota=rota,
         changes=changes,
+        attendance=compare_attendance(changed, published, rota, replan_.now),
         presence=presence,
         changed_duties=sum(1 for c in changes if c.change != "ward changed"),
         status=result.report.status,
@@ -482,6 +514,28 @@ def compare(scenario: Scenario, published: Rota, repaired: Rota, now: datetime) 
             )
         )
     return changes
+
+
+def compare_attendance(
+    scenario: Scenario, published: Rota, repaired: Rota, now: datetime
+) -> list[AttendanceChange]:
+    """Who joins or leaves an engagement event that has not begun by `now`."""
+    before, after = _attendance(published), _attendance(repaired)
+    events = {event.id: event for event in scenario.events}
+    changes = [
+        AttendanceChange(
+            staff=staff,
+            event=event.id,
+            name=event.name,
+            ward=event.ward,
+            start=event.start,
+            change="joined" if (staff, event_id) in after else "left",
+            notice_hours=round((event.start - now).total_seconds() / 3600, 1),
+        )
+        for staff, event_id in before ^ after
+        if (event := events.get(event_id)) is not None and event.start >= now
+    ]
+    return sorted(changes, key=lambda c: (c.start, c.event, c.change, c.staff))
 
 
 class Owed(Strict):

@@ -136,6 +136,19 @@ def test_replan_sample_changes(tmp_path: Path, capsys: pytest.CaptureFixture[str
         assert {(d["staff"], d["day"]) for d in planned} <= stood_down  # ... and listed
     staffed = {e["event"]: e["staffed"] for e in written["rota"]["events"]}
     assert staffed["ev-reassurance-northfield"]
+    # The new meeting's attendees are listed as joining it.
+    attendees = next(
+        e["attendees"]
+        for e in written["rota"]["events"]
+        if e["event"] == "ev-reassurance-northfield"
+    )
+    joined = {
+        c["staff"]
+        for c in written["attendance"]
+        if (c["event"], c["change"]) == ("ev-reassurance-northfield", "joined")
+    }
+    assert joined == set(attendees)
+    assert "Changed event attendance" in out and "Reassurance meeting" in out
 
 
 def test_replan_bad_changes_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]):

@@ -76,6 +76,43 @@ def test_one_officer_sick_for_a_day(published):
     assert any(c.staff == sick and c.change == "stood down" for c in repair.changes)
 
 
+def _attendance_from(scenario: Scenario, rota: Rota, now: datetime) -> set[tuple[str, str]]:
+    """(staff, event) for the events that begin at or after `now`."""
+    begins = {event.id: event.start for event in scenario.events}
+    return {
+        (duty.staff, activity.event)
+        for duty in rota.duties
+        for activity in duty.activities
+        if activity.event is not None and begins[activity.event] >= now
+    }
+
+
+def test_others_keep_their_events_and_every_attendance_change_is_listed(published):
+    """An officer with no event that day goes sick: nobody is taken off an event they
+    were published to attend (swapping attendees buys nothing and unsettles officers and
+    organisers), and the repair lists exactly who joins or leaves an event."""
+    scenario, rota = published
+    wednesday = date(2026, 11, 25)
+    sick = next(
+        d.staff
+        for d in rota.duties
+        if d.day == wednesday and not any(a.event for a in d.activities)
+    )
+    start = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
+    absence = Absence(staff=sick, start=start, end=start + timedelta(days=1), category="sick")
+    repair = _lawful_repair(scenario, rota, NOW, absence)
+    before = _attendance_from(scenario, rota, NOW)
+    after = _attendance_from(scenario, repair.rota, NOW)
+    assert before <= after, f"taken off an event: {sorted(before - after)}"
+    listed = {(c.staff, c.event, c.change) for c in repair.attendance}
+    assert listed == {(staff, event, "joined") for staff, event in after - before}
+    events = {event.id: event for event in scenario.events}
+    for change in repair.attendance:
+        event = events[change.event]
+        assert (change.name, change.ward, change.start) == (event.name, event.ward, event.start)
+        assert change.notice_hours == round((event.start - NOW).total_seconds() / 3600, 1)
+
+
 def _under_way(rota: Rota, now: datetime) -> Duty:
     """A duty that started before `now` and runs on for two hours or more after it, whose
     person is not at an event that began before `now` and is still going on."""

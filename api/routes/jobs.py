@@ -33,7 +33,7 @@ def job_view(job: tables.SolveJob) -> dict[str, Any]:
         "cancel_requested": job.cancel_requested,
         "stop_requested": job.stop_requested,
         "kind": job.kind,
-        "repair": job.result,  # a repair's changed duties, notice, compensation, presence
+        "repair": job.result,  # a repair's changed duties, attendance, presence
     }
 
 
