@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -27,9 +27,11 @@ from api.auth import Caller, audit, caller_of, require_lead
 from api.deps import SessionDep, monday
 from api.routes import feeds as feed_routes
 from api.routes import jobs as job_routes
+from api.routes import replans as replan_routes
 from api.routes import rotas as rota_routes
 from api.routes import teams as team_routes
 from api.scenarios import assemble_scenario
+from scheduler.replan import Absence, Category, Replan
 from scheduler.rota import Rota
 from scheduler.scenario import Pin, describe_validation_error
 
@@ -224,6 +226,7 @@ def week_page(
     session: SessionDep,
     version: int | None = None,
     done: str | None = None,
+    repair: int | None = None,
 ) -> HTMLResponse:
     team = _led_team(session, caller, team_id)
     week = monday(week)
@@ -233,6 +236,7 @@ def week_page(
     rota = Rota.model_validate(shown.rota) if shown else None
     pins = team_routes.list_pins(team, week, session)
     running = job_routes.active_job(session, team.id, week)
+    zone = ZoneInfo(team.timezone)
     return _render(
         request,
         "week.html",
@@ -248,10 +252,30 @@ def week_page(
         pins=pins,
         staff_names={p.id: p.name for p in scenario.staff},
         event_names={e.id: e.name for e in scenario.events},
+        ward_names={w.id: w.name for w in scenario.wards},
         templates_=scenario.duty_templates,
         running=running,
         notice=NOTICES[done].format(version=version) if done in NOTICES else None,
+        published=any(v.status == tables.VersionStatus.PUBLISHED.value for v in listed),
+        categories=get_args(Category),
+        now_local=_now(request).astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
+        repair=_repair_of(session, caller, team.id, week, repair) if repair else None,
+        zone=zone,
+        parse=datetime.fromisoformat,
     )
+
+
+def _repair_of(
+    session: Session, caller: Caller, team_id: str, week: date, job_id: int
+) -> dict[str, Any] | None:
+    """A finished repair of this team-week: what it changed, for the week page."""
+    try:
+        job = job_routes._job(session, caller, job_id)
+    except HTTPException:
+        return None  # a stale or foreign link: the week page shows without it
+    if (job.team_id, job.week_start, job.kind) != (team_id, week, "replan") or not job.result:
+        return None
+    return {"job": job.id, **job.result}
 
 
 # What a page may say after an action: fixed texts chosen by key, so a link cannot make
@@ -289,6 +313,41 @@ def generate(
         if error.status_code == 409 and isinstance(error.detail, dict) and error.detail["job"]:
             return RedirectResponse("/ui" + error.detail["job"], 303)  # follow the running one
         raise
+    return RedirectResponse(f"/ui/jobs/{job['id']}", 303)
+
+
+@router.post("/ui/teams/{team_id}/weeks/{week}/absence", dependencies=[SameOrigin])
+def record_absence(
+    request: Request,
+    team_id: str,
+    week: date,
+    caller: PageCaller,
+    session: SessionDep,
+    staff: Annotated[str, Form()],
+    category: Annotated[str, Form()],
+    start: Annotated[datetime, Form(description="local time, the team's zone")],
+    end: Annotated[datetime, Form(description="local time, the team's zone")],
+) -> Response:
+    """Someone can't work: record it and repair the published week from now."""
+    team = _led_team(session, caller, team_id)
+    zone = ZoneInfo(team.timezone)
+    try:
+        absence = Absence(
+            staff=staff,
+            category=category,
+            start=start.replace(tzinfo=start.tzinfo or zone),
+            end=end.replace(tzinfo=end.tzinfo or zone),
+        )
+    except ValidationError as error:
+        raise HTTPException(422, describe_validation_error(error)) from None
+    job = replan_routes.start_replan(
+        team=team,
+        caller=caller,
+        week=monday(week),
+        replan=Replan(now=_now(request), changes=[absence]),
+        session=session,
+        response=Response(),
+    )
     return RedirectResponse(f"/ui/jobs/{job['id']}", 303)
 
 
@@ -419,6 +478,8 @@ def _job_state(session: Session, caller: Caller, job_id: int) -> dict[str, Any]:
     week = f"/ui/teams/{job.team_id}/weeks/{job.week_start}"
     view["week_page"] = week
     view["next"] = f"{week}?version={made}" if made is not None else None
+    if made is not None and job.kind == "replan":  # the draft, and what the repair changed
+        view["next"] += f"&repair={job.id}#repair-h"
     return view
 
 

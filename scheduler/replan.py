@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 
 from ortools.sat.python import cp_model
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from scheduler.model import SCALE, WeekModel, build
 from scheduler.rota import Duty, Rota
@@ -68,6 +68,15 @@ class Absence(Strict):
     start: AwareDatetime
     end: AwareDatetime
     category: Category
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Absence:
+        if self.end <= self.start:
+            raise ValueError(
+                f"the absence of {self.staff!r} ends ({self.end}) no later than it starts "
+                f"({self.start}); give an end after the start"
+            )
+        return self
 
 
 class EventChange(Strict):

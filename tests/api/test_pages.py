@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from api_support import FIXTURES, sample_scenario
+from api_support import FIXTURES, sample_scenario, wait_for_job
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session
@@ -94,6 +94,7 @@ PAGES = {
     ("GET", "/ui/teams/{team_id}"): ("/ui/teams/riverside", ("303", "403", "403", "signin")),
     ("GET", T): (BASE, ("200", "403", "403", "signin")),
     ("POST", f"{T}/generate"): (f"{BASE}/generate", ("303", "403", "403", "signin")),
+    ("POST", f"{T}/absence"): (f"{BASE}/absence", ("422", "422", "422", "signin")),  # empty
     ("POST", f"{T}/pins"): (f"{BASE}/pins", ("422", "422", "422", "signin")),  # empty form
     ("POST", f"{T}/pins/{{pin_id}}/delete"): (
         f"{BASE}/pins/nope/delete",
@@ -301,3 +302,53 @@ def test_ward_page_names_no_officer(client: TestClient, site: dict[str, str]) ->
         listed += text.count("<li><strong>")
     assert listed == sum(1 for event in scenario.events if event.public)
     assert client.get("/wards/riverside/nowhere").status_code == 404
+
+
+def test_an_absence_recorded_on_the_week_page_is_repaired_and_shown(
+    client: TestClient, site: dict[str, str]
+) -> None:
+    """Tuesday noon, an officer rings in sick for Wednesday: the sergeant records it on the
+    week page, the repair runs, and the week page shows the new draft with what changed.
+    Bad input is named and stores nothing."""
+    client.app.state.clock = lambda: datetime(2026, 11, 24, 12, tzinfo=UTC)
+    _as(client, site["sergeant"])
+    before = client.get(BASE).text
+    assert 'id="absence-form"' not in before  # nothing published yet: nothing to repair
+    assert client.post(f"{BASE}/versions/1/publish", follow_redirects=False).status_code == 303
+    page = client.get(BASE).text
+    assert 'id="absence-form"' in page and 'value="2026-11-24T12:00"' in page  # now, local
+    rota = _api_rota(client, site["sergeant"])
+    sick = next(d.staff for d in rota.duties if d.day.isoformat() == "2026-11-25")
+    name = next(p.name for p in Scenario.model_validate(sample_scenario()).staff if p.id == sick)
+    form = {"staff": sick, "category": "sick", "start": "2026-11-25T00:00"}
+    _as(client, site["sergeant"])
+    backwards = client.post(f"{BASE}/absence", data={**form, "end": "2026-11-24T18:00"})
+    assert backwards.status_code == 422 and "give an end after the start" in backwards.text
+    nobody = client.post(
+        f"{BASE}/absence", data={**form, "staff": "nobody", "end": "2026-11-26T00:00"}
+    )
+    assert nobody.status_code == 422 and "nobody" in nobody.text
+    state = client.get("/ui/jobs/1/state").json()
+    assert state["status"] == "succeeded"  # only the site's own job: nothing was queued
+
+    made = client.post(
+        f"{BASE}/absence", data={**form, "end": "2026-11-26T00:00"}, follow_redirects=False
+    )
+    assert made.status_code == 303 and made.headers["location"].startswith("/ui/jobs/")
+    job_page = client.get(made.headers["location"]).text
+    assert "Repairing the week of 2026-11-23" in job_page
+    state = wait_for_job(client, made.headers["location"] + "/state")
+    assert state["status"] == "succeeded", state["message"]
+    assert f"&repair={state['id']}" in state["next"]
+    shown = html.unescape(client.get(state["next"]).text)
+    assert "What the repair changed (draft version 2)" in shown
+    assert "version 2, draft" in shown  # the draft is the rota shown
+    rows = shown.split('id="repair-duties"', 1)[1].split("</table>", 1)[0]
+    assert f"<td>{name}</td><td>Wed 25</td><td>stood down</td>" in rows
+    # The published week is untouched until the draft is published.
+    _as(client, None)
+    versions = client.get(
+        f"/teams/riverside/weeks/{WEEK}/versions",
+        headers={"Authorization": f"Bearer {site['sergeant']}"},
+    ).json()
+    assert [(v["number"], v["status"]) for v in versions] == [(1, "published"), (2, "draft")]

@@ -135,7 +135,8 @@ def test_sick_officer_repaired_published_and_reported(client: TestClient):
 
 
 def test_replan_refusals(client: TestClient):
-    """Nothing published is a 409; an unknown person a 422; nothing is stored."""
+    """Nothing published is a 409; a bad category or a backwards absence a 422 naming
+    it; nothing is stored."""
     assert client.post(f"{TEAM}/scenario", json=sample_scenario()).is_success
     absence = {
         "kind": "absence",
@@ -151,6 +152,14 @@ def test_replan_refusals(client: TestClient):
     )
     assert bad.status_code == 422
     assert ["body", "changes", 0, "absence", "category"] in [e["loc"] for e in bad.json()["detail"]]
+    backwards = client.post(
+        f"{WEEK}/replan",
+        json={"now": NOW, "changes": [{**absence, "end": "2026-11-24T18:00:00Z"}]},
+    )
+    assert backwards.status_code == 422
+    (problem,) = backwards.json()["detail"]
+    assert problem["loc"] == ["body", "changes", 0, "absence"]
+    assert "give an end after the start" in problem["msg"]
     report = client.get(f"{TEAM}/abstractions", params={"from": "2026-11-23", "to": "2026-11-29"})
     assert report.json()["abstractions"] == []
 

@@ -1,7 +1,8 @@
 """The pages end to end in a real Chromium: a sergeant signs in, generates the week and
 watches the solve, publishes, reads the grid and heatmap, pins and re-solves, compares
-versions and downloads the CSV; an officer gets their calendar link; the public ward page
-names nobody; axe-core finds no serious accessibility problem on any of them."""
+versions and downloads the CSV, records an absence and reviews the repair; an officer gets
+their calendar link; the public ward page names nobody; axe-core finds no serious
+accessibility problem on any of them."""
 
 from __future__ import annotations
 
@@ -243,3 +244,29 @@ def test_keyboard_and_phone(browser: object, site: Site, published: Rota) -> Non
     assert width <= 390, f"the page is {width}px wide on a 390px phone"
     screenshot(page, "09-officer-phone")
     context.close()
+
+
+def test_sergeant_records_an_absence_and_reviews_the_repair(
+    page: Page, site: Site, published: Rota
+) -> None:
+    """Monday morning, someone rings in sick for Wednesday: recorded on the week page, the
+    repair runs, and the new draft opens with what changed (their Wednesday stood down)."""
+    scenario = load_scenario(ROOT / "fixtures" / "riverside.json")
+    wednesday = "2026-11-25"
+    sick = next(d.staff for d in published.duties if d.day.isoformat() == wednesday)
+    name = next(p.name for p in scenario.staff if p.id == sick)
+    sign_in(page, site, site.sergeant, WEEK_PAGE)
+    page.select_option("#absence-staff", sick)
+    page.select_option("#absence-category", "sick")
+    page.fill("#absence-start", f"{wednesday}T00:00")
+    page.fill("#absence-end", "2026-11-26T00:00")
+    page.click("#absence")
+    expect(page.locator("h1")).to_contain_text("Repairing the week of")
+    page.wait_for_url(re.compile(r"repair=\d+#repair-h$"), timeout=90_000)
+    expect(page.locator("#repair-h")).to_contain_text("What the repair changed")
+    row = page.locator("#repair-duties tbody tr", has_text=name).filter(has_text="stood down")
+    expect(row).to_have_count(1)
+    expect(page.locator("#repair-presence tbody tr")).to_have_count(len(scenario.wards))
+    expect(page.locator("#publish")).to_be_visible()  # the repair is a draft to publish
+    screenshot(page, "10-repair")
+    assert serious_accessibility_problems(page) == []
