@@ -203,16 +203,6 @@ def _started(published: Rota, now: datetime) -> list[Duty]:
     return [duty for duty in published.duties if duty.start < now]
 
 
-def _attendance(rota: Rota) -> set[tuple[str, str]]:
-    """(staff, event) for everyone a rota sends to an event."""
-    return {
-        (duty.staff, activity.event)
-        for duty in rota.duties
-        for activity in duty.activities
-        if activity.event is not None
-    }
-
-
 def _freeze(week: WeekModel, published: Rota, counts: dict[tuple, int], now: datetime) -> None:
     """What has started is history: its duties, attendance and patrol counts."""
     model = week.model
@@ -220,7 +210,7 @@ def _freeze(week: WeekModel, published: Rota, counts: dict[tuple, int], now: dat
     for option, var in week.works.items():
         if option.start < now:
             model.add(var == int((option.staff, option.day, option.template) in worked))
-    attended = _attendance(published)
+    attended = published.attendance()
     for event in week.scenario.events:
         if event.start < now:
             for (staff, event_id), var in week.attends.items():
@@ -324,7 +314,7 @@ def _disruption(week: WeekModel, published: Rota, counts: dict[tuple, int], now:
                 terms.append(-cost * SCALE * (1 - working))
     # An attendee taken off an event: it was in their calendar, and the organisers (a
     # ward panel, a school, a mosque) expect the officer they were told of.
-    attended = _attendance(published)
+    attended = published.attendance()
     events = {event.id: event for event in week.scenario.events}
     for (staff, event_id), var in week.attends.items():
         event = events[event_id]
@@ -529,7 +519,7 @@ def compare_attendance(
     scenario: Scenario, published: Rota, repaired: Rota, now: datetime
 ) -> list[AttendanceChange]:
     """Who joins or leaves an engagement event that has not begun by `now`."""
-    before, after = _attendance(published), _attendance(repaired)
+    before, after = published.attendance(), repaired.attendance()
     events = {event.id: event for event in scenario.events}
     changes = [
         AttendanceChange(

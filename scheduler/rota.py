@@ -115,6 +115,15 @@ class Rota(Out):
     def duties_of(self, staff_id: str) -> list[Duty]:
         return [duty for duty in self.duties if duty.staff == staff_id]
 
+    def attendance(self) -> set[tuple[str, str]]:
+        """(staff, event) for everyone the rota sends to an event."""
+        return {
+            (duty.staff, activity.event)
+            for duty in self.duties
+            for activity in duty.activities
+            if activity.event is not None
+        }
+
 
 def load_rota(path: str | Path) -> Rota:
     """Read a rota JSON file; raises ValueError with a readable message."""

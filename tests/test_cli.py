@@ -148,7 +148,7 @@ def test_replan_sample_changes(tmp_path: Path, capsys: pytest.CaptureFixture[str
         if (c["event"], c["change"]) == ("ev-reassurance-northfield", "joined")
     }
     assert joined == set(attendees)
-    assert "Changed event attendance" in out and "Reassurance meeting" in out
+    assert "Changed event attendance" in out and "Reassurance" in out
 
 
 def test_replan_bad_changes_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
