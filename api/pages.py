@@ -339,7 +339,7 @@ def record_absence(
             end=end.replace(tzinfo=end.tzinfo or zone),
         )
     except ValidationError as error:
-        raise HTTPException(422, describe_validation_error(error)) from None
+        raise HTTPException(422, describe_validation_error(error, "absence")) from None
     job = replan_routes.start_replan(
         team=team,
         caller=caller,

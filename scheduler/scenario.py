@@ -594,11 +594,12 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(f"{source}: {describe_validation_error(error)}") from error
 
 
-def describe_validation_error(error: object) -> str:
-    """One line naming the first problem's place and fix, and how many more there are."""
+def describe_validation_error(error: object, whole: str = "scenario") -> str:
+    """One line naming the first problem's place (`whole`, if it is the whole input) and
+    fix, and how many more there are."""
     errors = error.errors()  # type: ignore[attr-defined]
     first = errors[0]
-    place = ".".join(str(part) for part in first["loc"]) or "scenario"
+    place = ".".join(str(part) for part in first["loc"]) or whole
     message = first["msg"].removeprefix("Value error, ")
     more = (
         f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"

@@ -323,7 +323,13 @@ def test_an_absence_recorded_on_the_week_page_is_repaired_and_shown(
     form = {"staff": sick, "category": "sick", "start": "2026-11-25T00:00"}
     _as(client, site["sergeant"])
     backwards = client.post(f"{BASE}/absence", data={**form, "end": "2026-11-24T18:00"})
-    assert backwards.status_code == 422 and "give an end after the start" in backwards.text
+    assert backwards.status_code == 422
+    assert "absence: the absence of" in html.unescape(backwards.text)
+    assert "give an end after the start" in backwards.text
+    golf = client.post(
+        f"{BASE}/absence", data={**form, "category": "golf", "end": "2026-11-26T00:00"}
+    )
+    assert golf.status_code == 422 and "category: Input should be" in html.unescape(golf.text)
     nobody = client.post(
         f"{BASE}/absence", data={**form, "staff": "nobody", "end": "2026-11-26T00:00"}
     )
