@@ -296,10 +296,7 @@ def test_column_generation_bounds_and_completes_instance_2():
     start = solve_instance(instance, time_limit=0.5, workers=1).roster
     assert start is not None
     reader, writer = multiprocessing.Pipe(duplex=False)
-    columns = {
-        sid: frozenset((d, s) for d, s in enumerate(days) if s) for sid, days in start.items()
-    }
-    _columns_process(instance, 0, time.time() + 30, columns, writer)
+    _columns_process(instance, 0, time.time() + 30, _as_columns(start), writer)
     messages = []
     while reader.poll():
         messages.append(reader.recv())
@@ -318,6 +315,11 @@ def test_column_generation_bounds_and_completes_instance_2():
         assert objective == evaluation.objective >= bound
 
 
+def _as_columns(roster: dict[str, list[str | None]]) -> dict[str, frozenset]:
+    """A roster (each person's shift or None, day by day) as the column process's columns."""
+    return {sid: frozenset((d, s) for d, s in enumerate(days) if s) for sid, days in roster.items()}
+
+
 @needs_data
 @pytest.mark.parametrize("number", [2, 7])
 def test_column_score_is_the_evaluators_under_and_over_cover(number: int):
@@ -332,16 +334,13 @@ def test_column_score_is_the_evaluators_under_and_over_cover(number: int):
         roster = {
             p.id: [rng.choice(shifts) for _ in range(instance.horizon)] for p in instance.staff
         }
-        rosters = {
-            sid: frozenset((d, s) for d, s in enumerate(days) if s) for sid, days in roster.items()
-        }
         counts = {
             (c.day, c.shift): sum(days[c.day] == c.shift for days in roster.values())
             for c in instance.cover
         }
         assert any(counts[c.day, c.shift] > c.requirement for c in instance.cover)
         assert any(counts[c.day, c.shift] < c.requirement for c in instance.cover)
-        assert columns.score(rosters) == evaluate(instance, roster).objective
+        assert columns.score(_as_columns(roster)) == evaluate(instance, roster).objective
 
 
 @needs_data

@@ -79,12 +79,7 @@ def test_one_officer_sick_for_a_day(published):
 def _attendance_from(scenario: Scenario, rota: Rota, now: datetime) -> set[tuple[str, str]]:
     """(staff, event) for the events that begin at or after `now`."""
     begins = {event.id: event.start for event in scenario.events}
-    return {
-        (duty.staff, activity.event)
-        for duty in rota.duties
-        for activity in duty.activities
-        if activity.event is not None and begins[activity.event] >= now
-    }
+    return {(staff, event) for staff, event in rota.attendance() if begins[event] >= now}
 
 
 def test_others_keep_their_events_and_every_attendance_change_is_listed(published):
