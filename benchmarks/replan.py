@@ -169,17 +169,14 @@ def main(argv: list[str] | None = None) -> int:
         "checker violations |",
         "|---|---|---|---|---|---|---|",
     ]
-    for run, seed in zip(sample_runs, seeds, strict=True):
+    labelled = [
+        (f"sample team, seed {seed}", run) for run, seed in zip(sample_runs, seeds, strict=True)
+    ]
+    labelled += [(f"BCU team {run.team}", run) for run in bcu_runs]
+    for label, run in labelled:
         lines.append(
-            f"| sample team, seed {seed} | {run.repair_seconds:.2f} s | {run.changed} | "
-            f"{run.ward_changes} | {run.attendance_changes} | {run.scratch_changed} | "
-            f"{run.violations} |"
-        )
-    for run in bcu_runs:
-        lines.append(
-            f"| BCU team {run.team} | {run.repair_seconds:.2f} s | {run.changed} | "
-            f"{run.ward_changes} | {run.attendance_changes} | {run.scratch_changed} | "
-            f"{run.violations} |"
+            f"| {label} | {run.repair_seconds:.2f} s | {run.changed} | {run.ward_changes} | "
+            f"{run.attendance_changes} | {run.scratch_changed} | {run.violations} |"
         )
     median_sample = statistics.median(r.repair_seconds for r in sample_runs)
     lines += [
