@@ -275,7 +275,17 @@ def _repair_of(
         return None  # a stale or foreign link: the week page shows without it
     if (job.team_id, job.week_start, job.kind) != (team_id, week, "replan") or not job.result:
         return None
-    return {"job": job.id, **job.result}
+    result = {"job": job.id, **job.result}
+    # Each changed duty as published and as repaired, to show with times and ward names
+    # (a result stored before "published_version" was kept shows the scheduler's words).
+    for side, number in (("before", result.get("published_version")), ("after", result["version"])):
+        if number is None:
+            continue
+        rota = rota_routes._version(session, team_id, week, number).rota
+        duties = {rota_routes._duty_key(d): rota_routes._duty_summary(d) for d in rota["duties"]}
+        for change in result["changes"]:
+            change[f"{side}_duty"] = duties.get((change["staff"], change["day"]))
+    return result
 
 
 # What a page may say after an action: fixed texts chosen by key, so a link cannot make

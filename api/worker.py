@@ -95,14 +95,14 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
             _finish(engine, job_id, tables.JobStatus.FAILED, str(error))
             return
         time_limit = job.time_limit
-        replan_request, published = None, None
+        replan_request, published, published_number = None, None, None
         if job.kind == "replan":
             replan_request = Replan.model_validate(job.request)
             version = versions.published(session, job.team_id, job.week_start)
             if version is None:
                 _finish(engine, job_id, tables.JobStatus.FAILED, "nothing published to repair")
                 return
-            published = Rota.model_validate(version.rota)
+            published, published_number = Rota.model_validate(version.rota), version.number
 
     cancel = threading.Event()
     keep = threading.Event()  # stopped on request, keeping the best rota found so far
@@ -188,6 +188,7 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
         if repair is not None:
             job.result = {
                 "version": version.number,
+                "published_version": published_number,  # the version repaired
                 **repair.model_dump(
                     mode="json", include={"changes", "attendance", "presence", "changed_duties"}
                 ),

@@ -8,6 +8,7 @@ import html
 import io
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from api_support import FIXTURES, sample_scenario, wait_for_job
@@ -343,6 +344,7 @@ def test_an_absence_recorded_on_the_week_page_is_repaired_and_shown(
     assert made.status_code == 303 and made.headers["location"].startswith("/ui/jobs/")
     job_page = client.get(made.headers["location"]).text
     assert "Repairing the week of 2026-11-23" in job_page
+    assert "stays with the week even if the repair is cancelled" in job_page
     state = wait_for_job(client, made.headers["location"] + "/state")
     assert state["status"] == "succeeded", state["message"]
     assert f"&repair={state['id']}" in state["next"]
@@ -351,6 +353,15 @@ def test_an_absence_recorded_on_the_week_page_is_repaired_and_shown(
     assert "version 2, draft" in shown  # the draft is the rota shown
     rows = shown.split('id="repair-duties"', 1)[1].split("</table>", 1)[0]
     assert f"<td>{name}</td><td>Wed 25</td><td>stood down</td>" in rows
+    # Before and after as the sergeant reads them: local times and ward names.
+    duty = next(d for d in rota.duties if d.staff == sick and d.day.isoformat() == "2026-11-25")
+    zone = ZoneInfo("Europe/London")
+    wards = {w.id: w.name for w in Scenario.model_validate(sample_scenario()).wards}
+    shift = f"{duty.start.astimezone(zone):%H:%M}–{duty.end.astimezone(zone):%H:%M}"
+    row = rows.split(f"<td>{name}</td><td>Wed 25</td>", 1)[1].split("</tr>", 1)[0]
+    where = ", ".join(wards[w] for w in sorted({a.ward for a in duty.activities}))
+    assert row.startswith(f"<td>stood down</td><td>{shift} {where}")
+    assert "<td>off</td>" in row and duty.template not in row
     # The published week is untouched until the draft is published.
     _as(client, None)
     versions = client.get(
