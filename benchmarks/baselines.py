@@ -173,6 +173,20 @@ def metrics(scenario: Scenario, rota: Rota) -> Metrics:
     )
 
 
+def demand_hours_unseen(scenario: Scenario, duties: list[Duty]) -> tuple[int, int]:
+    """Ward-hours with demand in which nobody is present in the ward, and all ward-hours
+    with demand (the week's, summed over wards): the hours residents see no one."""
+    grid = TimeGrid.of(scenario)
+    present = presence_by_slot(scenario, duties)
+    unseen = total = 0
+    for ward in scenario.wards:
+        for slot in range(grid.week_slots):
+            if scenario.demand_weight(ward.id, grid.local_keys[slot]) > 0:
+                total += 1
+                unseen += not present.get((ward.id, slot))
+    return unseen, total
+
+
 def peak_hours_covered(scenario: Scenario, rota: Rota) -> int:
     """Hours inside the wards' peak windows with at least one person present in the ward."""
     return sum(

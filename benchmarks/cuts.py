@@ -8,7 +8,8 @@ cumulatively (0, 1, 2, ... gone), and the week re-solved; then, separately, cons
 Who goes is deterministic: the last of that role in the staff list, as a budget cut by
 "last in, first out" might fall. Each point records the visible-presence score
 (demand-weighted presence, `benchmarks.baselines.presence_score`), the peak hours
-covered (hours inside the wards' peak windows with someone present in the ward), and
+covered (hours inside the wards' peak windows with someone present in the ward), the
+hours residents see no one (ward-hours with demand and nobody present in the ward), and
 whether a lawful rota exists at all: when it does not, the point says so and why.
 
 Writes the "Cost of cuts" section of docs/benchmarks.md and a PNG plot (matplotlib; the
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.baselines import peak_hours_covered, presence_score
+from benchmarks.baselines import demand_hours_unseen, peak_hours_covered, presence_score
 from scheduler import Scenario, SolveOptions, check, load_scenario, solve
 from scheduler.scenario import Role
 
@@ -46,6 +47,8 @@ class Point:
     presence: float | None
     peak_hours: int | None
     peak_hours_total: int
+    unseen: int | None  # ward-hours with demand and nobody present
+    demand_hours: int  # ward-hours with demand, in all
     violations: int | None
     wall: float
     reason: str | None  # why no rota exists, in the solver's words
@@ -85,6 +88,7 @@ def measure(scenario: Scenario, role: Role, most: int, options: SolveOptions) ->
         result = solve(cut, options)
         wall = time.perf_counter() - started
         rota = result.rota
+        unseen, demand_hours = demand_hours_unseen(cut, rota.duties if rota else [])
         points.append(
             Point(
                 role=role,
@@ -96,6 +100,8 @@ def measure(scenario: Scenario, role: Role, most: int, options: SolveOptions) ->
                 presence=presence_score(cut, rota) if rota else None,
                 peak_hours=peak_hours_covered(cut, rota) if rota else None,
                 peak_hours_total=total_peaks,
+                unseen=unseen if rota else None,
+                demand_hours=demand_hours,
                 violations=len(check(cut, rota)) if rota else None,
                 wall=wall,
                 reason=None if rota else " ".join(result.report.explanation) or "no rota found",
@@ -105,7 +111,7 @@ def measure(scenario: Scenario, role: Role, most: int, options: SolveOptions) ->
 
 
 def plot(points: list[Point], path: Path) -> None:
-    """Presence and peak hours covered against staff removed, one line per role.
+    """Presence, peak hours covered and hours unseen against staff removed, a line per role.
 
     Infeasible weeks have no value to plot; they are marked on the axis with a cross.
     """
@@ -114,24 +120,27 @@ def plot(points: list[Point], path: Path) -> None:
     matplotlib.use("Agg")
     from matplotlib import pyplot
 
-    figure, (top, bottom) = pyplot.subplots(2, 1, figsize=(7, 7), sharex=True)
+    figure, (top, middle, bottom) = pyplot.subplots(3, 1, figsize=(7, 9), sharex=True)
     markers = dict(zip((role for role, _ in SERIES), ("o", "s"), strict=True))
     for role, label in SERIES:
         solved = [p for p in points if p.role is role and p.feasible]
         for axis, values in (
             (top, [p.presence for p in solved]),
-            (bottom, [p.peak_hours for p in solved]),
+            (middle, [p.peak_hours for p in solved]),
+            (bottom, [p.unseen for p in solved]),
         ):
             axis.plot(
                 [p.removed for p in solved], values, marker=markers[role], label=f"{label} removed"
             )
     total = points[0].peak_hours_total if points else 0
-    bottom.set_ylim(-0.5, total + 0.5)
+    middle.set_ylim(-0.5, total + 0.5)
+    demand_hours = points[0].demand_hours if points else 0
+    bottom.set_ylim(bottom=0)
     for role, label in SERIES:
         failed = [p.removed for p in points if p.role is role and not p.feasible]
         if not failed:
             continue
-        for axis in (top, bottom):
+        for axis in (top, middle, bottom):
             axis.plot(
                 failed,
                 [axis.get_ylim()[0]] * len(failed),
@@ -143,9 +152,10 @@ def plot(points: list[Point], path: Path) -> None:
             )
     top.set_ylabel("demand-weighted presence")
     top.set_title("Sample team (riverside): cost of cuts")
-    bottom.set_ylabel(f"peak hours covered (of {total})")
+    middle.set_ylabel(f"peak hours covered (of {total})")
+    bottom.set_ylabel(f"ward-hours with demand,\nnobody present (of {demand_hours})")
     bottom.set_xlabel("staff of that role removed (last in the staff list first)")
-    for axis in (top, bottom):
+    for axis in (top, middle, bottom):
         axis.grid(alpha=0.3)
         axis.legend(fontsize="small")
     figure.tight_layout()
@@ -181,11 +191,13 @@ def report(short: bool, plot_path: Path) -> list[str]:
         f"first). Each solve: {options.workers} workers, stops at a "
         f"{options.relative_gap:.1%} gap or after {options.time_limit:g} s. *Presence* is the "
         "demand-weighted presence of the rota; *peak hours* are hours in the wards' peak "
-        "windows with at least one person present in the ward.",
+        "windows with at least one person present in the ward; *hours unseen* are "
+        "ward-hours with demand in which nobody is present in the ward (of all ward-hours "
+        "with demand): the hours residents see no one.",
         "",
         "| removed | who went | staff left | status | presence | vs none removed "
-        "| peak hours covered | violations | wall s |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| peak hours covered | hours unseen | violations | wall s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for role, label in SERIES:
         series = [p for p in points if p.role is role]
@@ -200,12 +212,21 @@ def report(short: bool, plot_path: Path) -> list[str]:
                 else f"none found in {options.time_limit:g} s"
             )
             peaks = f"{p.peak_hours}/{p.peak_hours_total}" if p.peak_hours is not None else "-"
+            unseen = f"{p.unseen}/{p.demand_hours}" if p.unseen is not None else "-"
             lines.append(
                 f"| {p.removed} {label} | {p.gone or '-'} | {p.staff_left} | {p.status} | "
-                f"{presence} | {change} | {peaks} | "
+                f"{presence} | {change} | {peaks} | {unseen} | "
                 f"{p.violations if p.violations is not None else '-'} | {p.wall:.1f} |"
             )
     lines.append("")
+    peaks = {p.peak_hours for p in points if p.peak_hours is not None}
+    if len(peaks) == 1 and len(points) > 1:
+        lines.append(
+            f"- Peak hours covered stay at {peaks.pop()}/{points[0].peak_hours_total} whatever "
+            "is cut: peak windows carry the highest demand weight, so the solver keeps them "
+            "covered and the cuts fall on other hours (*hours unseen*); a peak hour that no "
+            "duty template reaches stays uncovered."
+        )
     for p in points:
         if p.status == "INFEASIBLE":
             lines.append(

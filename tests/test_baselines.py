@@ -10,6 +10,7 @@ import pytest
 from benchmarks.baselines import (
     REQUIREMENT_RULES,
     Metrics,
+    demand_hours_unseen,
     greedy_rota,
     metrics,
     pattern_rota,
@@ -86,18 +87,22 @@ def test_empty_rota_has_no_presence(sample: Scenario):
     assert presence_score(sample, empty) == 0
     judged = metrics(sample, empty)
     assert judged.presence == 0 and all(ratio == 0 for ratio in judged.ratios)
+    unseen, demand_hours = demand_hours_unseen(sample, empty.duties)
+    assert unseen == demand_hours > 7 * len(sample.wards)  # every ward has daily demand
 
 
-def test_adding_a_duty_never_lowers_presence(sample: Scenario, sample_greedy: Rota):
+def test_adding_a_duty_never_lowers_presence_nor_hides_it(sample: Scenario, sample_greedy: Rota):
     duties = list(sample_greedy.duties)
     random.Random(7).shuffle(duties)
-    previous = 0.0
+    previous, unseen_before = 0.0, demand_hours_unseen(sample, [])[0]
     for count in range(1, len(duties) + 1, 3):
         partial = sample_greedy.model_copy(update={"duties": duties[:count]})
         score = presence_score(sample, partial)
         assert score >= previous - 1e-6
-        previous = score
-    assert previous > 0
+        unseen = demand_hours_unseen(sample, partial.duties)[0]
+        assert unseen <= unseen_before  # nor leaves more hours unseen
+        previous, unseen_before = score, unseen
+    assert previous > 0 and unseen_before < demand_hours_unseen(sample, [])[0]
 
 
 def test_unmet_counts_are_the_checkers_violations(sample: Scenario):

@@ -137,9 +137,11 @@ def test_cost_of_cuts_table_and_plot(short_run: tuple[str, Path]):
         if row[3] in ("INFEASIBLE", "UNKNOWN"):  # said so in words, not a number
             assert not row[4][0].isdigit()
             continue
-        assert float(row[4]) > 0 and row[7] == "0"
+        assert float(row[4]) > 0 and row[8] == "0"
         covered, _, total = row[6].partition("/")
         assert 0 <= int(covered) <= int(total)
+        unseen, _, demand_hours = row[7].partition("/")
+        assert 0 < int(unseen) < int(demand_hours)  # a team this size cannot be everywhere
     assert plot.read_bytes().startswith(b"\x89PNG"), "the plot is a real PNG"
 
 
