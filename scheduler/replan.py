@@ -361,7 +361,7 @@ def replan(
     _freeze(week, published, counts, replan_.now)
     _disruption(week, published, counts, replan_.now)
     _warm_start(week, published, counts)
-    first = _least_change_first(week, published, replan_, options)
+    first = _least_change_first(week, published, replan_, options, started_at)
     remaining = max(0.5, options.time_limit - (time.perf_counter() - started_at))
     result = solve_built(
         week, replace(options, time_limit=remaining), progress, cancel, started=started_at
@@ -430,28 +430,60 @@ LEAST_CHANGE_WORK = 0.4
 
 
 def _least_change_first(
-    week: WeekModel, published: Rota, replan_: Replan, options: SolveOptions
+    week: WeekModel, published: Rota, replan_: Replan, options: SolveOptions, started_at: float
 ) -> cp_model.CpSolver | None:
-    """A quick first try that keeps every other duty as published: only the people the
-    changes name may change. Its answer, if any, warm-starts the full repair."""
+    """Quick first tries that keep most of the published rota: first only the people the
+    changes name may change; if that cannot be done (an urgent event needs more people
+    than are on duty), anyone may, but only on the days the changes touch. The first
+    answer found warm-starts the full repair."""
     affected = {c.staff for c in replan_.changes if isinstance(c, Absence)}
     affected |= {c.pin.staff for c in replan_.changes if isinstance(c, PinChange)}
+    days = _touched_days(week, replan_)
+    tries = [lambda o: o.staff in affected, lambda o: o.staff in affected or o.day in days]
+    if not days:
+        tries.pop()
     worked = {(d.staff, d.day, d.template) for d in published.duties}
-    trial = _with_requirements(week, week.requirements)
-    for option, var in week.works.items():
-        if option.start >= replan_.now and option.staff not in affected:
-            keep = int((option.staff, option.day, option.template) in worked)
-            trial.add(trial.get_bool_var_from_proto_index(var.index) == keep)
-    solver = cp_model.CpSolver()
-    _configure(solver, options)
-    solver.parameters.max_deterministic_time = LEAST_CHANGE_WORK
-    if solver.solve(trial) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    week.model.clear_hints()
-    for index in range(len(week.model.proto.variables)):
-        variable = week.model.get_int_var_from_proto_index(index)
-        week.model.add_hint(variable, solver.value(variable))
-    return solver
+    for free in tries:
+        trial = _with_requirements(week, week.requirements)
+        for option, var in week.works.items():
+            if option.start >= replan_.now and not free(option):
+                keep = int((option.staff, option.day, option.template) in worked)
+                trial.add(trial.get_bool_var_from_proto_index(var.index) == keep)
+        remaining = options.time_limit - (time.perf_counter() - started_at)
+        solver = cp_model.CpSolver()
+        _configure(solver, replace(options, time_limit=max(0.5, remaining)))
+        solver.parameters.max_deterministic_time = LEAST_CHANGE_WORK
+        if solver.solve(trial) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            week.model.clear_hints()
+            for index in range(len(week.model.proto.variables)):
+                variable = week.model.get_int_var_from_proto_index(index)
+                week.model.add_hint(variable, solver.value(variable))
+            return solver
+        if remaining < 1.0:
+            break  # leave the full repair its time
+    return None
+
+
+def _touched_days(week: WeekModel, replan_: Replan) -> set[date]:
+    """The days of the duties the changes overlap (absences, events, surges) or name (pins)."""
+    events = {event.id: event for event in week.scenario.events}
+    spans = []
+    days = set()
+    for change in replan_.changes:
+        if isinstance(change, Absence | Surge):
+            spans.append((change.start, change.end))
+        elif isinstance(change, EventChange):
+            spans.append((change.event.start, change.event.end))
+        elif change.pin.day is not None:
+            days.add(change.pin.day)
+        elif change.pin.event in events:
+            spans.append((events[change.pin.event].start, events[change.pin.event].end))
+    for option in week.works:
+        if option.start >= replan_.now and any(
+            option.start < end and start < option.end for start, end in spans
+        ):
+            days.add(option.day)
+    return days
 
 
 def _warm_start(week: WeekModel, published: Rota, counts: dict[tuple, int]) -> None:

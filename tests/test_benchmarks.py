@@ -156,8 +156,11 @@ def test_published_benchmark_section(short_run: tuple[str, Path]):
 
 def test_replan_and_service_sections(short_run: tuple[str, Path]):
     text, _ = short_run
-    row = next(line for line in text.splitlines() if line.startswith("| sample team, seed 0"))
-    assert row.rstrip(" |").endswith("| 0"), "the repaired rota passes the checker"
+    rows = [line for line in text.splitlines() if line.startswith("| sample team, seed 0")]
+    changes = [row.split(" | ")[1] for row in rows]
+    assert changes == ["officer sick on Wednesday", "urgent briefing, 2 short"]
+    for row in rows:
+        assert row.rstrip(" |").endswith("| 0"), "the repaired rota passes the checker"
     assert "solve job overhead" in text and "GET rota, 20 concurrent clients" in text
     order = ["## Baselines", "## Cost of cuts", CURTOIS, REPLAN, SERVICE]
     assert [text.index(h) for h in order] == sorted(text.index(h) for h in order)
