@@ -421,7 +421,7 @@ def replan(
 # teams: "Check failed: heuristics.fixed_search != nullptr".)
 REPAIR_OPTIONS = SolveOptions(time_limit=2.5, relative_gap=0.001, continuity_time=0)
 LATE_REPAIR_FACTOR = 10  # how much longer a repair may search when it found nothing in time
-# The least-change try is limited by the work it does (CP-SAT's deterministic time, which
+# Each least-change try is limited by the work it does (CP-SAT's deterministic time, which
 # does not depend on the machine's load), and by the clock only at the whole budget. With
 # 40% of the budget on the clock, two repairs at once on two cores left it presolve and a
 # first rough answer: 2-4 duties changed and ~10% less presence in 6 of 26 repairs. Now a
