@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.replan import briefing
 from scheduler import SolveOptions, check, load_scenario, solve
 from scheduler.model import build
 from scheduler.replan import (
@@ -80,32 +81,25 @@ def test_one_officer_sick_for_a_day(published):
 
 
 def test_an_urgent_event_short_of_people_moves_few_duties_on_its_own_day(published):
-    """A mandatory briefing on Thursday at 07:00 needs two more people than start then:
-    the repair brings two in on Thursday (a move or a rest-day duty) and changes nothing
-    on any other day. (With its default 2.5 s, the full repair alone changed 3-7 duties
-    across the week: `benchmarks.replan` measures that; the quick try that lets anyone
-    change on the touched days only is what gets it right in time.)"""
+    """A mandatory briefing at the start of Thursday's first duties needs two more people
+    than start then (`benchmarks.replan`'s second change): the repair brings two in on
+    Thursday (a move or a rest-day duty) and changes nothing on any other day. (In its
+    default 2.5 s the full repair alone changed a median of 8 duties across the week, up
+    to 112 on BCU teams; the quick try that lets anyone change on the touched days only
+    is what gets it right in time. Here the budget is generous, so this asserts the
+    bound, not the speed.)"""
     scenario, rota = published
+    request = briefing(scenario, rota)
+    (change,) = request.changes
+    assert isinstance(change, EventChange)
     thursday = date(2026, 11, 26)
-    start = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)  # 07:00 in London in November
-    early = sum(1 for d in rota.duties if d.day == thursday and d.start == start)
-    briefing = EngagementEvent(
-        id="ev-early-briefing",
-        name="Briefing after an overnight incident",
-        ward="northfield",
-        place="Northfield community centre",
-        start=start,
-        end=start + timedelta(hours=1),
-        min_staff=early + 2,
-        max_staff=early + 2,
-        mandatory=True,
-    )
-    repair = _lawful_repair(scenario, rota, NOW, EventChange(event=briefing))
+    assert change.event.start.astimezone(scenario.zone).date() == thursday
+    repair = _lawful_repair(scenario, rota, request.now, change)
     changed = [c for c in repair.changes if c.change != "ward changed"]
     assert {c.day for c in changed} == {thursday}, changed
     assert len(changed) <= 3, changed
-    came = {(s, e) for s, e in repair.rota.attendance() if e == briefing.id}
-    assert len(came) == early + 2
+    came = {(s, e) for s, e in repair.rota.attendance() if e == change.event.id}
+    assert len(came) == change.event.min_staff
 
 
 def test_the_days_a_change_touches():
