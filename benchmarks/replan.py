@@ -63,13 +63,13 @@ def _tuesday_noon(scenario: Scenario) -> datetime:
 def sick(scenario: Scenario, published: Rota) -> Replan:
     """Someone working on Wednesday goes sick for the day, reported Tuesday noon."""
     wednesday = scenario.week_start + timedelta(days=2)
-    sick = sorted(d.staff for d in published.duties if d.day == wednesday)[0]
+    who = sorted(d.staff for d in published.duties if d.day == wednesday)[0]
     start = datetime.combine(wednesday, datetime.min.time(), scenario.zone)
     return Replan(
         now=_tuesday_noon(scenario),
         changes=[
             Absence(
-                staff=sick,
+                staff=who,
                 start=start,
                 end=start + timedelta(days=1),
                 category="sick",
