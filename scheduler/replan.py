@@ -415,8 +415,8 @@ def replan(
     return SolveResult(rota, result.report), repair, changed
 
 
-# Repairs are wanted in seconds: the least-change try first, then the full repair,
-# warm-started from it, in the rest of the budget; the better of the two is the answer.
+# Repairs are wanted in seconds: the least-change tries first, then the full repair,
+# warm-started from their answer, in the rest of the budget; the better is the answer.
 # (CP-SAT's repair_hint would suit, but aborts OR-Tools 9.15 on some of the generated
 # teams: "Check failed: heuristics.fixed_search != nullptr".)
 REPAIR_OPTIONS = SolveOptions(time_limit=2.5, relative_gap=0.001, continuity_time=0)
