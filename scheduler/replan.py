@@ -424,7 +424,7 @@ LATE_REPAIR_FACTOR = 10  # how much longer a repair may search when it found not
 # Each least-change try is limited by the work it does (CP-SAT's deterministic time, which
 # does not depend on the machine's load), and by the clock only at the whole budget. With
 # 40% of the budget on the clock, two repairs at once on two cores left it presolve and a
-# first rough answer: 2-4 duties changed and ~10% less presence in 6 of 26 repairs. Now a
+# first rough answer: 2-3 duties changed and 4-11% less presence in 6 of 26 repairs. Now a
 # loaded machine makes a repair slower (up to 3.7 s measured), not worse.
 LEAST_CHANGE_WORK = 0.4
 
