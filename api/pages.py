@@ -281,8 +281,7 @@ def _repair_of(
     for side, number in (("before", result.get("published_version")), ("after", result["version"])):
         if number is None:
             continue
-        rota = rota_routes._version(session, team_id, week, number).rota
-        duties = {rota_routes._duty_key(d): rota_routes._duty_summary(d) for d in rota["duties"]}
+        duties = rota_routes.duty_summaries(session, team_id, week, number)
         for change in result["changes"]:
             change[f"{side}_duty"] = duties.get((change["staff"], change["day"]))
     return result

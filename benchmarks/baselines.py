@@ -137,20 +137,24 @@ def presence_score(scenario: Scenario, rota: Rota) -> float:
     return sum(ward.weighted_presence for ward in ward_coverage(scenario, rota.duties))
 
 
+def people_in_demand_hours(scenario: Scenario, duties: list[Duty]) -> dict[str, list[int]]:
+    """Per ward, how many people are present in each hour of the week it has demand."""
+    grid = TimeGrid.of(scenario)
+    present = presence_by_slot(scenario, duties)
+    return {
+        ward.id: [
+            len(present.get((ward.id, slot), ()))
+            for slot in range(grid.week_slots)
+            if scenario.demand_weight(ward.id, grid.local_keys[slot]) > 0
+        ]
+        for ward in scenario.wards
+    }
+
+
 def coverage_ratios(scenario: Scenario, rota: Rota) -> tuple[float, ...]:
     """Per ward, person-hours present in hours with demand divided by those demand hours."""
-    grid = TimeGrid.of(scenario)
-    present = presence_by_slot(scenario, rota.duties)
-    ratios = []
-    for ward in scenario.wards:
-        hours = people = 0
-        for slot in range(grid.week_slots):
-            if scenario.demand_weight(ward.id, grid.local_keys[slot]) > 0:
-                hours += 1
-                people += len(present.get((ward.id, slot), ()))
-        if hours:
-            ratios.append(people / hours)
-    return tuple(ratios)
+    counts = people_in_demand_hours(scenario, rota.duties).values()
+    return tuple(sum(people) / len(people) for people in counts if people)
 
 
 def unmet_by_kind(violations: Sequence[Violation]) -> dict[str, int]:
@@ -176,15 +180,8 @@ def metrics(scenario: Scenario, rota: Rota) -> Metrics:
 def demand_hours_unseen(scenario: Scenario, duties: list[Duty]) -> tuple[int, int]:
     """Ward-hours with demand in which nobody is present in the ward, and all ward-hours
     with demand (the week's, summed over wards): the hours residents see no one."""
-    grid = TimeGrid.of(scenario)
-    present = presence_by_slot(scenario, duties)
-    unseen = total = 0
-    for ward in scenario.wards:
-        for slot in range(grid.week_slots):
-            if scenario.demand_weight(ward.id, grid.local_keys[slot]) > 0:
-                total += 1
-                unseen += not present.get((ward.id, slot))
-    return unseen, total
+    counts = people_in_demand_hours(scenario, duties).values()
+    return sum(people.count(0) for people in counts), sum(len(people) for people in counts)
 
 
 def peak_hours_covered(scenario: Scenario, rota: Rota) -> int:

@@ -206,7 +206,7 @@ def _started(published: Rota, now: datetime) -> list[Duty]:
 def _freeze(week: WeekModel, published: Rota, counts: dict[tuple, int], now: datetime) -> None:
     """What has started is history: its duties, attendance and patrol counts."""
     model = week.model
-    worked = {(d.staff, d.day, d.template) for d in published.duties}
+    worked = published.worked()
     for option, var in week.works.items():
         if option.start < now:
             model.add(var == int((option.staff, option.day, option.template) in worked))
@@ -442,7 +442,7 @@ def _least_change_first(
     tries = [lambda o: o.staff in affected, lambda o: o.staff in affected or o.day in days]
     if not days:
         tries.pop()
-    worked = {(d.staff, d.day, d.template) for d in published.duties}
+    worked = published.worked()
     for free in tries:
         trial = _with_requirements(week, week.requirements)
         for option, var in week.works.items():

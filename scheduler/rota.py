@@ -115,6 +115,10 @@ class Rota(Out):
     def duties_of(self, staff_id: str) -> list[Duty]:
         return [duty for duty in self.duties if duty.staff == staff_id]
 
+    def worked(self) -> set[tuple[str, date, str]]:
+        """(staff, day, template) for every duty the rota gives."""
+        return {(duty.staff, duty.day, duty.template) for duty in self.duties}
+
     def attendance(self) -> set[tuple[str, str]]:
         """(staff, event) for everyone the rota sends to an event."""
         return {

@@ -95,7 +95,7 @@ def _configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
 
 def _add_hint(week: WeekModel, hint: Rota) -> None:
     """Warm start from a previous rota: same duties, same event attendance."""
-    worked = {(duty.staff, duty.day, duty.template) for duty in hint.duties}
+    worked = hint.worked()
     attended = hint.attendance()
     for option, var in week.works.items():
         week.model.add_hint(var, (option.staff, option.day, option.template) in worked)

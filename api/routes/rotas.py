@@ -257,6 +257,16 @@ def _duty_summary(duty: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def duty_summaries(  # type: ignore[no-untyped-def]
+    session: SessionDep, team_id: str, week, number: int
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """A version's duties, summarised (times, wards, events), by (staff, day)."""
+    return {
+        _duty_key(d): _duty_summary(d)
+        for d in _version(session, team_id, week, number).rota["duties"]
+    }
+
+
 @router.get("/teams/{team_id}/weeks/{week}/diff")
 def diff_versions(
     team: LedTeamDep,
@@ -266,13 +276,8 @@ def diff_versions(
     to: int,
 ) -> dict[str, Any]:
     """What changed between two versions, per person and day."""
-    before = {
-        _duty_key(d): _duty_summary(d)
-        for d in _version(session, team.id, week, from_).rota["duties"]
-    }
-    after = {
-        _duty_key(d): _duty_summary(d) for d in _version(session, team.id, week, to).rota["duties"]
-    }
+    before = duty_summaries(session, team.id, week, from_)
+    after = duty_summaries(session, team.id, week, to)
     changes = []
     for key in sorted(before.keys() | after.keys()):
         old, new = before.get(key), after.get(key)
