@@ -95,6 +95,8 @@ class WeekModel:
     staffed: dict[str, cp_model.IntVar] = field(default_factory=dict)
     requirements: list[Requirement] = field(default_factory=list)
     objective_terms: list[cp_model.LinearExprT] = field(default_factory=list)
+    # The same terms by purpose (OBJECTIVE_PARTS), so a benchmark can weigh what each costs
+    objective_parts: dict[str, list[cp_model.LinearExprT]] = field(default_factory=dict)
     continuity: cp_model.LinearExprT = 0
     event_slots: dict[str, range] = field(default_factory=dict)
     # (ward, slot) -> (warranted?, count or attendance variable) of everyone who may be there
@@ -563,11 +565,23 @@ def _add_pins(week: WeekModel) -> None:
 # ---- objective --------------------------------------------------------------------------
 
 
+# The objective's parts, in the order their terms are summed
+OBJECTIVE_PARTS = (
+    "presence",  # demand-weighted, with diminishing returns per ward-hour
+    "ward fairness",  # demand covered short of each ward's coverage target costs extra
+    "optional events",  # each staffed optional event is worth its value
+    "unsocial fairness",  # each further unsocial duty for one person costs more
+    "preferences",  # met or broken duty preferences
+)
+
+
 def _add_objective(week: WeekModel) -> None:
+    """Maximise the sum of OBJECTIVE_PARTS; each part's terms are kept in `objective_parts`."""
     scenario = week.scenario
     values = scenario.policy.presence_values
     model = week.model
-    terms = week.objective_terms
+    parts = week.objective_parts = {name: [] for name in OBJECTIVE_PARTS}
+    terms = parts["presence"]
     # Diminishing returns: a ladder of booleans first >= second >= ..., falling values.
     coverage_by_ward: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
     for ward, slot in sorted(week.present):
@@ -598,10 +612,10 @@ def _add_objective(week: WeekModel) -> None:
         # In whole demand-hours, which keeps the objective integral and the LP coarse.
         shortfall = model.new_int_var(0, target // SCALE + 1, f"coverage_shortfall[{ward.id}]")
         model.add(SCALE * shortfall >= target - sum(coverage_by_ward[ward.id]))
-        terms.append(-round(SCALE * policy.coverage_shortfall_weight) * shortfall)
+        parts["ward fairness"].append(-round(SCALE * policy.coverage_shortfall_weight) * shortfall)
     for event in scenario.events:
         if not event.mandatory:
-            terms.append(round(SCALE * event.value) * week.staffed[event.id])
+            parts["optional events"].append(round(SCALE * event.value) * week.staffed[event.id])
     # Fairness within a role: each further unsocial duty for one person costs more (the
     # k-th costs k-1 units), so they spread across people without coupling everyone.
     for person in scenario.staff:
@@ -612,9 +626,12 @@ def _add_objective(week: WeekModel) -> None:
         for higher, lower in itertools.pairwise(ladder):
             model.add_implication(lower, higher)
         model.add(sum(ladder) == sum(unsocial))
-        terms += [-UNSOCIAL_FAIRNESS_WEIGHT * k * rung for k, rung in enumerate(ladder)]
-    terms += _preference_terms(week)
-    model.maximize(sum(terms))
+        parts["unsocial fairness"] += [
+            -UNSOCIAL_FAIRNESS_WEIGHT * k * rung for k, rung in enumerate(ladder)
+        ]
+    parts["preferences"] += _preference_terms(week)
+    week.objective_terms = [term for name in OBJECTIVE_PARTS for term in parts[name]]
+    model.maximize(sum(week.objective_terms))
 
 
 def _add_continuity(week: WeekModel) -> None:
