@@ -25,7 +25,9 @@ and the same coverage summaries judge them and Beatplan:
 
 `metrics` scores any rota from its activities alone (no solver code): demand-weighted
 presence, unmet hard requirements by kind from the checker's violations, and how evenly
-coverage follows need across wards.
+coverage follows need across wards. `solve_parts` solves Beatplan's model for only some
+of its objective's parts, every hard rule kept, to measure what the other parts cost in
+presence.
 """
 
 from __future__ import annotations
@@ -35,12 +37,12 @@ import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 from scheduler.blocks import add_piece
 from scheduler.checker import Violation, check
-from scheduler.model import DutyOption, duty_options
+from scheduler.model import DutyOption, build, duty_options
 from scheduler.rota import Activity, Duty, Rota
 from scheduler.scenario import (
     WEEKDAYS,
@@ -51,6 +53,7 @@ from scheduler.scenario import (
     Staff,
     clock_minutes,
 )
+from scheduler.solve import SolveOptions, SolveResult, solve_built
 from scheduler.summary import (
     event_staffing,
     figures,
@@ -175,6 +178,15 @@ def metrics(scenario: Scenario, rota: Rota) -> Metrics:
         ratios=coverage_ratios(scenario, rota),
         **counts,
     )
+
+
+def solve_parts(scenario: Scenario, parts: Sequence[str], options: SolveOptions) -> SolveResult:
+    """Beatplan's model with every hard rule, maximising only the named parts of its
+    objective (`scheduler.model.OBJECTIVE_PARTS`); no continuity phase. The report's
+    objective is that partial sum."""
+    week = build(scenario)
+    week.model.maximize(sum(term for name in parts for term in week.objective_parts[name]))
+    return solve_built(week, replace(options, continuity_time=0))
 
 
 def demand_hours_unseen(scenario: Scenario, duties: list[Duty]) -> tuple[int, int]:

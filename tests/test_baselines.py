@@ -15,6 +15,7 @@ from benchmarks.baselines import (
     metrics,
     pattern_rota,
     presence_score,
+    solve_parts,
     unmet_by_kind,
 )
 from scheduler import Scenario, SolveOptions, check, load_scenario, solve
@@ -145,3 +146,17 @@ def test_beatplan_is_at_least_the_greedy_on_the_sample(sample: Scenario, sample_
     greedy = presence_score(sample, sample_greedy)
     assert ours >= greedy
     assert ours >= 1.2 * presence_score(sample, pattern_rota(sample))
+
+
+def test_presence_alone_is_solved_under_every_rule_and_scores_its_objective():
+    """`solve_parts`: Beatplan's model for presence alone gives a lawful rota whose
+    presence is the solve's objective and at least that of the whole objective's rota."""
+    scenario = small_team()
+    options = SolveOptions(time_limit=20, workers=2)
+    alone = solve_parts(scenario, ("presence",), options)
+    whole = solve(scenario, options)
+    assert alone.rota is not None and whole.rota is not None
+    assert alone.report.status == "OPTIMAL", alone.report
+    assert check(scenario, alone.rota) == []
+    assert presence_score(scenario, alone.rota) == pytest.approx(alone.report.objective, abs=0.01)
+    assert presence_score(scenario, alone.rota) >= presence_score(scenario, whole.rota) - 0.01

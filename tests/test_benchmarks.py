@@ -122,6 +122,32 @@ def test_baselines_table_is_bounded_sensibly(short_run: tuple[str, Path]):
     assert explained == ("below the greedy" in stretched), "explained when, and only when, shown"
 
 
+def test_what_the_objective_trades_for_presence(short_run: tuple[str, Path]):
+    """Beatplan's model for growing parts of its objective: every rota lawful, and the
+    presence-only rota, when proved optimal, has at least the presence of every other
+    lawful rota (which also holds the model's presence to the metric's)."""
+    text, _ = short_run
+    heading = "### What the objective trades for presence: stretched sample team"
+    rows = {row[0]: row for row in _table(text, heading)}
+    ours = [
+        "presence only",
+        "+ optional events",
+        "+ ward fairness",
+        "Beatplan's whole objective (+ unsocial fairness, preferences)",
+    ]
+    assert list(rows) == [*ours, "greedy (for comparison)"]
+    stretched = next(
+        r for r in _table(text, "## Baselines") if r[:2] == ["stretched sample team", "Beatplan"]
+    )
+    assert rows[ours[-1]][3] == stretched[2], "the whole objective's rota is the table's"
+    assert all(rows[name][5] == "0" for name in ours), "every rota meets every requirement"
+    assert rows["greedy (for comparison)"][5] != "0"
+    if rows["presence only"][1] == "OPTIMAL":
+        most = float(rows["presence only"][3])
+        assert all(float(rows[name][3]) <= most + 0.05 for name in ours), rows
+        assert f"proved optimal) gives {rows['presence only'][3]}" in text
+
+
 def test_cost_of_cuts_table_and_plot(short_run: tuple[str, Path]):
     text, plot = short_run
     rows = _table(text, "## Cost of cuts")
