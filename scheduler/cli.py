@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from rich import box
@@ -171,7 +171,7 @@ def _replan(arguments: argparse.Namespace, err: Console) -> int:
             err.print(f"  - {sentence}", soft_wrap=True)
         return BAD_INPUT if result.report.status == "INFEASIBLE" else 1
     out = Console(highlight=False)
-    show_repair(repair, out)
+    show_repair(repair, published, scenario, out)
     violations = check(changed, repair.rota)
     if arguments.out is not None:
         arguments.out.write_text(repair.model_dump_json(indent=2) + "\n", encoding="utf-8")
@@ -468,38 +468,59 @@ if __name__ == "__main__":
     sys.exit(main())
 
 
-def show_repair(repair: object, console: Console) -> None:
+def show_repair(repair: object, published: Rota, scenario: Scenario, console: Console) -> None:
     """The duties that changed, with notice and compensation, who joins or leaves an
-    event, and presence per ward."""
+    event, and presence per ward: in names and local times, as the pages show them."""
     from scheduler.replan import Repair
 
     assert isinstance(repair, Repair)
+    zone = scenario.zone
+    people = {person.id: person.name for person in scenario.staff}
+    wards = {ward.id: ward.name for ward in scenario.wards}
+    templates = {template.id: template.name for template in scenario.duty_templates}
+    duties = {
+        "before": {(d.staff, d.day): d for d in published.duties},
+        "after": {(d.staff, d.day): d for d in repair.rota.duties},
+    }
+
+    def duty(when: str, staff: str, day: date) -> str:
+        found = duties[when].get((staff, day))
+        if found is None:
+            return "-"
+        ward = found.main_ward
+        return (
+            f"{templates.get(found.template, found.template)} "
+            f"{found.start.astimezone(zone):%H:%M}-{found.end.astimezone(zone):%H:%M}"
+            + (f" {wards.get(ward, ward)}" if ward else "")
+        )
+
     elsewhere = len(repair.changes) - repair.changed_duties
     table = Table(
         title=f"Changed duties ({repair.changed_duties} changed, {elsewhere} in another ward)",
         box=box.SIMPLE,
     )
-    for column in ("staff", "day", "change", "before", "after", "notice", "owed"):
+    for column in ("who", "day", "change", "before", "after", "notice", "owed"):
         table.add_column(column)
     for change in repair.changes:
         table.add_row(
-            change.staff,
+            people.get(change.staff, change.staff),
             f"{change.day:%a %d}",
             change.change,
-            change.before or "-",
-            change.after or "-",
+            duty("before", change.staff, change.day),
+            duty("after", change.staff, change.day),
             f"{change.notice_hours:g} h",
             change.compensation or "-",
         )
     console.print(table)
     attendance = Table(title=f"Changed event attendance ({len(repair.attendance)})", box=box.SIMPLE)
-    for column in ("staff", "event", "starts", "change", "notice"):
+    for column in ("who", "event", "ward", "starts", "change", "notice"):
         attendance.add_column(column)
     for change in repair.attendance:
         attendance.add_row(
-            change.staff,
+            people.get(change.staff, change.staff),
             change.name,
-            f"{change.start:%a %d %H:%M}",
+            wards.get(change.ward, change.ward),
+            f"{change.start.astimezone(zone):%a %d %H:%M}",
             change.change,
             f"{change.notice_hours:g} h",
         )
@@ -508,5 +529,10 @@ def show_repair(repair: object, console: Console) -> None:
     for column in ("ward", "published", "repaired", "change"):
         presence.add_column(column, justify="right" if column != "ward" else "left")
     for ward in repair.presence:
-        presence.add_row(ward.ward, f"{ward.before:g}", f"{ward.after:g}", f"{ward.change:+g}")
+        presence.add_row(
+            wards.get(ward.ward, ward.ward),
+            f"{ward.before:g}",
+            f"{ward.after:g}",
+            f"{ward.change:+g}",
+        )
     console.print(presence)

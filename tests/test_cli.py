@@ -103,9 +103,12 @@ def test_schema_is_json_schema(capsys: pytest.CaptureFixture[str]):
     assert {"team", "week_start", "staff", "wards", "events"} <= set(schema["properties"])
 
 
-def test_replan_sample_changes(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+def test_replan_sample_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
     """`beatplan replan` repairs a solved week with the sample changes: it lists the
     changed duties with notice and compensation, checks the result, and writes it."""
+    monkeypatch.setenv("COLUMNS", "240")  # rich wraps table cells at the default 80
     rota = tmp_path / "rota.json"
     assert main(["solve", str(FIXTURES / "riverside.json"), "--quiet", "--out", str(rota)]) == 0
     capsys.readouterr()
@@ -149,6 +152,15 @@ def test_replan_sample_changes(tmp_path: Path, capsys: pytest.CaptureFixture[str
     }
     assert joined == set(attendees)
     assert "Changed event attendance" in out and "Reassurance" in out
+    # The tables speak in names and local times, as the pages do, not in ids.
+    scenario = json.loads((FIXTURES / "riverside.json").read_text())
+    names = {person["id"]: person["name"] for person in scenario["staff"]}
+    for change in written["changes"] + written["attendance"]:
+        assert names[change["staff"]] in out, change
+        assert change["staff"] not in out, change
+    assert "Walsh" in out and "Northfield" in out
+    for ward in scenario["wards"]:
+        assert ward["id"] not in out, ward
 
 
 def test_replan_bad_changes_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
