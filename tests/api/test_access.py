@@ -191,3 +191,25 @@ def test_officer_sees_only_published_duties(tokens):
     officer = {"Authorization": f"Bearer {found[OFFICER]}"}
     response = client.get(f"{WEEK}/rota/staff/pcso-begum", headers=officer)
     assert response.status_code == 404  # nothing published yet
+
+
+def test_each_role_lists_only_the_feeds_it_may_manage(tokens):
+    """GET /feeds: the admin and the team's sergeant see the officer's feed and the
+    team feed; the officer sees only their own; another sergeant and another officer none."""
+    client, found, ids = tokens
+    admin = {"Authorization": f"Bearer {found[ADMIN]}"}
+    team_feed = client.post("/feeds", json={"team_id": "riverside", "kind": "team"}, headers=admin)
+    elsewhere = {"team_id": "elsewhere", "kind": "duties", "staff_id": "pc-walsh"}
+    other_feed = client.post("/feeds", json=elsewhere, headers=admin)
+    assert team_feed.status_code == other_feed.status_code == 201
+    riverside = {ids["feed"], team_feed.json()["id"]}
+    expected = {
+        ADMIN: riverside | {other_feed.json()["id"]},
+        SERGEANT: riverside,
+        OTHER_SERGEANT: {other_feed.json()["id"]},
+        OFFICER: {ids["feed"]},
+        OTHER_OFFICER: set(),
+    }
+    for role, feeds in expected.items():
+        listed = client.get("/feeds", headers={"Authorization": f"Bearer {found[role]}"})
+        assert {feed["id"] for feed in listed.json()} == feeds, role
