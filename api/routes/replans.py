@@ -168,22 +168,37 @@ def abstraction_report(
     planned: dict[str, float] = defaultdict(float)
     delivered: dict[str, float] = defaultdict(float)
     abstracted: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for rota in planned_rotas.values():
-        for duty in rota.duties:
-            for activity in duty.activities:
-                planned[activity.ward] += _hours(activity.start, activity.end, *window)
-                # each planned hour is abstracted once, under the first absence covering it
-                taken = [
-                    (max(a.starts_at, activity.start), min(a.ends_at, activity.end), a.category)
-                    for a in absences
-                    if a.staff_id == duty.staff
-                ]
-                for category, hours in _first_cover(taken, activity.start, activity.end, window):
-                    abstracted[activity.ward][category] += hours
+    worked: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
     for rota in current_rotas.values():
         for duty in rota.duties:
             for activity in duty.activities:
                 delivered[activity.ward] += _hours(activity.start, activity.end, *window)
+                worked[duty.staff].append((activity.start, activity.end))
+    for rota in planned_rotas.values():
+        for duty in rota.duties:
+            for activity in duty.activities:
+                planned[activity.ward] += _hours(activity.start, activity.end, *window)
+                # each planned hour is abstracted once, under the first absence covering it,
+                # unless the person worked it after all (an event they stayed to finish,
+                # the part of a duty before a late-recorded absence)
+                taken = [
+                    (max(a.starts_at, activity.start), min(a.ends_at, activity.end), a.category)
+                    for a in absences
+                    if a.staff_id == duty.staff
+                    and a.starts_at < activity.end
+                    and a.ends_at > activity.start
+                ]
+                if not taken:
+                    continue
+                at_work = [
+                    (low, high)
+                    for low, high in worked[duty.staff]
+                    if low < activity.end and high > activity.start
+                ]
+                for category, hours in _first_cover(
+                    taken, activity.start, activity.end, window, at_work
+                ):
+                    abstracted[activity.ward][category] += hours
     wards = sorted(set(planned) | set(delivered) | set(abstracted))
     rows = []
     for ward in wards:
@@ -239,10 +254,12 @@ def _first_cover(
     begins: datetime,
     ends: datetime,
     window: tuple[datetime, datetime],
+    worked: list[tuple[datetime, datetime]],
 ) -> list[tuple[str, float]]:
     """Hours of [begins, ends) inside the window covered by the absences, each hour
-    counted once (the earliest-recorded absence covering it wins)."""
-    covered: list[tuple[datetime, datetime]] = []
+    counted once (the earliest-recorded absence covering it wins) and none the person
+    `worked` in the rota published now."""
+    covered = list(worked)
     found = []
     for low, high, category in taken:
         low, high = max(low, begins, window[0]), min(high, ends, window[1])

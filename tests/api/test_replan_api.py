@@ -132,6 +132,21 @@ def test_sick_officer_repaired_published_and_reported(client: TestClient):
     entry = {e["uid"]: e for e in icaljs(client.get(pulled_feed).content)["events"]}[pulled_uid]
     assert entry["status"] == "CONFIRMED" and entry["sequence"] == 1
     assert datetime.fromisoformat(entry["end"]) == leaves
+    # The report counts as abstracted only the planned hours after they left: the hours
+    # they worked before (history, an event they stayed to finish) were delivered.
+    pulled_until = datetime.fromisoformat(pulled["end"])
+    after_leaving = sum(
+        max(
+            0.0,
+            (
+                min(datetime.fromisoformat(a["end"]), pulled_until)
+                - max(datetime.fromisoformat(a["start"]), leaves)
+            ).total_seconds()
+            / 3600,
+        )
+        for a in under_way["activities"]
+    )
+    assert body["total"]["abstracted"]["response"] == pytest.approx(after_leaving, abs=0.05)
 
 
 def test_replan_refusals(client: TestClient):
