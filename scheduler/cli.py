@@ -164,7 +164,8 @@ def _replan(arguments: argparse.Namespace, err: Console) -> int:
     result, repair, changed = replan(scenario, published, request, options)
     if repair is None:
         err.print(
-            f"beatplan: the week cannot be repaired from {request.now:%a %d %b %H:%M}:",
+            "beatplan: the week cannot be repaired from "
+            f"{request.now.astimezone(scenario.zone):%a %d %b %H:%M}:",
             soft_wrap=True,
         )
         for sentence in result.report.explanation:

@@ -176,3 +176,36 @@ def test_replan_bad_changes_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture
     err = capsys.readouterr().err
     assert err.startswith("beatplan: error:") and "category" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_replan_impossible_is_explained_in_local_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """A repair nobody can meet (a mandatory meeting needing a skill no one has) exits 2,
+    says from when in the team's local time whatever offset `now` was given in, and
+    names the meeting."""
+    rota = tmp_path / "rota.json"
+    assert main(["solve", str(FIXTURES / "riverside.json"), "--quiet", "--out", str(rota)]) == 0
+    capsys.readouterr()
+    meeting = {
+        "id": "ev-impossible",
+        "name": "Meeting nobody can staff",
+        "kind": "community-meeting",
+        "ward": "northfield",
+        "place": "Northfield community centre",
+        "start": "2026-11-26T18:00:00Z",
+        "end": "2026-11-26T19:00:00Z",
+        "required_skills": ["no-such-skill"],
+        "mandatory": True,
+    }
+    changes = tmp_path / "changes.json"
+    changes.write_text(
+        json.dumps(
+            {"now": "2026-11-24T17:00:00+05:00", "changes": [{"kind": "event", "event": meeting}]}
+        )
+    )
+    code = main(["replan", str(FIXTURES / "riverside.json"), str(rota), str(changes)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "cannot be repaired from Tue 24 Nov 12:00" in err, err
+    assert "Meeting nobody can staff" in err, err
