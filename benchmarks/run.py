@@ -630,10 +630,10 @@ def trade_offs(scenario: Scenario, rota: Rota, judged: Judged, short: bool) -> l
         "Beatplan's model re-solved for part of its objective (2 workers, seed 0, up to "
         f"{limit:g} s each, no continuity phase), every hard rule kept. Each row adds parts to "
         "the row above, so the fall in *presence* from one row to the next is what the added "
-        "part costs; the whole objective's rota is Beatplan's from the tables above. *Ward "
-        "fairness* "
-        "charges extra for demand left uncovered below a ward's target share "
-        "(`coverage_target`, `coverage_shortfall_weight`), so quiet wards are not starved.",
+        "part costs; the whole objective's rota is Beatplan's from the tables above. "
+        "*Ward fairness* charges extra for demand left uncovered below a ward's target "
+        "share (`coverage_target`, `coverage_shortfall_weight`), so quiet wards are not "
+        "starved.",
         "",
         "| objective maximised | status | wall s | presence | ratio to greedy | unmet "
         "| events staffed | coverage / need min | CV |",
