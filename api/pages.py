@@ -31,6 +31,7 @@ from api.routes import replans as replan_routes
 from api.routes import rotas as rota_routes
 from api.routes import teams as team_routes
 from api.scenarios import assemble_scenario
+from scheduler.model import contract_shortfalls, describe_shortfalls
 from scheduler.replan import Absence, Category, Replan
 from scheduler.rota import Rota
 from scheduler.scenario import Pin, describe_validation_error
@@ -254,6 +255,7 @@ def week_page(
         event_names={e.id: e.name for e in scenario.events},
         ward_names={w.id: w.name for w in scenario.wards},
         templates_=scenario.duty_templates,
+        shortfalls=describe_shortfalls(contract_shortfalls(scenario)),
         running=running,
         notice=NOTICES[done].format(version=version) if done in NOTICES else None,
         published=any(v.status == tables.VersionStatus.PUBLISHED.value for v in listed),

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from scheduler.checker import check
+from scheduler.model import contract_shortfalls, describe_shortfalls
 from scheduler.rota import Rota, load_rota
 from scheduler.scenario import Scenario, ScenarioError, load_scenario
 from scheduler.solve import Progress, SolveOptions, solve
@@ -456,6 +457,11 @@ def show_rota(scenario: Scenario, rota: Rota, console: Console) -> None:
             f"{event.start.astimezone(zone):%a %H:%M}", event.name, ward_names[event.ward], who
         )
     console.print(events)
+    shortfalls = describe_shortfalls(contract_shortfalls(scenario))
+    if shortfalls:
+        console.print("[bold]Contracted hours the duty templates cannot reach[/bold]")
+        for sentence in shortfalls:
+            console.print(f"  - {sentence}", soft_wrap=True)
     report = rota.report
     if report is not None:
         console.print(

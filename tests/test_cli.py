@@ -31,6 +31,9 @@ def test_solve_prints_rota_and_coverage(capsys: pytest.CaptureFixture[str]):
     assert main(["solve", str(FIXTURES / "riverside.json")]) == 0
     out = capsys.readouterr().out
     assert "Ward coverage" in out and "Engagement events" in out and "Market Square" in out
+    # The sample's 37 h PCSOs have only 8 h templates: the terminal says so, by name.
+    assert "Contracted hours the duty templates cannot reach" in out
+    assert "Rukhsana Begum" in out and "at most 32 h of a 37 h contract" in out
 
 
 def test_infeasible_fixture_exits_2_with_explanation(capsys: pytest.CaptureFixture[str]):

@@ -218,6 +218,19 @@ def test_notices_are_fixed_texts(client: TestClient, site: dict[str, str]) -> No
     assert "email it" not in client.get(BASE, params={"notice": "email it"}).text
 
 
+def test_week_page_names_contracted_hours_out_of_reach(
+    client: TestClient, site: dict[str, str]
+) -> None:
+    """The sample's 37 h PCSOs have only 8 h duty templates: the page says what that
+    costs, by name, and how to fix it."""
+    _as(client, site["sergeant"])
+    page = html.unescape(client.get(BASE).text)
+    section = page[page.index('id="shortfalls"') :]
+    assert "Contracted hours the duty templates cannot reach" in section
+    assert "Rukhsana Begum" in section and "at most 32 h of a 37 h contract" in section
+    assert "add a template of another length" in section
+
+
 def test_publish_twice_is_a_409_page(client: TestClient, site: dict[str, str]) -> None:
     _as(client, site["sergeant"])
     assert client.post(f"{BASE}/versions/1/publish", follow_redirects=False).status_code == 303
