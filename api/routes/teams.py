@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 from uuid import uuid4
 
@@ -12,6 +13,7 @@ from api import tables
 from api.auth import CallerDep, LedTeamDep, audit, require_lead
 from api.deps import SessionDep, WeekDep
 from api.scenarios import assemble_scenario, import_scenario
+from scheduler.model import contract_shortfalls
 from scheduler.scenario import Pin, Scenario
 
 router = APIRouter(tags=["teams"])
@@ -56,6 +58,8 @@ def import_team_scenario(
         "staff": len(scenario.staff),
         "events": len(scenario.events),
         "pins": len(scenario.pins),
+        # who the duty templates can never give their contracted hours in a week
+        "contract_shortfalls": [asdict(item) for item in contract_shortfalls(scenario)],
     }
 
 

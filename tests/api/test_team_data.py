@@ -68,3 +68,18 @@ def test_staff_csv_import_is_all_or_nothing(client: TestClient):
     assert stored["patrol_wards"] == ["northfield", "st-marks"] and stored["skills"] == [
         "portuguese"
     ]
+
+
+def test_scenario_import_names_contracted_hours_out_of_reach(client: TestClient):
+    """The import's reply lists who the duty templates can never give their contracted
+    hours: on the sample, the 37 h PCSOs, whose templates are all 8 h, at most 32 h."""
+    reply = client.post(f"{TEAM}/scenario", json=sample_scenario())
+    assert reply.status_code == 201, reply.text
+    short = {item["staff"]: item for item in reply.json()["contract_shortfalls"]}
+    assert short["pcso-begum"] == {
+        "staff": "pcso-begum",
+        "name": "Rukhsana Begum",
+        "contracted_hours": 37,
+        "most_hours": 32,
+    }
+    assert "pc-walsh" not in short  # 40 h: five 8 h duties
