@@ -159,10 +159,12 @@ class ContractShortfall:
 
 
 def contract_shortfalls(scenario: Scenario) -> list[ContractShortfall]:
-    """Staff whose contracted hours no choice of the team's duty templates reaches, with
-    no leave and every other rule aside from rest days and the weekly cap: e.g. a PCSO on
-    37 h with only 8 h templates gets at most 32 h (five would be 40), so 5 h a week of
-    their time is never rostered. An optimistic bound, so any shortfall found is real."""
+    """Staff whose contracted hours no choice of the team's duty templates reaches: e.g. a
+    PCSO on 37 h with only 8 h templates gets at most 32 h (five would be 40), so 5 h a
+    week of their time is never rostered. Only one duty a day, working days, the rest-day
+    limit, the templates their role may work (PCSOs': inside the PCSO window) and the
+    contract count; leave and every other rule are ignored. An optimistic bound, so any
+    shortfall found is real."""
     policy = scenario.policy
     found = []
     for person in scenario.staff:
