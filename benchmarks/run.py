@@ -523,9 +523,12 @@ def baselines_part(solved: list[Solved], short: bool, processes: int) -> list[st
     position = 0
     greedy_seconds: list[float] = []
     outscored_by_incomplete_greedy = False  # more presence, but requirements left unmet
+    explained: tuple[Scenario, Rota, Judged] | None = None  # the trade-offs' team
     for instance in solved:
         mine = judged[position : position + len(instance.scenarios)]
         position += len(instance.scenarios)
+        if instance.name == STRETCHED and instance.rotas[0] is not None:
+            explained = (instance.scenarios[0], instance.rotas[0], mine[0])
         kept = [j for j in mine if j.beatplan is not None]
         greedy_seconds += [j.greedy_seconds for j in mine]
         label = instance.name
@@ -605,11 +608,8 @@ def baselines_part(solved: list[Solved], short: bool, processes: int) -> list[st
         f"{max(greedy_seconds):.2f} s).",
         "",
     ]
-    position = 0
-    for instance in solved:
-        if instance.name == STRETCHED and instance.rotas[0] is not None:
-            lines += trade_offs(instance.scenarios[0], instance.rotas[0], judged[position], short)
-        position += len(instance.scenarios)
+    if explained is not None:
+        lines += trade_offs(*explained, short)
     return lines
 
 
@@ -659,13 +659,14 @@ def trade_offs(scenario: Scenario, rota: Rota, judged: Judged, short: bool) -> l
         if parts == ("presence",):
             presence_only = (result.report.status, m)
         lines.append(row(name, result.report.status, result.report.wall_time, m))
-    report = rota.report
+    report, whole = rota.report, judged.beatplan
+    assert report is not None and whole is not None  # a solved rota, judged
     lines.append(
         row(
             "Beatplan's whole objective (+ unsocial fairness, preferences)",
-            report.status if report else "-",
-            report.wall_time if report else float("nan"),
-            judged.beatplan or metrics(scenario, rota),
+            report.status,
+            report.wall_time,
+            whole,
         )
     )
     lines.append(row("greedy (for comparison)", "-", judged.greedy_seconds, greedy))

@@ -26,6 +26,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.scenario import (
     WEEKDAYS,
+    CarryIn,
     EngagementEvent,
     Pin,
     Role,
@@ -161,33 +162,21 @@ class ContractShortfall:
 def contract_shortfalls(scenario: Scenario) -> list[ContractShortfall]:
     """Staff whose contracted hours no choice of the team's duty templates reaches: e.g. a
     PCSO on 37 h with only 8 h templates gets at most 32 h (five would be 40), so 5 h a
-    week of their time is never rostered. Only one duty a day, working days, the rest-day
-    limit, the templates their role may work (PCSOs': inside the PCSO window) and the
-    contract count; leave and every other rule are ignored. An optimistic bound, so any
-    shortfall found is real."""
+    week of their time is never rostered. Their `duty_options` with no leave, pins or
+    carry-in, one a day, up to the rest-day limit and the contract; every other rule is
+    ignored. An optimistic bound, so any shortfall found is real."""
     policy = scenario.policy
+    unpinned = scenario.model_copy(update={"pins": []})
     found = []
     for person in scenario.staff:
         cap = round(min(policy.max_weekly_hours, person.contracted_hours) * 60)
-        lengths_by_day = []
-        for day in scenario.days:
-            if person.working_days is not None and (
-                WEEKDAYS[day.weekday()] not in person.working_days
-            ):
-                continue
-            lengths_by_day.append(
-                {
-                    int((end - start).total_seconds() // 60)
-                    for template in scenario.duty_templates
-                    if template.roles is None or person.role in template.roles
-                    if person.role is not Role.PCSO
-                    or _within_pcso_window(scenario, template.start, template.end)
-                    for start, end in [duty_interval(scenario, template, day)]
-                }
-            )
+        free = person.model_copy(update={"unavailable": [], "carry_in": CarryIn()})
+        lengths_by_day: dict[date, set[int]] = defaultdict(set)
+        for option in duty_options(unpinned, free):
+            lengths_by_day[option.day].add(option.minutes)
         # (days worked, minutes) reachable: one duty or none a day, up to the rest-day limit
         reachable = {(0, 0)}
-        for lengths in lengths_by_day:
+        for lengths in lengths_by_day.values():
             reachable |= {
                 (worked + 1, minutes + length)
                 for worked, minutes in reachable
