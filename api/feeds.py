@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -59,7 +59,8 @@ def wanted_entries(session: Session, team: tables.Team, rota: Rota) -> list[Want
     zone = ZoneInfo(team.timezone)
     wards = {w.id: w.spec["name"] for w in session.exec(_items(tables.Ward, team.id))}
     templates = {t.id: t.spec["name"] for t in session.exec(_items(tables.DutyTemplate, team.id))}
-    start = datetime.combine(rota.week_start, datetime.min.time(), zone)
+    start = datetime.combine(rota.week_start, time(0), zone)
+    next_week = datetime.combine(rota.week_start + timedelta(days=7), time(0), zone)
     events = {
         e.id: e.spec
         for e in session.exec(
@@ -117,6 +118,8 @@ def wanted_entries(session: Session, team: tables.Team, rota: Rota) -> list[Want
         ends = datetime.fromisoformat(spec["end"])
         if begins.tzinfo is None:
             begins, ends = begins.replace(tzinfo=zone), ends.replace(tzinfo=zone)
+        if begins >= next_week:
+            continue  # next Monday's: the next week's feed entry (a duty may still attend it)
         wanted.append(
             Wanted(
                 uid=f"public-{team.id}-{event_id}@beatplan",
@@ -153,6 +156,20 @@ def sync_week(session: Session, team_id: str, week: date, rota: Rota) -> dict[st
             )
         )
     }
+    # An entry another week holds (an event moved to this week, or an officer attending
+    # an event at the seam of two weeks) is the same UID: it moves here, so subscribers
+    # see it change, not a cancellation and a duplicate.
+    elsewhere = set(wanted) - set(existing)
+    moved = set()
+    if elsewhere:
+        for entry in session.exec(
+            select(tables.FeedEntry).where(
+                col(tables.FeedEntry.team_id) == team_id, col(tables.FeedEntry.uid).in_(elsewhere)
+            )
+        ):
+            entry.week_start = week
+            existing[entry.uid] = entry
+            moved.add(entry.uid)
     counts = {"added": 0, "changed": 0, "cancelled": 0, "unchanged": 0}
     for uid, want in wanted.items():
         entry = existing.get(uid)
@@ -189,6 +206,8 @@ def sync_week(session: Session, team_id: str, week: date, rota: Rota) -> dict[st
             want.ward_id,
         )
         if not (significant or textual):
+            if uid in moved:
+                session.add(entry)
             counts["unchanged"] += 1
             continue
         if significant:
@@ -199,8 +218,14 @@ def sync_week(session: Session, team_id: str, week: date, rota: Rota) -> dict[st
         entry.changed_at = now
         session.add(entry)
         counts["changed"] += 1
+    following = datetime.combine(week + timedelta(days=7), time(0), ZoneInfo(team.timezone))
     for uid, entry in existing.items():
-        if uid not in wanted and entry.status != CANCELLED:
+        if uid not in wanted and entry.kind == "public" and entry.starts_at >= following:
+            # Stored here before public entries were kept to the week they start in:
+            # the following week's to keep or cancel, not this week's.
+            entry.week_start = week + timedelta(days=7)
+            session.add(entry)
+        elif uid not in wanted and entry.status != CANCELLED:
             entry.status, entry.sequence, entry.changed_at = CANCELLED, entry.sequence + 1, now
             session.add(entry)
             counts["cancelled"] += 1

@@ -203,6 +203,75 @@ def test_republish_keeps_uids_and_moves_only_what_changed(team: Team):
     assert again.status_code == 304
 
 
+def test_an_event_at_the_seam_of_two_weeks_is_the_week_it_starts_in(team: Team):
+    """An event early on the next Monday belongs to both weeks' scenarios (a Sunday
+    night duty may attend it), but its public entry is the following week's: both weeks
+    publish, and republish, and residents see it once, confirmed. Moved into a later
+    week, it keeps its UID and its SEQUENCE goes up (not a cancellation and a duplicate)."""
+    following, later = MONDAY + timedelta(days=7), MONDAY + timedelta(days=14)
+    seam = {
+        "id": "ev-seam",
+        "name": "Early coffee with the team",
+        "ward": "market-square",
+        "place": "Market cafe",
+        "start": at(following, "09:00").isoformat(),
+        "end": at(following, "10:00").isoformat(),
+    }
+    assert team.client.put("/teams/riverside/events/ev-seam", json=seam).status_code == 200
+    uid = "public-riverside-ev-seam@beatplan"
+    ward = "/ical/public/riverside/market-square.ics"
+    team.publish(MONDAY, FIRST)
+    assert uid not in _fetch(team, ward).text  # the following week's to publish
+    for week in (following, MONDAY):
+        team.publish(week, FIRST if week == MONDAY else [])
+        events = [e for e in icaljs(_fetch(team, ward).content)["events"] if e["uid"] == uid]
+        assert [(e["status"], e["start"]) for e in events] == [
+            ("CONFIRMED", _utc(at(following, "09:00")))
+        ], week
+
+    moved = {**seam, "start": at(later, "09:00").isoformat(), "end": at(later, "10:00").isoformat()}
+    assert team.client.put("/teams/riverside/events/ev-seam", json=moved).status_code == 200
+    team.publish(later, [])
+    events = [e for e in icaljs(_fetch(team, ward).content)["events"] if e["uid"] == uid]
+    assert [(e["status"], e["start"], e["sequence"]) for e in events] == [
+        ("CONFIRMED", _utc(at(later, "09:00")), 1)
+    ]
+    team.publish(following, [])  # the week it left: nothing of it to cancel any more
+    events = [e for e in icaljs(_fetch(team, ward).content)["events"] if e["uid"] == uid]
+    assert [(e["status"], e["sequence"]) for e in events] == [("CONFIRMED", 1)]
+
+
+def test_a_seam_entry_stored_with_the_earlier_week_is_handed_on_not_cancelled(team: Team):
+    """Before public entries were kept to the week they start in, the earlier week stored
+    next Monday's: republishing that week hands the entry on, still confirmed."""
+    following = MONDAY + timedelta(days=7)
+    team.publish(MONDAY, FIRST)
+    uid = "public-riverside-ev-old-seam@beatplan"
+    with Session(team.app.state.engine) as session:
+        session.add(
+            tables.FeedEntry(
+                uid=uid,
+                team_id="riverside",
+                week_start=MONDAY,
+                kind="public",
+                ward_id="market-square",
+                starts_at=at(following, "09:00"),
+                ends_at=at(following, "10:00"),
+                status="CONFIRMED",
+                summary="Early coffee",
+                location="Market cafe",
+                description="Come and meet your neighbourhood team",
+                changed_at=NOW,
+            )
+        )
+        session.commit()
+    team.publish(MONDAY, SECOND)
+    with Session(team.app.state.engine) as session:
+        entry = session.get(tables.FeedEntry, uid)
+        assert entry is not None
+        assert (entry.week_start, entry.status, entry.sequence) == (following, "CONFIRMED", 0)
+
+
 def test_cancelled_duty_leaves_once_past_and_old_weeks_after_four(team: Team):
     """A cancelled duty stays until it is past; duties older than four weeks drop out."""
     team.publish(MONDAY, FIRST)
