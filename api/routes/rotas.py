@@ -20,6 +20,8 @@ from sqlmodel import col, select
 from api import tables, versions
 from api.auth import CallerDep, LedTeamDep, audit, caller_of, require_lead
 from api.deps import SessionDep, WeekDep, monday
+from api.scenarios import assemble_scenario
+from scheduler import Rota, check
 
 router = APIRouter(tags=["rotas"])
 ROTA_CACHE_SIZE = 256  # ~90 kB each for a 30-strong team
@@ -230,6 +232,7 @@ def publish(
         raise HTTPException(
             409, f"version {number} is {version.status}; only a draft can be published"
         )
+    _refuse_stale(session, team, week, version)
     try:
         versions.publish(session, version)
         audit(session, caller, "publish", team.id, f"{week} v{number}")
@@ -241,6 +244,34 @@ def publish(
         ) from None
     session.refresh(version)
     return version_view(version)
+
+
+# Requirements a sergeant may knowingly publish short of: a ward minimum, an event's
+# staffing, their own pins. Every other rule protects a person or names the team's data.
+COVERAGE_RULES = frozenset({"ward_minimum", "event_staffing", "pins"})
+STALE_SHOWN = 3
+
+
+def _refuse_stale(
+    session: SessionDep, team: tables.Team, week: date, version: tables.RotaVersion
+) -> None:
+    """409 if the draft no longer fits the week as it now stands: leave or sickness
+    recorded, a pin, last week's published finish, a deleted person since it was made."""
+    scenario = assemble_scenario(session, team, week)  # ScenarioConflict -> 409
+    broken = [
+        v
+        for v in check(scenario, Rota.model_validate(version.rota))
+        if v.rule not in COVERAGE_RULES
+    ]
+    if broken:
+        shown = "; ".join(v.message for v in broken[:STALE_SHOWN])
+        more = f" (and {len(broken) - STALE_SHOWN} more)" if len(broken) > STALE_SHOWN else ""
+        raise HTTPException(
+            409,
+            f"version {version.number} no longer fits the week as it stands, so it was not "
+            f"published: {shown}{more}. Generate or repair the week again and publish the "
+            "new draft.",
+        )
 
 
 def _duty_key(duty: dict[str, Any]) -> tuple[str, str]:
