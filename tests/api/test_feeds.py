@@ -241,6 +241,33 @@ def test_an_event_at_the_seam_of_two_weeks_is_the_week_it_starts_in(team: Team):
     assert [(e["status"], e["sequence"]) for e in events] == [("CONFIRMED", 1)]
 
 
+def test_a_draft_that_no_longer_fits_the_week_is_not_published(team: Team):
+    """A draft made before Walsh's sickness was recorded would put her on duty while
+    sick: publishing it is a 409 naming why, and the published week and her feed stay
+    as they were. (A ward left short of its minimum is the sergeant's call: drafts
+    below publish, as every one here is.)"""
+    team.publish(MONDAY, FIRST)
+    path = team.feed()
+    before = _fetch(team, path).content
+    walsh = team.client.get("/teams/riverside/staff/pc-walsh").json()
+    sick = {"start": at(TUE, "00:00").isoformat(), "end": at(WED, "00:00").isoformat()}
+    walsh["unavailable"] = [*walsh.get("unavailable", []), {**sick, "reason": "sick"}]
+    assert team.client.put("/teams/riverside/staff/pc-walsh", json=walsh).status_code == 200
+    with Session(team.app.state.engine, expire_on_commit=False) as session:
+        stale = add_draft(
+            session, "riverside", MONDAY, Rota(team="riverside", week_start=MONDAY, duties=SECOND)
+        )
+        session.commit()
+    url = f"/teams/riverside/weeks/{MONDAY}/versions/{stale.number}/publish"
+    refused = team.client.post(url)
+    assert refused.status_code == 409, refused.text
+    assert "no longer fits" in refused.json()["detail"] and "Walsh" in refused.json()["detail"]
+    assert "Generate or repair" in refused.json()["detail"]
+    versions = team.client.get(f"/teams/riverside/weeks/{MONDAY}/versions").json()
+    assert [v["status"] for v in versions] == ["published", "draft"]
+    assert _fetch(team, path).content == before
+
+
 def test_a_seam_entry_stored_with_the_earlier_week_is_handed_on_not_cancelled(team: Team):
     """Before public entries were kept to the week they start in, the earlier week stored
     next Monday's: republishing that week hands the entry on, still confirmed."""
