@@ -85,6 +85,16 @@ class EventChange(Strict):
     kind: Literal["event"] = "event"
     event: EngagementEvent
 
+    @model_validator(mode="after")
+    def _aware(self) -> EventChange:
+        for name in ("start", "end"):
+            if getattr(self.event, name).tzinfo is None:
+                raise ValueError(
+                    f"event {self.event.id!r} {name} has no offset; give it as in a repair's "
+                    "other times, e.g. '2026-11-25T10:00:00+00:00'"
+                )
+        return self
+
 
 class Surge(WeekSurge):
     """More demand in a ward for some hours (a reassurance patrol after an incident). It
@@ -167,6 +177,9 @@ def apply_changes(
     one that starts during a duty under way ends that duty then (`model.duty_options`),
     unless the person is at an event that has begun: they leave when it ends."""
     now = replan.now
+    week = f"the week of {scenario.week_start:%d %b %Y}"
+    if now >= scenario.ends_at:
+        raise ValueError(f"the repair's now ({now}) is after {week} has ended; nothing can change")
     fixed = _started(published, now)
     data = scenario.model_dump(mode="python")
     staff = {person["id"]: person for person in data["staff"]}
@@ -176,6 +189,11 @@ def apply_changes(
         if isinstance(change, Absence):
             if change.staff not in staff:
                 raise ValueError(f"absence of unknown staff member {change.staff!r}")
+            if change.end <= scenario.starts_at or scenario.ends_at <= change.start:
+                raise ValueError(
+                    f"the absence of {change.staff!r} ({change.start:%d %b %Y}) is outside "
+                    f"{week}; send it with the repair of its own week"
+                )
             start = max(change.start, now)
             for activity in (a for d in fixed if d.staff == change.staff for a in d.activities):
                 if activity.kind == "event" and activity.start < now and activity.start <= start:

@@ -294,6 +294,38 @@ def test_impossible_repair_is_explained(published):
     )
 
 
+def test_changes_outside_the_week_are_refused_naming_the_week():
+    """An absence in another week, or a repair after the week has ended, is bad input
+    (the service answers 422), not a draft with nothing changed. Event times without an
+    offset are refused too, as every other time in a repair is."""
+    scenario = load_scenario(FIXTURES / "riverside.json")
+    rota = Rota(team=scenario.team.id, week_start=scenario.week_start, duties=[])
+    later = datetime(2027, 1, 25, 9, 0, tzinfo=UTC)
+    away = Absence(
+        staff="pc-walsh", start=later, end=later + timedelta(days=1), category="sick"
+    )
+    with pytest.raises(ValueError, match="outside the week of 23 Nov 2026"):
+        apply_changes(scenario, rota, Replan(now=NOW, changes=[away]))
+    with pytest.raises(ValueError, match="after the week of 23 Nov 2026 has ended"):
+        apply_changes(scenario, rota, Replan(now=later, changes=[away]))
+    inside = away.model_copy(update={"start": NOW, "end": NOW + timedelta(hours=8)})
+    changed, _ = apply_changes(scenario, rota, Replan(now=NOW, changes=[inside]))
+    assert any(u.start == NOW for p in changed.staff if p.id == "pc-walsh" for u in p.unavailable)
+    naive = {
+        "kind": "event",
+        "event": {
+            "id": "ev-naive",
+            "name": "Briefing",
+            "ward": "northfield",
+            "place": "Library",
+            "start": "2026-11-27T10:00:00",
+            "end": "2026-11-27T11:00:00",
+        },
+    }
+    with pytest.raises(ValueError, match="has no offset"):
+        Replan.model_validate({"now": NOW, "changes": [naive]})
+
+
 @pytest.mark.parametrize(
     ("arguments", "rule", "paid", "off"),
     [

@@ -50,6 +50,18 @@ def _week_of(team: tables.Team, item: BaseModel) -> set[date]:
     return set()
 
 
+def _localised(team: tables.Team, event: model.EngagementEvent) -> model.EngagementEvent:
+    """Times without an offset are the team's local time, as in a scenario."""
+    zone = ZoneInfo(team.timezone)
+    return event.model_copy(
+        update={
+            name: getattr(event, name).replace(tzinfo=zone)
+            for name in ("start", "end")
+            if getattr(event, name).tzinfo is None
+        }
+    )
+
+
 def _row(table: type[tables.TeamItem], team_id: str, item: BaseModel) -> tables.TeamItem:
     spec = item.model_dump(mode="json")
     extra = {"starts_at": item.start} if isinstance(item, model.EngagementEvent) else {}
@@ -93,6 +105,8 @@ def item_router(kind: str) -> APIRouter:
                     }
                 ],
             )
+        if isinstance(item, model.EngagementEvent):
+            item = _localised(team, item)
         old = session.get(table, (team.id, item_id))
         weeks = _week_of(team, item) | (
             _week_of(team, schema.model_validate(old.spec)) if old else set()
@@ -158,11 +172,26 @@ def import_staff_csv(
     team: LedTeamDep,
     session: SessionDep,
     caller: CallerDep,
-    body: Annotated[str, Body(media_type="text/csv")],
+    body: Annotated[bytes, Body(media_type="text/csv")],
 ) -> dict[str, Any]:
     """Create or replace staff from CSV (header: id,name,role,home_ward,patrol_wards,
-    contracted_hours,working_days,skills; lists separated by ';'). All rows or none."""
-    reader = csv.DictReader(io.StringIO(body))
+    contracted_hours,working_days,skills; lists separated by ';'), UTF-8 with or
+    without Excel's byte-order mark. All rows or none."""
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = body[: error.start].count(b"\n") + 1
+        raise HTTPException(
+            422,
+            [
+                {
+                    "loc": ["body", f"line {line}"],
+                    "msg": "the file is not UTF-8 text; save it as 'CSV UTF-8' and send it again",
+                    "type": "value_error",
+                }
+            ],
+        ) from None
+    reader = csv.DictReader(io.StringIO(text))
     missing = {"id", "name", "role"} - set(reader.fieldnames or [])
     if missing:
         raise HTTPException(
@@ -176,9 +205,10 @@ def import_staff_csv(
             ],
         )
     people, errors = [], []
+    first_line: dict[str, int] = {}
     for line, row in enumerate(reader, start=2):
         try:
-            people.append(model.Staff.model_validate(_staff_from_row(row)))
+            person = model.Staff.model_validate(_staff_from_row(row))
         except ValidationError as error:
             errors += [
                 {
@@ -188,6 +218,18 @@ def import_staff_csv(
                 }
                 for e in error.errors()
             ]
+            continue
+        if person.id in first_line:
+            errors.append(
+                {
+                    "loc": ["body", f"line {line}", "id"],
+                    "msg": f"id {person.id!r} is also on line {first_line[person.id]}; "
+                    "give each person one row",
+                    "type": "value_error",
+                }
+            )
+        first_line.setdefault(person.id, line)
+        people.append(person)
     if errors:
         raise HTTPException(422, errors)
     for person in people:

@@ -46,6 +46,26 @@ def test_event_update_keeps_week_valid(client: TestClient):
     assert client.get(f"{TEAM}/events/{event['id']}").json()["ward"] == event["ward"]
 
 
+def test_event_times_without_an_offset_are_the_teams_local_time(client: TestClient):
+    """As in a scenario, an event written with naive times is read in the team's zone
+    (BST in June, so 10:00 local is 09:00 UTC) and stored with the offset; a repair's
+    event must give one, like the repair's other times: 422 naming it, not a 500."""
+    client.post(f"{TEAM}/scenario", json=sample_scenario())
+    event = {**client.get(f"{TEAM}/events").json()[0], "id": "ev-summer"}
+    event |= {"start": "2027-06-16T10:00:00", "end": "2027-06-16T11:00:00"}
+    written = client.put(f"{TEAM}/events/ev-summer", json=event)
+    assert written.status_code == 200, written.text
+    stored = client.get(f"{TEAM}/events/ev-summer").json()
+    assert stored["start"] == "2027-06-16T10:00:00+01:00"
+    week = f"{TEAM}/weeks/2026-11-23/replan"
+    naive = {**event, "start": "2026-11-27T10:00:00", "end": "2026-11-27T11:00:00"}
+    refused = client.post(
+        week, json={"now": "2026-11-24T12:00:00Z", "changes": [{"kind": "event", "event": naive}]}
+    )
+    assert refused.status_code == 422
+    assert "has no offset" in refused.text
+
+
 def test_staff_csv_import_is_all_or_nothing(client: TestClient):
     """A CSV with one bad line stores none of its rows; a good one stores all."""
     client.post(f"{TEAM}/scenario", json=sample_scenario())
@@ -68,6 +88,31 @@ def test_staff_csv_import_is_all_or_nothing(client: TestClient):
     assert stored["patrol_wards"] == ["northfield", "st-marks"] and stored["skills"] == [
         "portuguese"
     ]
+
+
+def test_staff_csv_from_excel_or_with_mistakes(client: TestClient):
+    """Excel's 'CSV UTF-8' (a byte-order mark) imports; a Latin-1 file or one person on
+    two rows is a 422 naming the line and the fix, and nothing is stored."""
+    client.post(f"{TEAM}/scenario", json=sample_scenario())
+    header = "id,name,role,contracted_hours\n"
+    csv_type = {"Content-Type": "text/csv"}
+    excel = ("\ufeff" + header + "pc-rene,René Dubois,PC,40\n").encode()
+    assert client.post(f"{TEAM}/staff.csv", content=excel, headers=csv_type).status_code == 200
+    assert client.get(f"{TEAM}/staff/pc-rene").json()["name"] == "René Dubois"
+
+    latin = (header + "pc-zoe,Zoé Martin,PC,40\n").encode("latin-1")
+    refused = client.post(f"{TEAM}/staff.csv", content=latin, headers=csv_type)
+    assert refused.status_code == 422
+    (problem,) = refused.json()["detail"]
+    assert problem["loc"] == ["body", "line 2"] and "CSV UTF-8" in problem["msg"]
+
+    twice = header + "pc-zoe,Zoe Martin,PC,40\npc-ann,Ann Lee,PC,40\npc-zoe,Zoe M,PC,37\n"
+    refused = client.post(f"{TEAM}/staff.csv", content=twice, headers=csv_type)
+    assert refused.status_code == 422
+    (problem,) = refused.json()["detail"]
+    assert problem["loc"] == ["body", "line 4", "id"] and "also on line 2" in problem["msg"]
+    for person in ("pc-zoe", "pc-ann"):
+        assert client.get(f"{TEAM}/staff/{person}").status_code == 404
 
 
 def test_scenario_import_names_contracted_hours_out_of_reach(client: TestClient):
