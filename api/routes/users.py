@@ -67,7 +67,8 @@ def create_user(session: Session, new: NewUser) -> tuple[tables.User, str]:
     session.add(user)
     session.flush()
     assert user.id is not None
-    session.add_all([tables.LeadsTeam(user_id=user.id, team_id=team) for team in new.teams])
+    leads = dict.fromkeys(new.teams)  # a team named twice is led once
+    session.add_all([tables.LeadsTeam(user_id=user.id, team_id=team) for team in leads])
     return user, issue_token(session, user)
 
 

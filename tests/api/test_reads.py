@@ -101,7 +101,9 @@ def test_unknown_team_and_week_are_404(reader):
 def test_revoked_token_fails_at_once(reader):
     """A token that has just been used (and is remembered) fails as soon as it is revoked."""
     client, _ = reader
-    made = client.post("/users", json={"name": "Sgt", "role": "sergeant", "teams": ["riverside"]})
+    twice = ["riverside", "riverside"]  # named twice by mistake: leads it once, not a 500
+    made = client.post("/users", json={"name": "Sgt", "role": "sergeant", "teams": twice})
+    assert made.status_code == 201 and made.json()["teams"] == ["riverside"], made.text
     token = {"Authorization": f"Bearer {made.json()['token']}"}
     assert client.get(f"{WEEK}/rota", headers=token).status_code == 200
     assert client.delete(f"/users/{made.json()['id']}/tokens", headers=token).status_code == 204
