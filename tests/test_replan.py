@@ -301,9 +301,7 @@ def test_changes_outside_the_week_are_refused_naming_the_week():
     scenario = load_scenario(FIXTURES / "riverside.json")
     rota = Rota(team=scenario.team.id, week_start=scenario.week_start, duties=[])
     later = datetime(2027, 1, 25, 9, 0, tzinfo=UTC)
-    away = Absence(
-        staff="pc-walsh", start=later, end=later + timedelta(days=1), category="sick"
-    )
+    away = Absence(staff="pc-walsh", start=later, end=later + timedelta(days=1), category="sick")
     with pytest.raises(ValueError, match="outside the week of 23 Nov 2026"):
         apply_changes(scenario, rota, Replan(now=NOW, changes=[away]))
     with pytest.raises(ValueError, match="after the week of 23 Nov 2026 has ended"):
