@@ -115,12 +115,14 @@ class _FeedTokenFilter(logging.Filter):
         if isinstance(record.args, tuple) and len(record.args) >= 3:
             path = record.args[2]
             if isinstance(path, str) and "/ical/" in path:
-                hidden = _FEED_SECRET.sub("/ical/<secret>.ics", path)
+                hidden = _FEED_SECRET.sub("/ical/<secret>", path)
                 record.args = (*record.args[:2], hidden, *record.args[3:])
         return True
 
 
-_FEED_SECRET = re.compile(r"/ical/[^/?\s]+\.ics")
+# Everything after /ical/ up to the query, whatever the suffix or case (a mistyped
+# `.ICS` or none still carries a live token), but the public ward feeds' paths.
+_FEED_SECRET = re.compile(r"/ical/(?!public/)[^?\s]+")
 
 
 def hide_feed_tokens() -> None:
