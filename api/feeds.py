@@ -293,14 +293,17 @@ class Validators:
     last_modified: datetime | None
 
 
-def validators(connection: sa.Connection, subject: Subject, name: str, now: datetime) -> Validators:
+def validators(
+    connection: sa.Connection, subject: Subject, name: str, zone: str, now: datetime
+) -> Validators:
     """ETag and Last-Modified from one aggregate query, without rendering: the feed's
-    bytes are a function of its entries' count and latest change, the name and FORMAT."""
+    bytes are a function of its entries' count and latest change, the name, the time
+    zone (its VTIMEZONE) and FORMAT."""
     count, latest = connection.execute(_AGGREGATES[subject.kind], _parameters(subject, now)).one()
     if latest is not None and latest.tzinfo is None:
         latest = latest.replace(tzinfo=UTC)
     who = (subject.kind, subject.team_id, str(subject.staff_id), str(subject.ward_id))
-    basis = "|".join([FORMAT, *who, name, str(count), latest.isoformat() if latest else "-"])
+    basis = "|".join([FORMAT, *who, name, zone, str(count), latest.isoformat() if latest else "-"])
     return Validators(f'"{hashlib.sha256(basis.encode()).hexdigest()[:32]}"', latest)
 
 
@@ -320,8 +323,10 @@ def render(session: Session, subject: Subject, name: str, zone: str, now: dateti
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
+    # TEXT values (RFC 7986 NAME; x-properties default to TEXT): escaped as such, which
+    # icalendar does not do for properties it does not know.
+    calendar.add("name", icalendar.vText(name))
+    calendar.add("x-wr-calname", icalendar.vText(name))
     calendar.add("x-wr-timezone", zone)
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")

@@ -252,7 +252,7 @@ async def _serve(
 ) -> Response:
     engine, now = request.app.state.engine, request.app.state.clock()
     with engine.connect() as connection:  # one aggregate query, on the loop (as rotas.read_rota)
-        validators = feeds.validators(connection, subject, name, now)
+        validators = feeds.validators(connection, subject, name, zone, now)
     headers = {"ETag": validators.etag, "Cache-Control": cache_control}
     if validators.last_modified is not None:
         headers["Last-Modified"] = format_datetime(validators.last_modified, usegmt=True)

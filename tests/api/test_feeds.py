@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -299,6 +300,38 @@ def test_a_seam_entry_stored_with_the_earlier_week_is_handed_on_not_cancelled(te
         assert (entry.week_start, entry.status, entry.sequence) == (following, "CONFIRMED", 0)
 
 
+def test_a_new_time_zone_changes_the_etag(team: Team):
+    """The VTIMEZONE and X-WR-TIMEZONE follow the team's zone: a client holding the old
+    ETag gets the new feed, not a 304 (once the token's remembered details expire)."""
+    team.publish(MONDAY, FIRST)
+    path = team.feed()
+    first = _fetch(team, path)
+    moved = sample_scenario()
+    moved["team"] = {**moved["team"], "timezone": "Europe/Dublin"}
+    assert team.client.post("/teams/riverside/scenario", json=moved).is_success
+    team.app.state.feed_tokens.clear()  # as when the token's details are next re-read
+    again = _fetch(team, path, **{"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 200 and "X-WR-TIMEZONE:Europe/Dublin" in again.text
+    assert again.headers["etag"] != first.headers["etag"]
+
+
+def test_a_name_with_commas_or_a_line_break_is_escaped_in_the_calendar_name(team: Team):
+    """NAME and X-WR-CALNAME are TEXT: commas, semicolons and a line break are escaped
+    (a raw line break made the feed a 500 for as long as the name stood)."""
+    team.publish(MONDAY, FIRST)
+    walsh = team.client.get("/teams/riverside/staff/pc-walsh").json()
+    awkward = 'Walsh, Siobhan; "Shiv"\nDWO'
+    assert team.client.put(
+        "/teams/riverside/staff/pc-walsh", json={**walsh, "name": awkward}
+    ).is_success
+    got = _fetch(team, team.feed())
+    assert got.status_code == 200
+    assert 'NAME:Walsh\\, Siobhan\\; "Shiv"\\nDWO: duties' in got.text
+    parsed = icaljs(got.content)  # well formed for ical.js (which leaves NAME raw)
+    unescaped = re.sub(r"\\(.)", lambda m: "\n" if m[1] in "nN" else m[1], parsed["calname"])
+    assert unescaped == f"{awkward}: duties"  # RFC 5545 TEXT escapes, undone
+
+
 def test_cancelled_duty_leaves_once_past_and_old_weeks_after_four(team: Team):
     """A cancelled duty stays until it is past; duties older than four weeks drop out."""
     team.publish(MONDAY, FIRST)
@@ -446,8 +479,19 @@ def test_internal_error_is_5xx_not_an_empty_calendar(team: Team, monkeypatch):
         assert client.get(path).status_code == 500
 
 
-def test_access_log_hides_feed_secrets():
-    """uvicorn's access log line for a feed shows no token."""
+@pytest.mark.parametrize(
+    ("path", "logged"),
+    [
+        ("/ical/s3cr3tT0ken-abc.ics?x=1", "/ical/<secret>?x=1"),
+        ("/ical/s3cr3tT0ken-abc.ICS", "/ical/<secret>"),  # mistyped: still a live token
+        ("/ical/s3cr3tT0ken-abc", "/ical/<secret>"),
+        ("/ical/s3cr3tT0ken/extra.ics", "/ical/<secret>"),
+        ("/ical/public/riverside/market-square.ics", "/ical/public/riverside/market-square.ics"),
+    ],
+)
+def test_access_log_hides_feed_secrets(path: str, logged: str):
+    """uvicorn's access log line for a feed shows no token, however the URL was typed;
+    the public ward feeds' paths, which hold none, are logged as they are."""
     hide_feed_tokens()
     record = logging.LogRecord(
         "uvicorn.access",
@@ -455,9 +499,9 @@ def test_access_log_hides_feed_secrets():
         __file__,
         1,
         '%s - "%s %s HTTP/%s" %d',
-        ("127.0.0.1:5000", "GET", "/ical/s3cr3tT0ken-abc.ics?x=1", "1.1", 200),
+        ("127.0.0.1:5000", "GET", path, "1.1", 200),
         None,
     )
     assert logging.getLogger("uvicorn.access").filter(record)
     line = record.getMessage()
-    assert "s3cr3tT0ken" not in line and "/ical/<secret>.ics?x=1" in line
+    assert "s3cr3tT0ken" not in line and f'"GET {logged} HTTP' in line
