@@ -122,7 +122,7 @@ def wanted_entries(session: Session, team: tables.Team, rota: Rota) -> list[Want
             continue  # next Monday's: the next week's feed entry (a duty may still attend it)
         wanted.append(
             Wanted(
-                uid=f"public-{team.id}-{event_id}@beatplan",
+                uid=public_uid(team.id, event_id),
                 kind="public",
                 staff_id=None,
                 ward_id=spec["ward"],
@@ -143,7 +143,7 @@ def _items(table: type[tables.TeamItem], team_id: str) -> Any:
 
 def sync_week(session: Session, team_id: str, week: date, rota: Rota) -> dict[str, int]:
     """Bring the team-week's feed entries to the published rota; the caller commits.
-    Returns counts of entries added, changed, cancelled and left alone."""
+    Returns counts of entries added, changed, cancelled, removed and left alone."""
     team = session.get(tables.Team, team_id)
     assert team is not None
     now = datetime.now(UTC)
@@ -170,7 +170,7 @@ def sync_week(session: Session, team_id: str, week: date, rota: Rota) -> dict[st
             entry.week_start = week
             existing[entry.uid] = entry
             moved.add(entry.uid)
-    counts = {"added": 0, "changed": 0, "cancelled": 0, "unchanged": 0}
+    counts = {"added": 0, "changed": 0, "cancelled": 0, "removed": 0, "unchanged": 0}
     for uid, want in wanted.items():
         entry = existing.get(uid)
         if entry is None:
@@ -219,17 +219,44 @@ def sync_week(session: Session, team_id: str, week: date, rota: Rota) -> dict[st
         session.add(entry)
         counts["changed"] += 1
     following = datetime.combine(week + timedelta(days=7), time(0), ZoneInfo(team.timezone))
+    private = _made_private(
+        session, team_id, {u for u, e in existing.items() if u not in wanted and e.kind == "public"}
+    )
     for uid, entry in existing.items():
-        if uid not in wanted and entry.kind == "public" and entry.starts_at >= following:
+        if uid in wanted:
+            continue
+        if entry.kind == "public" and uid in private:
+            # Made private since: gone from the ward's feed, not "CANCELLED" with its
+            # place and time (it is going ahead, and residents are not to know of it).
+            session.delete(entry)
+            counts["removed"] += 1
+        elif entry.kind == "public" and entry.starts_at >= following:
             # Stored here before public entries were kept to the week they start in:
             # the following week's to keep or cancel, not this week's.
             entry.week_start = week + timedelta(days=7)
             session.add(entry)
-        elif uid not in wanted and entry.status != CANCELLED:
+        elif entry.status != CANCELLED:
             entry.status, entry.sequence, entry.changed_at = CANCELLED, entry.sequence + 1, now
             session.add(entry)
             counts["cancelled"] += 1
     return counts
+
+
+def public_uid(team_id: str, event_id: str) -> str:
+    """The UID of an event in its ward's public feed."""
+    return f"public-{team_id}-{event_id}@beatplan"
+
+
+def _made_private(session: Session, team_id: str, uids: set[str]) -> set[str]:
+    """Of these public-feed UIDs, those whose event is now private."""
+    prefix, suffix = public_uid(team_id, "").split("@")
+    by_event = {uid.removeprefix(prefix).removesuffix("@" + suffix): uid for uid in uids}
+    if not by_event:
+        return set()
+    rows = session.exec(
+        _items(tables.EngagementEvent, team_id).where(col(tables.EngagementEvent.id).in_(by_event))
+    )
+    return {by_event[row.id] for row in rows if not row.spec.get("public", True)}
 
 
 # --- reading -------------------------------------------------------------------------

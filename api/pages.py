@@ -295,6 +295,9 @@ NOTICES = {
     "pinned": "Pinned. Re-solve to make a draft that keeps it.",
     "unpinned": "Pin removed. Re-solve to let the solver choose again.",
     "published": "Version {version} published: officers' calendars now show it.",
+    "published-following-breaks": "Version {version} published: officers' calendars now "
+    "show it. The following week's published rota no longer fits after it (rest after "
+    "Sunday's duties, days in a row): open that week and repair or regenerate it.",
 }
 
 
@@ -404,7 +407,9 @@ def publish(
     team_id: str, week: date, number: int, caller: PageCaller, session: SessionDep
 ) -> Response:
     team = _led_team(session, caller, team_id)
-    rota_routes.publish(team, monday(week), number, session, caller)
+    published = rota_routes.publish(team, monday(week), number, session, caller)
+    if published["following_week_breaks"]:
+        return _back(team.id, week, "published-following-breaks", number)
     return _back(team.id, week, "published", number)
 
 

@@ -156,7 +156,7 @@ EVENT_TYPES: tuple[EventType, ...] = (
     EventType(
         key="hotspot", name="Knife-crime hot-spot operation, {ward}", kind="hot-spot-operation",
         days=(3, 4, 5), starts=("19:00", "20:00"), minutes=(120, 180), min_staff=2,
-        max_staff=4, min_warranted=2, value=4.0, weight=2, ward_rule="hot",
+        max_staff=4, min_warranted=2, value=4.0, weight=2, ward_rule="hot", public=False,
         places=("{ward} High Street", "{ward} station forecourt", "{ward} Park"),
     ),
     EventType(

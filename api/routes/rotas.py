@@ -7,7 +7,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Annotated, Any, NamedTuple
 
@@ -20,7 +20,7 @@ from sqlmodel import col, select
 from api import tables, versions
 from api.auth import CallerDep, LedTeamDep, audit, caller_of, require_lead
 from api.deps import SessionDep, WeekDep, monday
-from api.scenarios import assemble_scenario
+from api.scenarios import ScenarioConflict, assemble_scenario
 from scheduler import Rota, check
 
 router = APIRouter(tags=["rotas"])
@@ -235,6 +235,8 @@ def publish(
     _refuse_stale(session, team, week, version)
     try:
         versions.publish(session, version)
+        session.flush()
+        following = _following_week_breaks(session, team, week)
         audit(session, caller, "publish", team.id, f"{week} v{number}")
         session.commit()
     except (versions.PublishConflict, IntegrityError):
@@ -243,7 +245,7 @@ def publish(
             409, f"version {number} or another one was published at the same moment; reload"
         ) from None
     session.refresh(version)
-    return version_view(version)
+    return {**version_view(version), "following_week_breaks": following}
 
 
 # Requirements a sergeant may knowingly publish short of: a ward minimum, an event's
@@ -272,6 +274,26 @@ def _refuse_stale(
             f"published: {shown}{more}. Generate or repair the week again and publish the "
             "new draft.",
         )
+
+
+def _following_week_breaks(session: SessionDep, team: tables.Team, week: date) -> list[str]:
+    """What the following week's published rota now breaks, as its carry-in comes from
+    this week's (a later finish on Sunday night, a longer run of days): it is published
+    all the same, since that week can only be repaired from this one, and the sergeant
+    is told to repair it."""
+    later = week + timedelta(days=7)
+    published = versions.published(session, team.id, later)
+    if published is None:
+        return []
+    try:
+        scenario = assemble_scenario(session, team, later)
+    except ScenarioConflict as error:
+        return [str(error)]
+    return [
+        v.message
+        for v in check(scenario, Rota.model_validate(published.rota))
+        if v.rule not in COVERAGE_RULES
+    ]
 
 
 def _duty_key(duty: dict[str, Any]) -> tuple[str, str]:

@@ -269,6 +269,51 @@ def test_a_draft_that_no_longer_fits_the_week_is_not_published(team: Team):
     assert _fetch(team, path).content == before
 
 
+def test_publishing_a_week_says_when_the_following_published_week_no_longer_fits(team: Team):
+    """The following week's carry-in comes from this week's published rota. Walsh is
+    published on Monday 7 December at 07:00; a new version of the week before that puts
+    her on Sunday's late-late (to 02:00) is published, and the reply says the following
+    week now breaks her daily rest, so the sergeant repairs it."""
+    following = MONDAY + timedelta(days=7)
+    sunday = following - timedelta(days=1)
+    team.publish(MONDAY, FIRST)
+    monday_early = duty(
+        "pc-walsh",
+        following,
+        "07:00",
+        "15:00",
+        patrol("market-square", following, "08:00", "14:00"),
+    )
+    team.publish(following, [monday_early])
+    sunday_night = duty(
+        "pc-walsh",
+        sunday,
+        "18:00",
+        "02:00",
+        patrol("market-square", sunday, "18:30", "23:30"),
+        template="latelate",
+    )
+    with Session(team.app.state.engine, expire_on_commit=False) as session:
+        later = add_draft(
+            session,
+            "riverside",
+            MONDAY,
+            Rota(team="riverside", week_start=MONDAY, duties=[*FIRST, sunday_night]),
+        )
+        session.commit()
+    reply = team.client.post(f"/teams/riverside/weeks/{MONDAY}/versions/{later.number}/publish")
+    assert reply.status_code == 200 and reply.json()["status"] == "published"
+    (breaks,) = reply.json()["following_week_breaks"]
+    assert "Walsh" in breaks and "rest" in breaks
+    with Session(team.app.state.engine, expire_on_commit=False) as session:
+        back = add_draft(
+            session, "riverside", MONDAY, Rota(team="riverside", week_start=MONDAY, duties=FIRST)
+        )
+        session.commit()
+    reply = team.client.post(f"/teams/riverside/weeks/{MONDAY}/versions/{back.number}/publish")
+    assert reply.status_code == 200 and reply.json()["following_week_breaks"] == []
+
+
 def test_a_seam_entry_stored_with_the_earlier_week_is_handed_on_not_cancelled(team: Team):
     """Before public entries were kept to the week they start in, the earlier week stored
     next Monday's: republishing that week hands the entry on, still confirmed."""
@@ -330,6 +375,31 @@ def test_a_name_with_commas_or_a_line_break_is_escaped_in_the_calendar_name(team
     parsed = icaljs(got.content)  # well formed for ical.js (which leaves NAME raw)
     unescaped = re.sub(r"\\(.)", lambda m: "\n" if m[1] in "nN" else m[1], parsed["calname"])
     assert unescaped == f"{awkward}: duties"  # RFC 5545 TEXT escapes, undone
+
+
+def test_an_event_made_private_leaves_the_public_feed_without_a_trace(team: Team):
+    """An event made private after publication is gone from its ward's feed when the
+    week is next published: not 'CANCELLED' with its place and time, since it is going
+    ahead. A public event dropped from the week is still a cancellation."""
+    team.publish(MONDAY, FIRST)
+    ward = "/ical/public/riverside/market-square.ics"
+    panel = team.client.get("/teams/riverside/events/ev-panel-market").json()
+    assert panel["name"] in _fetch(team, ward).text
+    made_private = {**panel, "public": False}
+    assert team.client.put("/teams/riverside/events/ev-panel-market", json=made_private).is_success
+    dropped = next(
+        e
+        for e in sample_scenario()["events"]
+        if e.get("public", True) and e["ward"] != "market-square"
+    )
+    assert team.client.delete(f"/teams/riverside/events/{dropped['id']}").status_code == 204
+    team.publish(MONDAY, FIRST)
+    feed = _fetch(team, ward)
+    assert panel["name"] not in feed.text and panel["place"] not in feed.text
+    icaljs(feed.content)
+    elsewhere = _fetch(team, f"/ical/public/riverside/{dropped['ward']}.ics")
+    events = {e["uid"]: e for e in icaljs(elsewhere.content)["events"]}
+    assert events[f"public-riverside-{dropped['id']}@beatplan"]["status"] == "CANCELLED"
 
 
 def test_cancelled_duty_leaves_once_past_and_old_weeks_after_four(team: Team):
