@@ -46,13 +46,30 @@ def import_scenario(session: Session, scenario: Scenario) -> None:
     for table in TEAM_ITEMS:
         session.exec(delete(table).where(col(table.team_id) == team_id))
     start, end = week_bounds(team, scenario.week_start)
-    session.exec(
+    monday = datetime.combine(
+        scenario.week_start + timedelta(days=7), time(0), ZoneInfo(team.timezone)
+    )
+    session.exec(  # this week's own events; next Monday morning's are the next week's
         delete(tables.EngagementEvent).where(
             col(tables.EngagementEvent.team_id) == team_id,
             col(tables.EngagementEvent.starts_at) >= start,
-            col(tables.EngagementEvent.starts_at) < end,
+            col(tables.EngagementEvent.starts_at) < monday,
         )
     )
+    for event in scenario.events:
+        other = session.get(tables.EngagementEvent, (team_id, event.id))
+        if other is None:
+            continue
+        if monday <= other.starts_at < end:  # next Monday morning's, in both weeks' files
+            session.delete(other)
+            continue
+        when = other.starts_at.astimezone(ZoneInfo(team.timezone))
+        raise ScenarioConflict(
+            f"event id {event.id!r} is already used by the event on {when:%d %b %Y %H:%M} "
+            f"({other.spec.get('name', '')}); give each event its own id, e.g. "
+            f"'{event.id}-{event.start:%Y-%m-%d}'"
+        )
+    session.flush()
     for weekly in (tables.Pin, tables.Surge):
         session.exec(
             delete(weekly).where(
@@ -91,6 +108,35 @@ def import_scenario(session: Session, scenario: Scenario) -> None:
             for index, item in enumerate(items, start=1)
         ]
     session.add_all(rows)
+    session.flush()
+    check_stored_weeks(session, team)  # a ward or person other weeks still name: 409
+
+
+def check_stored_weeks(session: Session, team: tables.Team, weeks: set[date] | None = None) -> None:
+    """Raise ScenarioConflict if a team-week's stored data no longer makes a valid
+    scenario: the given weeks, else this week and every week with events, pins or surges
+    stored (a ward, person or template may be named by any of them). About 4 ms a week."""
+    zone = ZoneInfo(team.timezone)
+    if weeks is None:
+        weeks = {_monday(datetime.now(zone).date())}
+        events = select(tables.EngagementEvent.starts_at).where(
+            col(tables.EngagementEvent.team_id) == team.id
+        )
+        weeks |= {_monday(starts.astimezone(zone).date()) for starts in session.exec(events)}
+        for weekly in (tables.Pin, tables.Surge):
+            query = select(weekly.week_start).where(col(weekly.team_id) == team.id).distinct()
+            weeks |= set(session.exec(query))
+    for week in sorted(weeks):
+        assemble_scenario(session, team, week)
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _instant(text: str, team: tables.Team) -> datetime:
+    instant = datetime.fromisoformat(text)
+    return instant if instant.tzinfo else instant.replace(tzinfo=ZoneInfo(team.timezone))
 
 
 def assemble_scenario(session: Session, team: tables.Team, week_start: date) -> Scenario:
@@ -122,6 +168,14 @@ def assemble_scenario(session: Session, team: tables.Team, week_start: date) -> 
         "pins": specs(tables.Pin, col(tables.Pin.week_start) == week_start),
         "surges": specs(tables.Surge, col(tables.Surge.week_start) == week_start),
     }
+    # Next Monday's morning events are this week's too, for Sunday night duties, but
+    # only those over by noon: a later one is the following week's alone.
+    monday = datetime.combine(week_start + timedelta(days=7), time(0), ZoneInfo(team.timezone))
+    data["events"] = [
+        spec
+        for spec in data["events"]
+        if _instant(spec["start"], team) < monday or _instant(spec["end"], team) <= end
+    ]
     days = {(week_start + timedelta(days=offset)).isoformat() for offset in range(7)}
     data["staff"] = [
         {  # a person's dated wishes are kept for every week; this week takes its own

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from api import tables
 from api.auth import CallerDep, LedTeamDep, audit
 from api.deps import SessionDep
-from api.scenarios import assemble_scenario
+from api.scenarios import check_stored_weeks
 from scheduler import scenario as model
 
 KINDS: dict[str, tuple[type[tables.TeamItem], type[BaseModel]]] = {
@@ -38,15 +38,19 @@ def _monday(day: date) -> date:
 
 
 def check_team(session: Session, team: tables.Team, weeks: set[date]) -> None:
-    """Raise ScenarioConflict (409) if the team's data no longer fits together."""
-    for week in weeks or {_monday(date.today())}:
-        assemble_scenario(session, team, week)
+    """Raise ScenarioConflict (409) if the team's data no longer fits together: in the
+    given weeks, else in every week with data stored (see `check_stored_weeks`)."""
+    check_stored_weeks(session, team, weeks or None)
 
 
 def _week_of(team: tables.Team, item: BaseModel) -> set[date]:
+    """The weeks whose scenario holds the event: the week it starts in, and the week
+    before too if it starts before Monday noon (a Sunday night duty may attend it)."""
     if isinstance(item, model.EngagementEvent):
-        zone = ZoneInfo(team.timezone)
-        return {_monday(item.start.astimezone(zone).date())}
+        local = item.start.astimezone(ZoneInfo(team.timezone))
+        week = _monday(local.date())
+        seam = local.date() == week and local.hour < 12
+        return {week, week - timedelta(days=7)} if seam else {week}
     return set()
 
 

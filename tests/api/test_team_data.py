@@ -28,6 +28,70 @@ def test_ward_in_use_cannot_be_deleted(client: TestClient):
     assert client.get(f"{TEAM}/wards/market-square").status_code == 200
 
 
+def _event(event_id: str, ward: str, start: str, end: str) -> dict:
+    return {
+        "id": event_id,
+        "name": "Cuppa",
+        "ward": ward,
+        "place": "Cafe",
+        "start": start,
+        "end": end,
+    }
+
+
+def test_a_ward_another_week_still_names_cannot_be_deleted(client: TestClient):
+    """A ward with an event in some other week (past or to come) is still in use: a 409
+    naming it, and the ward stays; so does importing a week without it."""
+    client.post(f"{TEAM}/scenario", json=sample_scenario())
+    ward = {"id": "docklands", "name": "Docklands"}
+    assert client.put(f"{TEAM}/wards/docklands", json=ward).status_code == 200
+    later = _event("ev-docks", "docklands", "2027-02-03T10:00:00", "2027-02-03T11:00:00")
+    assert client.put(f"{TEAM}/events/ev-docks", json=later).status_code == 200
+    refused = client.delete(f"{TEAM}/wards/docklands")
+    assert refused.status_code == 409 and "docklands" in refused.json()["detail"]
+    assert client.get(f"{TEAM}/wards/docklands").status_code == 200
+    again = client.post(f"{TEAM}/scenario", json=sample_scenario())  # has no docklands
+    assert again.status_code == 409 and "docklands" in again.json()["detail"]
+    assert client.get(f"{TEAM}/wards/docklands").status_code == 200
+
+
+def test_weeks_share_next_mondays_morning_events_and_not_their_ids(client: TestClient):
+    """An event next Monday before noon is in both weeks' files: importing either week
+    keeps it, once, and an event running past noon belongs to its own week only (it does
+    not spoil the week before). Reusing another week's event id is a 409 naming it."""
+    client.post(f"{TEAM}/scenario", json=sample_scenario())
+    following = sample_scenario()
+    following["week_start"] = "2026-11-30"
+    shared = _event("ev-monday-cuppa", "market-square", "2026-11-30T09:00", "2026-11-30T10:00")
+    long = _event("ev-monday-lunch", "market-square", "2026-11-30T11:00", "2026-11-30T12:30")
+    following["events"], following["pins"] = [shared, long], []
+    for person in following["staff"]:  # dated wishes are for the sample's week
+        person["preferences"] = [p for p in person.get("preferences", []) if not p.get("day")]
+    assert client.post(f"{TEAM}/scenario", json=following).status_code == 201
+    this_week = sample_scenario()
+    this_week["events"] = [*this_week["events"], shared]
+    assert client.post(f"{TEAM}/scenario", json=this_week).status_code == 201
+    assert client.post(f"{TEAM}/scenario", json=sample_scenario()).status_code == 201
+    for week, wanted in (
+        ("2026-11-23", {shared["id"]}),
+        ("2026-11-30", {shared["id"], long["id"]}),
+    ):
+        scenario = client.get(f"{TEAM}/weeks/{week}/scenario")
+        assert scenario.status_code == 200, scenario.text
+        ids = {e["id"] for e in scenario.json()["events"]}
+        assert ids & {shared["id"], long["id"]} == wanted, week
+
+    reused = sample_scenario()
+    reused["week_start"] = "2026-12-07"
+    copied = reused["events"][0]
+    reused["events"] = [{**copied, "start": "2026-12-08T15:00", "end": "2026-12-08T15:45"}]
+    reused["pins"] = []
+    reused["staff"] = following["staff"]
+    refused = client.post(f"{TEAM}/scenario", json=reused)
+    assert refused.status_code == 409, refused.text
+    assert copied["id"] in refused.json()["detail"] and "own id" in refused.json()["detail"]
+
+
 def test_invalid_staff_is_422_with_field(client: TestClient):
     """A staff member with a bad role is refused naming the field."""
     client.post(f"{TEAM}/scenario", json=sample_scenario())
