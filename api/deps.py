@@ -19,6 +19,8 @@ SessionDep = Annotated[Session, Depends(_session)]
 
 
 def monday(week: date) -> date:
+    if not 2000 <= week.year <= 2099:  # as a scenario's week_start
+        raise HTTPException(422, f"week {week} is outside 2000-2099; check the year")
     if week.weekday() != 0:
         raise HTTPException(422, f"week {week} is a {week:%A}; weeks start on a Monday")
     return week

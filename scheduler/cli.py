@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
+import tempfile
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +20,7 @@ from pathlib import Path
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from scheduler.checker import check
 from scheduler.model import contract_shortfalls, describe_shortfalls
@@ -37,11 +41,31 @@ def _positive(kind: type) -> object:
             value = kind(text)
         except ValueError as error:
             raise argparse.ArgumentTypeError(f"{text!r} is not a number") from error
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"must be above zero, got {text}")
+        if not math.isfinite(value) or value <= 0:
+            raise argparse.ArgumentTypeError(f"must be a number above zero, got {text}")
         return value
 
     return parse
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from error
+    if not 0 <= value < 2**31:
+        raise argparse.ArgumentTypeError(f"must be from 0 to {2**31 - 1}, got {text}")
+    return value
+
+
+def _gap(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from error
+    if not 0 <= value <= 1:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be from 0 to 1 (0.01 is 1%%), got {text}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,10 +77,15 @@ def _parser() -> argparse.ArgumentParser:
     solve_cmd = commands.add_parser("solve", help="plan a team's week")
     solve_cmd.add_argument("scenario", type=Path, help="scenario JSON file")
     solve_cmd.add_argument("-o", "--out", type=Path, help="write the rota JSON here")
-    solve_cmd.add_argument("--time-limit", type=_positive(float), default=30.0, help="seconds")
+    solve_cmd.add_argument(
+        "--time-limit",
+        type=_positive(float),
+        default=30.0,
+        help="seconds for the search; a second phase of up to 5 s then keeps people in few wards",
+    )
     solve_cmd.add_argument("--workers", type=_positive(int), default=2, help="CP-SAT workers")
-    solve_cmd.add_argument("--seed", type=int, default=0)
-    solve_cmd.add_argument("--gap", type=float, default=0.0, help="stop within this relative gap")
+    solve_cmd.add_argument("--seed", type=_seed, default=0)
+    solve_cmd.add_argument("--gap", type=_gap, default=0.0, help="stop within this relative gap")
     solve_cmd.add_argument("--hint", type=Path, help="a previous rota JSON to start from")
     solve_cmd.add_argument("--quiet", action="store_true", help="no progress line or tables")
 
@@ -107,14 +136,14 @@ def _parser() -> argparse.ArgumentParser:
 
     generate_cmd = commands.add_parser("generate", help="write seeded larger instances")
     generate_cmd.add_argument("kind", choices=["team", "bcu", "force"])
-    generate_cmd.add_argument("--seed", type=int, default=0)
+    generate_cmd.add_argument("--seed", type=_seed, default=0)
     generate_cmd.add_argument("--out", type=Path, required=True, help="folder for JSON files")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
-    err = Console(stderr=True, highlight=False)
+    err = _console(stderr=True)
     try:
         if arguments.command == "solve":
             return _solve(arguments, err)
@@ -144,23 +173,23 @@ def _replan(arguments: argparse.Namespace, err: Console) -> int:
     from pydantic import ValidationError
 
     from scheduler.replan import REPAIR_OPTIONS, Replan, replan
-    from scheduler.scenario import describe_validation_error
+    from scheduler.scenario import describe_validation_error, read_json
 
     scenario = load_scenario(arguments.scenario)
     try:
-        request = Replan.model_validate_json(arguments.changes.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise UsageError(f"{arguments.changes}: no such file") from error
+        request = Replan.model_validate(read_json(arguments.changes, "changes"))
     except ValidationError as error:
-        raise UsageError(f"{arguments.changes}: {describe_validation_error(error)}") from error
-    published = load_rota(arguments.rota)
-    if published.week_start != scenario.week_start:
         raise UsageError(
-            f"{arguments.rota} is the week of {published.week_start}, the scenario the week of "
-            f"{scenario.week_start}; give the rota published for that week"
+            f"{arguments.changes}: {describe_validation_error(error, 'changes')}"
+        ) from error
+    published = load_rota(arguments.rota)
+    if published.team != scenario.team.id or published.week_start != scenario.week_start:
+        raise UsageError(
+            f"{arguments.rota} is team {published.team!r} week {published.week_start}, but the "
+            f"scenario is team {scenario.team.id!r} week {scenario.week_start}; give the rota "
+            "published for that team-week"
         )
-    if arguments.out is not None and not arguments.out.parent.exists():
-        raise UsageError(f"{arguments.out.parent}: no such folder for --out; create it first")
+    _check_out(arguments.out)
     options = replace(REPAIR_OPTIONS, time_limit=arguments.time_limit)
     result, repair, changed = replan(scenario, published, request, options)
     if repair is None:
@@ -172,23 +201,60 @@ def _replan(arguments: argparse.Namespace, err: Console) -> int:
         for sentence in result.report.explanation:
             err.print(f"  - {sentence}", soft_wrap=True)
         return BAD_INPUT if result.report.status == "INFEASIBLE" else 1
-    out = Console(highlight=False)
+    out = _console()
     show_repair(repair, published, scenario, out)
     violations = check(changed, repair.rota)
-    if arguments.out is not None:
-        arguments.out.write_text(repair.model_dump_json(indent=2) + "\n", encoding="utf-8")
     if violations:
-        out.print(f"[red]Independent check: {len(violations)} violation(s)[/red]")
+        out.print(f"Independent check: {len(violations)} violation(s)", style="red")
+        for violation in violations:
+            out.print(f"  - [{violation.rule}] {violation.message}", soft_wrap=True)
+        if arguments.out is not None:
+            out.print(f"Not written to {arguments.out}: a repair must pass the check.")
         return 1
+    if arguments.out is not None:
+        _write_out(arguments.out, repair.model_dump_json(indent=2) + "\n")
     out.print("Independent check: every hard rule holds.")
     return 0
+
+
+def _check_out(path: Path | None) -> None:
+    """Refuse an --out that cannot be written before any work is done."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise UsageError(f"{path}: a folder; give --out a file name, e.g. {path / 'rota.json'}")
+    if not path.parent.is_dir():
+        raise UsageError(f"{path.parent}: no such folder for --out; create it first")
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"{path}: not writable; choose another --out")
+
+
+def _write_out(path: Path, text: str) -> None:
+    """Write the whole file or nothing: a temporary file beside it, then renamed over it,
+    so a full disk or a killed process never leaves a half-written rota."""
+    temporary = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
+        ) as handle:
+            temporary = Path(handle.name)
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise UsageError(
+            f"{path}: could not be written ({error.strerror or error}); nothing was changed, "
+            "choose another --out"
+        ) from error
 
 
 def _solve(arguments: argparse.Namespace, err: Console) -> int:
     scenario = load_scenario(arguments.scenario)
     hint = load_rota(arguments.hint) if arguments.hint else None
-    if arguments.out is not None and not arguments.out.parent.exists():
-        raise UsageError(f"{arguments.out.parent}: no such folder for --out; create it first")
+    _check_out(arguments.out)
     options = SolveOptions(
         time_limit=arguments.time_limit,
         workers=arguments.workers,
@@ -226,15 +292,17 @@ def _solve(arguments: argparse.Namespace, err: Console) -> int:
         err.print(f"beatplan: {' '.join(report.explanation)}", soft_wrap=True)
         return 1
     violations = check(scenario, result.rota)
-    if arguments.out is not None:
-        arguments.out.write_text(result.rota.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    if arguments.out is not None and not violations:
+        _write_out(arguments.out, result.rota.model_dump_json(indent=2) + "\n")
     if not arguments.quiet:
-        show_rota(scenario, result.rota, Console(highlight=False))
-    out = Console(highlight=False)
+        show_rota(scenario, result.rota, _console())
+    out = _console()
     if violations:
-        out.print(f"[red]Independent check: {len(violations)} violation(s)[/red]")
+        out.print(f"Independent check: {len(violations)} violation(s)", style="red")
         for violation in violations:
             out.print(f"  - [{violation.rule}] {violation.message}", soft_wrap=True)
+        if arguments.out is not None:
+            out.print(f"Not written to {arguments.out}: a rota must pass the check.")
         return 1
     out.print("Independent check: every hard rule holds.")
     if arguments.out is not None:
@@ -309,14 +377,17 @@ def _demo(arguments: argparse.Namespace, err: Console) -> int:
     from api.versions import add_draft, publish
 
     scenario = load_scenario(arguments.scenario)
+    _check_demo_database(arguments.database)
     result = solve(scenario, SolveOptions(time_limit=arguments.time_limit))
     if result.rota is None:
-        raise UsageError(f"the sample week could not be solved: {result.report.explanation}")
-    out = Console(highlight=False)
+        raise UsageError(
+            f"the sample week could not be solved: {' '.join(result.report.explanation)}"
+        )
+    out = _console()
     show_rota(scenario, result.rota, out)
     violations = check(scenario, result.rota)
     if violations:
-        out.print(f"[red]Independent check: {len(violations)} violation(s)[/red]")
+        out.print(f"Independent check: {len(violations)} violation(s)", style="red")
         return 1
     out.print("Independent check: every hard rule holds.")
 
@@ -386,6 +457,33 @@ def _generate(arguments: argparse.Namespace) -> int:
     return 0
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_demo_database(path: Path) -> None:
+    """The demo starts from a fresh database each time, replacing the file: refuse a
+    path that is a folder, in no folder, or holds anything but a SQLite database."""
+    if path.is_dir():
+        raise UsageError(
+            f"{path}: a folder; give --database a file name, e.g. {path / 'demo.sqlite'}"
+        )
+    if not path.parent.is_dir():
+        raise UsageError(f"{path.parent}: no such folder for --database; create it first")
+    if path.exists() and path.stat().st_size > 0:
+        with path.open("rb") as handle:
+            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                raise UsageError(
+                    f"{path}: not a SQLite database, and the demo replaces its database; "
+                    "give --database a new file name"
+                )
+
+
+def _console(stderr: bool = False) -> Console:
+    """Output without rich's markup: names, places and paths are shown as given (a
+    '[POSTPONED]' in an event's name is text, not a style tag), styles are explicit."""
+    return Console(stderr=stderr, highlight=False, markup=False)
+
+
 def _clock(instant: datetime) -> str:
     """07:00 as '07', 07:30 as '0730': short enough for a week on one screen."""
     return f"{instant:%H}" if instant.minute == 0 else f"{instant:%H%M}"
@@ -414,7 +512,7 @@ def show_rota(scenario: Scenario, rota: Rota, console: Console) -> None:
         for day in scenario.days:
             duty = next((d for d in rota.duties_of(person.id) if d.day == day), None)
             if duty is None:
-                cells.append(" [dim]rest[/dim]")
+                cells.append(Text(" rest", style="dim"))
                 continue
             hours_in: Counter[str] = Counter()
             for activity in duty.activities:
@@ -450,8 +548,10 @@ def show_rota(scenario: Scenario, rota: Rota, console: Console) -> None:
     staffing = {item.event: item for item in rota.events}
     for event in sorted(scenario.events, key=lambda e: e.start):
         attendees = staffing[event.id].attendees if event.id in staffing else []
-        who = ", ".join(names[a] for a in attendees) or (
-            "[red]unstaffed[/red]" if event.mandatory else "[dim]not staffed (optional)[/dim]"
+        who = Text(", ".join(names[a] for a in attendees)) or (
+            Text("unstaffed", style="red")
+            if event.mandatory
+            else Text("not staffed (optional)", style="dim")
         )
         events.add_row(
             f"{event.start.astimezone(zone):%a %H:%M}", event.name, ward_names[event.ward], who
@@ -459,7 +559,7 @@ def show_rota(scenario: Scenario, rota: Rota, console: Console) -> None:
     console.print(events)
     shortfalls = describe_shortfalls(contract_shortfalls(scenario))
     if shortfalls:
-        console.print("[bold]Contracted hours the duty templates cannot reach[/bold]")
+        console.print("Contracted hours the duty templates cannot reach", style="bold")
         for sentence in shortfalls:
             console.print(f"  - {sentence}", soft_wrap=True)
     report = rota.report

@@ -23,11 +23,18 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 
 from ortools.sat.python import cp_model
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from scheduler.model import SCALE, WeekModel, build
 from scheduler.rota import Duty, Rota
-from scheduler.scenario import EngagementEvent, Pin, Role, Scenario, Unavailability
+from scheduler.scenario import (
+    EngagementEvent,
+    Pin,
+    Role,
+    Scenario,
+    Unavailability,
+    describe_validation_error,
+)
 from scheduler.scenario import Surge as WeekSurge
 from scheduler.solve import (
     Progress,
@@ -213,7 +220,10 @@ def apply_changes(
         else:
             data["pins"].append(change.pin.model_dump(mode="python"))
     data["events"] = list(events.values())
-    return Scenario.model_validate(data), fixed
+    try:
+        return Scenario.model_validate(data), fixed
+    except ValidationError as error:  # one line, as every other bad input
+        raise ValueError(describe_validation_error(error, "changes")) from None
 
 
 def _started(published: Rota, now: datetime) -> list[Duty]:

@@ -7,7 +7,6 @@ Beatplan can be checked the same way.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
@@ -133,17 +132,14 @@ def load_rota(path: str | Path) -> Rota:
     """Read a rota JSON file; raises ValueError with a readable message."""
     from pydantic import ValidationError
 
-    from scheduler.scenario import describe_validation_error
+    from scheduler.scenario import describe_validation_error, read_json
 
     source = Path(path)
+    raw = read_json(source, "rota")
     try:
-        return Rota.model_validate(json.loads(source.read_text(encoding="utf-8")))
-    except FileNotFoundError as error:
-        raise ValueError(f"{source}: no such file; give the path of a rota JSON file") from error
-    except json.JSONDecodeError as error:
-        raise ValueError(f"{source}: not valid JSON at line {error.lineno}: {error.msg}") from error
+        return Rota.model_validate(raw)
     except ValidationError as error:
-        raise ValueError(f"{source}: {describe_validation_error(error)}") from error
+        raise ValueError(f"{source}: {describe_validation_error(error, 'rota')}") from error
 
 
 def carry_in_from(previous: Rota) -> dict[str, dict[str, object]]:

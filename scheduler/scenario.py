@@ -35,6 +35,12 @@ def parse_clock(text: str) -> time | None:
     return time(hours, minutes)
 
 
+def real(instant: datetime) -> datetime:
+    """An instant comparable in real time: Python compares two times in the same zone by
+    the wall clock, so 01:30 and 02:30 on the morning the clocks go forward are equal."""
+    return instant.astimezone(UTC) if instant.tzinfo is not None else instant
+
+
 def clock_minutes(text: str) -> int:
     """Minutes after local midnight of an "HH:MM" clock time ("24:00" is 1440)."""
     hours, minutes = (int(part) for part in text.split(":"))
@@ -44,7 +50,7 @@ def clock_minutes(text: str) -> int:
 class Strict(BaseModel):
     """Base for input models: unknown fields are errors, so typos are caught."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Role(StrEnum):
@@ -67,7 +73,7 @@ class Window(Strict):
     days: list[Weekday] = Field(default_factory=lambda: list(ALL_DAYS), min_length=1)
     start: ClockTime
     end: ClockTime
-    weight: float = Field(default=1.0, ge=0, description="demand weight inside the window")
+    weight: float = Field(default=1.0, ge=0, le=1000, description="demand weight inside the window")
 
     @field_validator("start", "end")
     @classmethod
@@ -93,23 +99,27 @@ class Window(Strict):
 class Policy(Strict):
     """Rule values: DOMAIN.md's defaults, each configurable per team."""
 
-    min_rest_hours: float = Field(11, ge=0, description="rest between duties (WTR reg 10)")
+    min_rest_hours: float = Field(11, ge=0, le=168, description="rest between duties (WTR reg 10)")
     weekly_rest_hours: float = Field(
-        24, ge=0, description="uninterrupted rest in the week (WTR reg 11)"
+        24, ge=0, le=168, description="uninterrupted rest in the week (WTR reg 11)"
     )
-    max_weekly_hours: float = Field(48, gt=0, description="working time cap per week (WTR reg 4)")
+    max_weekly_hours: float = Field(
+        48, gt=0, le=168, description="working time cap per week (WTR reg 4)"
+    )
     night_start: ClockTime = "23:00"
     night_end: ClockTime = "06:00"
     night_min_hours: float = Field(
-        3, ge=0, description="a duty with at least this much night time is night work"
+        3, ge=0, le=24, description="a duty with at least this much night time is night work"
     )
     night_average_hours_per_24h: float = Field(
-        8, gt=0, description="night workers average at most this per 24 h (WTR reg 6)"
+        8, gt=0, le=24, description="night workers average at most this per 24 h (WTR reg 6)"
     )
     min_rest_days: int = Field(2, ge=0, le=7, description="days with no duty starting, per week")
-    max_consecutive_days: int = Field(7, ge=1, description="most days worked in a row")
-    break_after_hours: float = Field(6, ge=0, description="a duty longer than this needs a break")
-    min_break_minutes: int = Field(20, ge=0, description="WTR reg 12")
+    max_consecutive_days: int = Field(7, ge=1, le=366, description="most days worked in a row")
+    break_after_hours: float = Field(
+        6, ge=0, le=24, description="a duty longer than this needs a break"
+    )
+    min_break_minutes: int = Field(20, ge=0, le=1440, description="WTR reg 12")
     pcso_window_start: ClockTime = "07:00"
     pcso_window_end: ClockTime = Field("23:00", description="'24:00' allows PCSOs to midnight")
     lone_working_min_group: int = Field(
@@ -117,7 +127,7 @@ class Policy(Strict):
         ge=1,
         description="in a ward's lone-working risk window a PCSO patrols with at least this many",
     )
-    max_overtime_hours: float = Field(0, ge=0, description="hours allowed beyond contract")
+    max_overtime_hours: float = Field(0, ge=0, le=168, description="hours allowed beyond contract")
     unsocial_start: ClockTime = "20:00"
     unsocial_end: ClockTime = "06:00"
     presence_values: list[float] = Field(
@@ -125,7 +135,9 @@ class Policy(Strict):
         min_length=1,
         description="value of the 1st, 2nd, 3rd... person in one ward-hour (diminishing)",
     )
-    peak_multiplier: float = Field(2.0, ge=1, description="demand weight factor in peak windows")
+    peak_multiplier: float = Field(
+        2.0, ge=1, le=100, description="demand weight factor in peak windows"
+    )
     public_holidays: list[date] = Field(
         default_factory=list, description="bank holidays: compensation for working them differs"
     )
@@ -133,15 +145,23 @@ class Policy(Strict):
         0.9, ge=0, le=1, description="share of each ward's demand that should have someone present"
     )
     coverage_shortfall_weight: float = Field(
-        0.5, ge=0, description="extra value of covering demand in a ward below its target share"
+        0.5,
+        ge=0,
+        le=100,
+        description="extra value of covering demand in a ward below its target share",
     )
 
     @field_validator("presence_values")
     @classmethod
     def _diminishing(cls, values: list[float]) -> list[float]:
-        if any(later > earlier for earlier, later in itertools.pairwise(values)) or min(values) < 0:
+        if (
+            any(later > earlier for earlier, later in itertools.pairwise(values))
+            or min(values) < 0
+            or max(values) > 1000
+        ):
             raise ValueError(
-                f"presence_values must be non-negative and non-increasing, got {values}"
+                f"presence_values must be non-negative, non-increasing and at most 1000, "
+                f"got {values}"
             )
         return values
 
@@ -153,7 +173,7 @@ class DutyTemplate(Strict):
     name: str
     start: ClockTime
     end: ClockTime
-    break_minutes: int = Field(45, ge=0, description="refreshment break inside the duty")
+    break_minutes: int = Field(45, ge=0, le=1440, description="refreshment break inside the duty")
     roles: list[Role] | None = Field(None, description="roles that may work it; all if omitted")
 
     @model_validator(mode="after")
@@ -181,7 +201,9 @@ class Ward(Strict):
     hourly_demand: list[float] | None = Field(
         None, description="168 weights, Monday 00:00 local onwards"
     )
-    min_weekly_hours: float = Field(0, ge=0, description="visible presence hours the ward must get")
+    min_weekly_hours: float = Field(
+        0, ge=0, le=10_000, description="visible presence hours the ward must get"
+    )
     peak_windows: list[Window] = Field(default_factory=list)
     lone_working_windows: list[Window] = Field(
         default_factory=list, description="hours in which PCSOs may not patrol alone here"
@@ -191,10 +213,10 @@ class Ward(Strict):
     @field_validator("hourly_demand")
     @classmethod
     def _full_week(cls, values: list[float] | None) -> list[float] | None:
-        if values is not None and (len(values) != 168 or min(values) < 0):
+        if values is not None and (len(values) != 168 or min(values) < 0 or max(values) > 1000):
             raise ValueError(
-                "hourly_demand needs 168 non-negative weights (Mon 00:00 onwards), "
-                f"got {len(values)}"
+                "hourly_demand needs 168 weights from 0 to 1000 (Mon 00:00 onwards), "
+                f"got {len(values)} from {min(values, default=0):g} to {max(values, default=0):g}"
             )
         return values
 
@@ -229,7 +251,7 @@ class Unavailability(Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> Unavailability:
-        if self.end <= self.start:
+        if real(self.end) <= real(self.start):
             raise ValueError(f"unavailability ends ({self.end}) before it starts ({self.start})")
         return self
 
@@ -238,7 +260,9 @@ class CarryIn(Strict):
     """What last week leaves behind for this week's rest rules."""
 
     last_duty_end: datetime | None = None
-    days_worked_in_a_row: int = Field(0, ge=0, description="up to and including last Sunday")
+    days_worked_in_a_row: int = Field(
+        0, ge=0, le=366, description="up to and including last Sunday"
+    )
 
 
 class Preference(Strict):
@@ -282,22 +306,28 @@ class EngagementEvent(Strict):
     place: str
     start: datetime
     end: datetime
-    min_staff: int = Field(1, ge=0)
-    max_staff: int = Field(2, ge=1)
-    min_warranted: int = Field(0, ge=0)
+    min_staff: int = Field(1, ge=0, le=1000)
+    max_staff: int = Field(2, ge=1, le=1000)
+    min_warranted: int = Field(0, ge=0, le=1000)
     required_skills: list[str] = Field(
         default_factory=list, description="each skill must be held by at least one attendee"
     )
     mandatory: bool = False
     value: float = Field(
-        1.0, ge=0, description="worth of an optional event, in demand-weighted presence hours"
+        1.0,
+        ge=0,
+        le=1000,
+        description="worth of an optional event, in demand-weighted presence hours",
     )
     public: bool = True
 
     @model_validator(mode="after")
     def _consistent(self) -> EngagementEvent:
-        if self.end <= self.start:
-            raise ValueError(f"event {self.id!r} ends before it starts")
+        if real(self.end) <= real(self.start):
+            raise ValueError(
+                f"event {self.id!r} ends before it starts, or as it starts in real time (the "
+                "hour the clocks skip in March does not exist); give an end after the start"
+            )
         if self.max_staff < self.min_staff:
             raise ValueError(
                 f"event {self.id!r}: max_staff {self.max_staff} is below min_staff {self.min_staff}"
@@ -336,11 +366,11 @@ class Surge(Strict):
     ward: str
     start: datetime
     end: datetime
-    weight: float = Field(2.0, gt=0, description="demand weight added in those hours")
+    weight: float = Field(2.0, gt=0, le=1000, description="demand weight added in those hours")
 
     @model_validator(mode="after")
     def _ordered(self) -> Surge:
-        if self.end <= self.start:
+        if real(self.end) <= real(self.start):
             raise ValueError(f"surge ends ({self.end}) before it starts ({self.start})")
         return self
 
@@ -453,10 +483,20 @@ class Scenario(Strict):
                     f"{place} has a time without an offset ({instant}); build it from JSON/dicts "
                     "(read as team-local time) or give an aware datetime"
                 )
+        if not 2000 <= self.week_start.year <= 2099:
+            raise ValueError(f"week_start {self.week_start} is outside 2000-2099; check the year")
         if self.week_start.weekday() != 0:
             raise ValueError(
                 f"week_start {self.week_start} is a {self.week_start:%A}; give the Monday"
             )
+        for person in self.staff:
+            ended = person.carry_in.last_duty_end
+            if ended is not None and real(ended) > real(self.starts_at) + timedelta(days=1):
+                raise ValueError(
+                    f"staff {person.id!r} carry_in.last_duty_end ({ended:%Y-%m-%d %H:%M}) is "
+                    f"after the week of {self.week_start} begins; give when their last duty "
+                    "before this week ended"
+                )
         for kind, items in (
             ("duty template", self.duty_templates),
             ("ward", self.wards),
@@ -578,20 +618,40 @@ def load_scenario(path: str | Path) -> Scenario:
     from pydantic import ValidationError
 
     source = Path(path)
+    raw = read_json(source, "scenario")
     try:
-        raw = json.loads(source.read_text(encoding="utf-8"))
+        return Scenario.model_validate(raw)
+    except ValidationError as error:
+        raise ScenarioError(f"{source}: {describe_validation_error(error)}") from error
+
+
+def read_json(source: Path, what: str) -> object:
+    """A JSON file's content; `ScenarioError` naming the file, the problem and the fix
+    if it cannot be read (missing, a folder, unreadable, not UTF-8, not JSON)."""
+    try:
+        # utf-8-sig: a byte-order mark (Windows' "UTF-8 with BOM") is not an error
+        return json.loads(source.read_text(encoding="utf-8-sig"))
     except FileNotFoundError as error:
         raise ScenarioError(
-            f"{source}: no such file; give the path of a scenario JSON file"
+            f"{source}: no such file; give the path of a {what} JSON file"
+        ) from error
+    except IsADirectoryError as error:
+        raise ScenarioError(f"{source}: a folder; give the path of a {what} JSON file") from error
+    except UnicodeDecodeError as error:
+        raise ScenarioError(
+            f"{source}: not UTF-8 text (byte {error.start}); save the {what} as UTF-8 JSON"
         ) from error
     except json.JSONDecodeError as error:
         raise ScenarioError(
             f"{source}: not valid JSON at line {error.lineno} column {error.colno}: {error.msg}"
         ) from error
-    try:
-        return Scenario.model_validate(raw)
-    except ValidationError as error:
-        raise ScenarioError(f"{source}: {describe_validation_error(error)}") from error
+    except RecursionError as error:
+        raise ScenarioError(f"{source}: JSON nested too deeply to be a {what}") from error
+    except OSError as error:
+        raise ScenarioError(
+            f"{source}: cannot be read ({error.strerror or error}); check the path and its "
+            "permissions"
+        ) from error
 
 
 def describe_validation_error(error: object, whole: str = "scenario") -> str:

@@ -82,6 +82,114 @@ def test_bad_input_is_one_line_exit_2(
     assert "Traceback" not in err
 
 
+def _one_line_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """Run the command; it must exit 2 with one readable line on stderr."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("beatplan: error:") and len(err.splitlines()) == 1, err
+    return err
+
+
+def test_unreadable_files_are_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """A folder, a Latin-1 file or a folder as --out: one line naming the file and the
+    fix, before any solving. A byte-order mark (Windows' 'UTF-8 with BOM') is fine."""
+    sample = str(FIXTURES / "riverside.json")
+    folder = tmp_path / "a folder [v2]"  # brackets are text, not rich's style tags
+    folder.mkdir()
+    err = _one_line_exit_2(["check", str(folder), sample], capsys)
+    assert "a folder [v2]: a folder; give the path of a scenario JSON file" in err
+    err = _one_line_exit_2(["check", sample, str(folder)], capsys)
+    assert "a rota JSON file" in err
+    latin = tmp_path / "latin.json"
+    latin.write_bytes('{"team": "Zoé"}'.encode("latin-1"))
+    assert "not UTF-8 text" in _one_line_exit_2(["solve", str(latin)], capsys)
+    err = _one_line_exit_2(["solve", sample, "--out", str(folder)], capsys)
+    assert "a folder; give --out a file name" in err
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + (FIXTURES / "riverside.json").read_bytes())
+    err = _one_line_exit_2(["check", str(bom), str(folder)], capsys)
+    assert "a rota JSON file" in err  # the scenario itself was read
+
+
+def test_out_is_written_whole_or_not_at_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    """A write that fails half way (a full disk) leaves the rota that was there, says
+    so in one line and exits 2; no temporary file is left beside it."""
+    from scheduler import cli
+
+    out = tmp_path / "rota.json"
+    out.write_text('{"kept": true}')
+    real_fsync = cli.os.fsync
+
+    def full_disk(descriptor: int) -> None:
+        real_fsync(descriptor)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cli.os, "fsync", full_disk)
+    argv = ["solve", str(FIXTURES / "riverside.json"), "--quiet", "--time-limit", "5"]
+    err = _one_line_exit_2([*argv, "--out", str(out)], capsys)
+    assert "No space left on device" in err and "nothing was changed" in err
+    assert json.loads(out.read_text()) == {"kept": True}
+    assert [p.name for p in tmp_path.iterdir()] == ["rota.json"]
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--time-limit", "nan"), ("--gap", "nan"), ("--gap", "2"), ("--seed", "99999999999999")],
+)
+def test_numbers_out_of_range_are_refused(option: str, value: str):
+    """nan, a gap over 100% or a seed OR-Tools cannot take: refused by the parser (2)."""
+    with pytest.raises(SystemExit) as raised:
+        main(["solve", str(FIXTURES / "riverside.json"), option, value])
+    assert raised.value.code == 2
+
+
+def test_demo_will_not_replace_a_file_that_is_not_its_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """`demo` starts a fresh database by replacing the file: a file that is not a SQLite
+    database is refused, and kept, before anything is solved."""
+    precious = tmp_path / "notes.json"
+    precious.write_text('{"keep": "me"}')
+    argv = ["demo", "--no-serve", "--database", str(precious)]
+    assert "not a SQLite database" in _one_line_exit_2(argv, capsys)
+    assert precious.read_text() == '{"keep": "me"}'
+
+
+def _spring_event(data: dict) -> None:
+    event = next(e for e in data["events"] if e.get("mandatory"))
+    event |= {"start": "2026-03-29T01:30:00", "end": "2026-03-29T02:30:00"}
+
+
+@pytest.mark.parametrize(
+    ("fixture", "mutate", "expected"),
+    [
+        # 01:30-02:30 on the morning the clocks go forward lasts no time at all
+        ("riverside-spring.json", _spring_event, "as it starts in real time"),
+        (
+            "riverside.json",
+            lambda d: d["staff"][0].update(carry_in={"last_duty_end": "2027-06-01T22:00:00"}),
+            "carry_in.last_duty_end (2027-06-01 22:00) is after the week",
+        ),
+        ("riverside.json", lambda d: d.update(policy={"min_rest_hours": 1e8}), "168"),
+        ("riverside.json", lambda d: d["wards"][0]["demand"][0].update(weight=1e15), "1000"),
+        ("riverside.json", lambda d: d.update(policy={"peak_multiplier": float("inf")}), "finite"),
+        ("riverside.json", lambda d: d.update(week_start="0001-01-01"), "outside 2000-2099"),
+    ],
+)
+def test_impossible_values_are_bad_input_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fixture: str, mutate, expected: str
+):
+    """Values no real team has (a zero-length event across the spring change, a carry-in
+    from the future, 10^8 hours' rest, infinite weights, year 1) are one line, exit 2."""
+    data = json.loads((FIXTURES / fixture).read_text())
+    mutate(data)
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(data))
+    assert expected in _one_line_exit_2(["solve", str(path), "--quiet"], capsys)
+
+
 def test_wrong_field_names_the_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     """A bad role value is reported with its place in the file."""
     data = json.loads((FIXTURES / "riverside.json").read_text())
@@ -179,6 +287,39 @@ def test_replan_bad_changes_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture
     err = capsys.readouterr().err
     assert err.startswith("beatplan: error:") and "category" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_replan_refuses_a_rota_or_changes_that_do_not_fit_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """Another team's rota, a pin naming nobody, or an event without an offset: one
+    line, exit 2 (they were a silent relabel, a three-line pydantic dump, a traceback)."""
+    sample = str(FIXTURES / "riverside.json")
+    rota = tmp_path / "rota.json"
+    rota.write_text(json.dumps({"team": "other", "week_start": "2026-11-23", "duties": []}))
+    changes = tmp_path / "changes.json"
+    absence = {
+        "kind": "absence",
+        "staff": "pc-walsh",
+        "start": "2026-11-25T00:00:00Z",
+        "end": "2026-11-26T00:00:00Z",
+        "category": "sick",
+    }
+    changes.write_text(json.dumps({"now": "2026-11-24T12:00:00Z", "changes": [absence]}))
+    err = _one_line_exit_2(["replan", sample, str(rota), str(changes)], capsys)
+    assert "team 'other'" in err and "team 'riverside'" in err
+
+    rota.write_text(json.dumps({"team": "riverside", "week_start": "2026-11-23", "duties": []}))
+    pin = {"kind": "pin", "pin": {"staff": "nobody", "day": "2026-11-26", "off": True}}
+    changes.write_text(json.dumps({"now": "2026-11-24T12:00:00Z", "changes": [pin]}))
+    err = _one_line_exit_2(["replan", sample, str(rota), str(changes)], capsys)
+    assert "nobody" in err and "pydantic" not in err
+
+    event = json.loads((FIXTURES / "riverside-replan.json").read_text())["changes"][2]
+    event["event"] |= {"start": "2026-11-26T18:00:00", "end": "2026-11-26T19:00:00"}
+    changes.write_text(json.dumps({"now": "2026-11-24T12:00:00Z", "changes": [event]}))
+    err = _one_line_exit_2(["replan", sample, str(rota), str(changes)], capsys)
+    assert "has no offset" in err
 
 
 def test_replan_impossible_is_explained_in_local_time(

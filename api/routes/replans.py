@@ -131,6 +131,12 @@ def abstraction_report(
 
     Planned is the first published version of each week; delivered the one published
     now; abstracted the planned hours of absent people inside their absences."""
+    for name, day in (("from", start), ("to", end)):
+        if not 2000 <= day.year <= 2099:
+            raise HTTPException(
+                422,
+                [{"loc": ["query", name], "msg": f"{day} is outside 2000-2099; check the year"}],
+            )
     if end < start:
         raise HTTPException(422, [{"loc": ["query", "to"], "msg": "'to' is before 'from'"}])
     if (end - start).days > 366:
