@@ -29,7 +29,7 @@ from scheduler.rota import Rota
 
 PAST_WINDOW = timedelta(weeks=4)
 CONFIRMED, CANCELLED = "CONFIRMED", "CANCELLED"
-FORMAT = "1"  # bump when rendering changes, so ETags change with it
+FORMAT = "2"  # bump when rendering changes, so ETags change with it
 PRODID = "-//Beatplan//Neighbourhood rotas//EN"
 _TIMEZONE_YEARS = (2024, 2036)  # the VTIMEZONE's span: fixed, so the bytes are too
 
@@ -336,11 +336,65 @@ def validators(
 
 @lru_cache(maxsize=8)
 def _timezone(zone: str) -> bytes:
-    first, last = _TIMEZONE_YEARS
-    component = icalendar.Timezone.from_tzid(
-        zone, first_date=date(first, 1, 1), last_date=date(last, 1, 1)
-    )
+    """The zone's VTIMEZONE over `_TIMEZONE_YEARS`, from its real transitions.
+
+    Written here because icalendar 7.3's `Timezone.from_tzid` gives the spring change's
+    onset in the new offset's clock (02:00 where RFC 5545 wants 01:00, the local time
+    before it) and lists the years in one comma-separated RDATE, which ical.js
+    (Thunderbird's parser) read as no change at all: +00:00 all summer."""
+    tz = ZoneInfo(zone)
+    first, last = (datetime(year, 1, 1, tzinfo=UTC) for year in _TIMEZONE_YEARS)
+    start = first.astimezone(tz)
+    observances: dict[tuple[Any, ...], list[datetime]] = {  # how the span begins
+        (bool(start.dst()), start.utcoffset(), start.utcoffset(), start.tzname()): [
+            start.replace(tzinfo=None)
+        ]
+    }
+    for moment in _transitions(tz, first, last):
+        before, after = (moment - timedelta(minutes=1)).astimezone(tz), moment.astimezone(tz)
+        onset = (moment + before.utcoffset()).replace(tzinfo=None)  # RFC 5545: local, before
+        key = (bool(after.dst()), before.utcoffset(), after.utcoffset(), after.tzname())
+        observances.setdefault(key, []).append(onset)
+    component = icalendar.Timezone()
+    component.add("tzid", zone)
+    for (daylight, before, after, name), onsets in observances.items():
+        part = icalendar.TimezoneDaylight() if daylight else icalendar.TimezoneStandard()
+        part.add("dtstart", onsets[0])
+        # One RDATE each (ical.js misreads a comma-separated list), the first too: ical.js
+        # takes a DTSTART as an onset only when there is no RDATE (RFC 5545 allows both).
+        for onset in onsets if len(onsets) > 1 else []:
+            part.add("rdate", onset)
+        part.add("tzname", name)
+        part.add("tzoffsetfrom", before)
+        part.add("tzoffsetto", after)
+        component.add_component(part)
     return component.to_ical()
+
+
+def _transitions(tz: ZoneInfo, first: datetime, last: datetime) -> list[datetime]:
+    """The UTC instants (to the minute) where the zone's offset or name changes."""
+    found = []
+    day = timedelta(days=1)
+    moment = first
+    while moment < last:
+        following = moment + day
+        if _observance(tz, moment) != _observance(tz, following):
+            low, high = moment, following
+            while high - low > timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                middle = middle.replace(second=0, microsecond=0)
+                if _observance(tz, middle) == _observance(tz, low):
+                    low = middle
+                else:
+                    high = middle
+            found.append(high)
+        moment = following
+    return found
+
+
+def _observance(tz: ZoneInfo, moment: datetime) -> tuple[Any, ...]:
+    local = moment.astimezone(tz)
+    return local.utcoffset(), local.tzname()
 
 
 def render(session: Session, subject: Subject, name: str, zone: str, now: datetime) -> bytes:

@@ -44,6 +44,25 @@ def icaljs(text: str | bytes) -> dict[str, Any]:
     return parsed
 
 
+def icaljs_offsets(text: bytes, instants: list[Any]) -> list[int]:
+    """The UTC offset, in seconds, that ical.js reads from the feed's VTIMEZONE at each
+    instant (skipped, or failed in CI, without Node, as `icaljs`)."""
+    node = shutil.which("node")
+    if node is None or not (HARNESS / "node_modules" / "ical.js").exists():
+        message = "ical.js not installed: npm install --prefix tests/feeds_js"
+        if os.environ.get("BEATPLAN_REQUIRE_ICALJS"):
+            pytest.fail(message)
+        pytest.skip(message)
+    done = subprocess.run(
+        [node, str(HARNESS / "offsets.cjs"), json.dumps([i.isoformat() for i in instants])],
+        input=text,
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    return json.loads(done.stdout)
+
+
 def _utc(instant: Any) -> str:
     return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 

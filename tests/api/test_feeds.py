@@ -9,14 +9,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 import sqlalchemy as sa
 from api_support import admin_token, sample_scenario
 from fastapi.testclient import TestClient
-from feed_support import icaljs, python_events
+from feed_support import icaljs, icaljs_offsets, python_events
 from sqlmodel import Session
 
-from api import tables
+from api import feeds, tables
 from api.main import create_app, hide_feed_tokens
 from api.settings import Settings
 from api.versions import add_draft
@@ -400,6 +401,47 @@ def test_an_event_made_private_leaves_the_public_feed_without_a_trace(team: Team
     elsewhere = _fetch(team, f"/ical/public/riverside/{dropped['ward']}.ics")
     events = {e["uid"]: e for e in icaljs(elsewhere.content)["events"]}
     assert events[f"public-riverside-{dropped['id']}@beatplan"]["status"] == "CANCELLED"
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "Europe/Dublin", "Australia/Lord_Howe"])
+def test_the_vtimezone_gives_the_zones_offsets(team: Team, zone: str):
+    """Read by ical.js, the feed's VTIMEZONE gives the zone's real offset in the middle of
+    every month of its span and (for the British Isles) a minute either side of every
+    change; each change's onset is the local time before it (RFC 5545), so the clocks go
+    forward at 01:00 in London, not 02:00."""
+    team.publish(MONDAY, FIRST)
+    moved = sample_scenario()
+    moved["team"] = {**moved["team"], "timezone": zone}
+    assert team.client.post("/teams/riverside/scenario", json=moved).is_success
+    team.app.state.feed_tokens.clear()
+    feed = _fetch(team, team.feed()).content
+    tz = ZoneInfo(zone)
+    first, last = feeds._TIMEZONE_YEARS
+    instants = [
+        datetime(y, m, 15, 12, tzinfo=UTC) for y in range(first, last) for m in range(1, 13)
+    ]
+    changes = feeds._transitions(
+        tz, datetime(first, 1, 1, tzinfo=UTC), datetime(last, 1, 1, tzinfo=UTC)
+    )
+    assert len(changes) == 2 * (last - first)
+    if zone.startswith("Europe/"):
+        instants += [c + timedelta(minutes=m) for c in changes for m in (-1, 1)]
+    wanted = [int(i.astimezone(tz).utcoffset().total_seconds()) for i in instants]
+    assert icaljs_offsets(feed, instants) == wanted
+    (component,) = icalendar.Calendar.from_ical(feed).walk("VTIMEZONE")
+    onsets = set()
+    for part in component.subcomponents:
+        before, after = part["TZOFFSETFROM"].td, part["TZOFFSETTO"].td
+        if before == after:
+            continue  # how the span begins, not a change
+        rdates = part.get("RDATE", [])
+        local = {part.decoded("DTSTART")}
+        local |= {d.dt for r in (rdates if isinstance(rdates, list) else [rdates]) for d in r.dts}
+        onsets |= {(onset - before).replace(tzinfo=UTC) for onset in local}
+    assert onsets == set(changes)
+    if zone == "Europe/London":
+        daylight = next(p for p in component.subcomponents if p.name == "DAYLIGHT")
+        assert daylight.decoded("DTSTART") == datetime(first, 3, 31, 1, 0)
 
 
 def test_cancelled_duty_leaves_once_past_and_old_weeks_after_four(team: Team):
