@@ -284,8 +284,10 @@ def _selection(kind: str) -> list[Any]:
             col(entry.ends_at) >= sa.bindparam("now", type_=tables.UTCDateTime),
         ),
     ]
-    if kind in ("duties", "busy"):
+    if kind == "duties":
         where += [col(entry.staff_id) == sa.bindparam("who"), col(entry.kind) != "public"]
+    elif kind == "busy":  # an attended event lies inside its duty: one block, not two
+        where += [col(entry.staff_id) == sa.bindparam("who"), col(entry.kind) == "duty"]
     elif kind == "team":
         where.append(col(entry.kind) == "duty")
     else:

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import (
     http_exception_handler,
-    request_validation_exception_handler,
 )
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -96,7 +96,15 @@ def create_app(
     async def _invalid(request: Request, error: RequestValidationError) -> Response:
         if pages.is_page(request.url.path):
             return pages.error_page(request, 422, list(error.errors()))
-        return await request_validation_exception_handler(request, error)
+        detail = [
+            {
+                key: value
+                for key, value in problem.items()
+                if key != "url" and not (key == "input" and isinstance(value, dict | list))
+            }
+            for problem in error.errors()
+        ]
+        return JSONResponse(status_code=422, content={"detail": jsonable_encoder(detail)})
 
     @app.exception_handler(pages.SignInNeeded)
     async def _sign_in(request: Request, _error: pages.SignInNeeded) -> Response:

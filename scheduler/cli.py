@@ -254,6 +254,12 @@ def _write_out(path: Path, text: str) -> None:
 def _solve(arguments: argparse.Namespace, err: Console) -> int:
     scenario = load_scenario(arguments.scenario)
     hint = load_rota(arguments.hint) if arguments.hint else None
+    if hint is not None and (hint.team, hint.week_start) != (scenario.team.id, scenario.week_start):
+        raise UsageError(
+            f"{arguments.hint} is team {hint.team!r} week {hint.week_start}, but the scenario is "
+            f"team {scenario.team.id!r} week {scenario.week_start}; give a rota of that week "
+            "as --hint"
+        )
     _check_out(arguments.out)
     options = SolveOptions(
         time_limit=arguments.time_limit,

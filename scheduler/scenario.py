@@ -23,7 +23,9 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALL_DAYS: list[Weekday] = list(WEEKDAYS)
 
-Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+Id = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+]  # a letter or digit first: "..", "." or "-x" in a URL path is trouble
 ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-4]):[0-5][0-9]$")]
 
 
@@ -552,6 +554,14 @@ class Scenario(Strict):
                 raise ValueError(f"a pin names unknown staff member {pin.staff!r}")
             if pin.template is not None and pin.template not in templates:
                 raise ValueError(f"a pin names unknown duty template {pin.template!r}")
+            if pin.template is not None:
+                role = next(p.role for p in self.staff if p.id == pin.staff)
+                allowed = next(t.roles for t in self.duty_templates if t.id == pin.template)
+                if allowed is not None and role not in allowed:
+                    raise ValueError(
+                        f"a pin puts {pin.staff!r} ({role.value}) on {pin.template!r}, which "
+                        f"only {', '.join(r.value for r in allowed)} may work; pin another duty"
+                    )
             if pin.event is not None and pin.event not in events:
                 raise ValueError(f"a pin names unknown event {pin.event!r}")
             if pin.day is not None and not 0 <= (pin.day - self.week_start).days < 7:

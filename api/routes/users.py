@@ -106,6 +106,8 @@ def revoke_tokens(user_id: int, caller: CallerDep, session: SessionDep, request:
     """Revoke every token of a user (yourself, or anyone for an admin)."""
     if caller.user.id != user_id:
         require_admin(caller)
+    if session.get(tables.User, user_id) is None:
+        raise HTTPException(404, f"no user {user_id}")
     tokens = session.exec(
         select(tables.ApiToken).where(
             col(tables.ApiToken.user_id) == user_id, col(tables.ApiToken.revoked_at).is_(None)

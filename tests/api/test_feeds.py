@@ -508,6 +508,8 @@ def test_busy_team_and_ward_feeds(team: Team):
     busy = _fetch(team, team.feed(kind="busy"))
     events = icaljs(busy.content)["events"]
     assert {e["summary"] for e in events if e["status"] == "CONFIRMED"} == {"Busy"}
+    walsh = [d for d in FIRST if d.staff == "pc-walsh"]  # her panel is inside a duty:
+    assert len(events) == len(walsh)  # one block for it, not two
     assert all(e["location"] is None and e["description"] is None for e in events)
 
     sergeant = icaljs(_fetch(team, team.feed(kind="team", staff=None)).content)

@@ -108,6 +108,7 @@ def test_revoked_token_fails_at_once(reader):
     assert client.get(f"{WEEK}/rota", headers=token).status_code == 200
     assert client.delete(f"/users/{made.json()['id']}/tokens", headers=token).status_code == 204
     assert client.get(f"{WEEK}/rota", headers=token).status_code == 401
+    assert client.delete("/users/999/tokens").status_code == 404  # as its POST
 
 
 def test_next_week_carries_in_last_published_week(reader):

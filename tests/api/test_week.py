@@ -143,6 +143,10 @@ def test_bad_input_is_422_with_field_detail_and_stores_nothing(client: TestClien
         error["loc"][:4] == ["body", "staff", 3, "role"] for error in response.json()["detail"]
     )
     assert len(client.get(f"{WEEK}/scenario").json()["staff"]) == 30
+    tuesday = {**sample_scenario(), "week_start": "2026-11-24"}  # a whole-scenario error
+    (problem,) = client.post("/teams/riverside/scenario", json=tuesday).json()["detail"]
+    assert problem["loc"] == ["body"] and "give the Monday" in problem["msg"]
+    assert "input" not in problem and len(str(problem)) < 500  # the scenario is not echoed
     assert client.get("/teams/nowhere/weeks/2026-11-23/scenario").status_code == 404
     assert client.get("/teams/riverside/weeks/2026-11-24/scenario").status_code == 422
     assert client.get("/jobs/999999").status_code == 404
