@@ -14,6 +14,7 @@ import os
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -35,37 +36,26 @@ class UsageError(Exception):
     """A problem with what the user gave us, reported as one line with exit code 2."""
 
 
-def _positive(kind: type) -> object:
+def _number(kind: type, allowed: Callable[[float], bool], rule: str) -> Callable[[str], object]:
+    """An argparse type: a finite `kind` (int or float) for which `allowed` holds."""
+
     def parse(text: str) -> object:
         try:
             value = kind(text)
         except ValueError as error:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from error
-        if not math.isfinite(value) or value <= 0:
-            raise argparse.ArgumentTypeError(f"must be a number above zero, got {text}")
+            what = "a whole number" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from error
+        if not (math.isfinite(value) and allowed(value)):
+            raise argparse.ArgumentTypeError(f"must be {rule}, got {text}")
         return value
 
     return parse
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from error
-    if not 0 <= value < 2**31:
-        raise argparse.ArgumentTypeError(f"must be from 0 to {2**31 - 1}, got {text}")
-    return value
-
-
-def _gap(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from error
-    if not 0 <= value <= 1:  # also refuses nan
-        raise argparse.ArgumentTypeError(f"must be from 0 to 1 (0.01 is 1%%), got {text}")
-    return value
+SECONDS = _number(float, lambda value: value > 0, "a number above zero")
+COUNT = _number(int, lambda value: value > 0, "a number above zero")
+SEED = _number(int, lambda value: 0 <= value < 2**31, f"from 0 to {2**31 - 1}")
+GAP = _number(float, lambda value: 0 <= value <= 1, "from 0 to 1 (0.01 is 1%)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -79,13 +69,13 @@ def _parser() -> argparse.ArgumentParser:
     solve_cmd.add_argument("-o", "--out", type=Path, help="write the rota JSON here")
     solve_cmd.add_argument(
         "--time-limit",
-        type=_positive(float),
+        type=SECONDS,
         default=30.0,
         help="seconds for the search; a second phase of up to 5 s then keeps people in few wards",
     )
-    solve_cmd.add_argument("--workers", type=_positive(int), default=2, help="CP-SAT workers")
-    solve_cmd.add_argument("--seed", type=_seed, default=0)
-    solve_cmd.add_argument("--gap", type=_gap, default=0.0, help="stop within this relative gap")
+    solve_cmd.add_argument("--workers", type=COUNT, default=2, help="CP-SAT workers")
+    solve_cmd.add_argument("--seed", type=SEED, default=0)
+    solve_cmd.add_argument("--gap", type=GAP, default=0.0, help="stop within this relative gap")
     solve_cmd.add_argument("--hint", type=Path, help="a previous rota JSON to start from")
     solve_cmd.add_argument("--quiet", action="store_true", help="no progress line or tables")
 
@@ -98,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
         "changes", type=Path, help='JSON: {"now": "...", "changes": [...]} (see docs/replan.md)'
     )
     replan_cmd.add_argument("--out", type=Path, help="write the repair (rota and changes) here")
-    replan_cmd.add_argument("--time-limit", type=_positive(float), default=2.5)
+    replan_cmd.add_argument("--time-limit", type=SECONDS, default=2.5)
 
     check_cmd = commands.add_parser("check", help="verify a rota against every hard rule")
     check_cmd.add_argument("scenario", type=Path)
@@ -114,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--port", type=int, default=8000)
     serve_cmd.add_argument(
         "--processes",
-        type=_positive(int),
+        type=COUNT,
         default=1,
         help="server processes sharing the port (one per core suits a busy server)",
     )
@@ -126,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     demo_cmd.add_argument("--scenario", type=Path, default=Path("fixtures/riverside.json"))
     demo_cmd.add_argument("--database", type=Path, default=Path("beatplan-demo.sqlite"))
     demo_cmd.add_argument("--port", type=int, default=8000)
-    demo_cmd.add_argument("--time-limit", type=_positive(float), default=30.0)
+    demo_cmd.add_argument("--time-limit", type=SECONDS, default=30.0)
     demo_cmd.add_argument("--no-serve", action="store_true", help="stop after publishing")
 
     admin_cmd = commands.add_parser(
@@ -136,7 +126,7 @@ def _parser() -> argparse.ArgumentParser:
 
     generate_cmd = commands.add_parser("generate", help="write seeded larger instances")
     generate_cmd.add_argument("kind", choices=["team", "bcu", "force"])
-    generate_cmd.add_argument("--seed", type=_seed, default=0)
+    generate_cmd.add_argument("--seed", type=SEED, default=0)
     generate_cmd.add_argument("--out", type=Path, required=True, help="folder for JSON files")
     return parser
 

@@ -16,17 +16,24 @@ import pytest
 HARNESS = Path(__file__).resolve().parents[1] / "feeds_js"
 
 
-def icaljs(text: str | bytes) -> dict[str, Any]:
-    """What ical.js makes of a feed (it throws on malformed iCalendar), checked against
-    the Python icalendar package's reading of the same bytes (same events, same UTC times).
-    Without Node or ical.js the test is skipped, except in CI (BEATPLAN_REQUIRE_ICALJS),
-    where it fails."""
+def _node() -> str:
+    """Node, with ical.js installed; else the test is skipped, except in CI
+    (BEATPLAN_REQUIRE_ICALJS), where it fails."""
     node = shutil.which("node")
     if node is None or not (HARNESS / "node_modules" / "ical.js").exists():
         message = "ical.js not installed: npm install --prefix tests/feeds_js"
         if os.environ.get("BEATPLAN_REQUIRE_ICALJS"):
             pytest.fail(message)
         pytest.skip(message)
+    return node
+
+
+def icaljs(text: str | bytes) -> dict[str, Any]:
+    """What ical.js makes of a feed (it throws on malformed iCalendar), checked against
+    the Python icalendar package's reading of the same bytes (same events, same UTC times).
+    Without Node or ical.js the test is skipped, except in CI (BEATPLAN_REQUIRE_ICALJS),
+    where it fails."""
+    node = _node()
     data = text.encode() if isinstance(text, str) else text
     done = subprocess.run(
         [node, str(HARNESS / "parse.cjs")], input=data, capture_output=True, check=False
@@ -47,12 +54,7 @@ def icaljs(text: str | bytes) -> dict[str, Any]:
 def icaljs_offsets(text: bytes, instants: list[Any]) -> list[int]:
     """The UTC offset, in seconds, that ical.js reads from the feed's VTIMEZONE at each
     instant (skipped, or failed in CI, without Node, as `icaljs`)."""
-    node = shutil.which("node")
-    if node is None or not (HARNESS / "node_modules" / "ical.js").exists():
-        message = "ical.js not installed: npm install --prefix tests/feeds_js"
-        if os.environ.get("BEATPLAN_REQUIRE_ICALJS"):
-            pytest.fail(message)
-        pytest.skip(message)
+    node = _node()
     done = subprocess.run(
         [node, str(HARNESS / "offsets.cjs"), json.dumps([i.isoformat() for i in instants])],
         input=text,
