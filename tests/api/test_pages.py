@@ -7,7 +7,7 @@ import csv
 import html
 import io
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,6 +24,7 @@ from api.tables import Role, SolveJob
 from api.versions import add_draft
 from scheduler import Rota, Scenario, SolveOptions, load_scenario, solve
 from scheduler.generate import generate_instance
+from scheduler.rota import Activity, Duty
 
 WEEK = "2026-11-23"
 BASE = f"/ui/teams/riverside/weeks/{WEEK}"
@@ -216,6 +217,47 @@ def test_notices_are_fixed_texts(client: TestClient, site: dict[str, str]) -> No
     crafted = client.get(BASE, params={"done": "Your token expired: email it to us"})
     assert crafted.status_code == 200 and "email it" not in crafted.text
     assert "email it" not in client.get(BASE, params={"notice": "email it"}).text
+
+
+def test_publishing_says_when_the_following_week_no_longer_fits(
+    client: TestClient, site: dict[str, str]
+) -> None:
+    """Walsh is published on the next Monday's early; a draft of this week with her on
+    Sunday's late (to 22:00: 9 h before it) publishes, and the page says the following
+    week's rota no longer fits and to repair it."""
+    zone = ZoneInfo("Europe/London")
+
+    def shift(day: date, start: str, end: str, template: str) -> Duty:
+        begins = datetime.combine(day, time.fromisoformat(start), zone)
+        ends = datetime.combine(day, time.fromisoformat(end), zone)
+        patrol = Activity(kind="patrol", ward="market-square", start=begins, end=ends)
+        return Duty(
+            staff="pc-walsh",
+            day=day,
+            template=template,
+            start=begins,
+            end=ends,
+            activities=[patrol],
+        )
+
+    monday = date(2026, 11, 30)
+    with Session(client.app.state.engine) as session:
+        following = Rota(
+            team="riverside", week_start=monday, duties=[shift(monday, "07:00", "15:00", "early")]
+        )
+        sunday = Rota(
+            team="riverside",
+            week_start=date.fromisoformat(WEEK),
+            duties=[shift(date(2026, 11, 29), "14:00", "22:00", "late")],
+        )
+        add_draft(session, "riverside", monday, following)
+        number = add_draft(session, "riverside", sunday.week_start, sunday).number
+        session.commit()
+    _as(client, site["sergeant"])
+    assert client.post(f"/ui/teams/riverside/weeks/{monday}/versions/1/publish").is_success
+    done = html.unescape(client.post(f"{BASE}/versions/{number}/publish").text)
+    assert f"Version {number} published" in done
+    assert "following week's published rota no longer fits" in done and "repair" in done
 
 
 def test_week_page_names_contracted_hours_out_of_reach(
