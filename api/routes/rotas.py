@@ -192,7 +192,10 @@ def read_staff_rota(
 ) -> dict[str, Any]:
     """One person's duties: for the team's sergeants, admins, and that officer."""
     if not caller.may_read_duties_of(team_id, staff_id):
-        raise HTTPException(403, "officers may read only their own duties")
+        raise HTTPException(
+            403,
+            "only the team's sergeants, an admin and the officer themselves may read these duties",
+        )
     officer = not caller.may_lead(team_id)
     rota = _version(session, team_id, week, version, published_only=officer).rota
     if session.get(tables.StaffMember, (team_id, staff_id)) is None:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from api_support import sample_scenario
+import json
+
+from api_support import admin_token, sample_scenario
 from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.settings import Settings
 
 TEAM = "/teams/riverside"
 
@@ -192,3 +197,16 @@ def test_scenario_import_names_contracted_hours_out_of_reach(client: TestClient)
         "most_hours": 32,
     }
     assert "pc-walsh" not in short  # 40 h: five 8 h duties
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(database_url: str):
+    """Over the service's body limit is a 413 naming the limit, and nothing is stored;
+    the sample team's scenario (about 35 kB) is far under the default 2 MB."""
+    small = Settings(database_url=database_url, max_body_bytes=10_000)
+    with TestClient(create_app(small, run_worker=False)) as client:
+        client.headers["Authorization"] = f"Bearer {admin_token(client.app.state.engine)}"
+        refused = client.post(f"{TEAM}/scenario", json=sample_scenario())
+        assert refused.status_code == 413 and "10,000 bytes" in refused.json()["detail"]
+        assert client.get(f"{TEAM}/wards").status_code == 404
+    default = Settings(database_url=database_url)
+    assert len(json.dumps(sample_scenario())) * 20 < default.max_body_bytes
