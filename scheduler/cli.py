@@ -231,6 +231,10 @@ def _write_out(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        # A temporary file is private (0600): give the rota the mode a plain write would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~umask)
         os.replace(temporary, path)
     except OSError as error:
         if temporary is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +22,9 @@ def test_solve_sample_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[s
     rota = json.loads(rota_path.read_text())
     assert rota["report"]["status"] in ("OPTIMAL", "FEASIBLE")
     assert rota["duties"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert rota_path.stat().st_mode & 0o777 == 0o666 & ~umask  # as a plain write makes it
     capsys.readouterr()
     assert main(["check", str(FIXTURES / "riverside.json"), str(rota_path)]) == 0
     assert "No violations" in capsys.readouterr().out
