@@ -21,7 +21,7 @@ from api import tables, versions
 from api.auth import CallerDep, LedTeamDep, audit, caller_of, require_lead
 from api.deps import SessionDep, WeekDep, monday
 from api.scenarios import ScenarioConflict, assemble_scenario
-from scheduler import Rota, check
+from scheduler import Rota, Scenario, check
 
 router = APIRouter(tags=["rotas"])
 ROTA_CACHE_SIZE = 256  # ~90 kB each for a 30-strong team
@@ -252,7 +252,8 @@ def publish(
 
 
 # Requirements a sergeant may knowingly publish short of: a ward minimum, an event's
-# staffing, their own pins. Every other rule protects a person or names the team's data.
+# staffing, their own pins to a duty or an event. Every other rule protects a person or
+# names the team's data, and so does a pinned day off (see `_off_pins_worked`).
 COVERAGE_RULES = frozenset({"ward_minimum", "event_staffing", "pins"})
 STALE_SHOWN = 3
 
@@ -263,13 +264,11 @@ def _refuse_stale(
     """409 if the draft no longer fits the week as it now stands: leave or sickness
     recorded, a pin, last week's published finish, a deleted person since it was made."""
     scenario = assemble_scenario(session, team, week)  # ScenarioConflict -> 409
-    broken = [
-        v
-        for v in check(scenario, Rota.model_validate(version.rota))
-        if v.rule not in COVERAGE_RULES
-    ]
+    rota = Rota.model_validate(version.rota)
+    broken = [v.message for v in check(scenario, rota) if v.rule not in COVERAGE_RULES]
+    broken += _off_pins_worked(scenario, rota)
     if broken:
-        shown = "; ".join(v.message for v in broken[:STALE_SHOWN])
+        shown = "; ".join(broken[:STALE_SHOWN])
         more = f" (and {len(broken) - STALE_SHOWN} more)" if len(broken) > STALE_SHOWN else ""
         raise HTTPException(
             409,
@@ -277,6 +276,17 @@ def _refuse_stale(
             f"published: {shown}{more}. Generate or repair the week again and publish the "
             "new draft.",
         )
+
+
+def _off_pins_worked(scenario: Scenario, rota: Rota) -> list[str]:
+    """A day off the sergeant pinned (time off agreed) that the draft has them work."""
+    worked = {(duty.staff, duty.day) for duty in rota.duties}
+    names = {person.id: person.name for person in scenario.staff}
+    return [
+        f"{names[pin.staff]} is pinned off on {pin.day:%a %d %b} but works that day"
+        for pin in scenario.pins
+        if pin.off and pin.day is not None and (pin.staff, pin.day) in worked
+    ]
 
 
 def _following_week_breaks(session: SessionDep, team: tables.Team, week: date) -> list[str]:

@@ -270,6 +270,24 @@ def test_a_draft_that_no_longer_fits_the_week_is_not_published(team: Team):
     assert _fetch(team, path).content == before
 
 
+def test_a_draft_that_works_someone_on_a_day_pinned_off_is_not_published(team: Team):
+    """A pinned day off is time off agreed: a draft made before the pin, working Walsh
+    that Monday, is a 409 naming it. A pin to a duty or an event is the sergeant's call."""
+    pin = {"staff": "pc-walsh", "day": str(MON), "off": True}
+    assert team.client.post(f"/teams/riverside/weeks/{MONDAY}/pins", json=pin).is_success
+    with Session(team.app.state.engine, expire_on_commit=False) as session:
+        draft = add_draft(
+            session, "riverside", MONDAY, Rota(team="riverside", week_start=MONDAY, duties=FIRST)
+        )
+        session.commit()
+    refused = team.client.post(f"/teams/riverside/weeks/{MONDAY}/versions/{draft.number}/publish")
+    assert refused.status_code == 409
+    assert "Siobhan Walsh is pinned off on Mon 23 Nov but works" in refused.json()["detail"]
+    assert team.client.get(f"/teams/riverside/weeks/{MONDAY}/versions").json()[0]["status"] == (
+        "draft"
+    )
+
+
 def test_publishing_a_week_says_when_the_following_published_week_no_longer_fits(team: Team):
     """The following week's carry-in comes from this week's published rota. Walsh is
     published on Monday 7 December at 07:00; a new version of the week before that puts
