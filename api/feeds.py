@@ -160,16 +160,14 @@ def sync_week(session: Session, team_id: str, week: date, rota: Rota) -> dict[st
     # an event at the seam of two weeks) is the same UID: it moves here, so subscribers
     # see it change, not a cancellation and a duplicate.
     elsewhere = set(wanted) - set(existing)
-    moved = set()
     if elsewhere:
         for entry in session.exec(
             select(tables.FeedEntry).where(
                 col(tables.FeedEntry.team_id) == team_id, col(tables.FeedEntry.uid).in_(elsewhere)
             )
         ):
-            entry.week_start = week
+            entry.week_start = week  # a loaded row: the session writes the change
             existing[entry.uid] = entry
-            moved.add(entry.uid)
     counts = {"added": 0, "changed": 0, "cancelled": 0, "removed": 0, "unchanged": 0}
     for uid, want in wanted.items():
         entry = existing.get(uid)
@@ -206,8 +204,6 @@ def sync_week(session: Session, team_id: str, week: date, rota: Rota) -> dict[st
             want.ward_id,
         )
         if not (significant or textual):
-            if uid in moved:
-                session.add(entry)
             counts["unchanged"] += 1
             continue
         if significant:

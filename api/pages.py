@@ -30,7 +30,7 @@ from api.routes import jobs as job_routes
 from api.routes import replans as replan_routes
 from api.routes import rotas as rota_routes
 from api.routes import teams as team_routes
-from api.scenarios import assemble_scenario
+from api.scenarios import assemble_scenario, monday_of
 from scheduler.model import contract_shortfalls, describe_shortfalls
 from scheduler.replan import Absence, Category, Replan
 from scheduler.rota import Rota
@@ -205,8 +205,7 @@ def home(request: Request, caller: PageCaller, session: SessionDep) -> Response:
 
 
 def _this_monday(team: tables.Team, now: datetime) -> date:
-    today = now.astimezone(ZoneInfo(team.timezone)).date()
-    return today - timedelta(days=today.weekday())
+    return monday_of(now.astimezone(ZoneInfo(team.timezone)).date())
 
 
 # -- the sergeant's week ------------------------------------------------------------------

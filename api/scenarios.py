@@ -24,12 +24,21 @@ class ScenarioConflict(ValueError):
     """The stored team data no longer makes a valid scenario (e.g. a deleted ward)."""
 
 
-def week_bounds(team: tables.Team, week_start: date) -> tuple[datetime, datetime]:
-    """The team-week's start and end as UTC instants (end padded for late events)."""
+def week_bounds(team: tables.Team, week_start: date) -> tuple[datetime, datetime, datetime]:
+    """The team-week's start, the next Monday's start, and the end of its events (next
+    Monday noon: a Sunday night duty may attend a morning event), as UTC instants."""
     zone = ZoneInfo(team.timezone)
-    start = datetime.combine(week_start, time(0), tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(week_start + timedelta(days=7), time(12), tzinfo=zone).astimezone(UTC)
-    return start, end
+    following = week_start + timedelta(days=7)
+    start, monday, end = (
+        datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
+        for day, clock in ((week_start, time(0)), (following, time(0)), (following, time(12)))
+    )
+    return start, monday, end
+
+
+def monday_of(day: date) -> date:
+    """The Monday of the week `day` falls in."""
+    return day - timedelta(days=day.weekday())
 
 
 def import_scenario(session: Session, scenario: Scenario) -> None:
@@ -45,10 +54,7 @@ def import_scenario(session: Session, scenario: Scenario) -> None:
     session.flush()
     for table in TEAM_ITEMS:
         session.exec(delete(table).where(col(table.team_id) == team_id))
-    start, end = week_bounds(team, scenario.week_start)
-    monday = datetime.combine(
-        scenario.week_start + timedelta(days=7), time(0), ZoneInfo(team.timezone)
-    )
+    start, monday, end = week_bounds(team, scenario.week_start)
     session.exec(  # this week's own events; next Monday morning's are the next week's
         delete(tables.EngagementEvent).where(
             col(tables.EngagementEvent.team_id) == team_id,
@@ -113,25 +119,22 @@ def import_scenario(session: Session, scenario: Scenario) -> None:
 
 
 def check_stored_weeks(session: Session, team: tables.Team, weeks: set[date] | None = None) -> None:
-    """Raise ScenarioConflict if a team-week's stored data no longer makes a valid
-    scenario: the given weeks, else this week and every week with events, pins or surges
-    stored (a ward, person or template may be named by any of them). About 4 ms a week."""
+    """Raise ScenarioConflict (409) if a team-week's stored data no longer makes a valid
+    scenario: the given weeks, else (none given) this week and every week with events,
+    pins or surges stored (a ward, person or template may be named by any of them).
+    About 4 ms a week."""
     zone = ZoneInfo(team.timezone)
-    if weeks is None:
-        weeks = {_monday(datetime.now(zone).date())}
+    if not weeks:
+        weeks = {monday_of(datetime.now(zone).date())}
         events = select(tables.EngagementEvent.starts_at).where(
             col(tables.EngagementEvent.team_id) == team.id
         )
-        weeks |= {_monday(starts.astimezone(zone).date()) for starts in session.exec(events)}
+        weeks |= {monday_of(starts.astimezone(zone).date()) for starts in session.exec(events)}
         for weekly in (tables.Pin, tables.Surge):
             query = select(weekly.week_start).where(col(weekly.team_id) == team.id).distinct()
             weeks |= set(session.exec(query))
     for week in sorted(weeks):
         assemble_scenario(session, team, week)
-
-
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def _instant(text: str, team: tables.Team) -> datetime:
@@ -142,7 +145,7 @@ def _instant(text: str, team: tables.Team) -> datetime:
 def assemble_scenario(session: Session, team: tables.Team, week_start: date) -> Scenario:
     """The scenario of one team-week, from what is stored now."""
     team_id = team.id
-    start, end = week_bounds(team, week_start)
+    start, monday, end = week_bounds(team, week_start)
 
     def specs(table: type[tables.TeamItem], *where: Any) -> list[dict[str, Any]]:
         query = select(table).where(col(table.team_id) == team_id, *where).order_by(col(table.id))
@@ -170,7 +173,6 @@ def assemble_scenario(session: Session, team: tables.Team, week_start: date) -> 
     }
     # Next Monday's morning events are this week's too, for Sunday night duties, but
     # only those over by noon: a later one is the following week's alone.
-    monday = datetime.combine(week_start + timedelta(days=7), time(0), ZoneInfo(team.timezone))
     data["events"] = [
         spec
         for spec in data["events"]

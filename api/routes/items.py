@@ -17,12 +17,12 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Body, HTTPException
 from pydantic import BaseModel, ValidationError
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from api import tables
 from api.auth import CallerDep, LedTeamDep, audit
 from api.deps import SessionDep
-from api.scenarios import check_stored_weeks
+from api.scenarios import check_stored_weeks, monday_of
 from scheduler import scenario as model
 
 KINDS: dict[str, tuple[type[tables.TeamItem], type[BaseModel]]] = {
@@ -33,22 +33,12 @@ KINDS: dict[str, tuple[type[tables.TeamItem], type[BaseModel]]] = {
 }
 
 
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def check_team(session: Session, team: tables.Team, weeks: set[date]) -> None:
-    """Raise ScenarioConflict (409) if the team's data no longer fits together: in the
-    given weeks, else in every week with data stored (see `check_stored_weeks`)."""
-    check_stored_weeks(session, team, weeks or None)
-
-
 def _week_of(team: tables.Team, item: BaseModel) -> set[date]:
     """The weeks whose scenario holds the event: the week it starts in, and the week
     before too if it starts before Monday noon (a Sunday night duty may attend it)."""
     if isinstance(item, model.EngagementEvent):
         local = item.start.astimezone(ZoneInfo(team.timezone))
-        week = _monday(local.date())
+        week = monday_of(local.date())
         seam = local.date() == week and local.hour < 12
         return {week, week - timedelta(days=7)} if seam else {week}
     return set()
@@ -120,7 +110,7 @@ def item_router(kind: str) -> APIRouter:
             session.flush()
         session.add(_row(table, team.id, item))
         session.flush()
-        check_team(session, team, weeks)
+        check_stored_weeks(session, team, weeks)
         audit(session, caller, f"write {kind}", team.id, item_id)
         session.commit()
         return item.model_dump(mode="json")
@@ -133,7 +123,7 @@ def item_router(kind: str) -> APIRouter:
         weeks = _week_of(team, schema.model_validate(row.spec))
         session.delete(row)
         session.flush()
-        check_team(session, team, weeks)
+        check_stored_weeks(session, team, weeks)
         audit(session, caller, f"delete {kind}", team.id, item_id)
         session.commit()
 
@@ -243,7 +233,7 @@ def import_staff_csv(
             session.flush()
         session.add(_row(tables.StaffMember, team.id, person))
     session.flush()
-    check_team(session, team, set())
+    check_stored_weeks(session, team)
     audit(session, caller, "import staff csv", team.id, None, count=len(people))
     session.commit()
     return {"team": team.id, "staff": len(people)}

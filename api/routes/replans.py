@@ -22,7 +22,7 @@ from api import tables, versions
 from api.auth import CallerDep, LedTeamDep, audit
 from api.deps import SessionDep, WeekDep
 from api.routes.jobs import job_view
-from api.scenarios import assemble_scenario
+from api.scenarios import assemble_scenario, monday_of
 from scheduler.replan import Absence, EventChange, Replan, Surge, apply_changes
 from scheduler.rota import Rota
 
@@ -146,7 +146,7 @@ def abstraction_report(
         datetime.combine(start, time(), zone).astimezone(UTC),
         datetime.combine(end + timedelta(days=1), time(), zone).astimezone(UTC),
     )
-    first_monday = start - timedelta(days=start.weekday())
+    first_monday = monday_of(start)
     versions = session.exec(
         select(tables.RotaVersion)
         .where(

@@ -263,10 +263,7 @@ def _refuse_stale(
 ) -> None:
     """409 if the draft no longer fits the week as it now stands: leave or sickness
     recorded, a pin, last week's published finish, a deleted person since it was made."""
-    scenario = assemble_scenario(session, team, week)  # ScenarioConflict -> 409
-    rota = Rota.model_validate(version.rota)
-    broken = [v.message for v in check(scenario, rota) if v.rule not in COVERAGE_RULES]
-    broken += _off_pins_worked(scenario, rota)
+    broken = _person_breaks(assemble_scenario(session, team, week), version.rota)
     if broken:
         shown = "; ".join(broken[:STALE_SHOWN])
         more = f" (and {len(broken) - STALE_SHOWN} more)" if len(broken) > STALE_SHOWN else ""
@@ -276,6 +273,14 @@ def _refuse_stale(
             f"published: {shown}{more}. Generate or repair the week again and publish the "
             "new draft.",
         )
+
+
+def _person_breaks(scenario: Scenario, stored: dict[str, Any]) -> list[str]:
+    """What a stored rota breaks that no sergeant may publish: every rule but the
+    coverage ones, and a day pinned off that it works."""
+    rota = Rota.model_validate(stored)
+    broken = [v.message for v in check(scenario, rota) if v.rule not in COVERAGE_RULES]
+    return broken + _off_pins_worked(scenario, rota)
 
 
 def _off_pins_worked(scenario: Scenario, rota: Rota) -> list[str]:
@@ -299,14 +304,9 @@ def _following_week_breaks(session: SessionDep, team: tables.Team, week: date) -
     if published is None:
         return []
     try:
-        scenario = assemble_scenario(session, team, later)
+        return _person_breaks(assemble_scenario(session, team, later), published.rota)
     except ScenarioConflict as error:
         return [str(error)]
-    return [
-        v.message
-        for v in check(scenario, Rota.model_validate(published.rota))
-        if v.rule not in COVERAGE_RULES
-    ]
 
 
 def _duty_key(duty: dict[str, Any]) -> tuple[str, str]:
