@@ -807,7 +807,10 @@ def _check_ward_minimum(context: Context) -> list[Violation]:
 
 
 def _check_pins(context: Context) -> list[Violation]:
-    """Rule `pins`: pinned duties worked exactly, pinned days off kept, pinned events attended."""
+    """Rule `pins`: pinned duties worked exactly and pinned events attended; rule
+    `pinned_off`: a day pinned off (time off agreed) has no duty. The two have their own
+    codes because a sergeant may publish short of a pinned duty but never work someone
+    on agreed time off."""
     found: list[Violation] = []
     for pin in context.scenario.pins:
         person = context.people.get(pin.staff)
@@ -816,14 +819,14 @@ def _check_pins(context: Context) -> list[Violation]:
         who = _who(person)
         on_day = [shift for shift in context.shifts.get(pin.staff, []) if shift.duty.day == pin.day]
         worked = " and ".join(f"the {shift.template.name} duty" for shift in on_day)
-        problem = None
+        problem, rule = None, "pins"
         if pin.template is not None and [shift.template.id for shift in on_day] != [pin.template]:
             pinned = context.templates[pin.template].name
             problem = f"is pinned to the {pinned} duty on {_date(pin.day)} but " + (
                 f"works {worked}" if worked else "has no duty that day"
             )
         elif pin.off and on_day:
-            problem = f"is pinned off on {_date(pin.day)} but works {worked}"
+            problem, rule = f"is pinned off on {_date(pin.day)} but works {worked}", "pinned_off"
         elif pin.event is not None and not any(
             visit.activity.kind == "event" and visit.activity.event == pin.event
             for visit in context.visits.get(pin.staff, [])
@@ -832,7 +835,7 @@ def _check_pins(context: Context) -> list[Violation]:
                 f"is pinned to attend {context.event_name(context.events[pin.event])} but does not"
             )
         if problem is not None:
-            found.append(Violation("pins", pin.staff, f"{who} {problem}."))
+            found.append(Violation(rule, pin.staff, f"{who} {problem}."))
     return found
 
 

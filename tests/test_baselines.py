@@ -63,7 +63,14 @@ def test_pattern_knows_what_a_spreadsheet_knows(sample: Scenario):
     it breaks is only what needs a calculation (rest against last week, events, pins)."""
     rules = {violation.rule for violation in check(sample, pattern_rota(sample))}
     assert not rules & {"unavailable", "weekly_hours", "template", "pcso_window", "activity"}
-    assert rules <= {"daily_rest", "consecutive_days", "event_staffing", "pins", "lone_working"}
+    assert rules <= {
+        "daily_rest",
+        "consecutive_days",
+        "event_staffing",
+        "pins",
+        "pinned_off",
+        "lone_working",
+    }
 
 
 @pytest.mark.parametrize(

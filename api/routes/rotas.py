@@ -253,7 +253,7 @@ def publish(
 
 # Requirements a sergeant may knowingly publish short of: a ward minimum, an event's
 # staffing, their own pins to a duty or an event. Every other rule protects a person or
-# names the team's data, and so does a pinned day off (see `_off_pins_worked`).
+# names the team's data, and so does a day pinned off (`pinned_off`: time off agreed).
 COVERAGE_RULES = frozenset({"ward_minimum", "event_staffing", "pins"})
 STALE_SHOWN = 3
 
@@ -277,21 +277,9 @@ def _refuse_stale(
 
 def _person_breaks(scenario: Scenario, stored: dict[str, Any]) -> list[str]:
     """What a stored rota breaks that no sergeant may publish: every rule but the
-    coverage ones, and a day pinned off that it works."""
+    coverage ones."""
     rota = Rota.model_validate(stored)
-    broken = [v.message for v in check(scenario, rota) if v.rule not in COVERAGE_RULES]
-    return broken + _off_pins_worked(scenario, rota)
-
-
-def _off_pins_worked(scenario: Scenario, rota: Rota) -> list[str]:
-    """A day off the sergeant pinned (time off agreed) that the draft has them work."""
-    worked = {(duty.staff, duty.day) for duty in rota.duties}
-    names = {person.id: person.name for person in scenario.staff}
-    return [
-        f"{names[pin.staff]} is pinned off on {pin.day:%a %d %b} but works that day"
-        for pin in scenario.pins
-        if pin.off and pin.day is not None and (pin.staff, pin.day) in worked
-    ]
+    return [v.message for v in check(scenario, rota) if v.rule not in COVERAGE_RULES]
 
 
 def _following_week_breaks(session: SessionDep, team: tables.Team, week: date) -> list[str]:

@@ -282,7 +282,10 @@ def test_a_draft_that_works_someone_on_a_day_pinned_off_is_not_published(team: T
         session.commit()
     refused = team.client.post(f"/teams/riverside/weeks/{MONDAY}/versions/{draft.number}/publish")
     assert refused.status_code == 409
-    assert "Siobhan Walsh is pinned off on Mon 23 Nov but works" in refused.json()["detail"]
+    assert (
+        "Siobhan Walsh (pc-walsh) is pinned off on Mon 23 Nov but works the"
+        in (refused.json()["detail"])
+    )
     assert team.client.get(f"/teams/riverside/weeks/{MONDAY}/versions").json()[0]["status"] == (
         "draft"
     )
