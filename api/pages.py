@@ -22,7 +22,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from api import exports, tables, views
+from api import exports, tables, versions, views
 from api.auth import Caller, audit, caller_of, require_lead
 from api.deps import SessionDep, monday
 from api.routes import feeds as feed_routes
@@ -237,6 +237,7 @@ def week_page(
     pins = team_routes.list_pins(team, week, session)
     running = job_routes.active_job(session, team.id, week)
     zone = ZoneInfo(team.timezone)
+    live = versions.published(session, team.id, week)
     return _render(
         request,
         "week.html",
@@ -257,7 +258,11 @@ def week_page(
         shortfalls=describe_shortfalls(contract_shortfalls(scenario)),
         running=running,
         notice=NOTICES[done].format(version=version) if done in NOTICES else None,
-        published=any(v.status == tables.VersionStatus.PUBLISHED.value for v in listed),
+        published=live is not None,
+        # What the published rota breaks now (leave recorded since, a later finish in the
+        # week before it): officers' calendars show it, so the page says to repair it.
+        published_breaks=rota_routes._person_breaks(scenario, live.rota) if live else [],
+        live=live,
         categories=get_args(Category),
         now_local=_now(request).astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
         repair=_repair_of(session, caller, team.id, week, repair) if repair else None,

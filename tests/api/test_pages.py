@@ -224,7 +224,8 @@ def test_publishing_says_when_the_following_week_no_longer_fits(
 ) -> None:
     """Walsh is published on the next Monday's early; a draft of this week with her on
     Sunday's late (to 22:00: 9 h before it) publishes, and the page says the following
-    week's rota no longer fits and to repair it."""
+    week's rota no longer fits and to repair it. The following week's own page says so
+    too, naming the rest rule, for as long as its published rota breaks it."""
     zone = ZoneInfo("Europe/London")
 
     def shift(day: date, start: str, end: str, template: str) -> Duty:
@@ -255,9 +256,16 @@ def test_publishing_says_when_the_following_week_no_longer_fits(
         session.commit()
     _as(client, site["sergeant"])
     assert client.post(f"/ui/teams/riverside/weeks/{monday}/versions/1/publish").is_success
+    assert 'id="published-breaks"' not in client.get(f"/ui/teams/riverside/weeks/{monday}").text
     done = html.unescape(client.post(f"{BASE}/versions/{number}/publish").text)
     assert f"Version {number} published" in done
     assert "following week's published rota no longer fits" in done and "repair" in done
+    assert 'id="published-breaks"' not in done
+    later = html.unescape(client.get(f"/ui/teams/riverside/weeks/{monday}").text)
+    warning = later[later.index('id="published-breaks"') :]
+    warning = warning[: warning.index("</div>")]
+    assert "published rota (version 1) no longer fits the week as it stands" in warning
+    assert "Siobhan Walsh (pc-walsh)" in warning and "rest" in warning
 
 
 def test_week_page_names_contracted_hours_out_of_reach(
