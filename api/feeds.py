@@ -29,6 +29,9 @@ from scheduler.rota import Rota
 
 PAST_WINDOW = timedelta(weeks=4)
 CONFIRMED, CANCELLED = "CONFIRMED", "CANCELLED"
+# An entry withdrawn from its feed (a public event made private): never rendered, but
+# kept until it is past so that its change still moves the feed's Last-Modified.
+WITHDRAWN = "WITHDRAWN"
 FORMAT = "2"  # bump when rendering changes, so ETags change with it
 PRODID = "-//Beatplan//Neighbourhood rotas//EN"
 _TIMEZONE_YEARS = (2024, 2036)  # the VTIMEZONE's span: fixed, so the bytes are too
@@ -224,8 +227,12 @@ def sync_week(session: Session, team_id: str, week: date, rota: Rota) -> dict[st
         if entry.kind == "public" and uid in private:
             # Made private since: gone from the ward's feed, not "CANCELLED" with its
             # place and time (it is going ahead, and residents are not to know of it).
-            session.delete(entry)
-            counts["removed"] += 1
+            if entry.status != WITHDRAWN:
+                entry.status, entry.sequence, entry.changed_at = WITHDRAWN, entry.sequence + 1, now
+                session.add(entry)
+                counts["removed"] += 1
+        elif entry.status == WITHDRAWN:
+            continue  # still withdrawn (its event deleted since): never shown as cancelled
         elif entry.kind == "public" and entry.starts_at >= following:
             # Stored here before public entries were kept to the week they start in:
             # the following week's to keep or cancel, not this week's.
@@ -304,9 +311,9 @@ _AGGREGATES = {  # built once: the hot path of every poll
     )
     for kind in ("duties", "busy", "team", "ward")
 }
-_ENTRIES = {
+_ENTRIES = {  # the aggregates count withdrawn entries too, for their time of change
     kind: select(tables.FeedEntry)
-    .where(*_selection(kind))
+    .where(*_selection(kind), col(tables.FeedEntry.status) != WITHDRAWN)
     .order_by(col(tables.FeedEntry.starts_at), col(tables.FeedEntry.uid))
     for kind in ("duties", "busy", "team", "ward")
 }

@@ -242,7 +242,7 @@ class FeedEntry(SQLModel, table=True):
     ward_id: str | None = Field(default=None, max_length=64)
     starts_at: datetime = _instant(nullable=False)
     ends_at: datetime = _instant(nullable=False)
-    status: str = Field(max_length=16)  # "CONFIRMED" or "CANCELLED"
+    status: str = Field(max_length=16)  # "CONFIRMED", "CANCELLED" or "WITHDRAWN"
     summary: str
     location: str
     description: str
