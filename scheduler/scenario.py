@@ -182,6 +182,14 @@ class DutyTemplate(Strict):
     def _sane(self) -> DutyTemplate:
         if self.start == "24:00":
             raise ValueError(f"duty template {self.id!r} cannot start at 24:00; use 00:00")
+        if not (self.start.endswith(":00") and self.end.endswith(":00")):
+            # The model plans presence hour by hour: a duty starting or ending inside an
+            # hour would be credited with hours it only partly covers.
+            raise ValueError(
+                f"duty template {self.id!r} runs {self.start}-{self.end}: duties are planned "
+                "in whole hours, so a template must start and end on the hour (for example "
+                "07:00-15:00)"
+            )
         return self
 
     @property

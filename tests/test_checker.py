@@ -252,13 +252,13 @@ def test_template_roles() -> None:
 
 
 def test_template_start_in_spring_gap_moves_forward() -> None:
-    """A template time that does not exist (01:30 on 29 Mar) moves on by the gap, to 01:30 UTC."""
+    """A template time that does not exist (01:00 on 29 Mar) moves on by the gap, to 01:00 UTC."""
     scenario = team(
-        duty_templates={"small": {"name": "Small hours", "start": "01:30", "end": "09:30"}}
+        duty_templates={"small": {"name": "Small hours", "start": "01:00", "end": "09:00"}}
     )
     gap_duty = duty(scenario, "pc-khan", SUN, "small", ward=None)
-    right = gap_duty.model_copy(update={"start": datetime(2026, 3, 29, 1, 30, tzinfo=UTC)})
-    early = gap_duty.model_copy(update={"start": datetime(2026, 3, 29, 0, 30, tzinfo=UTC)})
+    right = gap_duty.model_copy(update={"start": datetime(2026, 3, 29, 1, 0, tzinfo=UTC)})
+    early = gap_duty.model_copy(update={"start": datetime(2026, 3, 29, 0, 0, tzinfo=UTC)})
     assert broken(scenario, right) == set()
     assert broken(scenario, early) == {"template"}
 

@@ -188,6 +188,12 @@ def _spring_event(data: dict) -> None:
             ),
             "only PC, SGT may work",
         ),
+        # the model plans hour by hour; a 07:30 start was credited with 07:00-08:00
+        (
+            "riverside.json",
+            lambda d: d["duty_templates"][0].update(start="07:30", end="15:30"),
+            "must start and end on the hour",
+        ),
     ],
 )
 def test_impossible_values_are_bad_input_not_a_crash(
