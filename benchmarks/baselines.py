@@ -51,7 +51,7 @@ from scheduler.scenario import (
     Role,
     Scenario,
     Staff,
-    clock_minutes,
+    in_pcso_window,
 )
 from scheduler.solve import SolveOptions, SolveResult, solve_built
 from scheduler.summary import (
@@ -334,7 +334,7 @@ def _pattern_template(scenario: Scenario, person: Staff, wanted: str) -> DutyTem
     for template in scenario.duty_templates:
         if template.roles is not None and person.role not in template.roles:
             continue
-        if person.role is Role.PCSO and not _in_pcso_window(scenario, template):
+        if person.role is Role.PCSO and not in_pcso_window(template, scenario.policy):
             continue
         open_to.append(template)
     if not open_to:
@@ -344,15 +344,6 @@ def _pattern_template(scenario: Scenario, person: Staff, wanted: str) -> DutyTem
         return named
     ordered = sorted(open_to, key=lambda t: (t.start, t.id))
     return ordered[0] if wanted == "early" else ordered[-1]
-
-
-def _in_pcso_window(scenario: Scenario, template: DutyTemplate) -> bool:
-    policy = scenario.policy
-    start, end = clock_minutes(template.start), clock_minutes(template.end)
-    end += 1440 if end <= start else 0
-    return clock_minutes(policy.pcso_window_start) <= start and end <= clock_minutes(
-        policy.pcso_window_end
-    )
 
 
 def pattern_rota(scenario: Scenario) -> Rota:

@@ -13,6 +13,7 @@ too short.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -88,6 +89,12 @@ class Context:
         if instant.tzinfo is None:
             instant = instant.replace(tzinfo=self.zone)
         return instant.astimezone(UTC)
+
+    def hours_touching(self, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+        """[start, end) widened to the week's hour boundaries (whole hours from its start)."""
+        before = (start - self.week_start) // HOUR
+        after = -((self.week_start - end) // HOUR)
+        return self.week_start + before * HOUR, self.week_start + after * HOUR
 
     def span(self, day: date, start: str, end: str) -> tuple[datetime, datetime]:
         """Local clock times ("HH:MM", "24:00" allowed) from `day` on, as UTC instants.
@@ -638,21 +645,24 @@ def _check_pcso_window(context: Context) -> list[Violation]:
 
 
 def _check_patrol_wards(context: Context) -> list[Violation]:
-    """Rule `patrol_wards`: a person is only in their patrol wards and their events' wards."""
+    """Rule `patrol_wards`: a person patrols only their patrol wards, and the ward of an
+    event they attend in the hours the event touches (the rest of the event's hours)."""
     found: list[Violation] = []
     for staff_id, visits in context.visits.items():
         person = context.people[staff_id]
         if person.patrol_wards is None:
             continue
-        allowed = set(person.patrol_wards) | {
-            context.events[visit.activity.event].ward
-            for visit in visits
-            if visit.activity.kind == "event" and visit.activity.event in context.events
-        }
+        around: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
+        for visit in visits:
+            if visit.activity.kind == "event" and visit.activity.event in context.events:
+                around[visit.activity.ward].append(context.hours_touching(visit.start, visit.end))
         outside: dict[str, list[Visit]] = defaultdict(list)
         for visit in visits:
-            if visit.activity.ward not in allowed:
-                outside[visit.activity.ward].append(visit)
+            ward = visit.activity.ward
+            if ward in person.patrol_wards or visit.activity.kind == "event":
+                continue
+            if not any(start <= visit.start and visit.end <= end for start, end in around[ward]):
+                outside[ward].append(visit)
         for ward_id, stray in outside.items():
             hours = sum(_hours(visit.end - visit.start) for visit in stray)
             may = ", ".join(context.ward_name(ward) for ward in person.patrol_wards) or "no ward"
@@ -739,7 +749,10 @@ def _check_lone_working(context: Context) -> list[Violation]:
     """Rule `lone_working`: in a ward's risk hours a PCSO is never with fewer than the group."""
     group = context.scenario.policy.lone_working_min_group
     found: list[Violation] = []
-    slots = round(_hours(context.week_end - context.week_start))
+    # Every hour someone is on duty, past the week's end too (a Sunday night duty's last
+    # hours, which the model plans as this week's).
+    last = max([context.week_end, *(v.end for vs in context.visits.values() for v in vs)])
+    slots = math.ceil(_hours(last - context.week_start))
     for ward in context.scenario.wards:
         risky = _window_hours(ward.lone_working_windows)
         if not risky:
@@ -789,11 +802,13 @@ def _window_hours(windows: Iterable[Window]) -> set[tuple[int, int]]:
 
 
 def _check_ward_minimum(context: Context) -> list[Violation]:
-    """Rule `ward_minimum`: each ward gets its `min_weekly_hours` of patrol and event time."""
+    """Rule `ward_minimum`: each ward gets its `min_weekly_hours` of patrol and event time
+    within the week (the end of a Sunday night duty, on the next Monday, is next week's)."""
     presence: dict[str, float] = defaultdict(float)
     for visits in context.visits.values():
         for visit in visits:
-            presence[visit.activity.ward] += _hours(visit.end - visit.start)
+            inside = min(visit.end, context.week_end) - max(visit.start, context.week_start)
+            presence[visit.activity.ward] += max(0.0, _hours(inside))
     return [
         Violation(
             "ward_minimum",

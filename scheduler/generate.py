@@ -45,6 +45,7 @@ from scheduler.scenario import (
     Weekday,
     Window,
     clock_minutes,
+    in_pcso_window,
 )
 
 TIMEZONE = "Europe/London"
@@ -459,13 +460,6 @@ def _make_staff(
 # Events ------------------------------------------------------------------------------
 
 
-def _fits_pcso_window(template: DutyTemplate, policy: Policy) -> bool:
-    start, end = clock_minutes(template.start), clock_minutes(template.end)
-    end += 1440 if end <= start else 0
-    window_start = clock_minutes(policy.pcso_window_start)
-    return window_start <= start and end <= clock_minutes(policy.pcso_window_end)
-
-
 def can_attend(
     person: Staff,
     start: datetime,
@@ -481,7 +475,7 @@ def can_attend(
     for template in templates:
         if template.roles is not None and person.role not in template.roles:
             continue
-        if person.role is Role.PCSO and not _fits_pcso_window(template, policy):
+        if person.role is Role.PCSO and not in_pcso_window(template, policy):
             continue
         duty_start, duty_end = _span(day, template.start, template.end)
         if not duty_start <= start < end <= duty_end:

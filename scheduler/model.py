@@ -33,7 +33,7 @@ from scheduler.scenario import (
     Scenario,
     ScenarioError,
     Staff,
-    clock_minutes,
+    in_pcso_window,
 )
 from scheduler.timegrid import TimeGrid, duty_interval, minutes_in_window
 
@@ -214,17 +214,6 @@ def describe_shortfalls(shortfalls: list[ContractShortfall]) -> list[str]:
 # ---- candidate duties --------------------------------------------------------------------
 
 
-def _within_pcso_window(scenario: Scenario, template_start: str, template_end: str) -> bool:
-    policy = scenario.policy
-    start = clock_minutes(template_start)
-    end = clock_minutes(template_end)
-    if end <= start:
-        end += 1440
-    return clock_minutes(policy.pcso_window_start) <= start and end <= clock_minutes(
-        policy.pcso_window_end
-    )
-
-
 def duty_options(
     scenario: Scenario, person: Staff, now: datetime | None = None
 ) -> list[DutyOption]:
@@ -245,9 +234,7 @@ def duty_options(
         for template in scenario.duty_templates:
             if template.roles is not None and person.role not in template.roles:
                 continue
-            if person.role is Role.PCSO and not _within_pcso_window(
-                scenario, template.start, template.end
-            ):
+            if person.role is Role.PCSO and not in_pcso_window(template, scenario.policy):
                 continue
             start, end = duty_interval(scenario, template, day)
             if (

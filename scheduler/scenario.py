@@ -199,6 +199,18 @@ class DutyTemplate(Strict):
         return end - start if end > start else end + 1440 - start
 
 
+def in_pcso_window(template: DutyTemplate, policy: Policy) -> bool:
+    """Whether a PCSO may work the template: it lies in the PCSO working window by the
+    clock of its day. A template or a window ending at or before its start runs on past
+    midnight (a window of 07:00-02:00 allows a late to 01:00)."""
+    start, end = clock_minutes(template.start), clock_minutes(template.end)
+    end += 1440 if end <= start else 0
+    window_start = clock_minutes(policy.pcso_window_start)
+    window_end = clock_minutes(policy.pcso_window_end)
+    window_end += 1440 if window_end <= window_start else 0
+    return window_start <= start and end <= window_end
+
+
 class Ward(Strict):
     """A ward, with when and how much visible presence matters there."""
 

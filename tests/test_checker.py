@@ -458,10 +458,37 @@ def test_patrol_wards() -> None:
     assert broken(scenario, duty(scenario, "pc-khan", MON, ward="ward-b")) == {"patrol_wards"}
 
 
-def test_patrol_wards_include_attended_event_ward() -> None:
-    """Attending an event lets a person patrol that event's ward."""
-    scenario = team(staff={"pc-khan": {"patrol_wards": ["ward-b"]}}, events=[panel()])
-    assert broken(scenario, early_at_event(scenario, "pc-khan", scenario.events[0])) == set()
+@pytest.mark.parametrize(
+    ("pieces", "thursday", "expected"),
+    [
+        ((("ward-b", "07:00", "10:00"), ("ward-a", "10:00", "10:15")), None, set()),
+        ((("ward-b", "07:00", "10:15"),), "ward-a", {"patrol_wards"}),
+        ((("ward-a", "07:00", "10:15"),), None, {"patrol_wards"}),
+    ],
+    ids=["in-the-events-hours", "another-day", "hours-before"],
+)
+def test_patrol_wards_include_attended_event_ward_around_it(
+    pieces: tuple[tuple[str, str, str], ...], thursday: str | None, expected: set[str]
+) -> None:
+    """Attending an event (ward A, 10:15-11:15) lets a person who may patrol only ward B
+    patrol ward A in the hours the event touches (10:00-12:00), as the model plans it;
+    not in the hours before, and not on another day of the week."""
+    wednesday = SPRING + timedelta(days=WED)
+    event = panel(start=f"{wednesday}T10:15", end=f"{wednesday}T11:15")
+    scenario = team(staff={"pc-khan": {"patrol_wards": ["ward-b"]}}, events=[event])
+    attended = scenario.events[0]
+    activities = [
+        patrol(ward, at(wednesday, start), at(wednesday, end)) for ward, start, end in pieces
+    ]
+    activities += [
+        attend(attended),
+        patrol("ward-a", attended.end, at(wednesday, "12:00")),
+        patrol("ward-b", at(wednesday, "12:00"), at(wednesday, "15:00")),
+    ]
+    duties = [duty(scenario, "pc-khan", WED, activities=activities)]
+    if thursday is not None:
+        duties.append(duty(scenario, "pc-khan", THU, ward=thursday))
+    assert broken(scenario, *duties) == expected
 
 
 @pytest.mark.parametrize(
@@ -520,6 +547,32 @@ def test_ward_minimum(minimum: float, expected: set[str]) -> None:
     """A ward gets at least its minimum weekly hours of visible presence."""
     scenario = team(wards={"ward-a": {"min_weekly_hours": minimum}})
     assert broken(scenario, duty(scenario, "pc-khan", MON)) == expected
+
+
+@pytest.mark.parametrize(
+    ("minimum", "expected"), [(2, set()), (3, {"ward_minimum"})], ids=["met", "short"]
+)
+def test_ward_minimum_counts_only_the_weeks_hours(minimum: float, expected: set[str]) -> None:
+    """A Sunday night duty (22:00-06:00) gives the ward 2 h this week; its 6 h on the
+    next Monday are next week's, as the model counts them."""
+    scenario = team(wards={"ward-a": {"min_weekly_hours": minimum}})
+    assert broken(scenario, duty(scenario, "pc-khan", SUN, "night")) == expected
+
+
+def test_lone_working_is_checked_after_the_weeks_end() -> None:
+    """A PCSO alone from midnight on the Sunday night duty's next Monday (a risk hour) is
+    caught, though that hour lies after the week."""
+    scenario = team(
+        policy={"pcso_window_end": "06:00"},
+        wards={
+            "ward-b": {
+                "lone_working_windows": [{"days": ["mon"], "start": "00:00", "end": "02:00"}]
+            }
+        },
+    )
+    found = violations(scenario, duty(scenario, "pcso-ray", SUN, "night", "ward-b"))
+    assert {violation.rule for violation in found} == {"lone_working"}
+    assert len(found) == 2  # 00:00-01:00 and 01:00-02:00 on Monday 30 March
 
 
 @pytest.mark.parametrize(
