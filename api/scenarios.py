@@ -142,6 +142,45 @@ def _instant(text: str, team: tables.Team) -> datetime:
     return instant if instant.tzinfo else instant.replace(tzinfo=ZoneInfo(team.timezone))
 
 
+def _stored_carry_in(person: dict[str, Any], team: tables.Team, week: date) -> dict[str, Any]:
+    """The carry-in given at import is for the week it came with: a week before that
+    (browsed, or checked after a later week's import) takes none, and a week after it
+    keeps the last duty's end but no run of days (nothing is known of the days between)."""
+    carry = person.get("carry_in") or {}
+    if carry.get("last_duty_end") is None:
+        return person
+    ended, zone = _instant(carry["last_duty_end"], team), ZoneInfo(team.timezone)
+    if ended > datetime.combine(week, time(0), zone) + timedelta(days=1):  # Scenario's bound
+        return {**person, "carry_in": {}}
+    if ended <= datetime.combine(week - timedelta(days=1), time(0), zone):  # Sunday not worked
+        return {**person, "carry_in": {**carry, "days_worked_in_a_row": 0}}
+    return person
+
+
+def _extend_full_runs(
+    session: Session, team_id: str, week_start: date, carried: dict[str, dict[str, object]]
+) -> None:
+    """A run of days that fills the published week before (seven days) goes on into the
+    weeks before that: add their published runs, week by week, while they are full too
+    (a policy may allow more than seven days in a row)."""
+    full = {who for who, carry in carried.items() if carry["days_worked_in_a_row"] == 7}
+    earlier = week_start
+    for weeks in range(2, MAX_WEEKS_OF_RUN + 1):
+        earlier -= timedelta(days=7)
+        published = versions.published(session, team_id, earlier) if full else None
+        if published is None:
+            return
+        runs = carry_in_from(Rota.model_validate(published.rota))
+        for who in list(full):
+            run = runs.get(who, {}).get("days_worked_in_a_row", 0)
+            carried[who]["days_worked_in_a_row"] = 7 * (weeks - 1) + run
+            if run != 7:
+                full.discard(who)
+
+
+MAX_WEEKS_OF_RUN = 53  # the policy allows up to 366 days in a row
+
+
 def assemble_scenario(session: Session, team: tables.Team, week_start: date) -> Scenario:
     """The scenario of one team-week, from what is stored now."""
     team_id = team.id
@@ -195,9 +234,12 @@ def assemble_scenario(session: Session, team: tables.Team, week_start: date) -> 
         # Last week's published rota, not the carry-in given at import, is what rest
         # rules must start from; someone who did not work last week carries nothing in.
         carried = carry_in_from(Rota.model_validate(previous.rota))
+        _extend_full_runs(session, team_id, week_start - timedelta(days=7), carried)
         data["staff"] = [
             {**person, "carry_in": carried.get(person["id"], {})} for person in data["staff"]
         ]
+    else:
+        data["staff"] = [_stored_carry_in(person, team, week_start) for person in data["staff"]]
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from api_support import admin_token, sample_scenario
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
+from api import tables
 from api.main import create_app
+from api.scenarios import assemble_scenario
 from api.settings import Settings
+from api.versions import add_draft, publish
+from scheduler.rota import Duty, Rota
+
+HOUR = timedelta(hours=1)
 
 TEAM = "/teams/riverside"
 
@@ -210,3 +219,75 @@ def test_an_oversized_body_is_refused_before_it_is_read(database_url: str):
         assert client.get(f"{TEAM}/wards").status_code == 404
     default = Settings(database_url=database_url)
     assert len(json.dumps(sample_scenario())) * 20 < default.max_body_bytes
+
+
+def _full_week(monday: date, days: range) -> Rota:
+    zone = ZoneInfo("Europe/London")
+    duties = []
+    for offset in days:
+        day = monday + timedelta(days=offset)
+        start = datetime.combine(day, time(7), zone)
+        duties.append(
+            Duty(staff="pc-walsh", day=day, template="early", start=start, end=start + 8 * HOUR)
+        )
+    return Rota(team="riverside", week_start=monday, duties=duties)
+
+
+def test_a_run_of_days_is_carried_across_full_weeks(client: TestClient):
+    """Walsh worked every day of the two published weeks before this one, and the last
+    five days of the week before those: 19 days in a row are carried in (a policy may
+    allow more than 7), not 7."""
+    client.post(f"{TEAM}/scenario", json=sample_scenario())
+    this = date(2026, 11, 23)
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    with Session(engine) as session:
+        for weeks_back, days in ((3, range(2, 7)), (2, range(7)), (1, range(7))):
+            monday = this - timedelta(days=7 * weeks_back)
+            publish(session, add_draft(session, "riverside", monday, _full_week(monday, days)))
+        session.commit()
+        team = session.get(tables.Team, "riverside")
+        assert team is not None
+        scenario = assemble_scenario(session, team, this)
+    walsh = next(person for person in scenario.staff if person.id == "pc-walsh")
+    assert walsh.carry_in.days_worked_in_a_row == 19
+    others = [p.carry_in.days_worked_in_a_row for p in scenario.staff if p.id != "pc-walsh"]
+    assert set(others) == {0}  # nobody else worked those weeks
+
+
+def test_the_carry_in_given_at_import_is_for_its_own_week(client: TestClient):
+    """The sample's carry-in (duties ending Sun 22 Nov) is the week of 23 Nov's: the week
+    before can still be opened, and the week after keeps no run of days; importing the
+    following week with its own carry-in (ending Sun 29 Nov) is not refused for the
+    week before it."""
+    client.post(f"{TEAM}/scenario", json=sample_scenario())
+    earlier = client.get(f"{TEAM}/weeks/2026-11-16/scenario")
+    assert earlier.status_code == 200, earlier.text
+    assert all(not p["carry_in"].get("last_duty_end") for p in earlier.json()["staff"])
+    this = client.get(f"{TEAM}/weeks/2026-11-23/scenario").json()
+    adeyemi = next(p for p in this["staff"] if p["id"] == "pc-adeyemi")["carry_in"]
+    assert adeyemi["days_worked_in_a_row"] == 4
+    later = client.get(f"{TEAM}/weeks/2026-11-30/scenario").json()
+    adeyemi = next(p for p in later["staff"] if p["id"] == "pc-adeyemi")["carry_in"]
+    assert adeyemi["days_worked_in_a_row"] == 0
+
+    following = sample_scenario()
+    following["week_start"] = "2026-11-30"
+    shift = timedelta(days=7)
+    for event in following["events"]:
+        event["id"] += "-next"
+        for field in ("start", "end"):
+            event[field] = (datetime.fromisoformat(event[field]) + shift).isoformat()
+    for person in following["staff"]:
+        for gone in person.get("unavailable") or []:
+            for field in ("start", "end"):
+                gone[field] = (datetime.fromisoformat(gone[field]) + shift).isoformat()
+        for wish in person.get("preferences") or []:
+            if wish.get("day"):
+                wish["day"] = (date.fromisoformat(wish["day"]) + shift).isoformat()
+        if person.get("carry_in", {}).get("last_duty_end"):
+            ended = datetime.fromisoformat(person["carry_in"]["last_duty_end"]) + shift
+            person["carry_in"]["last_duty_end"] = ended.isoformat()
+    following["pins"] = []
+    imported = client.post(f"{TEAM}/scenario", json=following)
+    assert imported.is_success, imported.text
+    assert client.get(f"{TEAM}/weeks/2026-11-23/scenario").status_code == 200
