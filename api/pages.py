@@ -9,7 +9,7 @@ copy, print) is served from /static; nothing is fetched from another host.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, get_args
 from urllib.parse import urlsplit
@@ -264,7 +264,10 @@ def week_page(
         published_breaks=rota_routes._person_breaks(scenario, live.rota) if live else [],
         live=live,
         categories=get_args(Category),
-        now_local=_now(request).astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
+        # an absence is recorded from now, or from the week's start if that is later
+        now_local=max(_now(request), datetime.combine(week, time(0), zone))
+        .astimezone(zone)
+        .strftime("%Y-%m-%dT%H:%M"),
         repair=_repair_of(session, caller, team.id, week, repair) if repair else None,
         zone=zone,
         parse=datetime.fromisoformat,

@@ -30,6 +30,29 @@ router = APIRouter(tags=["re-planning"])
 REPAIR_TIME_LIMIT = 2.5
 
 
+def _refuse_earlier_weeks(team: tables.Team, week: date, replan: Replan) -> None:
+    """An absence stored from before this week begins (from `now`, in a week not yet over)
+    would put someone away in that week's published rota without repairing it: 422,
+    naming the week to record it on first."""
+    zone = ZoneInfo(team.timezone)
+    begins = datetime.combine(week, time(0), zone)
+    for change in replan.changes:
+        if isinstance(change, Absence) and max(change.start, replan.now) < begins:
+            start = max(change.start, replan.now).astimezone(zone)
+            raise HTTPException(
+                422,
+                [
+                    {
+                        "loc": ["body", "changes"],
+                        "msg": f"the absence of {change.staff!r} starts {start:%a %d %b %H:%M}, "
+                        f"before the week of {week} begins, so it would change the week of "
+                        f"{monday_of(start.date())} without repairing it: record it on that "
+                        f"week first, and here from {begins:%a %d %b %H:%M}",
+                    }
+                ],
+            )
+
+
 @router.post("/teams/{team_id}/weeks/{week}/replan", status_code=202)
 def start_replan(
     team: LedTeamDep,
@@ -62,6 +85,7 @@ def start_replan(
         raise HTTPException(
             409, "a solve or repair of this team-week is already queued or running"
         ) from None
+    _refuse_earlier_weeks(team, week, replan)
     try:  # the changes as the repair will apply them (an absence starts no earlier than now)
         changed, _ = apply_changes(
             assemble_scenario(session, team, week), Rota.model_validate(published.rota), replan

@@ -3,13 +3,15 @@ updating the feeds, and the abstraction report adding up."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from api_support import sample_scenario, wait_for_job
 from fastapi.testclient import TestClient
 from feed_support import icaljs
+from sqlmodel import Session
 
+from api.versions import add_draft, publish
 from scheduler import check
 from scheduler.replan import history_of
 from scheduler.rota import Rota
@@ -218,3 +220,35 @@ def test_a_surge_stays_with_the_week(client: TestClient):
     assert imported.is_success, imported.text
     assert len(week().surges) == 1
     assert week().demand_weight("northfield", thursday_evening) == after
+
+
+def test_an_absence_from_before_the_week_is_recorded_on_its_own_week_first(
+    client: TestClient,
+):
+    """Recorded on the following week's page before that week begins, an absence from
+    now would change this (current) week's published rota without repairing it: a 422
+    naming the week to record it on, and nothing stored. From the week's start, it is
+    taken."""
+    assert client.post(f"{TEAM}/scenario", json=sample_scenario()).is_success
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        empty = Rota(team="riverside", week_start=date(2026, 11, 23), duties=[])
+        publish(session, add_draft(session, "riverside", date(2026, 11, 23), empty))
+        session.commit()
+    before = client.get(f"{TEAM}/staff/pc-osei").json()["unavailable"]
+    absence = {
+        "kind": "absence",
+        "staff": "pc-osei",
+        "start": "2026-11-18T09:00:00Z",
+        "end": "2026-11-24T12:00:00Z",
+        "category": "training",
+    }
+    now = "2026-11-18T09:00:00Z"
+    early = client.post(f"{WEEK}/replan", json={"now": now, "changes": [absence]})
+    assert early.status_code == 422, early.text
+    message = early.json()["detail"][0]["msg"]
+    assert "before the week of 2026-11-23 begins" in message
+    assert "record it on that week first" in message and "week of 2026-11-16" in message
+    assert client.get(f"{TEAM}/staff/pc-osei").json()["unavailable"] == before
+    from_monday = {**absence, "start": "2026-11-23T00:00:00Z"}
+    taken = client.post(f"{WEEK}/replan", json={"now": now, "changes": [from_monday]})
+    assert taken.status_code == 202, taken.text
