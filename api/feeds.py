@@ -245,6 +245,26 @@ def sync_week(session: Session, team_id: str, week: date, rota: Rota) -> dict[st
     return counts
 
 
+def withdraw_private(session: Session, team_id: str, event_ids: list[str]) -> int:
+    """Take events made private out of their wards' public feeds at once, not at the next
+    publication: residents are not to know of them. Returns how many entries went."""
+    uids = [public_uid(team_id, event_id) for event_id in event_ids]
+    if not uids:
+        return 0
+    now = datetime.now(UTC)
+    entries = session.exec(
+        select(tables.FeedEntry).where(
+            col(tables.FeedEntry.team_id) == team_id,
+            col(tables.FeedEntry.uid).in_(uids),
+            col(tables.FeedEntry.status) != WITHDRAWN,
+        )
+    ).all()
+    for entry in entries:
+        entry.status, entry.sequence, entry.changed_at = WITHDRAWN, entry.sequence + 1, now
+        session.add(entry)
+    return len(entries)
+
+
 def public_uid(team_id: str, event_id: str) -> str:
     """The UID of an event in its ward's public feed."""
     return f"public-{team_id}-{event_id}@beatplan"

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 from sqlmodel import Session, col, delete, select
 
-from api import tables, versions
+from api import feeds, tables, versions
 from scheduler.rota import Rota, carry_in_from
 from scheduler.scenario import Scenario, describe_validation_error
 
@@ -76,6 +76,7 @@ def import_scenario(session: Session, scenario: Scenario) -> None:
             f"'{event.id}-{event.start:%Y-%m-%d}'"
         )
     session.flush()
+    feeds.withdraw_private(session, team_id, [e.id for e in scenario.events if not e.public])
     for weekly in (tables.Pin, tables.Surge):
         session.exec(
             delete(weekly).where(

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Body, HTTPException
 from pydantic import BaseModel, ValidationError
 from sqlmodel import col, select
 
-from api import tables
+from api import feeds, tables
 from api.auth import CallerDep, LedTeamDep, audit
 from api.deps import SessionDep
 from api.scenarios import check_stored_weeks, monday_of
@@ -111,6 +111,8 @@ def item_router(kind: str) -> APIRouter:
         session.add(_row(table, team.id, item))
         session.flush()
         check_stored_weeks(session, team, weeks)
+        if isinstance(item, model.EngagementEvent) and not item.public:
+            feeds.withdraw_private(session, team.id, [item.id])
         audit(session, caller, f"write {kind}", team.id, item_id)
         session.commit()
         return item.model_dump(mode="json")

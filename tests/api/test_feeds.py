@@ -400,10 +400,11 @@ def test_a_name_with_commas_or_a_line_break_is_escaped_in_the_calendar_name(team
 
 
 def test_an_event_made_private_leaves_the_public_feed_without_a_trace(team: Team):
-    """An event made private after publication is gone from its ward's feed when the
-    week is next published: not 'CANCELLED' with its place and time, since it is going
-    ahead. A public event dropped from the week is still a cancellation. The feed's
-    Last-Modified moves, so a client asking If-Modified-Since learns of it."""
+    """An event made private after publication is gone from its ward's feed and page at
+    once, not at the next publication, and not as 'CANCELLED' with its place and time,
+    since it is going ahead. A public event dropped from the week is still a
+    cancellation. The feed's Last-Modified moves, so a client asking If-Modified-Since
+    learns of it."""
     team.publish(MONDAY, FIRST)
     ward = "/ical/public/riverside/northfield.ics"
     with Session(team.app.state.engine) as session:  # as if published a day ago
@@ -414,8 +415,15 @@ def test_an_event_made_private_leaves_the_public_feed_without_a_trace(team: Team
     assert panel["name"] in first.text
     since = first.headers["Last-Modified"]
     assert _fetch(team, ward, **{"If-Modified-Since": since}).status_code == 304
+    assert panel["name"] in team.client.get("/wards/riverside/northfield").text
     private = {**panel, "public": False}
     assert team.client.put("/teams/riverside/events/ev-panel-northfield", json=private).is_success
+    feed = _fetch(team, ward, **{"If-Modified-Since": since})
+    assert feed.status_code == 200, "a removal must move Last-Modified"
+    assert feed.headers["Last-Modified"] != since
+    assert panel["name"] not in feed.text and panel["place"] not in feed.text
+    icaljs(feed.content)
+    assert panel["name"] not in team.client.get("/wards/riverside/northfield").text
     pinned = {pin.get("event") for pin in sample_scenario()["pins"]}
     dropped = next(
         e
@@ -423,12 +431,6 @@ def test_an_event_made_private_leaves_the_public_feed_without_a_trace(team: Team
         if e.get("public", True) and e["ward"] != "northfield" and e["id"] not in pinned
     )
     assert team.client.delete(f"/teams/riverside/events/{dropped['id']}").status_code == 204
-    team.publish(MONDAY, FIRST)
-    feed = _fetch(team, ward, **{"If-Modified-Since": since})
-    assert feed.status_code == 200, "a removal must move Last-Modified"
-    assert feed.headers["Last-Modified"] != since
-    assert panel["name"] not in feed.text and panel["place"] not in feed.text
-    icaljs(feed.content)
     team.publish(MONDAY, FIRST)  # withdrawn stays withdrawn, and the feed unchanged
     assert _fetch(team, ward, **{"If-None-Match": feed.headers["ETag"]}).status_code == 304
     gone = team.client.delete("/teams/riverside/events/ev-panel-northfield")
