@@ -500,9 +500,10 @@ def _check_weekly_hours(context: Context) -> list[Violation]:
 
 
 def _check_night_work(context: Context) -> list[Violation]:
-    """Rule `night_work`: a night worker averages at most `night_average_hours_per_24h`."""
+    """Rule `night_work`: a night worker averages at most `night_average_hours_per_24h`
+    over the week's days less its weekly rest (`Policy.night_work_cap_hours`)."""
     policy = context.scenario.policy
-    limit = policy.night_average_hours_per_24h * 7
+    limit = policy.night_work_cap_hours
     found: list[Violation] = []
     for staff_id, shifts in context.shifts.items():
         nights = [

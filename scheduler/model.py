@@ -458,7 +458,7 @@ def _add_weekly_hours(week: WeekModel) -> None:
 
 def _add_night_work(week: WeekModel) -> None:
     """Anyone working a night duty averages at most the night limit per 24 h over the week."""
-    cap = round(week.scenario.policy.night_average_hours_per_24h * 7 * 60)
+    cap = round(week.scenario.policy.night_work_cap_hours * 60)
     for staff_id, options in week.options.items():
         nights = [week.works[option] for option in options if option.night]
         if not nights:

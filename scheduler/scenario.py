@@ -153,6 +153,13 @@ class Policy(Strict):
         description="extra value of covering demand in a ward below its target share",
     )
 
+    @property
+    def night_work_cap_hours(self) -> float:
+        """Most hours a night worker may work in the week: the nightly average times the
+        week's days less its weekly rest (WTR reg 6(5) leaves the weekly rest out of the
+        reference period), 8 x 6 = 48 h by default."""
+        return self.night_average_hours_per_24h * max(0.0, 7 - self.weekly_rest_hours / 24)
+
     @field_validator("presence_values")
     @classmethod
     def _diminishing(cls, values: list[float]) -> list[float]:

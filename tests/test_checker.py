@@ -395,6 +395,21 @@ def test_night_work(template: str, expected: set[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("nights", "expected"), [(5, set()), (6, {"night_work"})], ids=["40h", "48h"]
+)
+def test_night_work_leaves_the_weekly_rest_out(nights: int, expected: set[str]) -> None:
+    """WTR reg 6(5): the average is over the days less the weekly rest, so at 7 h per
+    24 h a night worker may do 7 x 6 = 42 h in the week, not 7 x 7 = 49 (here with the
+    48-hour limit opted out, so only the night rule can bind)."""
+    scenario = team(
+        policy={"night_average_hours_per_24h": 7, "min_rest_days": 1, "max_weekly_hours": 60},
+        staff={"pc-khan": {"contracted_hours": 48}},
+    )
+    days = (TUE, WED, THU, FRI, SAT, SUN)[:nights]
+    assert broken(scenario, *week_of(scenario, "pc-khan", days, template="night")) == expected
+
+
+@pytest.mark.parametrize(
     ("night_min_hours", "expected"),
     [(3, set()), (2, {"night_work"})],
     ids=["2h-short", "2h-enough"],
