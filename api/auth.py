@@ -109,6 +109,9 @@ async def caller_of(request: Request, token: str | None = None) -> Caller:
             401, "sign in: send 'Authorization: Bearer <token>'", {"WWW-Authenticate": "Bearer"}
         )
     digest = hash_token(token)
+    # Taken before the load: if forget_callers runs while it is in flight (the load may
+    # have read the token before a revocation committed), this dict is no longer the
+    # app's, so what the load found is remembered nowhere (see forget_callers).
     cache: dict[str, tuple[float, Caller]] = request.app.state.callers
     now = time.monotonic()
     remembered = cache.get(digest)
@@ -125,8 +128,13 @@ async def caller_of(request: Request, token: str | None = None) -> Caller:
 
 
 def forget_callers(request: Request) -> None:
-    """Drop every remembered caller: call after changing users, roles or tokens."""
-    request.app.state.callers.clear()
+    """Drop every remembered caller: call after changing users, roles or tokens (after
+    the commit). The memory is replaced rather than cleared: the dict is its generation.
+    A load started before this call writes into the old dict, which nothing reads any
+    more, so a caller read before a revocation committed is never remembered after it
+    (clearing in place let such a load put the revoked caller back for
+    CALLER_CACHE_SECONDS)."""
+    request.app.state.callers = {}
 
 
 CallerDep = Annotated[Caller, Depends(_caller)]

@@ -616,7 +616,7 @@ def officer_feed(request: Request, caller: PageCaller, session: SessionDep) -> H
     feed, token = feed_routes.issue_feed(session, caller.user.id, "duties", team_id, staff_id)
     audit(session, caller, "create feed", team_id, str(feed.id), kind="duties", via="page")
     session.commit()
-    request.app.state.feed_tokens.clear()  # the revoked ones stop at once in this process
+    feed_routes.forget_feed_tokens(request)  # the revoked ones stop at once in this process
     link = _feed_links(f"{_base(request)}/ical/{token}.ics")
     return _officer_page(request, caller, session, link)
 

@@ -142,7 +142,7 @@ def revoke_feed(feed_id: int, caller: CallerDep, session: SessionDep, request: R
         session.add(feed)
         audit(session, caller, "revoke feed", feed.team_id, str(feed.id))
         session.commit()
-    request.app.state.feed_tokens.clear()
+    forget_feed_tokens(request)
 
 
 @router.post("/feeds/{feed_id}/rotate", status_code=201)
@@ -158,7 +158,7 @@ def rotate_feed(
     feed, token = issue_feed(session, caller.user.id, old.kind, old.team_id, old.staff_id)
     audit(session, caller, "rotate feed", old.team_id, str(old.id), new=feed.id)
     session.commit()
-    request.app.state.feed_tokens.clear()
+    forget_feed_tokens(request)
     return {**_view(feed), **_urls(request, token)}
 
 
@@ -214,8 +214,17 @@ def _record_use(engine: sa.Engine, digest: str) -> None:
         )
 
 
+def forget_feed_tokens(request: Request) -> None:
+    """Drop every remembered feed token: call after revoking one (after the commit). As
+    with auth.forget_callers, the memory is replaced, not cleared: a lookup in flight
+    (it may have read the token before the revocation committed) writes into the old
+    dict, which nothing reads any more, instead of putting the revoked feed back."""
+    request.app.state.feed_tokens = {}
+
+
 async def _feed_of_token(request: Request, token: str) -> tuple[feeds.Subject, str, str]:
     digest = hash_token(token)
+    # Taken before the lookup, so a forget_feed_tokens during it leaves no trace here.
     cache: dict[str, tuple[float, Any]] = request.app.state.feed_tokens
     now = time.monotonic()
     remembered = cache.get(digest)

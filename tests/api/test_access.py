@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from api_support import admin_token, sample_scenario
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
+from api.auth import hash_token
 from api.main import create_app
 from api.settings import Settings
 
@@ -183,6 +188,77 @@ def test_revoked_token_is_refused(tokens):
     assert client.delete(f"/users/{ids[SERGEANT]}/tokens", headers=admin).status_code == 204
     refused = client.get("/me", headers={"Authorization": f"Bearer {found[SERGEANT]}"})
     assert refused.status_code == 401
+
+
+def _revoked_mid_request(
+    client: TestClient,
+    statement_start: str,
+    value: object,
+    request: Callable[[], Any],
+    revoke: Callable[[], Any],
+) -> Any:
+    """Run `request` in another thread, hold its database work (a real query on the real
+    engine) just before the statement starting `statement_start` with `value` among its
+    parameters, run `revoke` meanwhile, then let the request finish; its reply."""
+    engine = client.app.state.engine
+    held, release = threading.Event(), threading.Event()
+
+    def hold(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        values = parameters.values() if isinstance(parameters, dict) else parameters
+        matches = statement.lstrip().startswith(statement_start) and value in tuple(values)
+        if matches and not held.is_set():
+            held.set()
+            release.wait(30)
+
+    event.listen(engine, "before_cursor_execute", hold)
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            in_flight = pool.submit(request)
+            assert held.wait(30), "the request never reached the held statement"
+            assert revoke().status_code == 204
+            release.set()
+            return in_flight.result(30)
+    finally:
+        release.set()
+        event.remove(engine, "before_cursor_execute", hold)
+
+
+def test_a_token_revoked_while_a_request_with_it_is_loading_stays_refused(tokens):
+    """A request with the sergeant's token has read the token (not yet revoked) and is
+    still loading the caller when an admin revokes it: that request may finish, but the
+    caller it loaded must not be remembered, so the next request is refused at once
+    (it used to be accepted for the caller cache's 10 s)."""
+    client, found, ids = tokens
+    admin = {"Authorization": f"Bearer {found[ADMIN]}"}
+    sergeant = {"Authorization": f"Bearer {found[SERGEANT]}"}
+    in_flight = _revoked_mid_request(
+        client,
+        "SELECT leads_team.team_id",  # the caller's last query, after the token was read
+        ids[SERGEANT],
+        lambda: client.get("/me", headers=sergeant),
+        lambda: client.delete(f"/users/{ids[SERGEANT]}/tokens", headers=admin),
+    )
+    assert in_flight.status_code == 200  # it read the token before the revocation
+    assert client.get("/me", headers=sergeant).status_code == 401
+
+
+def test_a_feed_revoked_while_a_read_of_it_is_in_flight_stays_revoked(tokens):
+    """The same for a secret feed URL: a read that found the feed and is recording its
+    use when the feed is revoked must not leave it remembered (for 60 s, it was)."""
+    client, found, _ = tokens
+    admin = {"Authorization": f"Bearer {found[ADMIN]}"}
+    made = client.post("/feeds", json={"team_id": "riverside", "kind": "team"}, headers=admin)
+    path = made.json()["url"].split("://", 1)[1].split("/", 1)[1]
+    digest = hash_token(path.removeprefix("ical/").removesuffix(".ics"))
+    in_flight = _revoked_mid_request(
+        client,
+        "UPDATE feed_token",  # recording the first use, after the feed was read
+        digest,
+        lambda: client.get(f"/{path}"),
+        lambda: client.delete(f"/feeds/{made.json()['id']}", headers=admin),
+    )
+    assert in_flight.status_code == 200
+    assert client.get(f"/{path}").status_code == 404
 
 
 def test_officer_sees_only_published_duties(tokens):
