@@ -279,7 +279,7 @@ def _repair_of(
 ) -> dict[str, Any] | None:
     """A finished repair of this team-week: what it changed, for the week page."""
     try:
-        job = job_routes._job(session, caller, job_id)
+        job = _led_job(session, caller, job_id)
     except HTTPException:
         return None  # a stale or foreign link: the week page shows without it
     if (job.team_id, job.week_start, job.kind) != (team_id, week, "replan") or not job.result:
@@ -492,8 +492,17 @@ def export_xlsx(
 # -- solve progress -----------------------------------------------------------------------
 
 
+def _led_job(session: Session, caller: Caller, job_id: int) -> tables.SolveJob:
+    """A job of a team the caller leads. Any other is 404 as if it did not exist, so
+    trying job ids does not tell which teams there are or how busy they are."""
+    job = session.get(tables.SolveJob, job_id)
+    if job is None or not caller.may_lead(job.team_id):
+        raise HTTPException(404, f"no such job: {job_id}")
+    return job
+
+
 def _job_state(session: Session, caller: Caller, job_id: int) -> dict[str, Any]:
-    job = job_routes._job(session, caller, job_id)
+    job = _led_job(session, caller, job_id)
     view = job_routes.job_view(job)
     made = session.exec(
         select(tables.RotaVersion.number).where(col(tables.RotaVersion.job_id) == job_id)
@@ -514,6 +523,7 @@ def job_page(request: Request, job_id: int, caller: PageCaller, session: Session
 @router.post("/ui/jobs/{job_id}/cancel", dependencies=[SameOrigin])
 def job_cancel(job_id: int, caller: PageCaller, session: SessionDep) -> Response:
     """Cancel the solve (no draft is made; the versions already stored stay)."""
+    _led_job(session, caller, job_id)
     job_routes.cancel_job(job_id, session, caller)
     return RedirectResponse(f"/ui/jobs/{job_id}", 303)
 
@@ -521,6 +531,7 @@ def job_cancel(job_id: int, caller: PageCaller, session: SessionDep) -> Response
 @router.post("/ui/jobs/{job_id}/stop", dependencies=[SameOrigin])
 def job_stop(job_id: int, caller: PageCaller, session: SessionDep) -> Response:
     """Stop the solve now and keep the best rota found so far as the draft."""
+    _led_job(session, caller, job_id)
     job_routes.stop_job(job_id, session, caller)
     return RedirectResponse(f"/ui/jobs/{job_id}", 303)
 

@@ -109,16 +109,17 @@ PAGES = {
     ("GET", f"{T}/diff"): (f"{BASE}/diff?from=1&to=1", ("200", "403", "403", "signin")),
     ("GET", f"{T}/rota.csv"): (f"{BASE}/rota.csv", ("200", "403", "403", "signin")),
     ("GET", f"{T}/rota.xlsx"): (f"{BASE}/rota.xlsx", ("200", "403", "403", "signin")),
-    ("GET", "/ui/jobs/{job_id}"): ("/ui/jobs/1", ("200", "403", "403", "signin")),
+    # Another team's job is 404 like one that does not exist: ids reveal no teams.
+    ("GET", "/ui/jobs/{job_id}"): ("/ui/jobs/1", ("200", "404", "404", "signin")),
     ("POST", "/ui/jobs/{job_id}/cancel"): (  # job 1 has finished: 409
         "/ui/jobs/1/cancel",
-        ("409", "403", "403", "signin"),
+        ("409", "404", "404", "signin"),
     ),
     ("POST", "/ui/jobs/{job_id}/stop"): (  # job 1 has finished: 409
         "/ui/jobs/1/stop",
-        ("409", "403", "403", "signin"),
+        ("409", "404", "404", "signin"),
     ),
-    ("GET", "/ui/jobs/{job_id}/state"): ("/ui/jobs/1/state", ("200", "403", "403", "signin")),
+    ("GET", "/ui/jobs/{job_id}/state"): ("/ui/jobs/1/state", ("200", "404", "404", "signin")),
     ("GET", "/ui/me"): ("/ui/me", ("403", "200", "403", "signin")),
     ("POST", "/ui/me/feed"): ("/ui/me/feed", ("403", "200", "403", "signin")),
     ("GET", "/wards/{team_id}/{ward_id}"): (
@@ -432,3 +433,19 @@ def test_an_absence_recorded_on_the_week_page_is_repaired_and_shown(
         headers={"Authorization": f"Bearer {site['sergeant']}"},
     ).json()
     assert [(v["number"], v["status"]) for v in versions] == [(1, "published"), (2, "draft")]
+
+
+def test_another_teams_job_is_not_found_like_a_missing_one(
+    client: TestClient, site: dict[str, str]
+) -> None:
+    """Job ids are counted: another team's sergeant trying them must learn nothing, so
+    another team's job answers exactly as a job that does not exist."""
+    _as(client, site["other"])
+    for path in ("/ui/jobs/1", "/ui/jobs/1/state"):
+        foreign, missing = client.get(path), client.get(path.replace("/1", "/99"))
+        assert foreign.status_code == missing.status_code == 404
+        assert "riverside" not in foreign.text
+        assert foreign.text.replace("1", "99") == missing.text.replace("1", "99")
+    for verb in ("stop", "cancel"):
+        reply = client.post(f"/ui/jobs/1/{verb}")
+        assert reply.status_code == 404 and "riverside" not in reply.text
