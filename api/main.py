@@ -9,7 +9,6 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -17,7 +16,7 @@ from fastapi.exception_handlers import (
     http_exception_handler,
 )
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -110,10 +109,7 @@ def create_app(
 
     @app.exception_handler(pages.SignInNeeded)
     async def _sign_in(request: Request, _error: pages.SignInNeeded) -> Response:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        response = RedirectResponse(f"/signin?next={quote(target)}", 303)
-        response.delete_cookie(pages.COOKIE)
-        return response
+        return pages.sign_in_needed(request)
 
     return app
 

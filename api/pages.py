@@ -9,18 +9,20 @@ copy, print) is served from /static; nothing is fetched from another host.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, get_args
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 import segno
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
+from starlette.routing import Match
 
 from api import exports, tables, versions, views
 from api.auth import Caller, audit, caller_of, require_lead
@@ -51,6 +53,58 @@ class SignInNeeded(Exception):
 
 def is_page(path: str) -> bool:
     return path == "/" or path.startswith(PAGE_PREFIXES)
+
+
+_JOB_POLL = re.compile(r"/ui/jobs/(\d+)/state")
+_UNDER_PAGE = (re.compile(r"(/ui/teams/[^/]+/weeks/[^/]+)/.+"), re.compile(r"(/ui/jobs/\d+)/.+"))
+
+
+def sign_in_needed(request: Request) -> Response:
+    """The answer to a request without a valid session: the sign-in page, then back to
+    the page the visitor was on. A GET goes back to itself; a form post (its address
+    answers only POST) to the page the form was on: the same-origin Referer, else the
+    page the form belongs to (the week, the job), else /ui; the sign-in page says the
+    form was not sent. The progress page's JSON poll gets a 401 naming the sign-in
+    address for its page (beatplan.js goes there), never a redirect to itself."""
+    path = request.url.path
+    poll = _JOB_POLL.fullmatch(path)
+    if poll:
+        target = f"/ui/jobs/{poll[1]}"
+        response: Response = JSONResponse(
+            {"detail": "signed out: sign in again", "signin": f"/signin?next={quote(target)}"},
+            401,
+        )
+    elif request.method in ("GET", "HEAD"):
+        target = path + (f"?{request.url.query}" if request.url.query else "")
+        response = RedirectResponse(f"/signin?next={quote(target)}", 303)
+    else:
+        target = _form_page(request)
+        response = RedirectResponse(f"/signin?next={quote(target)}&unsent=1", 303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+def _form_page(request: Request) -> str:
+    referer = urlsplit(request.headers.get("referer", ""))
+    if (
+        referer.netloc == request.url.netloc
+        and (referer.path == "/ui" or referer.path.startswith("/ui/"))
+        and not _JOB_POLL.fullmatch(referer.path)
+        and _is_a_page_to_get(request, referer.path)
+    ):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    for under in _UNDER_PAGE:
+        found = under.fullmatch(request.url.path)
+        if found:
+            return found[1]
+    return "/ui"
+
+
+def _is_a_page_to_get(request: Request, path: str) -> bool:
+    """Whether GET `path` is a page (a page shown after a form post, say the officer's
+    new calendar link, has the post's address, which GET would answer with 405)."""
+    scope = {"type": "http", "method": "GET", "path": path, "root_path": ""}
+    return any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes)
 
 
 async def _page_caller(request: Request) -> Caller:
@@ -141,8 +195,9 @@ async def root() -> RedirectResponse:
 
 
 @router.get("/signin")
-def signin_form(request: Request, next: str = "/ui") -> HTMLResponse:
-    return _render(request, "signin.html", next=_local(next), error=None)
+def signin_form(request: Request, next: str = "/ui", unsent: bool = False) -> HTMLResponse:
+    """`unsent`: a form was posted after the session had ended (see sign_in_needed)."""
+    return _render(request, "signin.html", next=_local(next), error=None, unsent=unsent)
 
 
 def _local(target: str) -> str:
@@ -165,6 +220,7 @@ async def signin(
             "signin.html",
             401,
             next=_local(next),
+            unsent=False,
             error="That token is unknown or revoked. Ask your admin for a new one "
             "(beatplan admin) and paste it whole.",
         )

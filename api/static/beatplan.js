@@ -29,8 +29,9 @@ async function follow(box) {
     let state;
     try {
       const reply = await fetch(box.dataset.poll, { headers: { Accept: "application/json" } });
-      if (reply.redirected) {  // signed out meanwhile: the sign-in page, then back here
-        window.location.assign(reply.url);
+      if (reply.status === 401 || reply.redirected) {
+        // Signed out meanwhile: the sign-in page, then back to this page (never the poll).
+        window.location.assign("/signin?next=" + encodeURIComponent(window.location.pathname));
         return;
       }
       if (!reply.ok) throw new Error(String(reply.status));

@@ -8,6 +8,7 @@ import html
 import io
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -119,7 +120,8 @@ PAGES = {
         "/ui/jobs/1/stop",
         ("409", "404", "404", "signin"),
     ),
-    ("GET", "/ui/jobs/{job_id}/state"): ("/ui/jobs/1/state", ("200", "404", "404", "signin")),
+    # The progress page's JSON poll: 401 (the page's script signs in), never a redirect.
+    ("GET", "/ui/jobs/{job_id}/state"): ("/ui/jobs/1/state", ("200", "404", "404", "401")),
     ("GET", "/ui/me"): ("/ui/me", ("403", "200", "403", "signin")),
     ("POST", "/ui/me/feed"): ("/ui/me/feed", ("403", "200", "403", "signin")),
     ("GET", "/wards/{team_id}/{ward_id}"): (
@@ -152,7 +154,8 @@ def test_page_access(client: TestClient, site: dict[str, str], visitor: int) -> 
             assert reply.headers["location"].startswith("/signin?next="), (method, path)
         else:
             assert reply.status_code == int(wanted), (method, path, reply.text[:300])
-        if reply.status_code >= 400:  # pages answer errors with a page that says why
+        if reply.status_code >= 400 and not (path.endswith("/state") and wanted == "401"):
+            # pages answer errors with a page that says why
             assert reply.headers["content-type"].startswith("text/html"), (method, path)
 
 
@@ -449,3 +452,85 @@ def test_another_teams_job_is_not_found_like_a_missing_one(
     for verb in ("stop", "cancel"):
         reply = client.post(f"/ui/jobs/1/{verb}")
         assert reply.status_code == 404 and "riverside" not in reply.text
+
+
+FORM_POSTS = [  # (a form's address, the form's fields, the page the form belongs to)
+    (f"{BASE}/pins", {"staff": "pcso-begum", "day": WEEK, "duty": "off"}, BASE),
+    (f"{BASE}/pins/p1/delete", {}, BASE),
+    (f"{BASE}/absence", {"staff": "pc-walsh", "category": "sick"}, BASE),
+    (f"{BASE}/generate", {}, BASE),
+    (f"{BASE}/versions/1/publish", {}, BASE),
+    ("/ui/jobs/1/stop", {}, "/ui/jobs/1"),
+    ("/ui/jobs/1/cancel", {}, "/ui/jobs/1"),
+    ("/ui/me/feed", {}, "/ui"),
+]
+
+
+@pytest.mark.parametrize(("action", "form", "page"), FORM_POSTS, ids=[f[0] for f in FORM_POSTS])
+def test_a_form_sent_after_the_session_ended_signs_in_back_to_its_page(
+    client: TestClient, site: dict[str, str], action: str, form: dict[str, str], page: str
+) -> None:
+    """A form posted without a session goes to sign in and then back to the page the
+    form was on (never to the form's address, which GET answers with 405), saying that
+    nothing was sent; nothing is changed meanwhile."""
+    versions = f"/teams/riverside/weeks/{WEEK}/versions"
+    api = {"Authorization": f"Bearer {site['sergeant']}"}
+    pins = f"/teams/riverside/weeks/{WEEK}/pins"
+    before = client.get(pins, headers=api).json()
+    shown = f"{BASE}?version=1"
+    for referer, back in (
+        (f"http://testserver{shown}", shown),  # the page the form was on
+        (None, page),  # no Referer: the page the form belongs to
+        ("https://evil.example/ui/me", page),  # another site's: ignored
+        (f"http://testserver{action}", page),  # a page shown by a post: not a GET page
+        ("http://testserver/ui/jobs/1/state", page),  # the JSON poll: never a page
+    ):
+        _as(client, None)
+        headers = {"Referer": referer} if referer else {}
+        reply = client.post(action, data=form, headers=headers, follow_redirects=False)
+        assert reply.status_code == 303
+        assert reply.headers["location"] == f"/signin?next={quote(back)}&unsent=1", referer
+        signin = client.get(reply.headers["location"])
+        assert signin.status_code == 200 and 'id="signin-unsent"' in signin.text
+        assert "nothing was changed" in signin.text
+        assert f'name="next" value="{back}"' in html.unescape(signin.text)
+        signed_in = client.post(
+            "/signin", data={"token": site["sergeant"], "next": back}, follow_redirects=False
+        )
+        assert signed_in.headers["location"] == back
+        assert client.get(back).status_code == 200, back
+    _as(client, None)
+    assert [v["status"] for v in client.get(versions, headers=api).json()] == ["draft"]
+    assert client.get(pins, headers=api).json() == before
+    job = client.get("/jobs/2", headers=api)
+    assert job.status_code == 404  # nothing was queued
+
+
+def test_a_page_opened_without_a_session_signs_in_back_to_itself(
+    client: TestClient, site: dict[str, str]
+) -> None:
+    _as(client, None)
+    reply = client.get(f"{BASE}?version=1", follow_redirects=False)
+    assert reply.status_code == 303
+    assert reply.headers["location"] == f"/signin?next={quote(f'{BASE}?version=1')}"
+    assert 'id="signin-unsent"' not in client.get(reply.headers["location"]).text
+
+
+def test_the_progress_poll_without_a_session_is_a_401_naming_its_page(
+    client: TestClient, site: dict[str, str]
+) -> None:
+    """The poll is JSON: it must never become the page to go back to after signing in
+    (the sergeant would land on raw JSON). It is a 401 naming the sign-in address for
+    the progress page, which beatplan.js opens."""
+    _as(client, None)
+    client.cookies.set(COOKIE, "expired-" + "x" * 40)
+    reply = client.get("/ui/jobs/1/state", follow_redirects=False)
+    assert reply.status_code == 401
+    assert reply.headers["content-type"].startswith("application/json")
+    assert reply.json()["signin"] == "/signin?next=/ui/jobs/1"
+    assert COOKIE in reply.headers.get("set-cookie", "")  # the dead cookie is dropped
+    script = client.get("/static/beatplan.js").text
+    assert "reply.status === 401" in script
+    assert '"/signin?next=" + encodeURIComponent(window.location.pathname)' in script
+    page = client.get("/ui/jobs/1", follow_redirects=False)
+    assert page.headers["location"] == "/signin?next=/ui/jobs/1"
