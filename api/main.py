@@ -18,8 +18,9 @@ from fastapi.exception_handlers import (
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import pages
 from api.db import make_engine, migrate
@@ -69,6 +70,7 @@ def create_app(
     app.state.feed_bodies = OrderedDict()  # feed ETag -> rendered bytes (see routes.feeds)
     app.state.clock = lambda: datetime.now(UTC)  # what feeds count as now (tests set it)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(NoStore)
     app.include_router(teams.router)
     app.include_router(jobs.router)
     app.include_router(rotas.router)
@@ -141,6 +143,28 @@ class BodyLimit:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+class NoStore:
+    """`Cache-Control: no-store` on every private page's response (pages.is_private:
+    /ui..., signing in and out), so that after signing out the browser's Back button
+    cannot show a rota with names or a calendar link shown only once."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not pages.is_private(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_no_store(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, send_no_store)
 
 
 class _FeedTokenFilter(logging.Filter):

@@ -55,6 +55,13 @@ def is_page(path: str) -> bool:
     return path == "/" or path.startswith(PAGE_PREFIXES)
 
 
+def is_private(path: str) -> bool:
+    """A page no browser or proxy may keep (Cache-Control: no-store): everything under
+    /ui, which shows names and secrets, and signing in and out. Not the public ward
+    pages, nor the feeds (they set their own caching)."""
+    return path in ("/ui", "/signin", "/signout") or path.startswith("/ui/")
+
+
 _JOB_POLL = re.compile(r"/ui/jobs/(\d+)/state")
 _UNDER_PAGE = (re.compile(r"(/ui/teams/[^/]+/weeks/[^/]+)/.+"), re.compile(r"(/ui/jobs/\d+)/.+"))
 

@@ -157,6 +157,10 @@ def test_page_access(client: TestClient, site: dict[str, str], visitor: int) -> 
         if reply.status_code >= 400 and not (path.endswith("/state") and wanted == "401"):
             # pages answer errors with a page that says why
             assert reply.headers["content-type"].startswith("text/html"), (method, path)
+        # Nothing private may be kept for the Back button after signing out.
+        private = path.startswith(("/ui", "/signin", "/signout"))
+        no_store = reply.headers.get("cache-control") == "no-store"
+        assert no_store == private, (method, path, reply.headers.get("cache-control"))
 
 
 def test_cross_site_form_posts_are_refused(client: TestClient, site: dict[str, str]) -> None:
@@ -534,3 +538,27 @@ def test_the_progress_poll_without_a_session_is_a_401_naming_its_page(
     assert '"/signin?next=" + encodeURIComponent(window.location.pathname)' in script
     page = client.get("/ui/jobs/1", follow_redirects=False)
     assert page.headers["location"] == "/signin?next=/ui/jobs/1"
+
+
+def test_private_pages_are_not_kept_but_public_ones_may_be(
+    client: TestClient, site: dict[str, str]
+) -> None:
+    """After signing out, Back must not show the rota's names or a calendar link shown
+    once: every /ui page, download and redirect, and signing in and out, is no-store.
+    The public ward page and the feeds keep their own caching."""
+    _as(client, site["officer"])
+    link = client.post("/ui/me/feed")
+    assert link.status_code == 200 and link.headers["cache-control"] == "no-store"
+    https = link.text.split('id="feed-https" readonly value="', 1)[1].split('"', 1)[0]
+    feed = html.unescape(https).split("://", 1)[1].split("/", 1)[1]
+    _as(client, site["sergeant"])
+    for path in (BASE, f"{BASE}/rota.csv", "/ui/jobs/1", "/ui/jobs/1/state", "/ui/teams/riverside"):
+        reply = client.get(path, follow_redirects=False)
+        assert reply.is_success or reply.is_redirect, path
+        assert reply.headers["cache-control"] == "no-store", path
+    signed_out = client.post("/signout", follow_redirects=False)
+    assert signed_out.headers["cache-control"] == "no-store"
+    assert client.get("/signin").headers["cache-control"] == "no-store"
+    _as(client, None)
+    assert client.get("/wards/riverside/market-square").headers.get("cache-control") is None
+    assert client.get(f"/{feed}").headers["cache-control"] == "private, max-age=0"
