@@ -41,12 +41,42 @@ def alembic_config() -> Config:
     return config
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (run on every start)."""
+class MigrationError(RuntimeError):
+    """The migrations left rows that break a foreign key (SQLite); nothing was committed."""
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to the newest migration (run on every start), or to `revision`.
+
+    On SQLite, Alembic's batch operations rebuild a table (copy, drop, rename), and
+    dropping a table that other rows reference fails while foreign keys are enforced, so
+    they are off while migrating (the pragma only takes effect outside a transaction),
+    every key is checked before committing (`PRAGMA foreign_key_check`, as Alembic's batch
+    documentation advises), and they are on again before the connection is pooled."""
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+            if connection.exec_driver_sql("PRAGMA foreign_keys").scalar() != 0:
+                raise MigrationError("could not turn SQLite's foreign keys off to migrate")
+            connection.commit()
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise MigrationError(
+                            "migrating left rows that reference missing rows "
+                            f"(table, rowid, referenced table): {broken[:5]}"
+                        )
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 def sessions(engine: Engine) -> Iterator[Session]:
