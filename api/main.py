@@ -18,6 +18,7 @@ from fastapi.exception_handlers import (
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import IntegrityError
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -88,6 +89,17 @@ def create_app(
             return pages.error_page(request, 409, str(error))
         return JSONResponse(status_code=409, content={"detail": str(error)})
 
+    @app.exception_handler(IntegrityError)
+    async def _collision(request: Request, error: IntegrityError) -> Response:
+        # A unique key another request took at the same moment (two PUTs of one new id,
+        # two imports of a new team): the loser's session was closed, so rolled back, on
+        # the way out of its dependency, and nothing of it was stored.
+        logging.getLogger("api").warning("409 for a simultaneous write: %s", error.orig)
+        detail = SIMULTANEOUS_WRITE
+        if pages.is_page(request.url.path):
+            return pages.error_page(request, 409, detail)
+        return JSONResponse(status_code=409, content={"detail": detail})
+
     # Pages answer errors with a page, the API with JSON.
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, error: HTTPException) -> Response:
@@ -114,6 +126,12 @@ def create_app(
         return pages.sign_in_needed(request)
 
     return app
+
+
+SIMULTANEOUS_WRITE = (
+    "this was changed by someone else at the same moment, and nothing of your change was "
+    "stored; reload and try again"
+)
 
 
 class BodyLimit:

@@ -1,20 +1,28 @@
-"""Simultaneous publishes and solves at one team-week: exactly one wins, nothing breaks."""
+"""Simultaneous publishes, solves, imports, writes and deletes: exactly one wins, the
+others get a 4xx saying why, nothing breaks."""
 
 from __future__ import annotations
 
+import itertools
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from api_support import FIXTURES, admin_token, sample_scenario
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from httpx import Response
+from sqlmodel import Session, col, select
 
 from api import tables
 from api.main import create_app
 from api.settings import Settings
 from scheduler import SolveOptions, load_scenario, solve
 
-WEEK = "/teams/riverside/weeks/2026-11-23"
+TEAM = "/teams/riverside"
+WEEK = f"{TEAM}/weeks/2026-11-23"
 CALLS = 12
 
 
@@ -74,3 +82,91 @@ def test_simultaneous_solves_start_one_job(database_url: str):
         assert statuses == [202] + [409] * (CALLS - 1)
         accepted = next(r for r in responses if r.status_code == 202).json()["url"]
         assert all(r.json()["detail"]["job"] == accepted for r in responses if r.status_code == 409)
+
+
+@contextmanager
+def side_by_side(engine: sa.Engine, statement: str) -> Iterator[None]:
+    """Hold the first two statements starting with `statement` until both requests have
+    reached it, so that each has read what it read before either writes: the moment two
+    people press save at once, made certain."""
+    barrier = threading.Barrier(2, timeout=15)
+    held = itertools.count()
+
+    def hold(_connection, _cursor, sql: str, *_args) -> None:  # type: ignore[no-untyped-def]
+        if sql.startswith(statement) and next(held) < 2:
+            barrier.wait()
+
+    sa.event.listen(engine, "before_cursor_execute", hold)
+    try:
+        yield
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", hold)
+
+
+def twice_at_once(call: Callable[[], Response]) -> list[Response]:
+    with ThreadPoolExecutor(2) as pool:
+        return [future.result() for future in [pool.submit(call), pool.submit(call)]]
+
+
+SIMULTANEOUS = "changed by someone else at the same moment"
+
+
+def test_two_simultaneous_writes_of_a_new_item_are_200_and_409(database_url: str):
+    """Two PUTs of the same new staff id at once: both find no such person, both insert;
+    the second insert breaks the primary key. That is a 409 saying what happened (it was
+    an unhandled 500, and the server then dropped the connection), the person is stored
+    once, and the audit says so once."""
+    app = create_app(Settings(database_url=database_url), run_worker=False)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        client.headers["Authorization"] = f"Bearer {admin_token(app.state.engine)}"
+        assert client.post("/teams/riverside/scenario", json=sample_scenario()).status_code == 201
+        person = {"id": "pc-new", "name": "New Person", "role": "PC", "contracted_hours": 40}
+        with side_by_side(app.state.engine, "INSERT INTO staff"):
+            responses = twice_at_once(lambda: client.put(f"{TEAM}/staff/pc-new", json=person))
+        assert sorted(r.status_code for r in responses) == [200, 409]
+        refused = next(r for r in responses if r.status_code == 409)
+        assert SIMULTANEOUS in refused.json()["detail"]
+        assert client.get(f"{TEAM}/staff/pc-new").json()["name"] == "New Person"
+        assert audited(app.state.engine, "write staff", "pc-new") == 1
+
+
+def test_two_simultaneous_first_imports_of_a_team_are_201_and_409(database_url: str):
+    """Two imports of a team not yet stored, at once: one stores it, the other is a 409
+    and stores nothing."""
+    app = create_app(Settings(database_url=database_url), run_worker=False)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        client.headers["Authorization"] = f"Bearer {admin_token(app.state.engine)}"
+        with side_by_side(app.state.engine, "INSERT INTO team"):
+            responses = twice_at_once(
+                lambda: client.post("/teams/riverside/scenario", json=sample_scenario())
+            )
+        assert sorted(r.status_code for r in responses) == [201, 409]
+        assert SIMULTANEOUS in next(r for r in responses if r.status_code == 409).json()["detail"]
+        assert len(client.get(f"{TEAM}/wards").json()) == len(sample_scenario()["wards"])
+        assert audited(app.state.engine, "import scenario", "2026-11-23") == 1
+
+
+def test_two_simultaneous_re_imports_never_fail(database_url: str):
+    """Two re-imports of a stored team at once. SQLite takes them one after the other
+    (both 201); on PostgreSQL the second one's delete waits for the first, then misses
+    the wards the first has just inserted, so its own insert breaks the ward key (409)."""
+    app = create_app(Settings(database_url=database_url), run_worker=False)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        client.headers["Authorization"] = f"Bearer {admin_token(app.state.engine)}"
+        assert client.post("/teams/riverside/scenario", json=sample_scenario()).status_code == 201
+        with side_by_side(app.state.engine, "DELETE FROM ward"):
+            responses = twice_at_once(
+                lambda: client.post("/teams/riverside/scenario", json=sample_scenario())
+            )
+        statuses = sorted(r.status_code for r in responses)
+        assert statuses in ([201, 201], [201, 409])
+        assert len(client.get(f"{TEAM}/wards").json()) == len(sample_scenario()["wards"])
+        assert len(client.get(f"{TEAM}/staff").json()) == len(sample_scenario()["staff"])
+
+
+def audited(engine: sa.Engine, action: str, target: str) -> int:
+    with Session(engine) as session:
+        query = select(tables.AuditEntry).where(
+            col(tables.AuditEntry.action) == action, col(tables.AuditEntry.target) == target
+        )
+        return len(session.exec(query).all())
