@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Body, HTTPException
 from pydantic import BaseModel, ValidationError
-from sqlmodel import col, select
+from sqlmodel import col, delete, select
 
 from api import feeds, tables
 from api.auth import CallerDep, LedTeamDep, audit
@@ -123,8 +123,11 @@ def item_router(kind: str) -> APIRouter:
         if row is None:
             raise HTTPException(404, f"no {kind} item {item_id!r} in team {team.id!r}")
         weeks = _week_of(team, schema.model_validate(row.spec))
-        session.delete(row)
-        session.flush()
+        deleted = session.exec(
+            delete(table).where(col(table.team_id) == team.id, col(table.id) == item_id)
+        )
+        if deleted.rowcount == 0:  # a simultaneous delete of the same item got there first
+            raise HTTPException(404, f"no {kind} item {item_id!r} in team {team.id!r}")
         check_stored_weeks(session, team, weeks)
         audit(session, caller, f"delete {kind}", team.id, item_id)
         session.commit()

@@ -164,6 +164,22 @@ def test_two_simultaneous_re_imports_never_fail(database_url: str):
         assert len(client.get(f"{TEAM}/staff").json()) == len(sample_scenario()["staff"])
 
 
+def test_two_simultaneous_deletes_of_an_item_are_204_and_404(database_url: str):
+    """Both find the item, one deletes it: the other is told it is gone (404), and the
+    audit records one delete (both were 204 and both audited)."""
+    app = create_app(Settings(database_url=database_url), run_worker=False)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        client.headers["Authorization"] = f"Bearer {admin_token(app.state.engine)}"
+        assert client.post("/teams/riverside/scenario", json=sample_scenario()).status_code == 201
+        person = {"id": "pc-new", "name": "New Person", "role": "PC", "contracted_hours": 40}
+        assert client.put(f"{TEAM}/staff/pc-new", json=person).status_code == 200
+        with side_by_side(app.state.engine, "DELETE FROM staff"):
+            responses = twice_at_once(lambda: client.delete(f"{TEAM}/staff/pc-new"))
+        assert sorted(r.status_code for r in responses) == [204, 404]
+        assert client.get(f"{TEAM}/staff/pc-new").status_code == 404
+        assert audited(app.state.engine, "delete staff", "pc-new") == 1
+
+
 def audited(engine: sa.Engine, action: str, target: str) -> int:
     with Session(engine) as session:
         query = select(tables.AuditEntry).where(
