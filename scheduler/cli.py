@@ -336,13 +336,14 @@ def _serve(arguments: argparse.Namespace) -> int:
     from api.settings import get_settings
     from api.worker import recover_interrupted, start_worker
 
+    settings = get_settings()
+    _check_database(settings.database_url)
     print(f"Beatplan API on http://{arguments.host}:{arguments.port}/docs")
     if arguments.processes == 1:
         uvicorn.run(create_app(), host=arguments.host, port=arguments.port)
         return 0
     # Several server processes share the port; this one migrates, recovers and runs the
     # single solve worker, so that none of that is done once per server process.
-    settings = get_settings()
     engine = make_engine(settings.database_url)
     migrate(engine)
     recover_interrupted(engine)
@@ -436,13 +437,26 @@ def _admin(arguments: argparse.Namespace) -> int:
     from api.routes.users import NewUser, create_user
     from api.settings import get_settings
 
-    engine = make_engine(get_settings().database_url)
+    url = get_settings().database_url
+    _check_database(url)
+    engine = make_engine(url)
     migrate(engine)
     with Session(engine) as session:
         user, token = create_user(session, NewUser(name=arguments.name, role=tables.Role.ADMIN))
         session.commit()
         print(f"Admin {user.name} (user {user.id}). Token, shown only now:\n{token}")
     return 0
+
+
+def _check_database(url: str) -> None:
+    """Connect and migrate before serving or writing: a database that cannot be used is
+    one line naming the problem and the fix (exit 2), not the server's traceback."""
+    from api.db import DatabaseProblem, check_database
+
+    try:
+        check_database(url)
+    except DatabaseProblem as problem:
+        raise UsageError(str(problem)) from None
 
 
 def _generate(arguments: argparse.Namespace) -> int:
