@@ -44,7 +44,9 @@ def alembic_config() -> Config:
 
 
 class MigrationError(RuntimeError):
-    """The migrations left rows that break a foreign key (SQLite); nothing was committed."""
+    """The migrations left rows that break a foreign key (SQLite). Their transaction is
+    rolled back, but Python's sqlite3 commits some schema statements on its own, so the
+    schema may be part-way: restore the database from its backup."""
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
@@ -133,8 +135,9 @@ def check_database(url: str) -> None:
 
 def _describe(url: URL, error: DBAPIError) -> str:
     """The driver's complaint as the problem and its fix."""
-    said = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else type(error)
-    text = str(error.orig).lower()
+    text = str(error.orig).strip()
+    said = text.splitlines()[0] if text else type(error.orig).__name__
+    text = text.lower()
     if url.get_backend_name() == "sqlite":
         path = url.database
         if "readonly" in text or "read-only" in text:
