@@ -35,8 +35,9 @@ def create_app(
     settings: Settings | None = None, *, run_worker: bool = True, supervised: bool = False
 ) -> FastAPI:
     """The app. On start it migrates the database, fails jobs a previous server left
-    running and (with `run_worker`) starts the solve worker; a `supervised` app, one of
-    several server processes, leaves all three to the command that started it."""
+    running and (with `run_worker`) starts the solve worker, restarted should it die; a
+    `supervised` app, one of several server processes, leaves all three to the command
+    that started it."""
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
 
@@ -46,7 +47,11 @@ def create_app(
         if not supervised:
             migrate(engine)
             recover_interrupted(engine)
-        worker = start_worker(settings.database_url) if run_worker and not supervised else None
+        # The worker, watched: if it dies, its job is failed and a new worker started.
+        worker = (
+            start_worker(settings.database_url, engine) if run_worker and not supervised else None
+        )
+        app.state.worker = worker
         # Everything loaded so far lives as long as the server: keep it out of the cyclic
         # collector, whose full passes over it were the slowest requests under load.
         gc.freeze()
@@ -54,8 +59,8 @@ def create_app(
             yield
         finally:
             if worker is not None:
-                worker.terminate()
-                worker.join(timeout=10)
+                worker.stop()
+                app.state.worker = None
             engine.dispose()
 
     app = FastAPI(
@@ -65,6 +70,7 @@ def create_app(
     )
     app.state.engine = engine
     app.state.settings = settings
+    app.state.worker = None  # the solve worker (api.worker.WorkerProcess) while serving
     app.state.rota_cache = OrderedDict()  # (version id, status) -> encoded (routes.rotas)
     app.state.callers = {}  # token hash -> (when, Caller) (see auth)
     app.state.feed_tokens = {}  # feed token hash -> (when, feed) (see routes.feeds)

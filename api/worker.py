@@ -3,6 +3,13 @@
 All job state lives in the database, so the API process only inserts jobs and reads
 them back, a cancel is a flag the worker polls, and a restart can tell which jobs were
 cut off (`recover_interrupted`).
+
+A job that has finished never changes again: the worker's writes to a job (progress, the
+final state, the draft) apply only while the job is still *running*, so a job another
+process has failed (a restarted server, the monitor below) keeps its verdict. The server
+watches its worker (`WorkerProcess.monitor`): if the process dies (killed, out of memory),
+the job it was running is failed and a new worker started. The worker in turn exits when
+its server has gone, and abandons a job that is no longer *running*.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import threading
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
@@ -29,6 +37,17 @@ from scheduler.solve import Progress
 
 log = logging.getLogger("beatplan.worker")
 PROGRESS_EVERY = 0.5  # seconds between progress writes
+MONITOR_EVERY = 1.0  # seconds between the server's checks that its worker is alive
+WORKER_DIED = "the solve worker stopped unexpectedly (out of memory?); start a new solve"
+SERVER_GONE = "interrupted: the server stopped while this job was running; start a new solve"
+_RUNNING = tables.JobStatus.RUNNING.value
+
+
+def _server_alive() -> bool:
+    """False once the process that started this one has gone (in a worker process; a
+    worker loop run in the server's own process has no parent to lose)."""
+    parent = multiprocessing.parent_process()
+    return parent is None or parent.is_alive()
 
 
 def recover_interrupted(engine: Engine) -> int:
@@ -48,8 +67,11 @@ def recover_interrupted(engine: Engine) -> int:
         return result.rowcount or 0
 
 
-def _claim_next(engine: Engine) -> int | None:
-    """Take the oldest queued job; the conditional update makes the claim exclusive."""
+def _claim_next(engine: Engine, current: Any = None) -> int | None:
+    """Take the oldest queued job; the conditional update makes the claim exclusive.
+
+    `current` (shared with the server) names the job before the claim is made, so a worker
+    killed at any moment after it leaves no running job the server cannot name."""
     with Session(engine) as session:
         job_id = session.exec(
             select(tables.SolveJob.id)
@@ -59,6 +81,8 @@ def _claim_next(engine: Engine) -> int | None:
         ).first()
         if job_id is None:
             return None
+        if current is not None:
+            current.value = job_id
         claimed = session.exec(
             update(tables.SolveJob)
             .where(
@@ -68,18 +92,26 @@ def _claim_next(engine: Engine) -> int | None:
             .values(status=tables.JobStatus.RUNNING.value, started_at=datetime.now(UTC))
         )
         session.commit()
-        return job_id if claimed.rowcount == 1 else None
+        if claimed.rowcount != 1:
+            if current is not None:
+                current.value = 0
+            return None
+        return job_id
 
 
-def _finish(engine: Engine, job_id: int, status: tables.JobStatus, message: str | None) -> None:
+def _finish(engine: Engine, job_id: int, status: tables.JobStatus, message: str | None) -> bool:
+    """End a running job; False (and nothing written) if it is no longer running."""
     with Session(engine) as session:
-        job = session.get(tables.SolveJob, job_id)
-        assert job is not None
-        job.status = status.value
-        job.message = message
-        job.finished_at = datetime.now(UTC)
-        session.add(job)
+        ended = session.exec(
+            update(tables.SolveJob)
+            .where(col(tables.SolveJob.id) == job_id, col(tables.SolveJob.status) == _RUNNING)
+            .values(status=status.value, message=message, finished_at=datetime.now(UTC))
+        )
         session.commit()
+    if ended.rowcount != 1:
+        log.warning("job %s was no longer running; left as it was (not %s)", job_id, status)
+        return False
+    return True
 
 
 def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
@@ -113,21 +145,30 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
             return
         last_write[0] = time.monotonic()
         with Session(engine) as session:
-            job = session.get(tables.SolveJob, job_id)
-            assert job is not None
-            job.objective, job.bound, job.elapsed = (
-                update_.objective,
-                update_.bound,
-                round(update_.elapsed, 2),
+            session.exec(
+                update(tables.SolveJob)
+                .where(col(tables.SolveJob.id) == job_id, col(tables.SolveJob.status) == _RUNNING)
+                .values(
+                    objective=update_.objective,
+                    bound=update_.bound,
+                    elapsed=round(update_.elapsed, 2),
+                )
             )
-            session.add(job)
             session.commit()
 
     def watch_cancel() -> None:
         while not done.is_set():
+            if not _server_alive():  # nobody left to serve the result: stop, and say so
+                server_gone.set()
+                cancel.set()
+                return
             with Session(engine) as session:
                 job = session.get(tables.SolveJob, job_id)
-                if job is not None and (job.cancel_requested or job.stop_requested):
+                if job is None or job.status != _RUNNING:  # failed by another process
+                    log.warning("job %s is no longer running; abandoning its solve", job_id)
+                    cancel.set()
+                    return
+                if job.cancel_requested or job.stop_requested:
                     if job.stop_requested and not job.cancel_requested:
                         keep.set()
                     cancel.set()
@@ -135,6 +176,7 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
             done.wait(PROGRESS_EVERY)
 
     done = threading.Event()
+    server_gone = threading.Event()
     threading.Thread(target=watch_cancel, daemon=True).start()
     repair = None
     try:
@@ -159,6 +201,9 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
             )
     finally:
         done.set()
+    if server_gone.is_set():
+        _finish(engine, job_id, tables.JobStatus.FAILED, SERVER_GONE)
+        return
     if cancel.is_set() and not (keep.is_set() and result.rota is not None):
         message = "stopped before it found a rota" if keep.is_set() else "cancelled on request"
         _finish(engine, job_id, tables.JobStatus.CANCELLED, message)
@@ -166,17 +211,28 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
     if result.rota is None:
         _finish(engine, job_id, tables.JobStatus.FAILED, " ".join(result.report.explanation))
         return
+    report = result.report
     with Session(engine) as session:
+        # The job ends succeeded, and gains its draft, only if it is still running: both
+        # in one transaction, the conditional update first (it takes the row's lock).
+        ended = session.exec(
+            update(tables.SolveJob)
+            .where(col(tables.SolveJob.id) == job_id, col(tables.SolveJob.status) == _RUNNING)
+            .values(
+                status=tables.JobStatus.SUCCEEDED.value,
+                objective=report.objective,
+                bound=report.best_bound,
+                elapsed=report.wall_time,
+                finished_at=datetime.now(UTC),
+            )
+        )
+        if ended.rowcount != 1:
+            session.rollback()
+            log.warning("job %s was no longer running; its rota is not stored", job_id)
+            return
         job = session.get(tables.SolveJob, job_id)
         assert job is not None
         version = add_draft(session, job.team_id, job.week_start, result.rota, job_id)
-        report = result.report
-        job.status = tables.JobStatus.SUCCEEDED.value
-        job.objective, job.bound, job.elapsed = (
-            report.objective,
-            report.best_bound,
-            report.wall_time,
-        )
         job.message = f"{report.status}: draft version {version.number}"
         if keep.is_set():
             job.message = (
@@ -194,17 +250,20 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
                 ),
             }
             job.message += f", {repair.changed_duties} duties changed"
-        job.finished_at = datetime.now(UTC)
         session.add(job)
         session.commit()
 
 
-def worker_loop(database_url: str, stop: threading.Event | None = None) -> None:
-    """Run queued jobs until stopped (or forever, in the worker process)."""
+def worker_loop(
+    database_url: str, stop: threading.Event | None = None, current: Any = None
+) -> None:
+    """Run queued jobs until stopped, or (in the worker process) until the server has gone.
+
+    `current`, shared with the server, holds the id of the job being run (0 for none)."""
     settings = Settings(database_url=database_url)
     engine = make_engine(database_url)
-    while stop is None or not stop.is_set():
-        job_id = _claim_next(engine)
+    while (stop is None or not stop.is_set()) and _server_alive():
+        job_id = _claim_next(engine, current)
         if job_id is None:
             time.sleep(settings.job_poll_seconds)
             continue
@@ -213,12 +272,87 @@ def worker_loop(database_url: str, stop: threading.Event | None = None) -> None:
         except Exception as error:  # a bug must fail the job, never leave it running
             log.exception("job %s failed", job_id)
             _finish(engine, job_id, tables.JobStatus.FAILED, f"internal error: {error}")
+        if current is not None:
+            current.value = 0
+    engine.dispose()
 
 
-def start_worker(database_url: str) -> multiprocessing.process.BaseProcess:
-    """The worker in its own process, so solving never blocks the API."""
-    process = multiprocessing.get_context("spawn").Process(
-        target=worker_loop, args=(database_url,), name="beatplan-worker", daemon=True
-    )
-    process.start()
-    return process
+class WorkerProcess:
+    """The solve worker in its own process, so solving never blocks the API, watched by
+    the server: `check` (every `MONITOR_EVERY` s once `monitor` has started) notices the
+    process has died, fails the job it was running and starts a new worker, so the jobs
+    queued behind it run."""
+
+    def __init__(self, database_url: str, engine: Engine | None = None) -> None:
+        self.database_url = database_url
+        self._engine = engine
+        self._own_engine: Engine | None = None
+        self._context = multiprocessing.get_context("spawn")
+        # No lock: the worker alone writes it, and a lock held by a killed worker would
+        # never be released.
+        self.current = self._context.RawValue("q", 0)
+        self._stopping = threading.Event()
+        self._monitor: threading.Thread | None = None
+        self.process = self._start()
+
+    def _start(self) -> multiprocessing.process.BaseProcess:
+        self.current.value = 0
+        process = self._context.Process(
+            target=worker_loop,
+            args=(self.database_url, None, self.current),
+            name="beatplan-worker",
+            daemon=True,
+        )
+        process.start()
+        return process
+
+    def _db(self) -> Engine:
+        if self._engine is None:
+            self._own_engine = self._own_engine or make_engine(self.database_url)
+            return self._own_engine
+        return self._engine
+
+    def check(self) -> bool:
+        """If the worker has died: fail its job, start a new worker, and return True."""
+        if self.process.is_alive() or self._stopping.is_set():
+            return False
+        job_id = self.current.value
+        log.error(
+            "the solve worker (pid %s) stopped unexpectedly (exit code %s)%s; starting a new one",
+            self.process.pid,
+            self.process.exitcode,
+            f" while running job {job_id}" if job_id else "",
+        )
+        if job_id:
+            _finish(self._db(), job_id, tables.JobStatus.FAILED, WORKER_DIED)
+        self.process = self._start()
+        return True
+
+    def monitor(self, every: float = MONITOR_EVERY) -> None:
+        """Check the worker every `every` seconds, in a thread, until `stop`."""
+
+        def watch() -> None:
+            while not self._stopping.wait(every):
+                try:
+                    self.check()
+                except Exception:  # a database hiccup: try again at the next check
+                    log.exception("checking the solve worker failed")
+
+        self._monitor = threading.Thread(target=watch, name="beatplan-worker-monitor", daemon=True)
+        self._monitor.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._monitor is not None:
+            self._monitor.join(timeout=10)
+        self.process.terminate()
+        self.process.join(timeout=10)
+        if self._own_engine is not None:
+            self._own_engine.dispose()
+
+
+def start_worker(database_url: str, engine: Engine | None = None) -> WorkerProcess:
+    """Start the worker process and the server's watch over it."""
+    worker = WorkerProcess(database_url, engine)
+    worker.monitor()
+    return worker

@@ -342,8 +342,9 @@ def _serve(arguments: argparse.Namespace) -> int:
     if arguments.processes == 1:
         uvicorn.run(create_app(), host=arguments.host, port=arguments.port)
         return 0
-    # Several server processes share the port; this one migrates, recovers and runs the
-    # single solve worker, so that none of that is done once per server process.
+    # Several server processes share the port; this one migrates, recovers and runs (and
+    # watches, restarting it should it die) the single solve worker, so that none of that
+    # is done once per server process.
     engine = make_engine(settings.database_url)
     migrate(engine)
     recover_interrupted(engine)
@@ -358,8 +359,7 @@ def _serve(arguments: argparse.Namespace) -> int:
             workers=arguments.processes,
         )
     finally:
-        worker.terminate()
-        worker.join(timeout=10)
+        worker.stop()
     return 0
 
 
