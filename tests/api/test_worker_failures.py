@@ -1,0 +1,193 @@
+"""The solve worker dying, or outliving its server: real processes, a real database.
+
+A worker killed mid-solve (as an out-of-memory kill would) fails its job and is replaced;
+a job failed by another process (a server starting on the same database) keeps its
+verdict; a worker whose server was killed exits instead of running on, unseen.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from api_support import admin_token, sample_scenario, wait_for_job
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from api import tables
+from api.db import make_engine
+from api.main import create_app
+from api.settings import Settings
+from api.worker import recover_interrupted
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+
+WEEK = "/teams/riverside/weeks/2026-11-23"
+NEXT_WEEK = "/teams/riverside/weeks/2026-11-30"
+
+
+def _stat(pid: int) -> tuple[str, int] | None:
+    """A process's state letter and parent pid, or None once it has gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text.rsplit(")", 1)[1].split()
+    return fields[0], int(fields[1])
+
+
+def alive(pid: int) -> bool:
+    stat = _stat(pid)
+    return stat is not None and stat[0] != "Z"  # a zombie has exited, unreaped
+
+
+def solve_workers(parent: int) -> list[int]:
+    """The live `spawn_main` children of a process: its solve worker."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        stat = _stat(int(entry.name))
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if stat is not None and stat[1] == parent and stat[0] != "Z" and b"spawn_main" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def wait_for(predicate: Any, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not so after {timeout} s")
+        time.sleep(0.1)
+
+
+def wait_until_running(client: TestClient | httpx.Client, url: str) -> None:
+    wait_for(lambda: client.get(url).json()["status"] == "running", 60, f"{url} running")
+
+
+@pytest.fixture
+def client(database_url: str) -> Iterator[TestClient]:
+    """The app with its real worker process, the sample team imported."""
+    app = create_app(Settings(database_url=database_url))
+    with TestClient(app) as test_client:
+        test_client.headers["Authorization"] = f"Bearer {admin_token(app.state.engine)}"
+        imported = test_client.post("/teams/riverside/scenario", json=sample_scenario())
+        assert imported.is_success, imported.text
+        yield test_client
+
+
+def test_a_killed_worker_fails_its_job_and_a_new_worker_runs_the_queue(client: TestClient):
+    """kill -9 of the worker mid-solve: within seconds its job is failed with a message
+    saying so, a new worker runs the job queued behind it, and the week can be solved
+    again (no 409 pointing at the dead job)."""
+    running = client.post(f"{WEEK}/solve", json={"time_limit": 60}).json()
+    wait_until_running(client, running["url"])
+    queued = client.post(f"{NEXT_WEEK}/solve", json={"time_limit": 3})
+    assert queued.status_code == 202, queued.text
+    [worker] = solve_workers(os.getpid())
+    os.kill(worker, signal.SIGKILL)
+
+    failed = wait_for_job(client, running["url"], timeout=15)
+    assert failed["status"] == "failed"
+    assert "solve worker stopped unexpectedly" in failed["message"]
+    assert failed["finished_at"] is not None
+    assert client.post(f"{running['url']}/cancel").status_code == 409  # finished
+
+    assert wait_for_job(client, queued.json()["url"], timeout=60)["status"] == "succeeded"
+    again = client.post(f"{WEEK}/solve", json={"time_limit": 3})
+    assert again.status_code == 202, again.text
+    assert wait_for_job(client, again.json()["url"], timeout=60)["status"] == "succeeded"
+    assert [pid for pid in solve_workers(os.getpid()) if pid != worker]  # the new one
+    assert wait_for_job(client, running["url"])["status"] == "failed"  # and it stays so
+
+
+def test_a_job_failed_by_another_server_stays_failed(client: TestClient):
+    """A server started on the same database fails the running job at its start; the
+    worker still solving it abandons it: no success, no draft, ever."""
+    first = client.post(f"{WEEK}/solve", json={"time_limit": 6}).json()
+    wait_until_running(client, first["url"])
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    assert recover_interrupted(engine) == 1  # what the second server's start does
+
+    # The worker runs one job at a time: once the next has finished, the first is done.
+    second = client.post(f"{WEEK}/solve", json={"time_limit": 3})
+    assert second.status_code == 202, second.text
+    finished = wait_for_job(client, second.json()["url"], timeout=60)
+
+    job = client.get(first["url"]).json()
+    assert job["status"] == "failed", job
+    assert job["message"].startswith("interrupted: the server restarted")
+    assert finished["status"] == "succeeded", finished
+    with Session(engine) as session:
+        drafts = session.exec(select(tables.RotaVersion.job_id)).all()
+    assert drafts == [second.json()["id"]]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_the_worker_of_a_killed_server_exits(database_url: str, tmp_path: Path):
+    """kill -9 of `beatplan serve` mid-solve: its worker does not run on (claiming jobs
+    next to the next server's worker and finishing jobs that server has failed); it stops,
+    fails its job and exits within seconds."""
+    port = _free_port()
+    environment = {**os.environ, "BEATPLAN_DATABASE_URL": database_url}
+    beatplan = Path(sys.executable).with_name("beatplan")
+    server = subprocess.Popen(
+        [str(beatplan), "serve", "--port", str(port)],
+        env=environment,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    worker = None
+    engine = make_engine(database_url)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+
+            def up() -> bool:
+                try:
+                    return http.get("/docs").status_code == 200
+                except httpx.TransportError:
+                    return False
+
+            wait_for(up, 60, "the server answering")
+            http.headers["Authorization"] = f"Bearer {admin_token(engine)}"
+            assert http.post("/teams/riverside/scenario", json=sample_scenario()).is_success
+            job = http.post(f"{WEEK}/solve", json={"time_limit": 60}).json()
+            wait_until_running(http, job["url"])
+        [worker] = solve_workers(server.pid)
+
+        server.kill()
+        server.wait(timeout=10)
+        wait_for(lambda: not alive(worker), 10, "the orphaned worker gone")
+
+        with Session(engine) as session:
+            stored = session.get(tables.SolveJob, job["id"])
+            assert stored is not None
+            assert stored.status == "failed"
+            assert stored.message is not None and "server stopped" in stored.message
+            assert session.exec(select(tables.RotaVersion)).all() == []
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(timeout=10)
+        if worker is not None and alive(worker):
+            os.kill(worker, signal.SIGKILL)
+        engine.dispose()
