@@ -119,7 +119,11 @@ def test_next_week_carries_in_last_published_week(reader):
         team = session.get(tables.Team, "riverside")
         before = assemble_scenario(session, team, date(2026, 11, 30))
     imported = {p.id: p.carry_in for p in before.staff}
-    assert imported["pc-adeyemi"].days_worked_in_a_row == 4  # from the import: no rota yet
+    # No rota yet: the import's carry-in is the week before's (to Sun 22 Nov), so this
+    # week keeps its last duty's end but no run of days (nothing is known of the days
+    # between).
+    assert imported["pc-adeyemi"].last_duty_end == datetime(2026, 11, 22, 22, tzinfo=UTC)
+    assert imported["pc-adeyemi"].days_worked_in_a_row == 0
 
     _publish(app, 1)
     with Session(app.state.engine) as session:
