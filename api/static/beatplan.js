@@ -48,10 +48,14 @@ async function follow(box) {
     if (done.includes(state.status)) {
       const stop = document.getElementById("job-stop");
       if (stop) stop.hidden = true;
-      const link = document.querySelector("#job-done a");
-      link.href = state.next || state.week_page;
-      document.getElementById("job-done").hidden = false;
-      if (state.next) window.location.assign(state.next);
+      if (state.next) {  // a new draft: go to it
+        document.querySelector("#job-done a").href = state.next;
+        document.getElementById("job-done").hidden = false;
+        window.location.assign(state.next);
+      } else {  // failed or cancelled: no draft, say so with the way back to the week
+        document.getElementById("job-outcome").className = "notice problem";
+        document.getElementById("job-back").hidden = false;
+      }
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, 700));

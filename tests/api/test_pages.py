@@ -562,3 +562,45 @@ def test_private_pages_are_not_kept_but_public_ones_may_be(
     _as(client, None)
     assert client.get("/wards/riverside/market-square").headers.get("cache-control") is None
     assert client.get(f"/{feed}").headers["cache-control"] == "private, max-age=0"
+
+
+def test_a_job_that_ended_without_a_draft_says_so_and_offers_no_stop(
+    client: TestClient, site: dict[str, str]
+) -> None:
+    """A failed or cancelled solve's page: no stop or cancel buttons, no "new draft" link
+    shown, the message styled as a problem with the way back to the week."""
+    ended = {
+        "failed": "These cannot all hold at once; relax one of them.",
+        "cancelled": "cancelled on request",
+    }
+    with Session(client.app.state.engine) as session:
+        ids = {}
+        for status, message in ended.items():
+            now = datetime.now(UTC)
+            job = SolveJob(
+                team_id="riverside",
+                week_start=date(2026, 11, 30),
+                status=status,
+                message=message,
+                time_limit=5,
+                created_at=now,
+                finished_at=now,
+            )
+            session.add(job)
+            session.flush()
+            ids[status] = job.id
+        session.commit()
+    _as(client, site["sergeant"])
+    for status, message in ended.items():
+        page = html.unescape(client.get(f"/ui/jobs/{ids[status]}").text)
+        assert 'id="job-stop"' not in page and "Stop now" not in page
+        assert '<p id="job-done" hidden>' in page  # the "new draft" link is not shown
+        outcome = page[page.index('id="job-outcome"') :].split("</div>", 1)[0]
+        assert outcome.startswith('id="job-outcome" class="notice problem"')
+        assert message in outcome and "No new draft was made" in outcome
+        assert '<p id="job-back" >' in outcome or '<p id="job-back">' in outcome
+        assert 'href="/ui/teams/riverside/weeks/2026-11-30">Back to the week</a>' in outcome
+    # Job 1 made version 1: its page offers the draft, and no problem.
+    done = client.get("/ui/jobs/1").text
+    assert 'id="job-outcome" class=""' in done and 'id="job-back" hidden' in done
+    assert f'<p id="job-done" ><a class="button" href="{BASE}?version=1">' in done

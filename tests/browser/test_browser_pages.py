@@ -272,3 +272,62 @@ def test_sergeant_records_an_absence_and_reviews_the_repair(
     expect(page.locator("#publish")).to_be_visible()  # the repair is a draft to publish
     screenshot(page, "10-repair")
     assert serious_accessibility_problems(page) == []
+
+
+def _expect_ended_without_a_draft(page: Page, status: str) -> None:
+    """The progress page of a solve that ended with no draft: no stop or cancel buttons,
+    no "new draft" link, the message a problem with the way back to the week."""
+    expect(page.locator("#job-status")).to_have_text(status, timeout=90_000)
+    expect(page.locator("#job-stop")).to_be_hidden()
+    expect(page.get_by_text("Stop now and keep the best rota")).to_be_hidden()
+    expect(page.locator("#job-done")).to_be_hidden()
+    expect(page.get_by_text("See the new draft")).to_be_hidden()
+    expect(page.locator("#job-outcome")).to_have_class("notice problem")
+    expect(page.locator("#job-back a")).to_be_visible()
+
+
+def test_a_failed_or_cancelled_solve_offers_no_stop_and_no_draft(page: Page, site: Site) -> None:
+    """While one solve runs (the worker takes one job at a time), a sergeant generates a
+    week whose pins cannot all hold: its progress page shows the stop buttons while it
+    waits, then, when it fails, hides them and says so with the way back. The running
+    solve, cancelled from its own page, ends the same way."""
+    following, later = "2026-11-30", "2026-12-07"
+    headers = {"Authorization": f"Bearer {site.sergeant}"}
+    team = f"{site.url}/teams/riverside/weeks"
+    pins = [  # a late-late to 02:00 and an early at 07:00: no rest between
+        {"staff": "pc-adeyemi", "day": following, "template": "latelate"},
+        {"staff": "pc-adeyemi", "day": "2026-12-01", "template": "early"},
+    ]
+    with httpx.Client(headers=headers, timeout=30) as api:
+        made = [api.post(f"{team}/{following}/pins", json=pin) for pin in pins]
+        assert [reply.status_code for reply in made] == [201, 201], made[-1].text
+        busy = api.post(f"{team}/{later}/solve", json={"time_limit": 120}).json()
+        for _ in range(200):
+            if api.get(f"{site.url}{busy['url']}").json()["status"] == "running":
+                break
+            __import__("time").sleep(0.1)
+        try:
+            sign_in(page, site, site.sergeant, f"/ui/teams/riverside/weeks/{following}")
+            page.click("#generate")
+            expect(page).to_have_url(re.compile(r"/ui/jobs/\d+$"))
+            expect(page.locator("#job-status")).to_have_text("queued")
+            expect(page.locator("#job-stop")).to_be_visible()
+
+            other = page.context.new_page()
+            other.goto(f"{site.url}/ui/jobs/{busy['id']}")
+            expect(other.locator("#job-stop")).to_be_visible()
+            other.click("button:has-text('Cancel this solve')")
+            _expect_ended_without_a_draft(other, "cancelled")
+            expect(other.locator("#job-message")).to_contain_text("cancelled")
+
+            _expect_ended_without_a_draft(page, "failed")
+            expect(page.locator("#job-message")).to_contain_text("relax one of them")
+            screenshot(page, "11-solve-failed")
+            assert serious_accessibility_problems(page) == []
+            page.click("#job-back a")
+            expect(page).to_have_url(f"{site.url}/ui/teams/riverside/weeks/{following}")
+        finally:
+            api.post(f"{site.url}{busy['url']}/cancel")
+            for reply in made:
+                if reply.status_code == 201:
+                    api.delete(f"{team}/{following}/pins/{reply.json()['id']}")
