@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 from uuid import uuid4
 
@@ -81,7 +82,12 @@ def add_pin(
     team: LedTeamDep, week: WeekDep, pin: Pin, session: SessionDep, caller: CallerDep
 ) -> dict[str, Any]:
     """Fix a decision by hand (a duty, a day off, or attendance at an event); the next solve
-    respects it. Refused with 409 if it makes the stored week invalid (unknown staff...)."""
+    respects it. Refused with 409 if it makes the stored week invalid (unknown staff...),
+    or if the person already has a pin for that day (a duty or a rest day) or that event:
+    remove that one first."""
+    clash = _clashing_pin(session, team, week, pin)
+    if clash is not None:
+        raise HTTPException(409, _clash_message(session, team, clash))
     row = tables.Pin(
         team_id=team.id,
         id=f"{week}-{uuid4().hex[:8]}",
@@ -94,6 +100,43 @@ def add_pin(
     audit(session, caller, "add pin", team.id, row.id, **row.spec)
     session.commit()
     return {"id": row.id, **row.spec}
+
+
+def _clashing_pin(
+    session: SessionDep, team: tables.Team, week: date, pin: Pin
+) -> tables.Pin | None:
+    """The team-week's pin that the new one repeats or contradicts, if any: the same
+    person's duty or rest-day pin on the same day, or their pin to the same event."""
+    query = select(tables.Pin).where(
+        col(tables.Pin.team_id) == team.id, col(tables.Pin.week_start) == week
+    )
+    for row in session.exec(query.order_by(col(tables.Pin.id))):
+        old = Pin.model_validate(row.spec)
+        if old.staff != pin.staff:
+            continue
+        if pin.event is not None and old.event == pin.event:
+            return row
+        if pin.event is None and old.event is None and old.day == pin.day:
+            return row
+    return None
+
+
+def _clash_message(session: SessionDep, team: tables.Team, row: tables.Pin) -> str:
+    """Names the pin already there, and the fix."""
+    old = Pin.model_validate(row.spec)
+
+    def name(table: type[tables.TeamItem], item: str) -> str:
+        found = session.get(table, (team.id, item))
+        return found.spec.get("name", item) if found else item
+
+    who = f"{name(tables.StaffMember, old.staff)} ({old.staff})"
+    if old.event is not None:
+        what = f"is already pinned to attend {name(tables.EngagementEvent, old.event)}"
+    else:
+        assert old.day is not None
+        duty = "off" if old.off else f"works {name(tables.DutyTemplate, old.template or '')}"
+        what = f"already has a pin on {old.day:%a %d %b %Y} ({duty})"
+    return f"{who} {what}: pin {row.id}; remove that pin first, then pin again"
 
 
 @router.delete("/teams/{team_id}/weeks/{week}/pins/{pin_id}", status_code=204)

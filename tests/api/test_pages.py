@@ -604,3 +604,52 @@ def test_a_job_that_ended_without_a_draft_says_so_and_offers_no_stop(
     done = client.get("/ui/jobs/1").text
     assert 'id="job-outcome" class=""' in done and 'id="job-back" hidden' in done
     assert f'<p id="job-done" ><a class="button" href="{BASE}?version=1">' in done
+
+
+def test_a_second_pin_for_the_same_day_or_event_is_refused(
+    client: TestClient, site: dict[str, str]
+) -> None:
+    """The same rest day twice, then an early on that day, are refused (409) naming the
+    pin already there and the fix, on the page and by the API, and nothing is stored; so
+    is pinning someone twice to the same event. Other days, people and events are fine."""
+    week = "2026-11-30"
+    pins_url = f"/ui/teams/riverside/weeks/{week}/pins"
+    api_url = f"/teams/riverside/weeks/{week}/pins"
+    off = {"staff": "pc-adeyemi", "day": week, "duty": "off"}
+    _as(client, site["sergeant"])
+    assert client.post(pins_url, data=off, follow_redirects=False).status_code == 303
+    for duty in ("off", "early"):
+        again = client.post(pins_url, data={**off, "duty": duty})
+        text = html.unescape(again.text)
+        assert again.status_code == 409, text[:300]
+        assert "Tunde Adeyemi (pc-adeyemi) already has a pin on Mon 30 Nov 2026 (off)" in text
+        assert "remove that pin first" in text
+    headers = {"Authorization": f"Bearer {site['sergeant']}"}
+    _as(client, None)
+    refused = client.post(
+        api_url, json={"staff": "pc-adeyemi", "day": week, "template": "early"}, headers=headers
+    )
+    assert (
+        refused.status_code == 409 and "already has a pin on Mon 30 Nov" in refused.json()["detail"]
+    )
+    stored = client.get(api_url, headers=headers).json()
+    assert [(p["staff"], p["day"], p["off"]) for p in stored] == [("pc-adeyemi", week, True)]
+    assert f"pin {stored[0]['id']};" in refused.json()["detail"]
+    # Another day, or another person the same day, is a pin of its own.
+    for pin in (
+        {"staff": "pc-adeyemi", "day": "2026-12-01", "template": "early"},
+        {"staff": "pc-walsh", "day": week, "off": True},
+    ):
+        assert client.post(api_url, json=pin, headers=headers).status_code == 201
+    # The sample week pins the sergeant to the market panel: again is refused.
+    event_pins = f"/teams/riverside/weeks/{WEEK}/pins"
+    twice = client.post(
+        event_pins, json={"staff": "sgt-okoye", "event": "ev-panel-market"}, headers=headers
+    )
+    assert twice.status_code == 409
+    assert (
+        "Bernadette Okoye (sgt-okoye) is already pinned to attend Market Square ward panel"
+        in (twice.json()["detail"])
+    )
+    listed = client.get(event_pins, headers=headers).json()
+    assert sum(p.get("event") == "ev-panel-market" for p in listed) == 1
