@@ -349,11 +349,16 @@ def _repair_of(
         return None
     result = {"job": job.id, **job.result}
     # Each changed duty as published and as repaired, to show with times and ward names
-    # (a result stored before "published_version" was kept shows the scheduler's words).
+    # (a result stored before "published_version" was kept shows the scheduler's words),
+    # and its main ward (the one it spends longest in): a "ward changed" repair changes
+    # that, often leaving the set of wards as it was.
     for side, number in (("before", result.get("published_version")), ("after", result["version"])):
         if number is None:
             continue
         duties = rota_routes.duty_summaries(session, team_id, week, number)
+        stored = Rota.model_validate(rota_routes._version(session, team_id, week, number).rota)
+        for duty in stored.duties:
+            duties[duty.staff, duty.day.isoformat()]["main_ward"] = duty.main_ward
         for change in result["changes"]:
             change[f"{side}_duty"] = duties.get((change["staff"], change["day"]))
     return result

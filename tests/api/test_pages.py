@@ -7,7 +7,7 @@ import csv
 import html
 import io
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -430,8 +430,11 @@ def test_an_absence_recorded_on_the_week_page_is_repaired_and_shown(
     wards = {w.id: w.name for w in Scenario.model_validate(sample_scenario()).wards}
     shift = f"{duty.start.astimezone(zone):%H:%M}–{duty.end.astimezone(zone):%H:%M}"
     row = rows.split(f"<td>{name}</td><td>Wed 25</td>", 1)[1].split("</tr>", 1)[0]
-    where = ", ".join(wards[w] for w in sorted({a.ward for a in duty.activities}))
-    assert row.startswith(f"<td>stood down</td><td>{shift} {where}")
+    main = duty.main_ward
+    assert main is not None
+    others = [wards[w] for w in sorted({a.ward for a in duty.activities} - {main})]
+    where = ", ".join([f"<strong>{wards[main]}</strong>" + (" (main)" if others else ""), *others])
+    assert row.startswith(f"<td>stood down</td><td>{shift} {where}</td>")
     assert "<td>off</td>" in row and duty.template not in row
     # The published week is untouched until the draft is published.
     _as(client, None)
@@ -653,3 +656,71 @@ def test_a_second_pin_for_the_same_day_or_event_is_refused(
     )
     listed = client.get(event_pins, headers=headers).json()
     assert sum(p.get("event") == "ev-panel-market" for p in listed) == 1
+
+
+def test_a_ward_changed_repair_shows_the_main_ward_that_changed(
+    client: TestClient, site: dict[str, str], solved: Rota
+) -> None:
+    """A repair that keeps someone's times and wards but moves where they spend most of the
+    duty (Abbey Fields to St Mark's) is a "ward changed" row: the review says which main
+    ward it was and is, and Before and After differ (both listed the same three wards)."""
+    duty = next(d for d in solved.duties if (d.end - d.start).total_seconds() == 8 * 3600)
+
+    def patrols(*hours: tuple[str, int]) -> Duty:
+        activities, start = [], duty.start
+        for ward, length in hours:
+            end = start + timedelta(hours=length)
+            activities.append(Activity(kind="patrol", ward=ward, start=start, end=end))
+            start = end
+        changed = duty.model_copy(update={"activities": activities})
+        return solved.model_copy(
+            update={"duties": [changed if d is duty else d for d in solved.duties]}
+        )
+
+    before = patrols(("abbey-fields", 5), ("northfield", 1), ("st-marks", 2))
+    after = patrols(("abbey-fields", 2), ("northfield", 1), ("st-marks", 5))
+    with Session(client.app.state.engine) as session:
+        published = add_draft(session, "riverside", solved.week_start, before).number
+        repaired = add_draft(session, "riverside", solved.week_start, after).number
+        now = datetime.now(UTC)
+        change = {
+            "staff": duty.staff,
+            "day": duty.day.isoformat(),
+            "change": "ward changed",
+            "before": f"{duty.template} abbey-fields",
+            "after": f"{duty.template} st-marks",
+            "notice_hours": 30.0,
+            "clear_days": 1,
+            "compensation": None,
+            "paid_hours": 0.0,
+            "time_off_hours": 0.0,
+        }
+        job = SolveJob(
+            team_id="riverside",
+            week_start=solved.week_start,
+            kind="replan",
+            status="succeeded",
+            time_limit=5,
+            created_at=now,
+            finished_at=now,
+            result={
+                "version": repaired,
+                "published_version": published,
+                "changes": [change],
+                "attendance": [],
+                "presence": [],
+                "changed_duties": 0,
+            },
+        )
+        session.add(job)
+        session.commit()
+        job_id = job.id
+    _as(client, site["sergeant"])
+    page = html.unescape(client.get(BASE, params={"version": repaired, "repair": job_id}).text)
+    row = page.split('id="repair-duties"', 1)[1].split("<tbody>", 1)[1].split("</tr>", 1)[0]
+    cells = [cell.split("</td>", 1)[0] for cell in row.split("<td>")[1:]]
+    zone = ZoneInfo("Europe/London")
+    shift = f"{duty.start.astimezone(zone):%H:%M}–{duty.end.astimezone(zone):%H:%M}"
+    assert cells[2] == "ward changed: main ward Abbey Fields → St Mark's"
+    assert cells[3] == f"{shift} <strong>Abbey Fields</strong> (main), Northfield, St Mark's"
+    assert cells[4] == f"{shift} <strong>St Mark's</strong> (main), Abbey Fields, Northfield"
