@@ -320,7 +320,7 @@ def week_page(
         templates_=scenario.duty_templates,
         shortfalls=describe_shortfalls(contract_shortfalls(scenario)),
         running=running,
-        notice=NOTICES[done].format(version=version) if done in NOTICES else None,
+        notice=_notice(done, version),
         published=live is not None,
         # What the published rota breaks now (leave recorded since, a later finish in the
         # week before it): officers' calendars show it, so the page says to repair it.
@@ -374,6 +374,15 @@ NOTICES = {
     "show it. The following week's published rota no longer fits after it (rest after "
     "Sunday's duties, days in a row): open that week and repair or regenerate it.",
 }
+
+
+def _notice(done: str | None, version: int | None) -> str | None:
+    """The fixed text for `done`; none for a text that names a version if the link has no
+    version (it would say "Version None")."""
+    text = NOTICES.get(done or "")
+    if text is None or ("{version}" in text and version is None):
+        return None
+    return text.format(version=version)
 
 
 def _back(team_id: str, week: date, done: str, version: int | None = None) -> RedirectResponse:

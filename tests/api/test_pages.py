@@ -724,3 +724,30 @@ def test_a_ward_changed_repair_shows_the_main_ward_that_changed(
     assert cells[2] == "ward changed: main ward Abbey Fields → St Mark's"
     assert cells[3] == f"{shift} <strong>Abbey Fields</strong> (main), Northfield, St Mark's"
     assert cells[4] == f"{shift} <strong>St Mark's</strong> (main), Abbey Fields, Northfield"
+
+
+def test_pins_read_as_the_form_and_a_notice_needs_its_version(
+    client: TestClient, site: dict[str, str]
+) -> None:
+    """The pin list names the duty and day as the pin form does ("Late-late 18:00–02:00",
+    "Wed 02 Dec"); a "published" link without a version says no "Version None"."""
+    week = "2026-11-30"
+    page_url = f"/ui/teams/riverside/weeks/{week}"
+    _as(client, site["sergeant"])
+    for day, duty in (("2026-12-02", "latelate"), ("2026-12-04", "off")):
+        pinned = client.post(
+            f"{page_url}/pins", data={"staff": "pc-adeyemi", "day": day, "duty": duty}
+        )
+        assert pinned.status_code == 200
+    page = html.unescape(client.get(page_url).text)
+    form = page[page.index('id="pin-form"') :]
+    assert "Late-late 18:00–02:00</option>" in form and "Wed 02 Dec</option>" in form
+    listed = " ".join(page[page.index('<ul id="pins">') :].split("</ul>", 1)[0].split())
+    assert "Tunde Adeyemi: works Late-late 18:00–02:00 on Wed 02 Dec" in listed
+    assert "Tunde Adeyemi: off on Fri 04 Dec" in listed
+    assert "works latelate" not in listed and "on 2026-12" not in listed
+    bare = html.unescape(client.get(page_url, params={"done": "published"}).text)
+    assert "Version None" not in bare and 'class="notice" role="status"' not in bare
+    shown = html.unescape(client.get(page_url, params={"done": "published", "version": 1}).text)
+    assert "Version 1 published" in shown
+    assert "Pinned. Re-solve" in client.get(page_url, params={"done": "pinned"}).text
