@@ -247,10 +247,11 @@ def test_keyboard_and_phone(browser: object, site: Site, published: Rota) -> Non
 
 
 def test_sergeant_records_an_absence_and_reviews_the_repair(
-    page: Page, site: Site, published: Rota
+    page: Page, browser: object, site: Site, published: Rota
 ) -> None:
     """Monday morning, someone rings in sick for Wednesday: recorded on the week page, the
-    repair runs, and the new draft opens with what changed (their Wednesday stood down)."""
+    repair runs, and the new draft opens with what changed (their Wednesday stood down).
+    On a phone that page fits the width: its wide tables scroll sideways on their own."""
     scenario = load_scenario(ROOT / "fixtures" / "riverside.json")
     wednesday = "2026-11-25"
     sick = next(d.staff for d in published.duties if d.day.isoformat() == wednesday)
@@ -272,6 +273,16 @@ def test_sergeant_records_an_absence_and_reviews_the_repair(
     expect(page.locator("#publish")).to_be_visible()  # the repair is a draft to publish
     screenshot(page, "10-repair")
     assert serious_accessibility_problems(page) == []
+
+    phone = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)  # type: ignore[attr-defined]
+    small = phone.new_page()
+    sign_in(small, site, site.sergeant, page.url.removeprefix(site.url))
+    expect(small.locator("#repair-duties")).to_be_visible()
+    expect(small.locator("#events")).to_be_attached()
+    width = small.evaluate("document.documentElement.scrollWidth")
+    screenshot(small, "12-repair-phone")
+    assert width <= 375, f"the week page with a repair is {width}px wide on a 375px phone"
+    phone.close()
 
 
 def _expect_ended_without_a_draft(page: Page, status: str) -> None:
