@@ -585,10 +585,6 @@ def show_rota(scenario: Scenario, rota: Rota, console: Console) -> None:
         )
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def show_repair(repair: object, published: Rota, scenario: Scenario, console: Console) -> None:
     """The duties that changed, with notice and compensation, who joins or leaves an
     event, and presence per ward: in names and local times, as the pages show them."""
@@ -657,3 +653,7 @@ def show_repair(repair: object, published: Rota, scenario: Scenario, console: Co
             f"{ward.change:+g}",
         )
     console.print(presence)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
