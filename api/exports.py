@@ -71,17 +71,30 @@ def duty_rows(
     return rows
 
 
+# A cell a spreadsheet would read as a formula (OWASP's list of leading characters).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"  # so that Excel reads the CSV as UTF-8 (names such as Zoë, 李雷)
+
+
+def _text(value: str) -> str:
+    """A name as inert text: a leading quote keeps '=HYPERLINK(...)' from running."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
 def to_csv(rows: list[dict[str, str]]) -> str:
+    """The rows as CSV with a byte-order mark; no cell starts a formula (ids and times
+    never do, so only names can be changed, and they are not read back)."""
     buffer = io.StringIO()
+    buffer.write(BOM)
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({column: _text(value) for column, value in row.items()} for row in rows)
     return buffer.getvalue()
 
 
 def duties_from_csv(text: str) -> list[Duty]:
     """The duties a CSV export holds (the inverse of `duty_rows` + `to_csv`)."""
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text.removeprefix(BOM)))
     missing = set(COLUMNS) - set(reader.fieldnames or ())
     if missing:
         raise ValueError(f"not a Beatplan rota CSV: missing column(s) {', '.join(sorted(missing))}")
@@ -160,6 +173,9 @@ def to_xlsx(
     for row in duty_rows(duties, staff, wards):
         sheet.append([row[column] for column in COLUMNS])
     sheet.freeze_panes = "A2"
+    for cell in (cell for part in book.worksheets for row in part.iter_rows() for cell in row):
+        if cell.data_type == "f":  # openpyxl reads a text starting with "=" as a formula
+            cell.data_type = "s"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

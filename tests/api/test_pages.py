@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from api import pages
-from api.exports import COLUMNS, duties_from_csv, to_csv
+from api.exports import BOM, COLUMNS, duties_from_csv, to_csv
 from api.pages import COOKIE
 from api.routes.users import NewUser, create_user
 from api.tables import Role, SolveJob
@@ -315,10 +315,33 @@ def test_csv_round_trips_to_the_apis_duties(client: TestClient, site: dict[str, 
         d.model_dump_json() for d in rota.duties
     )
     # Read back and written again, it is the same file.
-    rows = list(csv.DictReader(io.StringIO(reply.text)))
+    assert reply.text.startswith(BOM)  # Excel then reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(reply.text.removeprefix(BOM))))
     assert to_csv(rows) == reply.text
     with pytest.raises(ValueError, match="missing column"):
         duties_from_csv("staff_id,day\r\nx,2026-11-23\r\n")
+
+
+def test_exports_never_turn_a_name_into_a_formula(client: TestClient, site: dict[str, str]) -> None:
+    """A name such as '=HYPERLINK(...)' is text in the XLSX (no formula cell anywhere)
+    and starts with a quote in the CSV, so no spreadsheet runs it."""
+    api = {"Authorization": f"Bearer {site['sergeant']}"}
+    person = client.get("/teams/riverside/staff/pc-walsh", headers=api).json()
+    trap = '=HYPERLINK("http://evil.example","click")'
+    changed = {**person, "name": trap}
+    assert client.put("/teams/riverside/staff/pc-walsh", json=changed, headers=api).is_success
+    ward = client.get("/teams/riverside/wards/market-square", headers=api).json()
+    renamed = {**ward, "name": "+1+2"}
+    assert client.put("/teams/riverside/wards/market-square", json=renamed, headers=api).is_success
+    _as(client, site["sergeant"])
+    rows = list(csv.DictReader(io.StringIO(client.get(f"{BASE}/rota.csv").text.removeprefix(BOM))))
+    assert {row["staff_name"] for row in rows if row["staff_id"] == "pc-walsh"} == {f"'{trap}"}
+    assert "'+1+2" in {row["ward_name"] for row in rows}
+    assert not any(value.startswith(("=", "+", "@")) for row in rows for value in row.values())
+    book = load_workbook(io.BytesIO(client.get(f"{BASE}/rota.xlsx").content))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert trap in {cell.value for cell in cells}
 
 
 def test_xlsx_holds_the_apis_duties(client: TestClient, site: dict[str, str]) -> None:
