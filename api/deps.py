@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from sqlmodel import Session
 
 
@@ -31,3 +31,8 @@ async def _monday(week: date) -> date:  # no I/O: kept off the thread pool
 
 
 WeekDep = Annotated[date, Depends(_monday)]
+
+# A stored row's id in a URL (a job, a feed, a user): a database integer, so one beyond
+# 64 bits is a 422 naming the field, not a 500 from the driver.
+MAX_ROW_ID = 2**63 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="the id the API gave")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import math
 import re
 from collections import OrderedDict
 from collections.abc import AsyncIterator
@@ -121,7 +122,7 @@ def create_app(
             {
                 key: value
                 for key, value in problem.items()
-                if key != "url" and not (key == "input" and isinstance(value, dict | list))
+                if key != "url" and not (key == "input" and not _echoable(value))
             }
             for problem in error.errors()
         ]
@@ -132,6 +133,14 @@ def create_app(
         return pages.sign_in_needed(request)
 
     return app
+
+
+def _echoable(value: object) -> bool:
+    """Whether a 422 may repeat the input: not a whole object or list, and not a number
+    JSON cannot carry (NaN, Infinity, 1e309), which made the 422 itself a 500."""
+    if isinstance(value, dict | list):
+        return False
+    return not (isinstance(value, float) and not math.isfinite(value))
 
 
 SIMULTANEOUS_WRITE = (

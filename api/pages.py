@@ -26,7 +26,7 @@ from starlette.routing import Match
 
 from api import exports, tables, versions, views
 from api.auth import Caller, audit, caller_of, require_lead
-from api.deps import SessionDep, monday
+from api.deps import MAX_ROW_ID, RowId, SessionDep, monday
 from api.routes import feeds as feed_routes
 from api.routes import jobs as job_routes
 from api.routes import replans as replan_routes
@@ -289,7 +289,7 @@ def week_page(
     session: SessionDep,
     version: int | None = None,
     done: str | None = None,
-    repair: int | None = None,
+    repair: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
 ) -> HTMLResponse:
     team = _led_team(session, caller, team_id)
     week = monday(week)
@@ -342,7 +342,7 @@ def _repair_of(
 ) -> dict[str, Any] | None:
     """A finished repair of this team-week: what it changed, for the week page."""
     try:
-        job = _led_job(session, caller, job_id)
+        job = job_routes._job(session, caller, job_id)
     except HTTPException:
         return None  # a stale or foreign link: the week page shows without it
     if (job.team_id, job.week_start, job.kind) != (team_id, week, "replan") or not job.result:
@@ -569,17 +569,8 @@ def export_xlsx(
 # -- solve progress -----------------------------------------------------------------------
 
 
-def _led_job(session: Session, caller: Caller, job_id: int) -> tables.SolveJob:
-    """A job of a team the caller leads. Any other is 404 as if it did not exist, so
-    trying job ids does not tell which teams there are or how busy they are."""
-    job = session.get(tables.SolveJob, job_id)
-    if job is None or not caller.may_lead(job.team_id):
-        raise HTTPException(404, f"no such job: {job_id}")
-    return job
-
-
 def _job_state(session: Session, caller: Caller, job_id: int) -> dict[str, Any]:
-    job = _led_job(session, caller, job_id)
+    job = job_routes._job(session, caller, job_id)
     view = job_routes.job_view(job)
     made = session.exec(
         select(tables.RotaVersion.number).where(col(tables.RotaVersion.job_id) == job_id)
@@ -593,28 +584,28 @@ def _job_state(session: Session, caller: Caller, job_id: int) -> dict[str, Any]:
 
 
 @router.get("/ui/jobs/{job_id}")
-def job_page(request: Request, job_id: int, caller: PageCaller, session: SessionDep) -> Response:
+def job_page(request: Request, job_id: RowId, caller: PageCaller, session: SessionDep) -> Response:
     return _render(request, "job.html", caller=caller, job=_job_state(session, caller, job_id))
 
 
 @router.post("/ui/jobs/{job_id}/cancel", dependencies=[SameOrigin])
-def job_cancel(job_id: int, caller: PageCaller, session: SessionDep) -> Response:
+def job_cancel(job_id: RowId, caller: PageCaller, session: SessionDep) -> Response:
     """Cancel the solve (no draft is made; the versions already stored stay)."""
-    _led_job(session, caller, job_id)
+    job_routes._job(session, caller, job_id)
     job_routes.cancel_job(job_id, session, caller)
     return RedirectResponse(f"/ui/jobs/{job_id}", 303)
 
 
 @router.post("/ui/jobs/{job_id}/stop", dependencies=[SameOrigin])
-def job_stop(job_id: int, caller: PageCaller, session: SessionDep) -> Response:
+def job_stop(job_id: RowId, caller: PageCaller, session: SessionDep) -> Response:
     """Stop the solve now and keep the best rota found so far as the draft."""
-    _led_job(session, caller, job_id)
+    job_routes._job(session, caller, job_id)
     job_routes.stop_job(job_id, session, caller)
     return RedirectResponse(f"/ui/jobs/{job_id}", 303)
 
 
 @router.get("/ui/jobs/{job_id}/state")
-def job_state(job_id: int, caller: PageCaller, session: SessionDep) -> dict[str, Any]:
+def job_state(job_id: RowId, caller: PageCaller, session: SessionDep) -> dict[str, Any]:
     """What the progress page polls (the API's job view, plus where to go when done)."""
     return _job_state(session, caller, job_id)
 

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from api import feeds, tables
 from api.auth import Caller, CallerDep, audit, hash_token
-from api.deps import SessionDep
+from api.deps import RowId, SessionDep
 
 router = APIRouter(tags=["feeds"])
 FEED_LAST_USED_GRANULARITY = timedelta(hours=1)  # apps poll hourly at most: enough to
@@ -134,7 +134,7 @@ def _managed(session: Session, caller: Caller, feed_id: int) -> tables.FeedToken
 
 
 @router.delete("/feeds/{feed_id}", status_code=204)
-def revoke_feed(feed_id: int, caller: CallerDep, session: SessionDep, request: Request) -> None:
+def revoke_feed(feed_id: RowId, caller: CallerDep, session: SessionDep, request: Request) -> None:
     """Revoke a feed URL: from now on it is 404 (calendar apps keep their last copy)."""
     feed = _managed(session, caller, feed_id)
     if feed.revoked_at is None:
@@ -147,7 +147,7 @@ def revoke_feed(feed_id: int, caller: CallerDep, session: SessionDep, request: R
 
 @router.post("/feeds/{feed_id}/rotate", status_code=201)
 def rotate_feed(
-    feed_id: int, caller: CallerDep, session: SessionDep, request: Request
+    feed_id: RowId, caller: CallerDep, session: SessionDep, request: Request
 ) -> dict[str, Any]:
     """Revoke a feed URL and issue its replacement in one step."""
     old = _managed(session, caller, feed_id)

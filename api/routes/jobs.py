@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from api import tables
-from api.auth import Caller, CallerDep, LedTeamDep, audit, require_lead
-from api.deps import SessionDep, WeekDep
+from api.auth import Caller, CallerDep, LedTeamDep, audit
+from api.deps import RowId, SessionDep, WeekDep
 from api.scenarios import assemble_scenario
 
 router = APIRouter(tags=["solve jobs"])
@@ -83,27 +83,28 @@ def start_solve(
     return job_view(job)
 
 
-def _job(session: SessionDep, caller: CallerDep, job_id: int) -> tables.SolveJob:
+def _job(session: Session, caller: Caller, job_id: int) -> tables.SolveJob:
+    """A job of a team the caller leads. Any other is 404 as if it did not exist, so
+    trying job ids does not tell which teams there are or how busy they are."""
     job = session.get(tables.SolveJob, job_id)
-    if job is None:
-        raise HTTPException(404, f"no solve job {job_id}")
-    require_lead(caller, job.team_id)
+    if job is None or not caller.may_lead(job.team_id):
+        raise HTTPException(404, f"no such job: {job_id}")
     return job
 
 
 @router.get("/jobs/{job_id}")
-def read_job(job_id: int, session: SessionDep, caller: CallerDep) -> dict[str, Any]:
+def read_job(job_id: RowId, session: SessionDep, caller: CallerDep) -> dict[str, Any]:
     return job_view(_job(session, caller, job_id))
 
 
 @router.post("/jobs/{job_id}/cancel", status_code=202)
-def cancel_job(job_id: int, session: SessionDep, caller: CallerDep) -> dict[str, Any]:
+def cancel_job(job_id: RowId, session: SessionDep, caller: CallerDep) -> dict[str, Any]:
     """Ask the worker to stop and discard what it found; a queued job is cancelled at once."""
     return _request_stop(job_id, session, caller, keep=False)
 
 
 @router.post("/jobs/{job_id}/stop", status_code=202)
-def stop_job(job_id: int, session: SessionDep, caller: CallerDep) -> dict[str, Any]:
+def stop_job(job_id: RowId, session: SessionDep, caller: CallerDep) -> dict[str, Any]:
     """Ask the worker to stop now and store the best rota found so far as the draft (a
     sergeant content with the gap need not wait for the time limit). A queued job, or one
     that has found no rota yet, ends cancelled: there is nothing to keep."""

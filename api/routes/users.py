@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from api import tables
 from api.auth import CallerDep, audit, forget_callers, issue_token, require_admin
-from api.deps import SessionDep
+from api.deps import RowId, SessionDep
 
 router = APIRouter(tags=["users"])
 
@@ -88,7 +88,7 @@ def add_user(new: NewUser, caller: CallerDep, session: SessionDep) -> dict[str, 
 
 
 @router.post("/users/{user_id}/tokens", status_code=201)
-def add_token(user_id: int, caller: CallerDep, session: SessionDep) -> dict[str, Any]:
+def add_token(user_id: RowId, caller: CallerDep, session: SessionDep) -> dict[str, Any]:
     """A new token for yourself (or, for an admin, anyone)."""
     if caller.user.id != user_id:
         require_admin(caller)
@@ -102,7 +102,7 @@ def add_token(user_id: int, caller: CallerDep, session: SessionDep) -> dict[str,
 
 
 @router.delete("/users/{user_id}/tokens", status_code=204)
-def revoke_tokens(user_id: int, caller: CallerDep, session: SessionDep, request: Request) -> None:
+def revoke_tokens(user_id: RowId, caller: CallerDep, session: SessionDep, request: Request) -> None:
     """Revoke every token of a user (yourself, or anyone for an admin)."""
     if caller.user.id != user_id:
         require_admin(caller)

@@ -97,6 +97,13 @@ MATRIX: dict[tuple[str, str], tuple[str, object, set[str]]] = {
     ("DELETE", "/feeds/{feed_id}"): ("/feeds/{feed_id}", None, LEADS | {OFFICER}),
     ("POST", "/feeds/{feed_id}/rotate"): ("/feeds/{feed_id}/rotate", None, LEADS | {OFFICER}),
 }
+# A job of a team one does not lead is refused as not found (404), like a missing one, so
+# trying job ids tells nothing of which teams there are.
+HIDDEN = {
+    ("GET", "/jobs/{job_id}"),
+    ("POST", "/jobs/{job_id}/cancel"),
+    ("POST", "/jobs/{job_id}/stop"),
+}
 # Feeds are read by calendar apps with the secret in the URL, never a bearer token
 # (tests/api/test_feeds.py covers their secrets); these routes are outside the matrix.
 SECRET_URL_ROUTES = {
@@ -166,17 +173,19 @@ def test_matrix_covers_every_route(tokens):
 
 @pytest.mark.parametrize("route", list(MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
 def test_route_access_by_role(tokens, route):
-    """Allowed roles get past authorization; others get 403; no or bad token gets 401."""
+    """Allowed roles get past authorization; others get 403 (404 for another team's job);
+    no or bad token gets 401."""
     client, found, ids = tokens
     url, body, allowed = MATRIX[route]
     url = url.format(admin_id=ids[ADMIN], spare_id=ids["spare"], feed_id=ids["feed"])
     method = route[0]
+    refused = 404 if route in HIDDEN else 403
     for role in ROLES:
         status = _call(client, method, url, body, found[role]).status_code
         if role in allowed:
-            assert status not in (401, 403), (role, status)
+            assert status not in (401, 403, refused), (role, status)
         else:
-            assert status == 403, (role, status)
+            assert status == refused, (role, status)
     assert _call(client, method, url, body, None).status_code == 401
     assert _call(client, method, url, body, "guessed-" + "x" * 40).status_code == 401
 
@@ -289,3 +298,25 @@ def test_each_role_lists_only_the_feeds_it_may_manage(tokens):
     for role, feeds in expected.items():
         listed = client.get("/feeds", headers={"Authorization": f"Bearer {found[role]}"})
         assert {feed["id"] for feed in listed.json()} == feeds, role
+
+
+def test_numbers_no_database_or_json_can_hold_are_a_422(tokens):
+    """An id past 64 bits is a 422 naming it (was a 500 from the driver); NaN, Infinity
+    or 1e309 in a body is a 422 naming the field (the 422 itself was a 500, as JSON
+    cannot carry the value it tried to echo)."""
+    client, found, _ = tokens
+    admin = {"Authorization": f"Bearer {found[ADMIN]}"}
+    for path in ("/jobs/9223372036854775808", "/users/9223372036854775808/tokens"):
+        method = "GET" if path.startswith("/jobs") else "POST"
+        reply = client.request(method, path, headers=admin)
+        assert reply.status_code == 422, (path, reply.text)
+        assert reply.json()["detail"][0]["loc"][0] == "path"
+    assert client.get("/jobs/9223372036854775807", headers=admin).status_code == 404
+    for number in ("NaN", "Infinity", "-Infinity", "1e309"):
+        reply = client.post(
+            f"{WEEK}/solve",
+            content=f'{{"time_limit": {number}}}',
+            headers={**admin, "Content-Type": "application/json"},
+        )
+        assert reply.status_code == 422, (number, reply.text)
+        assert reply.json()["detail"][0]["loc"] == ["body", "time_limit"]
