@@ -29,6 +29,13 @@ class NewUser(BaseModel):
             raise ValueError("an officer needs team_id and staff_id (their own staff record)")
         if self.role is tables.Role.SERGEANT and not self.teams:
             raise ValueError("a sergeant needs the teams they lead")
+        if self.role is not tables.Role.OFFICER and (self.team_id or self.staff_id):
+            raise ValueError("team_id and staff_id are only for an officer; leave them out")
+        if self.role is not tables.Role.SERGEANT and self.teams:
+            raise ValueError(
+                "teams are only for a sergeant (an admin leads every team, an officer is "
+                "given by team_id and staff_id); leave them out"
+            )
         return self
 
 

@@ -98,6 +98,36 @@ def test_unknown_team_and_week_are_404(reader):
     assert client.get(f"{TEAM}/weeks/2026-11-30/rota").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("user", "problem"),
+    [
+        (
+            {"role": "sergeant", "teams": ["riverside"], "team_id": "riverside"},
+            "only for an officer",
+        ),
+        ({"role": "admin", "staff_id": "pc-walsh"}, "only for an officer"),
+        (
+            {
+                "role": "officer",
+                "team_id": "riverside",
+                "staff_id": "pc-walsh",
+                "teams": ["riverside"],
+            },
+            "only for a sergeant",
+        ),
+        ({"role": "admin", "teams": ["riverside"]}, "only for a sergeant"),
+    ],
+    ids=["sergeant-with-team_id", "admin-with-staff_id", "officer-with-teams", "admin-with-teams"],
+)
+def test_a_user_with_fields_of_another_role_is_refused(reader, user, problem):
+    """A sergeant given an officer's team_id would see that team too: fields that do not
+    belong to the role are a 422 naming them, and no user is made."""
+    client, _ = reader
+    reply = client.post("/users", json={"name": "Mixed", **user})
+    assert reply.status_code == 422, reply.text
+    assert problem in reply.text
+
+
 def test_revoked_token_fails_at_once(reader):
     """A token that has just been used (and is remembered) fails as soon as it is revoked."""
     client, _ = reader
