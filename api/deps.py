@@ -19,10 +19,15 @@ SessionDep = Annotated[Session, Depends(_session)]
 
 
 def monday(week: date) -> date:
-    if not 2000 <= week.year <= 2099:  # as a scenario's week_start
-        raise HTTPException(422, f"week {week} is outside 2000-2099; check the year")
-    if week.weekday() != 0:
-        raise HTTPException(422, f"week {week} is a {week:%A}; weeks start on a Monday")
+    """The week in a URL, checked: a Monday in 2000-2099 (as a scenario's week_start), else
+    a 422 naming the path's `week` field, as FastAPI's own validation does."""
+    problem = None
+    if not 2000 <= week.year <= 2099:
+        problem = f"week {week} is outside 2000-2099; check the year"
+    elif week.weekday() != 0:
+        problem = f"week {week} is a {week:%A}; weeks start on a Monday"
+    if problem is not None:
+        raise HTTPException(422, [{"loc": ["path", "week"], "msg": problem, "type": "value_error"}])
     return week
 
 

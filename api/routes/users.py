@@ -53,17 +53,26 @@ def user_view(session: Session, user: tables.User) -> dict[str, Any]:
     }
 
 
+def _unknown(field: str, message: str) -> HTTPException:
+    """A 422 naming the field, as FastAPI's own validation does."""
+    return HTTPException(422, [{"loc": ["body", field], "msg": message, "type": "value_error"}])
+
+
 def create_user(session: Session, new: NewUser) -> tuple[tables.User, str]:
     """Create a user with a first token (shown once); the caller commits."""
-    for team_id in [*new.teams, *([new.team_id] if new.team_id else [])]:
-        if session.get(tables.Team, team_id) is None:
-            raise HTTPException(422, f"no team {team_id!r}; import it before adding its people")
+    for field, team_ids in (
+        ("teams", new.teams),
+        ("team_id", [new.team_id] if new.team_id else []),
+    ):
+        for team_id in team_ids:
+            if session.get(tables.Team, team_id) is None:
+                raise _unknown(field, f"no team {team_id!r}; import it before adding its people")
     if (
         new.team_id
         and new.staff_id
         and session.get(tables.StaffMember, (new.team_id, new.staff_id)) is None
     ):
-        raise HTTPException(422, f"no staff member {new.staff_id!r} in team {new.team_id!r}")
+        raise _unknown("staff_id", f"no staff member {new.staff_id!r} in team {new.team_id!r}")
     user = tables.User(
         name=new.name,
         role=new.role.value,

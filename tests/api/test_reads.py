@@ -128,6 +128,19 @@ def test_a_user_with_fields_of_another_role_is_refused(reader, user, problem):
     assert problem in reply.text
 
 
+def test_a_user_of_an_unknown_team_or_person_is_refused_by_field(reader):
+    client, _ = reader
+    for user, field in (
+        ({"role": "sergeant", "teams": ["ghost"]}, "teams"),
+        ({"role": "officer", "team_id": "ghost", "staff_id": "pc-walsh"}, "team_id"),
+        ({"role": "officer", "team_id": "riverside", "staff_id": "nobody"}, "staff_id"),
+    ):
+        reply = client.post("/users", json={"name": "Unknown", **user})
+        assert reply.status_code == 422
+        (detail,) = reply.json()["detail"]
+        assert detail["loc"] == ["body", field], detail
+
+
 def test_revoked_token_fails_at_once(reader):
     """A token that has just been used (and is remembered) fails as soon as it is revoked."""
     client, _ = reader

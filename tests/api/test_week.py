@@ -148,7 +148,11 @@ def test_bad_input_is_422_with_field_detail_and_stores_nothing(client: TestClien
     assert problem["loc"] == ["body"] and "give the Monday" in problem["msg"]
     assert "input" not in problem and len(str(problem)) < 500  # the scenario is not echoed
     assert client.get("/teams/nowhere/weeks/2026-11-23/scenario").status_code == 404
-    assert client.get("/teams/riverside/weeks/2026-11-24/scenario").status_code == 422
+    for week, problem in (("2026-11-24", "is a Tuesday"), ("1999-11-22", "outside 2000-2099")):
+        reply = client.get(f"/teams/riverside/weeks/{week}/scenario")
+        assert reply.status_code == 422
+        (detail,) = reply.json()["detail"]  # field-level, as FastAPI's own 422s
+        assert detail["loc"] == ["path", "week"] and problem in detail["msg"]
     assert client.get("/jobs/999999").status_code == 404
 
 
