@@ -102,6 +102,7 @@ async def caller_of(request: Request, token: str | None = None) -> Caller:
     once (other server processes see it within that time)."""
     if token is None:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        token = token.strip()  # 'Bearer  x' as the other routes' HTTPBearer reads it
         if scheme.lower() != "bearer" or not token:
             token = None
     if token is None:

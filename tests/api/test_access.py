@@ -320,3 +320,13 @@ def test_numbers_no_database_or_json_can_hold_are_a_422(tokens):
         )
         assert reply.status_code == 422, (number, reply.text)
         assert reply.json()["detail"][0]["loc"] == ["body", "time_limit"]
+
+
+def test_a_token_reads_the_same_on_every_route(tokens):
+    """'Bearer' with two spaces before the token works on the rota read as on /me (it
+    was a 401 there only)."""
+    client, found, _ = tokens
+    spaced = {"Authorization": f"Bearer  {found[SERGEANT]}"}
+    assert client.get("/me", headers=spaced).status_code == 200
+    assert client.get(f"{WEEK}/versions", headers=spaced).status_code == 200
+    assert client.get(f"{WEEK}/rota", headers=spaced).status_code in (200, 404)
