@@ -18,6 +18,7 @@ from scheduler.rota import Activity, Duty
 from scheduler.timegrid import as_local
 
 SlotState = tuple[str, str]  # ("patrol", ward id) or ("event", event id)
+HOUR = timedelta(hours=1)
 
 
 def _event_state(
@@ -56,7 +57,10 @@ def assign_patrols(
                 staff_id
                 for staff_id in staff_ids
                 if slot not in states[staff_id]
-                and any(o.start <= start < o.end for o in duty_of[staff_id])
+                # on duty the whole hour, as the model counts who may patrol it (an
+                # hour a duty only partly covers, as after Lord Howe's half-hour change,
+                # would give a ward less than the model planned)
+                and any(o.start <= start and start + HOUR <= o.end for o in duty_of[staff_id])
             ]
 
             # In a repair, where the published rota had them; then dedicated ward officers

@@ -90,11 +90,10 @@ class Context:
             instant = instant.replace(tzinfo=self.zone)
         return instant.astimezone(UTC)
 
-    def hours_touching(self, start: datetime, end: datetime) -> tuple[datetime, datetime]:
-        """[start, end) widened to the week's hour boundaries (whole hours from its start)."""
-        before = (start - self.week_start) // HOUR
-        after = -((self.week_start - end) // HOUR)
-        return self.week_start + before * HOUR, self.week_start + after * HOUR
+    def hours_touching(self, start: datetime, end: datetime) -> set[int]:
+        """The week's hours (whole hours from its start, numbered from 0) that [start, end)
+        touches."""
+        return set(range((start - self.week_start) // HOUR, -((self.week_start - end) // HOUR)))
 
     def span(self, day: date, start: str, end: str) -> tuple[datetime, datetime]:
         """Local clock times ("HH:MM", "24:00" allowed) from `day` on, as UTC instants.
@@ -653,16 +652,16 @@ def _check_patrol_wards(context: Context) -> list[Violation]:
         person = context.people[staff_id]
         if person.patrol_wards is None:
             continue
-        around: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
+        around: dict[str, set[int]] = defaultdict(set)  # ward -> hours its events touch
         for visit in visits:
             if visit.activity.kind == "event" and visit.activity.event in context.events:
-                around[visit.activity.ward].append(context.hours_touching(visit.start, visit.end))
+                around[visit.activity.ward] |= context.hours_touching(visit.start, visit.end)
         outside: dict[str, list[Visit]] = defaultdict(list)
         for visit in visits:
             ward = visit.activity.ward
             if ward in person.patrol_wards or visit.activity.kind == "event":
                 continue
-            if not any(start <= visit.start and visit.end <= end for start, end in around[ward]):
+            if not context.hours_touching(visit.start, visit.end) <= around[ward]:
                 outside[ward].append(visit)
         for ward_id, stray in outside.items():
             hours = sum(_hours(visit.end - visit.start) for visit in stray)

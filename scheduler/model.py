@@ -18,6 +18,7 @@ explained in their words by switching groups off (`scheduler.solve.explain_infea
 from __future__ import annotations
 
 import itertools
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -453,12 +454,21 @@ def _add_weekly_hours(week: WeekModel) -> None:
         cap_hours = min(
             policy.max_weekly_hours, person.contracted_hours + policy.max_overtime_hours
         )
-        week.model.add(_worked_minutes(week, person.id) <= round(cap_hours * 60))
+        week.model.add(_worked_minutes(week, person.id) <= _minutes_at_most(cap_hours))
+
+
+EPSILON = 1e-6  # what the checker also forgives (its TOLERANCE)
+
+
+def _minutes_at_most(hours: float) -> int:
+    """A cap in hours as whole minutes, rounded down so the model never exceeds it (47.993 h
+    rounded to the nearest minute let a rota the checker refused)."""
+    return math.floor(hours * 60 + EPSILON)
 
 
 def _add_night_work(week: WeekModel) -> None:
     """Anyone working a night duty averages at most the night limit per 24 h over the week."""
-    cap = round(week.scenario.policy.night_work_cap_hours * 60)
+    cap = _minutes_at_most(week.scenario.policy.night_work_cap_hours)
     for staff_id, options in week.options.items():
         nights = [week.works[option] for option in options if option.night]
         if not nights:
@@ -571,7 +581,8 @@ def _add_ward_minimums(week: WeekModel) -> None:
             "this week."
         )
         literal = _requirement(week, f"ward:{ward.id}", sentence)
-        week.model.add(total >= round(ward.min_weekly_hours + 0.4999)).only_enforce_if(literal)
+        hours = math.ceil(ward.min_weekly_hours - EPSILON)  # whole slots, never fewer
+        week.model.add(total >= hours).only_enforce_if(literal)
 
 
 def _describe_pin(week: WeekModel, pin: Pin) -> str:

@@ -324,6 +324,13 @@ class Staff(Strict):
     carry_in: CarryIn = Field(default_factory=CarryIn)
     preferences: list[Preference] = Field(default_factory=list)
 
+    @field_validator("patrol_wards")
+    @classmethod
+    def _none_listed_is_all(cls, wards: list[str] | None) -> list[str] | None:
+        """An empty list (a staff CSV cell of ';') means every ward, as omitting it does:
+        the model and the checker then read it alike."""
+        return wards or None
+
 
 class EngagementEvent(Strict):
     """A ward panel, Cuppa with a Copper, school gate, faith visit, Prevent panel..."""

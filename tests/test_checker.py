@@ -506,6 +506,32 @@ def test_patrol_wards_include_attended_event_ward_around_it(
     assert broken(scenario, *duties) == expected
 
 
+def test_patrol_between_two_events_in_their_ward_is_lawful() -> None:
+    """Between a 10:15-10:45 and an 11:15-12:00 event in ward A, one patrol of A from
+    10:45 to 11:15 lies in hours the two events touch: lawful for someone who may patrol
+    only ward B (the rota builder joins the two rests of the hours into one patrol)."""
+    wednesday = SPRING + timedelta(days=WED)
+    first = panel(start=f"{wednesday}T10:15", end=f"{wednesday}T10:45")
+    second = panel(id="surgery", start=f"{wednesday}T11:15", end=f"{wednesday}T12:00")
+    scenario = team(staff={"pc-khan": {"patrol_wards": ["ward-b"]}}, events=[first, second])
+    one, two = scenario.events
+    activities = [
+        patrol("ward-b", at(wednesday, "07:00"), at(wednesday, "10:00")),
+        patrol("ward-a", at(wednesday, "10:00"), one.start),
+        attend(one),
+        patrol("ward-a", one.end, two.start),
+        attend(two),
+        patrol("ward-b", two.end, at(wednesday, "15:00")),
+    ]
+    assert broken(scenario, duty(scenario, "pc-khan", WED, activities=activities)) == set()
+
+
+def test_no_patrol_wards_listed_means_every_ward() -> None:
+    """patrol_wards [] (a staff CSV cell of ';') means every ward, as the model reads it."""
+    scenario = team(staff={"pc-khan": {"patrol_wards": []}})
+    assert broken(scenario, duty(scenario, "pc-khan", MON, ward="ward-b")) == set()
+
+
 @pytest.mark.parametrize(
     ("event_fields", "attendees"),
     [

@@ -12,7 +12,7 @@ from support import FIXTURES, small_team, solve_checked
 
 from scheduler import SolveOptions, load_scenario, solve
 from scheduler.model import contract_shortfalls, describe_shortfalls
-from scheduler.scenario import EngagementEvent, Policy, Team
+from scheduler.scenario import EngagementEvent, Policy, Scenario, Team
 
 
 def _hours_in(rota, ward: str) -> float:
@@ -64,6 +64,48 @@ def test_a_pcso_window_past_midnight_lets_pcsos_work():
     for pcso in ("pcso-cy", "pcso-di"):
         assert rota.duties_of(pcso), f"{pcso} has no duty"
         assert {d.template for d in rota.duties_of(pcso)} <= {"early", "late"}
+
+
+def test_caps_and_minimums_are_kept_to_the_minute():
+    """Fractional limits are rounded the safe way: a 47.996 h contract with 12 h day duties
+    allows three, not four (48 h rounded to the nearest minute), and a ward minimum of
+    10.00005 h needs 11 whole hours of presence, not 10."""
+    data = small_team().model_dump(mode="json")
+    data["duty_templates"].append(
+        {"id": "long", "name": "Long day", "start": "08:00", "end": "20:00", "break_minutes": 60}
+    )
+    data["wards"].append({"id": "quiet", "name": "Quiet", "min_weekly_hours": 10.00005})
+    data["staff"][0]["contracted_hours"] = 47.996
+    data["policy"] = {**data.get("policy", {}), "max_overtime_hours": 0}
+    rota = solve_checked(Scenario.model_validate(data))
+    assert sum(d.hours for d in rota.duties_of("pc-ann")) <= 47.996
+
+
+def test_a_half_hour_clock_change_leaves_no_ward_short():
+    """After Lord Howe's 30-minute change on Sun 4 Oct 2026 the model's hours start at
+    half past: a person whose duty ends inside an hour is not put on patrol for it, so
+    the ward gets the 14 h the model planned (it got 13.5 h)."""
+    away = [{"start": "2026-09-28T00:00", "end": "2026-10-04T00:00"}]
+    scenario = Scenario.model_validate(
+        {
+            "team": {"id": "howe", "name": "Lord Howe", "timezone": "Australia/Lord_Howe"},
+            "week_start": "2026-09-28",
+            "duty_templates": [
+                {"id": "early", "name": "Early", "start": "07:00", "end": "15:00"},
+                {"id": "late", "name": "Late", "start": "14:00", "end": "22:00"},
+            ],
+            "wards": [{"id": "c", "name": "C", "min_weekly_hours": 14}],
+            "staff": [
+                {"id": "a", "name": "A", "role": "PC", "unavailable": away},
+                {"id": "b", "name": "B", "role": "PC", "unavailable": away},
+            ],
+            "pins": [
+                {"staff": "a", "day": "2026-10-04", "template": "early"},
+                {"staff": "b", "day": "2026-10-04", "template": "late"},
+            ],
+        }
+    )
+    solve_checked(scenario)
 
 
 def test_lone_working_never_leaves_a_pcso_alone():
