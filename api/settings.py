@@ -15,7 +15,7 @@ class Settings(BaseSettings):
     solve_workers: int = 2
     job_poll_seconds: float = 0.05
     public_url: str | None = None  # base of feed URLs; else the request's own
-    # the largest request body taken: a 30-strong team's scenario is about 35 kB
+    # the largest request body taken: a 30-strong team's scenario is about 18 kB
     max_body_bytes: int = 2_000_000
 
 

@@ -56,6 +56,7 @@ SECONDS = _number(float, lambda value: value > 0, "a number above zero")
 COUNT = _number(int, lambda value: value > 0, "a number above zero")
 SEED = _number(int, lambda value: 0 <= value < 2**31, f"from 0 to {2**31 - 1}")
 GAP = _number(float, lambda value: 0 <= value <= 1, "from 0 to 1 (0.01 is 1%)")
+PORT = _number(int, lambda value: 0 <= value <= 65535, "from 0 to 65535 (0: any free port)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -101,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
         "serve", help="run the API (BEATPLAN_DATABASE_URL, default SQLite)"
     )
     serve_cmd.add_argument("--host", default="127.0.0.1")
-    serve_cmd.add_argument("--port", type=int, default=8000)
+    serve_cmd.add_argument("--port", type=PORT, default=8000)
     serve_cmd.add_argument(
         "--processes",
         type=COUNT,
@@ -115,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo_cmd.add_argument("--scenario", type=Path, default=Path("fixtures/riverside.json"))
     demo_cmd.add_argument("--database", type=Path, default=Path("beatplan-demo.sqlite"))
-    demo_cmd.add_argument("--port", type=int, default=8000)
+    demo_cmd.add_argument("--port", type=PORT, default=8000)
     demo_cmd.add_argument("--time-limit", type=SECONDS, default=30.0)
     demo_cmd.add_argument("--no-serve", action="store_true", help="stop after publishing")
 
@@ -338,6 +339,7 @@ def _serve(arguments: argparse.Namespace) -> int:
 
     settings = get_settings()
     _check_database(settings.database_url)
+    _check_port(arguments.host, arguments.port)
     print(f"Beatplan API on http://{arguments.host}:{arguments.port}/docs")
     if arguments.processes == 1:
         uvicorn.run(create_app(), host=arguments.host, port=arguments.port)
@@ -379,6 +381,8 @@ def _demo(arguments: argparse.Namespace, err: Console) -> int:
 
     scenario = load_scenario(arguments.scenario)
     _check_demo_database(arguments.database)
+    if not arguments.no_serve:  # before solving and publishing, not after
+        _check_port("127.0.0.1", arguments.port)
     result = solve(scenario, SolveOptions(time_limit=arguments.time_limit))
     if result.rota is None:
         raise UsageError(
@@ -466,9 +470,28 @@ def _generate(arguments: argparse.Namespace) -> int:
         raise UsageError(f"{arguments.out}: no such folder; create it first")
     for scenario in generate_instance(arguments.kind, arguments.seed):
         path = arguments.out / f"{scenario.team.id}.json"
-        path.write_text(scenario.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        try:
+            path.write_text(scenario.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"{path}: cannot write it ({error.strerror})") from None
     print(f"Wrote {arguments.kind} instance (seed {arguments.seed}) to {arguments.out}")
     return 0
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse, in one line, a port the server could not listen on (uvicorn would print
+    its own error and exit 3, after the demo had solved and published)."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind((host, port))
+    except OSError as error:
+        raise UsageError(
+            f"cannot listen on {host}:{port} ({error.strerror}): is another server running "
+            "there? stop it, or give another --port"
+        ) from None
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"

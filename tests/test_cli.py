@@ -498,3 +498,37 @@ def test_an_unknown_postgresql_database_is_one_line_exit_2(tmp_path: Path):
     url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     result = _beatplan(url, "admin", "Alex Admin", cwd=tmp_path)
     _refused_in_one_line(result, f"there is no database {name!r}", "createdb")
+
+
+def test_a_port_in_use_is_one_line_exit_2_before_anything_is_done(tmp_path: Path):
+    """`serve` on a port another server holds says so in one line (it was uvicorn's own
+    error and exit 3); `demo` says so before it solves and publishes."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        url = f"sqlite:///{tmp_path / 'beatplan.sqlite'}"
+        _refused_in_one_line(_beatplan(url, "serve", "--port", port, cwd=tmp_path), port)
+        demo = tmp_path / "demo.sqlite"
+        sample = str(FIXTURES / "riverside.json")
+        result = _beatplan(
+            url, "demo", "--port", port, "--scenario", sample, "--database", str(demo), cwd=tmp_path
+        )
+        _refused_in_one_line(result, "another --port")
+        assert not demo.exists()
+
+
+def test_a_port_out_of_range_is_refused(capsys: pytest.CaptureFixture[str]):
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--port", "70000"])
+    assert exited.value.code == 2
+    assert "from 0 to 65535" in capsys.readouterr().err
+
+
+def test_generate_that_cannot_write_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    (tmp_path / "team0.json").mkdir()  # where the team's file would go
+    assert "cannot write it" in _one_line_exit_2(
+        ["generate", "team", "--out", str(tmp_path)], capsys
+    )
