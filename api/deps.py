@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path, Request
+from pydantic import BaseModel
 from sqlmodel import Session
 
 
@@ -41,3 +42,25 @@ WeekDep = Annotated[date, Depends(_monday)]
 # 64 bits is a 422 naming the field, not a 500 from the driver.
 MAX_ROW_ID = 2**63 - 1
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="the id the API gave")]
+
+
+class Problem(BaseModel):
+    """An error: `detail` is a sentence naming the problem and the fix, or (422) FastAPI's
+    list of problems, each with its field's `loc`."""
+
+    detail: str | list[dict[str, Any]]
+
+
+# The errors every API route may answer, for the OpenAPI document (and so for the
+# clients a force's IT team generates from it).
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "no token, or an unknown or revoked one"},
+    403: {"model": Problem, "description": "the caller's role may not do this to this team"},
+    404: {"model": Problem, "description": "no such team, item, version, job or feed"},
+    409: {
+        "model": Problem,
+        "description": "it conflicts with the stored data or a request at the same moment; "
+        "the detail says what, and the fix",
+    },
+    413: {"model": Problem, "description": "the body is over BEATPLAN_MAX_BODY_BYTES"},
+}

@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import pages
 from api.db import make_engine, migrate
+from api.deps import ERRORS
 from api.routes import feeds, items, jobs, replans, rotas, teams, users
 from api.scenarios import ScenarioConflict
 from api.settings import Settings, get_settings
@@ -79,14 +80,11 @@ def create_app(
     app.state.clock = lambda: datetime.now(UTC)  # what feeds count as now (tests set it)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(NoStore)
-    app.include_router(teams.router)
-    app.include_router(jobs.router)
-    app.include_router(rotas.router)
-    app.include_router(users.router)
-    app.include_router(feeds.router)
-    app.include_router(replans.router)
+    for router in (teams.router, jobs.router, rotas.router, users.router, replans.router):
+        app.include_router(router, responses=ERRORS)
+    app.include_router(feeds.router, responses={404: ERRORS[404]})  # /ical/...: no token
     for router in items.routers():
-        app.include_router(router)
+        app.include_router(router, responses=ERRORS)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
 

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from api import feeds, tables
 from api.auth import Caller, CallerDep, audit, hash_token
-from api.deps import RowId, SessionDep
+from api.deps import ERRORS, RowId, SessionDep
 
 router = APIRouter(tags=["feeds"])
 FEED_LAST_USED_GRANULARITY = timedelta(hours=1)  # apps poll hourly at most: enough to
@@ -82,7 +82,7 @@ def issue_feed(
     return feed, token
 
 
-@router.post("/feeds", status_code=201)
+@router.post("/feeds", status_code=201, responses=ERRORS)
 def add_feed(
     new: NewFeed, caller: CallerDep, session: SessionDep, request: Request
 ) -> dict[str, Any]:
@@ -103,7 +103,7 @@ def add_feed(
     return {**_view(feed), **_urls(request, token)}
 
 
-@router.get("/feeds")
+@router.get("/feeds", responses=ERRORS)
 def list_feeds(caller: CallerDep, session: SessionDep) -> list[dict[str, Any]]:
     """The feeds the caller may manage (never their secrets)."""
     query = select(tables.FeedToken).order_by(col(tables.FeedToken.id))
@@ -133,7 +133,7 @@ def _managed(session: Session, caller: Caller, feed_id: int) -> tables.FeedToken
     return feed
 
 
-@router.delete("/feeds/{feed_id}", status_code=204)
+@router.delete("/feeds/{feed_id}", status_code=204, responses=ERRORS)
 def revoke_feed(feed_id: RowId, caller: CallerDep, session: SessionDep, request: Request) -> None:
     """Revoke a feed URL: from now on it is 404 (calendar apps keep their last copy)."""
     feed = _managed(session, caller, feed_id)
@@ -145,7 +145,7 @@ def revoke_feed(feed_id: RowId, caller: CallerDep, session: SessionDep, request:
     forget_feed_tokens(request)
 
 
-@router.post("/feeds/{feed_id}/rotate", status_code=201)
+@router.post("/feeds/{feed_id}/rotate", status_code=201, responses=ERRORS)
 def rotate_feed(
     feed_id: RowId, caller: CallerDep, session: SessionDep, request: Request
 ) -> dict[str, Any]:

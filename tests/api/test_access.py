@@ -330,3 +330,18 @@ def test_a_token_reads_the_same_on_every_route(tokens):
     assert client.get("/me", headers=spaced).status_code == 200
     assert client.get(f"{WEEK}/versions", headers=spaced).status_code == 200
     assert client.get(f"{WEEK}/rota", headers=spaced).status_code in (200, 404)
+
+
+def test_the_openapi_document_lists_each_routes_errors(tokens):
+    """A client generated from /openapi.json knows the errors: every bearer-token route
+    lists 401, 403 and 404 with the error body; the secret-URL feeds list 404 only."""
+    client, _, _ = tokens
+    document = client.get("/openapi.json").json()
+    assert "Problem" in document["components"]["schemas"]
+    for method, path in MATRIX:
+        responses = document["paths"][path][method.lower()]["responses"]
+        assert {"401", "403", "404"} <= set(responses), (method, path)
+    for method, path in SECRET_URL_ROUTES:
+        if method == "GET":
+            responses = document["paths"][path]["get"]["responses"]
+            assert "404" in responses and "401" not in responses, path
