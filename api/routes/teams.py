@@ -6,6 +6,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException
 from sqlmodel import col, select
@@ -106,7 +107,14 @@ def _clashing_pin(
     session: SessionDep, team: tables.Team, week: date, pin: Pin
 ) -> tables.Pin | None:
     """The team-week's pin that the new one repeats or contradicts, if any: the same
-    person's duty or rest-day pin on the same day, or their pin to the same event."""
+    person's duty or rest-day pin on the same day, their pin to the same event, or a rest
+    day pinned on the day of an event they are pinned to (or the other way round)."""
+    zone = ZoneInfo(team.timezone)
+
+    def event_day(event_id: str | None) -> date | None:
+        event = session.get(tables.EngagementEvent, (team.id, event_id)) if event_id else None
+        return event.starts_at.astimezone(zone).date() if event else None
+
     query = select(tables.Pin).where(
         col(tables.Pin.team_id) == team.id, col(tables.Pin.week_start) == week
     )
@@ -117,6 +125,10 @@ def _clashing_pin(
         if pin.event is not None and old.event == pin.event:
             return row
         if pin.event is None and old.event is None and old.day == pin.day:
+            return row
+        if (pin.off and old.event and event_day(old.event) == pin.day) or (
+            old.off and pin.event and event_day(pin.event) == old.day
+        ):
             return row
     return None
 

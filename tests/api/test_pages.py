@@ -679,6 +679,12 @@ def test_a_second_pin_for_the_same_day_or_event_is_refused(
     )
     listed = client.get(event_pins, headers=headers).json()
     assert sum(p.get("event") == "ev-panel-market" for p in listed) == 1
+    # A rest day pinned on the day of that panel (Tue 24 Nov) contradicts it.
+    rest = client.post(
+        event_pins, json={"staff": "sgt-okoye", "day": "2026-11-24", "off": True}, headers=headers
+    )
+    assert rest.status_code == 409 and "already pinned to attend" in rest.json()["detail"]
+    assert len(client.get(event_pins, headers=headers).json()) == len(listed)
 
 
 def test_a_ward_changed_repair_shows_the_main_ward_that_changed(
