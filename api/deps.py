@@ -38,9 +38,9 @@ async def _monday(week: date) -> date:  # no I/O: kept off the thread pool
 
 WeekDep = Annotated[date, Depends(_monday)]
 
-# A stored row's id in a URL (a job, a feed, a user): a database integer, so one beyond
-# 64 bits is a 422 naming the field, not a 500 from the driver.
-MAX_ROW_ID = 2**63 - 1
+# A stored row's id in a URL (a job, a feed, a user): an INTEGER column, 32 bits on
+# PostgreSQL, so a larger one is a 422 naming the field, not a 500 from the driver.
+MAX_ROW_ID = 2**31 - 1
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="the id the API gave")]
 
 

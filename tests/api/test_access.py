@@ -301,17 +301,18 @@ def test_each_role_lists_only_the_feeds_it_may_manage(tokens):
 
 
 def test_numbers_no_database_or_json_can_hold_are_a_422(tokens):
-    """An id past 64 bits is a 422 naming it (was a 500 from the driver); NaN, Infinity
+    """An id past the database's integers is a 422 naming it (was a 500 from the driver:
+    SQLite's 64 bits, PostgreSQL's 32); NaN, Infinity
     or 1e309 in a body is a 422 naming the field (the 422 itself was a 500, as JSON
     cannot carry the value it tried to echo)."""
     client, found, _ = tokens
     admin = {"Authorization": f"Bearer {found[ADMIN]}"}
-    for path in ("/jobs/9223372036854775808", "/users/9223372036854775808/tokens"):
+    for path in ("/jobs/2147483648", "/users/9223372036854775808/tokens"):
         method = "GET" if path.startswith("/jobs") else "POST"
         reply = client.request(method, path, headers=admin)
         assert reply.status_code == 422, (path, reply.text)
         assert reply.json()["detail"][0]["loc"][0] == "path"
-    assert client.get("/jobs/9223372036854775807", headers=admin).status_code == 404
+    assert client.get("/jobs/2147483647", headers=admin).status_code == 404
     for number in ("NaN", "Infinity", "-Infinity", "1e309"):
         reply = client.post(
             f"{WEEK}/solve",

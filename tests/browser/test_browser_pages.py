@@ -118,7 +118,7 @@ def test_sergeant_generates_publishes_pins_and_exports(page: Page, site: Site) -
     # The CSV download holds the draft's duties exactly.
     with page.expect_download() as download:
         page.click("#csv")
-    text = download.value.path().read_text(encoding="utf-8")
+    text = download.value.path().read_text(encoding="utf-8-sig")  # as Excel, past the BOM
     assert sorted(d.model_dump_json() for d in duties_from_csv(text)) == sorted(
         d.model_dump_json() for d in redrawn.duties
     )
