@@ -457,6 +457,9 @@ def test_an_absence_recorded_on_the_week_page_is_repaired_and_shown(
     assert main is not None
     others = [wards[w] for w in sorted({a.ward for a in duty.activities} - {main})]
     where = ", ".join([f"<strong>{wards[main]}</strong>" + (" (main)" if others else ""), *others])
+    events = len({a.event for a in duty.activities if a.event})  # whichever the rota gave
+    if events:
+        where += f" ({events} event{'s' if events > 1 else ''})"
     assert row.startswith(f"<td>stood down</td><td>{shift} {where}</td>")
     assert "<td>off</td>" in row and duty.template not in row
     # The published week is untouched until the draft is published.
