@@ -228,8 +228,7 @@ def sync_week(session: Session, team_id: str, week: date, rota: Rota) -> dict[st
             # Made private since: gone from the ward's feed, not "CANCELLED" with its
             # place and time (it is going ahead, and residents are not to know of it).
             if entry.status != WITHDRAWN:
-                entry.status, entry.sequence, entry.changed_at = WITHDRAWN, entry.sequence + 1, now
-                session.add(entry)
+                _withdraw(session, entry, now)
                 counts["removed"] += 1
         elif entry.status == WITHDRAWN:
             continue  # still withdrawn (its event deleted since): never shown as cancelled
@@ -260,9 +259,13 @@ def withdraw_private(session: Session, team_id: str, event_ids: list[str]) -> in
         )
     ).all()
     for entry in entries:
-        entry.status, entry.sequence, entry.changed_at = WITHDRAWN, entry.sequence + 1, now
-        session.add(entry)
+        _withdraw(session, entry, now)
     return len(entries)
+
+
+def _withdraw(session: Session, entry: tables.FeedEntry, now: datetime) -> None:
+    entry.status, entry.sequence, entry.changed_at = WITHDRAWN, entry.sequence + 1, now
+    session.add(entry)
 
 
 def public_uid(team_id: str, event_id: str) -> str:

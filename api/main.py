@@ -88,11 +88,16 @@ def create_app(
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
 
+    # Pages answer errors with a page, the API with JSON.
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, error: HTTPException) -> Response:
+        if pages.is_page(request.url.path) and error.status_code >= 400:
+            return pages.error_page(request, error.status_code, error.detail)
+        return await http_exception_handler(request, error)
+
     @app.exception_handler(ScenarioConflict)
     async def _conflict(request: Request, error: ScenarioConflict) -> Response:
-        if pages.is_page(request.url.path):
-            return pages.error_page(request, 409, str(error))
-        return JSONResponse(status_code=409, content={"detail": str(error)})
+        return await _http_error(request, HTTPException(409, str(error)))
 
     @app.exception_handler(IntegrityError)
     async def _collision(request: Request, error: IntegrityError) -> Response:
@@ -100,17 +105,7 @@ def create_app(
         # two imports of a new team): the loser's session was closed, so rolled back, on
         # the way out of its dependency, and nothing of it was stored.
         logging.getLogger("api").warning("409 for a simultaneous write: %s", error.orig)
-        detail = SIMULTANEOUS_WRITE
-        if pages.is_page(request.url.path):
-            return pages.error_page(request, 409, detail)
-        return JSONResponse(status_code=409, content={"detail": detail})
-
-    # Pages answer errors with a page, the API with JSON.
-    @app.exception_handler(HTTPException)
-    async def _http_error(request: Request, error: HTTPException) -> Response:
-        if pages.is_page(request.url.path) and error.status_code >= 400:
-            return pages.error_page(request, error.status_code, error.detail)
-        return await http_exception_handler(request, error)
+        return await _http_error(request, HTTPException(409, SIMULTANEOUS_WRITE))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> Response:

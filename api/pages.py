@@ -35,7 +35,7 @@ from api.routes import teams as team_routes
 from api.scenarios import assemble_scenario, monday_of
 from scheduler.model import contract_shortfalls, describe_shortfalls
 from scheduler.replan import Absence, Category, Replan
-from scheduler.rota import Rota
+from scheduler.rota import Duty, Rota
 from scheduler.scenario import Pin, describe_validation_error
 
 HERE = Path(__file__).resolve().parent
@@ -355,10 +355,14 @@ def _repair_of(
     for side, number in (("before", result.get("published_version")), ("after", result["version"])):
         if number is None:
             continue
-        duties = rota_routes.duty_summaries(session, team_id, week, number)
-        stored = Rota.model_validate(rota_routes._version(session, team_id, week, number).rota)
-        for duty in stored.duties:
-            duties[duty.staff, duty.day.isoformat()]["main_ward"] = duty.main_ward
+        stored = rota_routes._version(session, team_id, week, number).rota["duties"]
+        duties = {
+            rota_routes._duty_key(d): {
+                **rota_routes._duty_summary(d),
+                "main_ward": Duty.model_validate(d).main_ward,
+            }
+            for d in stored
+        }
         for change in result["changes"]:
             change[f"{side}_duty"] = duties.get((change["staff"], change["day"]))
     return result
@@ -591,7 +595,6 @@ def job_page(request: Request, job_id: RowId, caller: PageCaller, session: Sessi
 @router.post("/ui/jobs/{job_id}/cancel", dependencies=[SameOrigin])
 def job_cancel(job_id: RowId, caller: PageCaller, session: SessionDep) -> Response:
     """Cancel the solve (no draft is made; the versions already stored stay)."""
-    job_routes._job(session, caller, job_id)
     job_routes.cancel_job(job_id, session, caller)
     return RedirectResponse(f"/ui/jobs/{job_id}", 303)
 
@@ -599,7 +602,6 @@ def job_cancel(job_id: RowId, caller: PageCaller, session: SessionDep) -> Respon
 @router.post("/ui/jobs/{job_id}/stop", dependencies=[SameOrigin])
 def job_stop(job_id: RowId, caller: PageCaller, session: SessionDep) -> Response:
     """Stop the solve now and keep the best rota found so far as the draft."""
-    job_routes._job(session, caller, job_id)
     job_routes.stop_job(job_id, session, caller)
     return RedirectResponse(f"/ui/jobs/{job_id}", 303)
 

@@ -665,7 +665,7 @@ def _check_patrol_wards(context: Context) -> list[Violation]:
                 outside[ward].append(visit)
         for ward_id, stray in outside.items():
             hours = sum(_hours(visit.end - visit.start) for visit in stray)
-            may = ", ".join(context.ward_name(ward) for ward in person.patrol_wards) or "no ward"
+            may = ", ".join(context.ward_name(ward) for ward in person.patrol_wards)
             found.append(
                 Violation(
                     "patrol_wards",

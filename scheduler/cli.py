@@ -332,7 +332,7 @@ def _check(arguments: argparse.Namespace) -> int:
 def _serve(arguments: argparse.Namespace) -> int:
     import uvicorn
 
-    from api.db import make_engine, migrate
+    from api.db import make_engine
     from api.main import create_app
     from api.settings import get_settings
     from api.worker import recover_interrupted, start_worker
@@ -344,11 +344,10 @@ def _serve(arguments: argparse.Namespace) -> int:
     if arguments.processes == 1:
         uvicorn.run(create_app(), host=arguments.host, port=arguments.port)
         return 0
-    # Several server processes share the port; this one migrates, recovers and runs (and
-    # watches, restarting it should it die) the single solve worker, so that none of that
-    # is done once per server process.
+    # Several server processes share the port; this one (its database check has migrated)
+    # recovers and runs (and watches, restarting it should it die) the single solve
+    # worker, so that none of that is done once per server process.
     engine = make_engine(settings.database_url)
-    migrate(engine)
     recover_interrupted(engine)
     engine.dispose()
     worker = start_worker(settings.database_url)
@@ -437,14 +436,13 @@ def _admin(arguments: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from api import tables
-    from api.db import make_engine, migrate
+    from api.db import make_engine
     from api.routes.users import NewUser, create_user
     from api.settings import get_settings
 
     url = get_settings().database_url
-    _check_database(url)
+    _check_database(url)  # connects and migrates
     engine = make_engine(url)
-    migrate(engine)
     with Session(engine) as session:
         user, token = create_user(session, NewUser(name=arguments.name, role=tables.Role.ADMIN))
         session.commit()

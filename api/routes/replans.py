@@ -66,6 +66,7 @@ def start_replan(
     the job. Absences are stored as abstractions (with category); events and pins join
     the team's data, surges the week's. 409 if nothing is published or a job is already
     running."""
+    _refuse_earlier_weeks(team, week, replan)  # input alone: before anything is stored
     published = versions.published(session, team.id, week)
     if published is None:
         raise HTTPException(409, f"nothing is published for the week of {week}; publish first")
@@ -85,7 +86,6 @@ def start_replan(
         raise HTTPException(
             409, "a solve or repair of this team-week is already queued or running"
         ) from None
-    _refuse_earlier_weeks(team, week, replan)
     try:  # the changes as the repair will apply them (an absence starts no earlier than now)
         changed, _ = apply_changes(
             assemble_scenario(session, team, week), Rota.model_validate(published.rota), replan
