@@ -40,7 +40,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
-from scheduler.blocks import add_piece
+from scheduler.blocks import add_piece, event_slot_pieces
 from scheduler.checker import Violation, check
 from scheduler.model import DutyOption, build, duty_options
 from scheduler.rota import Activity, Duty, Rota
@@ -239,13 +239,7 @@ def _activities(scenario: Scenario, grid: TimeGrid, plan: _Plan) -> list[Activit
             if slot not in plan.station:
                 pieces.append(("patrol", plan.ward, None, slot_start, slot_end))
             continue
-        event_start, event_end = event.start.astimezone(UTC), event.end.astimezone(UTC)
-        if event_start > slot_start:
-            pieces.append(("patrol", event.ward, None, slot_start, event_start))
-        if slot_start <= event_start < slot_end:
-            pieces.append(("event", event.ward, event.id, event_start, event_end))
-        if event_end < slot_end:
-            pieces.append(("patrol", event.ward, None, event_end, slot_end))
+        pieces.extend(event_slot_pieces(event, slot_start))
     activities: list[Activity] = []
     for kind, ward, event_id, piece_start, piece_end in pieces:
         piece_start, piece_end = max(piece_start, start), min(piece_end, end)

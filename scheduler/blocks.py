@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from scheduler.model import DutyOption, PatrolClass, WeekModel
 from scheduler.rota import Activity, Duty
+from scheduler.scenario import EngagementEvent
 from scheduler.timegrid import as_local
 
 SlotState = tuple[str, str]  # ("patrol", ward id) or ("event", event id)
@@ -105,6 +106,15 @@ def _slot_pieces(
     if kind == "patrol":
         return [("patrol", name, None, slot_start, slot_end)]
     event = next(e for e in week.scenario.events if e.id == name)
+    return event_slot_pieces(event, slot_start)
+
+
+def event_slot_pieces(
+    event: EngagementEvent, slot_start: datetime
+) -> list[tuple[str, str, str | None, datetime, datetime]]:
+    """An hour slot that `event` touches, spent in the event's ward: patrol there before
+    the event, the event itself (in the slot where it starts, whole), patrol after it."""
+    slot_end = slot_start + timedelta(hours=1)
     event_start, event_end = event.start.astimezone(UTC), event.end.astimezone(UTC)
     pieces: list[tuple[str, str, str | None, datetime, datetime]] = []
     if event_start > slot_start:
