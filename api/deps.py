@@ -45,10 +45,12 @@ RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="the id the API gav
 
 
 class Problem(BaseModel):
-    """An error: `detail` is a sentence naming the problem and the fix, or (422) FastAPI's
-    list of problems, each with its field's `loc`."""
+    """An error: `detail` is a sentence naming the problem and the fix; or (422) FastAPI's
+    list of problems, each with its field's `loc`; or (409, a solve or repair refused
+    because another job of the team-week is queued or running) `{"msg": sentence, "job":
+    that job's URL}`."""
 
-    detail: str | list[dict[str, Any]]
+    detail: str | list[dict[str, Any]] | dict[str, Any]
 
 
 # The errors every API route may answer, for the OpenAPI document (and so for the

@@ -48,6 +48,22 @@ def active_job(session: Session, team_id: str, week: date) -> tables.SolveJob | 
     ).first()
 
 
+def busy(session: Session, team_id: str, week: date, what: str) -> HTTPException:
+    """The 409 for a job refused because another of the team-week is queued or running:
+    `detail` is `{"msg", "job"}`, `job` the running one's URL to follow (None if it ended
+    in the meantime)."""
+    running = active_job(session, team_id, week)
+    url = f"/jobs/{running.id}" if running else None
+    return HTTPException(
+        409,
+        {
+            "msg": f"{what} of this team-week is already queued or running: wait for it "
+            "(or stop it) and try again",
+            "job": url,
+        },
+    )
+
+
 @router.post("/teams/{team_id}/weeks/{week}/solve", status_code=202)
 def start_solve(
     team: LedTeamDep,
@@ -72,11 +88,7 @@ def start_solve(
         session.commit()
     except IntegrityError:
         session.rollback()
-        running = active_job(session, team.id, week)
-        url = f"/jobs/{running.id}" if running else None
-        raise HTTPException(
-            409, {"msg": "a solve of this team-week is already queued or running", "job": url}
-        ) from None
+        raise busy(session, team.id, week, "a solve") from None
     audit(session, caller, "start solve", team.id, f"/jobs/{job.id}")
     session.commit()
     response.headers["Location"] = f"/jobs/{job.id}"

@@ -21,7 +21,7 @@ from sqlmodel import col, select
 from api import tables, versions
 from api.auth import CallerDep, LedTeamDep, audit
 from api.deps import SessionDep, WeekDep
-from api.routes.jobs import job_view
+from api.routes.jobs import busy, job_view
 from api.scenarios import assemble_scenario, monday_of
 from scheduler.replan import Absence, EventChange, Replan, Surge, apply_changes
 from scheduler.rota import Rota
@@ -83,9 +83,7 @@ def start_replan(
         session.flush()
     except IntegrityError:
         session.rollback()
-        raise HTTPException(
-            409, "a solve or repair of this team-week is already queued or running"
-        ) from None
+        raise busy(session, team.id, week, "a solve or repair") from None
     try:  # the changes as the repair will apply them (an absence starts no earlier than now)
         changed, _ = apply_changes(
             assemble_scenario(session, team, week), Rota.model_validate(published.rota), replan

@@ -181,6 +181,31 @@ def test_replan_refusals(client: TestClient):
     assert report.json()["abstractions"] == []
 
 
+def test_repair_while_a_solve_runs_is_409_naming_the_job(client: TestClient):
+    """A repair asked for while a solve of the week is queued or running is refused with
+    the running job's URL to follow (as a second solve is), and records nothing."""
+    client.app.state.clock = lambda: datetime(2026, 11, 24, 12, tzinfo=UTC)
+    assert client.post(f"{TEAM}/scenario", json=sample_scenario()).is_success
+    _published(client)
+    running = client.post(f"{WEEK}/solve", json={"time_limit": 30})
+    assert running.status_code == 202
+    absence = {
+        "kind": "absence",
+        "staff": "pc-walsh",
+        "start": "2026-11-25T00:00:00Z",
+        "end": "2026-11-26T00:00:00Z",
+        "category": "court",
+    }
+    refused = client.post(f"{WEEK}/replan", json={"now": NOW, "changes": [absence]})
+    assert refused.status_code == 409
+    detail = refused.json()["detail"]
+    assert detail["job"] == running.json()["url"] and "wait for it" in detail["msg"]
+    report = client.get(f"{TEAM}/abstractions", params={"from": "2026-11-23", "to": "2026-11-29"})
+    assert report.json()["abstractions"] == []
+    assert client.post(f"{running.json()['url']}/cancel").status_code == 202
+    assert wait_for_job(client, running.json()["url"])["status"] == "cancelled"
+
+
 def test_a_surge_stays_with_the_week(client: TestClient):
     """A surge asked for in a repair is stored with the week: the next repair and the
     week's scenario still have it, once, and importing that scenario back keeps it once."""
