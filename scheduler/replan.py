@@ -558,6 +558,7 @@ def compare(scenario: Scenario, published: Rota, repaired: Rota, now: datetime) 
             hours=new.hours if new is not None else 0.0,
             clear_days=(day - today).days - 1,
             public_holiday=day in scenario.policy.public_holidays,
+            pcso_notice_days=scenario.policy.pcso_rest_day_notice_days,
             brought_forward_hours=(
                 (old.start - new.start).total_seconds() / 3600
                 if kind == "moved" and old is not None and new is not None
@@ -619,11 +620,13 @@ def compensation(
     public_holiday: bool = False,
     brought_forward_hours: float = 0.0,
     hours_notice: float = 24.0,
+    pcso_notice_days: int = 5,
 ) -> Owed | None:
     """What a change owes, per DOMAIN.md's table (notice in clear days or hours).
 
     `paid_hours` is plain hours paid including the enhancement (time-and-a-half of 4 h
-    is 6 paid hours); `time_off_hours` is time off in lieu."""
+    is 6 paid hours); `time_off_hours` is time off in lieu. `pcso_notice_days` is the
+    team's `policy.pcso_rest_day_notice_days` (DOMAIN.md marks the 5 days `[?]`)."""
     if change == "added" and public_holiday:
         paid = 2 * max(4.0, hours)
         if clear_days < 8:
@@ -635,9 +638,10 @@ def compensation(
             )
         return Owed(rule="public holiday worked: double time, minimum 4 h", paid_hours=paid)
     if change == "added" and role is Role.PCSO:
-        if clear_days < 5:
+        if clear_days < pcso_notice_days:
             return Owed(
-                rule="PCSO rest day worked at under 5 days' notice: overtime plus time off in lieu",
+                rule=f"PCSO rest day worked at under {pcso_notice_days} days' notice: overtime "
+                "plus time off in lieu",
                 paid_hours=round(hours * 4 / 3, 2),
                 time_off_hours=hours,
             )

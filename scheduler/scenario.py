@@ -143,6 +143,13 @@ class Policy(Strict):
     public_holidays: list[date] = Field(
         default_factory=list, description="bank holidays: compensation for working them differs"
     )
+    pcso_rest_day_notice_days: int = Field(
+        5,
+        ge=0,
+        le=366,
+        description="[?] varies by force: a PCSO's rest day worked at under this many clear "
+        "days' notice owes overtime plus time off in lieu, otherwise a replacement rest day",
+    )
     coverage_target: float = Field(
         0.9, ge=0, le=1, description="share of each ward's demand that should have someone present"
     )

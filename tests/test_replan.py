@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from benchmarks.replan import briefing
 from scheduler import SolveOptions, check, load_scenario, solve
@@ -22,12 +23,13 @@ from scheduler.replan import (
     Surge,
     _touched_days,
     apply_changes,
+    compare,
     compensation,
     history_of,
     replan,
 )
 from scheduler.rota import Duty, Rota
-from scheduler.scenario import EngagementEvent, Pin, Role, Scenario
+from scheduler.scenario import EngagementEvent, Pin, Policy, Role, Scenario
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # Tuesday noon of the sample week
@@ -396,6 +398,41 @@ def test_compensation_follows_the_domain_table(arguments, rule, paid, off):
     assert owed is not None and rule in owed.rule
     assert owed.paid_hours == pytest.approx(paid)
     assert owed.time_off_hours == pytest.approx(off)
+
+
+def test_pcso_rest_day_notice_is_the_teams_setting():
+    """The 5 days' notice a PCSO's rest day needs varies by force (DOMAIN.md `[?]`): a
+    team that sets 10 owes overtime for a rest day worked at 7 clear days' notice."""
+    default = compensation(role=Role.PCSO, change="added", hours=6, clear_days=7)
+    assert default is not None and "replacement rest day" in default.rule
+    stricter = compensation(
+        role=Role.PCSO, change="added", hours=6, clear_days=7, pcso_notice_days=10
+    )
+    assert stricter is not None and "under 10 days' notice" in stricter.rule
+    assert stricter.paid_hours == pytest.approx(8) and stricter.time_off_hours == 6
+    with pytest.raises(ValidationError):
+        Policy(pcso_rest_day_notice_days=-1)
+
+
+def test_a_repair_owes_a_pcso_by_the_teams_notice(published):
+    """`compare` reads the team's policy: a PCSO's Sunday duty added on Monday morning (5
+    clear days) is a replacement rest day by default, overtime where a force asks for 6."""
+    scenario, rota = published
+    sunday = date(2026, 11, 29)
+    pcsos = {p.id for p in scenario.staff if p.role is Role.PCSO}
+    duty = next(d for d in rota.duties if d.day == sunday and d.staff in pcsos)
+    without = rota.model_copy(update={"duties": [d for d in rota.duties if d is not duty]})
+    monday = datetime(2026, 11, 23, 9, tzinfo=UTC)
+
+    def owed(days: int) -> str:
+        policy = scenario.policy.model_copy(update={"pcso_rest_day_notice_days": days})
+        changes = compare(scenario.model_copy(update={"policy": policy}), without, rota, monday)
+        (added,) = [c for c in changes if c.staff == duty.staff and c.change == "added"]
+        assert added.compensation is not None
+        return added.compensation
+
+    assert "replacement rest day" in owed(5)
+    assert "under 6 days' notice" in owed(6)
 
 
 def test_no_compensation_for_a_start_moved_later_or_with_notice():
