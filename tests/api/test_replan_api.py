@@ -74,12 +74,16 @@ def test_sick_officer_repaired_published_and_reported(client: TestClient):
     repair = job["repair"]
     assert repair["version"] == 2
     assert any(c["staff"] == sick and c["change"] == "stood down" for c in repair["changes"])
-    # Events the sick officer was to attend on Wednesday are listed as left.
+    # Events the sick officer was to attend on Wednesday are listed as left (a repair
+    # under load may also swap them off a later event: that is listed too, not asserted).
     sick_events = {
         a["event"] for d in wednesday if d["staff"] == sick for a in d["activities"] if a["event"]
     }
     left = {c["event"] for c in repair["attendance"] if (c["staff"], c["change"]) == (sick, "left")}
-    assert left == sick_events
+    theirs = {a["event"] for d in rota["duties"] if d["staff"] == sick for a in d["activities"]} - {
+        None
+    }
+    assert sick_events <= left <= theirs
 
     draft = client.get(f"{WEEK}/rota", params={"version": 2}).json()["rota"]
     scenario = Scenario.model_validate(client.get(f"{WEEK}/scenario").json())
