@@ -8,8 +8,9 @@ A job that has finished never changes again: the worker's writes to a job (progr
 final state, the draft) apply only while the job is still *running*, so a job another
 process has failed (a restarted server, the monitor below) keeps its verdict. The server
 watches its worker (`WorkerProcess.monitor`): if the process dies (killed, out of memory),
-the job it was running is failed and a new worker started. The worker in turn exits when
-its server has gone, and abandons a job that is no longer *running*.
+the job it was running is failed and a new worker started (after a growing wait if the
+workers keep dying soon after their start). The worker in turn exits when its server has
+gone, and abandons a job that is no longer *running*.
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ from scheduler.solve import Progress
 log = logging.getLogger("beatplan.worker")
 PROGRESS_EVERY = 0.5  # seconds between progress writes
 MONITOR_EVERY = 1.0  # seconds between the server's checks that its worker is alive
+# A worker that dies within QUICK_DEATH s of its start (its database unreachable, a crash
+# at import) is restarted after a wait that doubles with each such death in a row, from
+# 1 s up to RESTART_WAIT_MAX s, rather than every second forever; one that lived longer
+# is restarted at once.
+QUICK_DEATH = 60.0
+RESTART_WAIT_MAX = 60.0
 WORKER_DIED = "the solve worker stopped unexpectedly (out of memory?); start a new solve"
 SERVER_GONE = "interrupted: the server stopped while this job was running; start a new solve"
 _RUNNING = tables.JobStatus.RUNNING.value
@@ -280,8 +287,12 @@ def worker_loop(
 class WorkerProcess:
     """The solve worker in its own process, so solving never blocks the API, watched by
     the server: `check` (every `MONITOR_EVERY` s once `monitor` has started) notices the
-    process has died, fails the job it was running and starts a new worker, so the jobs
-    queued behind it run."""
+    process has died, fails the job it was running at once and starts a new worker, so the
+    jobs queued behind it run: at once if the dead one had lived QUICK_DEATH s, else after
+    a wait that doubles with each quick death in a row (1, 2, 4 ... RESTART_WAIT_MAX s)."""
+
+    quick_death = QUICK_DEATH
+    max_wait = RESTART_WAIT_MAX
 
     def __init__(self, database_url: str, engine: Engine | None = None) -> None:
         self.database_url = database_url
@@ -293,10 +304,13 @@ class WorkerProcess:
         self.current = self._context.RawValue("q", 0)
         self._stopping = threading.Event()
         self._monitor: threading.Thread | None = None
+        self.wait = 0.0  # seconds waited before the last restart (0: restarted at once)
+        self._restart_at: float | None = None  # time.monotonic() of a restart still to come
         self.process = self._start()
 
     def _start(self) -> multiprocessing.process.BaseProcess:
         self.current.value = 0
+        self._started_at = time.monotonic()
         process = self._context.Process(
             target=worker_loop,
             args=(self.database_url, None, self.current),
@@ -313,20 +327,40 @@ class WorkerProcess:
         return self._engine
 
     def check(self) -> bool:
-        """If the worker has died: fail its job, start a new worker, and return True."""
-        if self.process.is_alive() or self._stopping.is_set():
+        """If the worker has died: fail its job at once, and start a new worker once its
+        wait is over. True when a new worker was started."""
+        if self._stopping.is_set():
             return False
+        now = time.monotonic()
+        if self._restart_at is None:
+            if self.process.is_alive():
+                return False
+            self._died(now)
+        assert self._restart_at is not None
+        if now < self._restart_at:
+            return False
+        self._restart_at = None
+        self.process = self._start()
+        log.info("started a new solve worker (pid %s)", self.process.pid)
+        return True
+
+    def _died(self, now: float) -> None:
+        """Fail the dead worker's job and set when the next worker starts."""
+        lived = now - self._started_at
+        wait = min(max(2 * self.wait, 1.0), self.max_wait) if lived < self.quick_death else 0.0
         job_id = self.current.value
         log.error(
-            "the solve worker (pid %s) stopped unexpectedly (exit code %s)%s; starting a new one",
+            "the solve worker (pid %s) stopped unexpectedly (exit code %s) after %.0f s%s; "
+            "starting a new one in %.0f s",
             self.process.pid,
             self.process.exitcode,
+            lived,
             f" while running job {job_id}" if job_id else "",
+            wait,
         )
-        if job_id:
+        if job_id:  # (should this fail, the next check does it all again)
             _finish(self._db(), job_id, tables.JobStatus.FAILED, WORKER_DIED)
-        self.process = self._start()
-        return True
+        self.wait, self._restart_at = wait, now + wait
 
     def monitor(self, every: float = MONITOR_EVERY) -> None:
         """Check the worker every `every` seconds, in a thread, until `stop`."""

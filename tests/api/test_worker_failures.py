@@ -7,7 +7,9 @@ verdict; a worker whose server was killed exits instead of running on, unseen.
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -27,7 +29,7 @@ from api import tables
 from api.db import make_engine
 from api.main import create_app
 from api.settings import Settings
-from api.worker import recover_interrupted
+from api.worker import WORKER_DIED, WorkerProcess, recover_interrupted
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 
@@ -134,6 +136,78 @@ def test_a_job_failed_by_another_server_stays_failed(client: TestClient):
     with Session(engine) as session:
         drafts = session.exec(select(tables.RotaVersion.job_id)).all()
     assert drafts == [second.json()["id"]]
+
+
+def _restart_waits(caplog: pytest.LogCaptureFixture) -> list[int]:
+    """The waits the server logged before each new worker, in seconds."""
+    said = [r.getMessage() for r in caplog.records if "stopped unexpectedly" in r.getMessage()]
+    return [int(re.search(r"starting a new one in (\d+) s$", line)[1]) for line in said]  # type: ignore[index]
+
+
+def test_a_worker_that_dies_at_its_start_is_restarted_ever_less_often(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+):
+    """A worker whose database cannot be opened (its folder is missing) dies as soon as
+    it starts, every time. The server does not start a new one every second: each quick
+    death in a row doubles the wait before the next start (1, 2, 4 s), and the log says
+    so. Only the lower bound is asserted: a busy machine may take longer, never less."""
+    caplog.set_level(logging.INFO, logger="beatplan.worker")
+    worker = WorkerProcess(f"sqlite:///{tmp_path / 'no such folder' / 'beatplan.sqlite'}")
+    try:
+        for wait in (1, 2, 4):
+            dead = worker.process
+            dead.join(timeout=60)
+            assert dead.exitcode not in (None, 0), "the worker should have died at its start"
+            died = time.monotonic()
+            assert not worker.check(), "a new worker started with no wait"
+            assert worker.process is dead and worker.wait == wait
+            wait_for(worker.check, 60, "a new worker started")
+            assert time.monotonic() - died >= wait
+            assert worker.process is not dead
+    finally:
+        worker.stop()
+    assert _restart_waits(caplog) == [1, 2, 4]
+
+
+def test_a_quick_death_fails_the_job_at_once_and_a_long_life_resets_the_wait(
+    database_url: str, caplog: pytest.LogCaptureFixture
+):
+    """kill -9 of a worker soon after its start: its job is failed at once, while the
+    next worker waits its second; the job queued meanwhile runs once that worker is up.
+    A worker that lived long enough (here 4 s) is restarted at once, and the wait after
+    the next quick death starts again from 1 s."""
+    caplog.set_level(logging.INFO, logger="beatplan.worker")
+    app = create_app(Settings(database_url=database_url), run_worker=False)
+    with TestClient(app) as client:
+        client.headers["Authorization"] = f"Bearer {admin_token(app.state.engine)}"
+        assert client.post("/teams/riverside/scenario", json=sample_scenario()).is_success
+        running = client.post(f"{WEEK}/solve", json={"time_limit": 60}).json()
+        worker = WorkerProcess(database_url)
+        try:
+            wait_until_running(client, running["url"])
+            queued = client.post(f"{NEXT_WEEK}/solve", json={"time_limit": 3}).json()
+            os.kill(worker.process.pid, signal.SIGKILL)
+            worker.process.join(timeout=10)
+            assert not worker.check(), "a new worker started with no wait"
+            failed = client.get(running["url"]).json()  # failed already, not after the wait
+            assert (failed["status"], failed["message"]) == ("failed", WORKER_DIED)
+            assert client.get(queued["url"]).json()["status"] == "queued"
+
+            wait_for(worker.check, 60, "a new worker started")
+            assert wait_for_job(client, queued["url"], timeout=60)["status"] == "succeeded"
+
+            worker.quick_death = 4.0  # "long enough", for this test
+            time.sleep(worker.quick_death)  # and it has now lived that long
+            os.kill(worker.process.pid, signal.SIGKILL)
+            worker.process.join(timeout=10)
+            assert worker.check(), "a worker that lived should be restarted at once"
+            os.kill(worker.process.pid, signal.SIGKILL)
+            worker.process.join(timeout=10)
+            assert not worker.check()
+            assert worker.wait == 1  # from 1 s again, not 2
+        finally:
+            worker.stop()
+    assert _restart_waits(caplog) == [1, 0, 1]
 
 
 def _free_port() -> int:
