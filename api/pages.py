@@ -144,7 +144,10 @@ def _render(request: Request, name: str, status_code: int = 200, **context: Any)
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
-def error_page(request: Request, status_code: int, detail: Any) -> HTMLResponse:
+def error_page(
+    request: Request, status_code: int, detail: Any, back: tuple[str, str] | None = None
+) -> HTMLResponse:
+    """The error as a page: the detail, and `back` (address, link text) if given."""
     if isinstance(detail, dict):
         detail = detail.get("msg", str(detail))
     elif isinstance(detail, list):
@@ -154,7 +157,9 @@ def error_page(request: Request, status_code: int, detail: Any) -> HTMLResponse:
             else str(item)
             for item in detail
         )
-    return _render(request, "error.html", status_code, status=status_code, detail=str(detail))
+    return _render(
+        request, "error.html", status_code, status=status_code, detail=str(detail), back=back
+    )
 
 
 def _now(request: Request) -> datetime:
@@ -593,16 +598,30 @@ def job_page(request: Request, job_id: RowId, caller: PageCaller, session: Sessi
 
 
 @router.post("/ui/jobs/{job_id}/cancel", dependencies=[SameOrigin])
-def job_cancel(job_id: RowId, caller: PageCaller, session: SessionDep) -> Response:
+def job_cancel(
+    request: Request, job_id: RowId, caller: PageCaller, session: SessionDep
+) -> Response:
     """Cancel the solve (no draft is made; the versions already stored stay)."""
-    job_routes.cancel_job(job_id, session, caller)
-    return RedirectResponse(f"/ui/jobs/{job_id}", 303)
+    return _stop_or_cancel(request, job_id, caller, session, keep=False)
 
 
 @router.post("/ui/jobs/{job_id}/stop", dependencies=[SameOrigin])
-def job_stop(job_id: RowId, caller: PageCaller, session: SessionDep) -> Response:
+def job_stop(request: Request, job_id: RowId, caller: PageCaller, session: SessionDep) -> Response:
     """Stop the solve now and keep the best rota found so far as the draft."""
-    job_routes.stop_job(job_id, session, caller)
+    return _stop_or_cancel(request, job_id, caller, session, keep=True)
+
+
+def _stop_or_cancel(
+    request: Request, job_id: int, caller: Caller, session: Session, keep: bool
+) -> Response:
+    """Back to the job's page; a job that has finished meanwhile is the API's 409 (its
+    status and what to do), with a link to the job's page."""
+    try:
+        (job_routes.stop_job if keep else job_routes.cancel_job)(job_id, session, caller)
+    except HTTPException as error:
+        if error.status_code != 409:
+            raise
+        return error_page(request, 409, error.detail, back=(f"/ui/jobs/{job_id}", "Open the job"))
     return RedirectResponse(f"/ui/jobs/{job_id}", 303)
 
 

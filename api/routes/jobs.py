@@ -126,7 +126,7 @@ def stop_job(job_id: RowId, session: SessionDep, caller: CallerDep) -> dict[str,
 def _request_stop(job_id: int, session: Session, caller: Caller, keep: bool) -> dict[str, Any]:
     job = _job(session, caller, job_id)
     if job.status not in tables.ACTIVE_JOB:
-        raise HTTPException(409, f"job {job_id} has already finished ({job.status})")
+        raise HTTPException(409, _already_finished(session, job, "stop" if keep else "cancel"))
     if keep:
         job.stop_requested = True
     else:
@@ -139,3 +139,20 @@ def _request_stop(job_id: int, session: Session, caller: Caller, keep: bool) -> 
     audit(session, caller, "stop solve" if keep else "cancel solve", job.team_id, f"/jobs/{job.id}")
     session.commit()
     return job_view(job)
+
+
+def _already_finished(session: Session, job: tables.SolveJob, verb: str) -> str:
+    """Why a finished job cannot be stopped or cancelled: its status, and what to do."""
+    said = f"job {job.id} has already finished ({job.status}); there is nothing to {verb}"
+    made = session.exec(
+        select(tables.RotaVersion.number).where(col(tables.RotaVersion.job_id) == job.id)
+    ).first()
+    if made is not None:
+        return (
+            f"{said}: open it to see its rota, draft version {made} of the week of {job.week_start}"
+        )
+    again = "repair" if job.kind == "replan" else "solve"
+    return (
+        f"{said}: open it to see how it ended, and start a new {again} of the week of "
+        f"{job.week_start} if one is still needed"
+    )

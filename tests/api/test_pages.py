@@ -635,6 +635,55 @@ def test_a_job_that_ended_without_a_draft_says_so_and_offers_no_stop(
     assert f'<p id="job-done" ><a class="button" href="{BASE}?version=1">' in done
 
 
+def test_stopping_or_cancelling_a_finished_job_says_its_status_and_what_to_do(
+    client: TestClient, site: dict[str, str]
+) -> None:
+    """A stop or cancel that comes too late (the job finished meanwhile) is a 409 naming
+    the job's status and what to do instead, the same words in the API's JSON (its usual
+    `detail` body) and on the page the form posts to, which links to the job."""
+    with Session(client.app.state.engine) as session:
+        now = datetime.now(UTC)
+        failed = SolveJob(
+            team_id="riverside",
+            week_start=date(2026, 11, 30),
+            status="failed",
+            message="These cannot all hold at once; relax one of them.",
+            time_limit=5,
+            created_at=now,
+            finished_at=now,
+        )
+        session.add(failed)
+        session.commit()
+        failed_id = failed.id
+    expected = {  # job 1 made draft version 1 (see `site`)
+        1: (
+            "job 1 has already finished (succeeded); there is nothing to {verb}: open it to "
+            f"see its rota, draft version 1 of the week of {WEEK}"
+        ),
+        failed_id: (
+            f"job {failed_id} has already finished (failed); there is nothing to {{verb}}: "
+            "open it to see how it ended, and start a new solve of the week of 2026-11-30 "
+            "if one is still needed"
+        ),
+    }
+    api = {"Authorization": f"Bearer {site['sergeant']}"}
+    for job_id, said in expected.items():
+        for verb in ("stop", "cancel"):
+            _as(client, None)
+            reply = client.post(f"/jobs/{job_id}/{verb}", headers=api)
+            assert reply.status_code == 409
+            assert reply.json() == {"detail": said.format(verb=verb)}
+            _as(client, site["sergeant"])
+            page = client.post(f"/ui/jobs/{job_id}/{verb}", follow_redirects=False)
+            assert page.status_code == 409 and page.headers["content-type"].startswith("text/html")
+            text = html.unescape(page.text)
+            alert = text[text.index('role="alert"') :].split("</p>", 1)[0]
+            assert said.format(verb=verb) in alert
+            assert f'<a href="/ui/jobs/{job_id}">Open the job</a>' in text
+    _as(client, site["sergeant"])
+    assert client.get(f"/ui/jobs/{failed_id}/state").json()["status"] == "failed"  # unchanged
+
+
 def test_a_second_pin_for_the_same_day_or_event_is_refused(
     client: TestClient, site: dict[str, str]
 ) -> None:

@@ -129,7 +129,12 @@ def test_stop_keeps_the_best_rota_so_far(client: TestClient):
     draft = client.get(f"{dst}/rota", params={"version": 1}).json()["rota"]
     scenario = Scenario.model_validate(client.get(f"{dst}/scenario").json())
     assert check(scenario, Rota.model_validate(draft)) == []
-    assert client.post(f"{url}/stop").status_code == 409  # finished: nothing to stop
+    late = client.post(f"{url}/stop")  # finished: nothing to stop, and the way to its rota
+    assert late.status_code == 409
+    assert late.json()["detail"].startswith(
+        f"job {started.json()['id']} has already finished (succeeded); there is nothing to "
+        "stop: open it to see its rota, draft version 1 of the week of 2026-10-19"
+    )
 
 
 def test_bad_input_is_422_with_field_detail_and_stores_nothing(client: TestClient):
