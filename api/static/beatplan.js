@@ -23,8 +23,13 @@ function figure(value, unit) {
   return value === null || value === undefined ? "–" : value.toFixed(1) + (unit || "");
 }
 
+function pause(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 async function follow(box) {
   const done = ["succeeded", "failed", "cancelled", "infeasible"];
+  let retry = 1000;  // after a network error or a server error: 1 s, 2 s, 4 s ... 30 s
   for (;;) {
     let state;
     try {
@@ -34,12 +39,22 @@ async function follow(box) {
         window.location.assign("/signin?next=" + encodeURIComponent(window.location.pathname));
         return;
       }
+      if (reply.status === 403 || reply.status === 404) {
+        // The job was deleted, or this user may no longer see it: asking again will not
+        // change that. Stop, and say so with the way back.
+        const stop = document.getElementById("job-stop");
+        if (stop) stop.hidden = true;
+        document.getElementById("job-gone").hidden = false;
+        return;
+      }
       if (!reply.ok) throw new Error(String(reply.status));
       state = await reply.json();
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await pause(retry);
+      retry = Math.min(retry * 2, 30000);
       continue;
     }
+    retry = 1000;
     document.getElementById("job-status").textContent = state.status;
     document.getElementById("job-objective").textContent = figure(state.progress.objective);
     document.getElementById("job-bound").textContent = figure(state.progress.bound);
@@ -58,7 +73,7 @@ async function follow(box) {
       }
       return;
     }
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await pause(700);
   }
 }
 

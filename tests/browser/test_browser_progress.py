@@ -1,0 +1,115 @@
+"""The progress page's poll in a real Chromium, when the job cannot be read: it was
+deleted (the page stops asking and says so), or the network fails (the page keeps asking,
+less and less often, and carries on once the poll answers again).
+
+Each test queues a solve of a week no other test solves, with a long time limit, so the
+job is still queued or running while the page polls; it is cancelled or deleted at the end.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from browser_support import Site, serious_accessibility_problems, sign_in
+from playwright.sync_api import Page, expect
+from sqlmodel import Session
+
+from api.db import make_engine
+from api.tables import SolveJob
+
+GONE = "This job no longer exists or you no longer have access to it"
+
+
+@pytest.fixture
+def api(site: Site) -> Iterator[httpx.Client]:
+    headers = {"Authorization": f"Bearer {site.sergeant}"}
+    with httpx.Client(base_url=site.url, headers=headers, timeout=30) as client:
+        yield client
+
+
+def _queue(api: httpx.Client, week: str) -> dict:
+    """A solve of riverside's `week` that will not end by itself while the test runs."""
+    reply = api.post(f"/teams/riverside/weeks/{week}/solve", json={"time_limit": 300})
+    assert reply.status_code == 202, reply.text
+    return reply.json()
+
+
+def _polls_of(page: Page, job_id: int, event: str = "request") -> list[float]:
+    """When the page asked for the job's state (or, with "requestfailed", failed to)."""
+    seen: list[float] = []
+    poll = f"/ui/jobs/{job_id}/state"
+    page.on(event, lambda request: seen.append(time.monotonic()) if poll in request.url else None)
+    return seen
+
+
+def _wait_for_polls(page: Page, seen: list[float], count: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while len(seen) < count:
+        assert time.monotonic() < deadline, f"{len(seen)} polls seen, not {count}"
+        page.wait_for_timeout(100)
+
+
+def test_the_progress_page_stops_polling_a_deleted_job_and_says_so(
+    page: Page, site: Site, api: httpx.Client
+) -> None:
+    """The job is deleted while its page follows it: the poll answers 404, and the page
+    says so in an alert, with the way back to the week, hides the stop buttons, and asks
+    no more (at most one poll already on its way); axe-core finds no serious problem."""
+    job = _queue(api, "2026-12-14")
+    engine = make_engine(site.database_url)
+    try:
+        sign_in(page, site, site.sergeant, f"/ui/jobs/{job['id']}")
+        expect(page.locator("#job-status")).to_have_text(re.compile("queued|running"))
+        polls = _polls_of(page, job["id"])
+        _wait_for_polls(page, polls, 1)  # it is polling
+        with Session(engine) as session:
+            session.delete(session.get(SolveJob, job["id"]))
+            session.commit()
+
+        alert = page.get_by_role("alert")
+        expect(alert).to_contain_text(GONE)
+        expect(alert.get_by_role("link", name="the week")).to_have_attribute(
+            "href", "/ui/teams/riverside/weeks/2026-12-14"
+        )
+        expect(page.locator("#job-stop")).to_be_hidden()
+        seen = len(polls)
+        page.wait_for_timeout(3000)  # over four of the page's 0.7 s poll intervals
+        assert len(polls) <= seen + 1, f"{len(polls) - seen} polls after the alert"
+        assert serious_accessibility_problems(page) == []
+    finally:
+        with Session(engine) as session:
+            left = session.get(SolveJob, job["id"])
+            if left is not None:
+                session.delete(left)
+                session.commit()
+        engine.dispose()
+
+
+def test_the_progress_page_retries_a_failing_poll_less_and_less_often(
+    page: Page, site: Site, api: httpx.Client
+) -> None:
+    """While the network fails, the page keeps asking, each wait longer than the last (1,
+    2, 4 s: four failed polls span at least 7 s, a lower bound a busy machine can only
+    exceed), and shows no "job gone" alert; once the poll answers again, the page follows
+    the job to its end."""
+    job = _queue(api, "2026-12-21")
+    try:
+        sign_in(page, site, site.sergeant, f"/ui/jobs/{job['id']}")
+        expect(page.locator("#job-status")).to_have_text(re.compile("queued|running"))
+        poll = re.compile(rf"/ui/jobs/{job['id']}/state$")
+        failed = _polls_of(page, job["id"], "requestfailed")
+        page.route(poll, lambda route: route.abort("internetdisconnected"))
+        _wait_for_polls(page, failed, 4)
+        assert failed[3] - failed[0] >= 1 + 2 + 4, [t - failed[0] for t in failed]
+        expect(page.locator("#job-gone")).to_be_hidden()
+
+        page.unroute(poll)
+        assert api.post(f"{job['url']}/cancel").status_code == 202
+        expect(page.locator("#job-status")).to_have_text("cancelled", timeout=60_000)
+        expect(page.locator("#job-back")).to_be_visible()
+    finally:
+        api.post(f"{job['url']}/cancel")
