@@ -1,6 +1,7 @@
-"""The progress page's poll in a real Chromium, when the job cannot be read: it was
-deleted (the page stops asking and says so), or the network fails (the page keeps asking,
-less and less often, and carries on once the poll answers again).
+"""The progress page's poll in a real Chromium, when the job cannot be read: the
+sergeant's token was revoked (the page goes to sign-in, and back to itself after), the job
+was deleted (the page stops asking and says so), or the network fails (the page keeps
+asking, less and less often, and carries on once the poll answers again).
 
 Each test queues a solve of a week no other test solves, with a long time limit, so the
 job is still queued or running while the page polls; it is cancelled or deleted at the end.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -18,8 +20,10 @@ from browser_support import Site, serious_accessibility_problems, sign_in
 from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
+from api.auth import issue_token
 from api.db import make_engine
-from api.tables import SolveJob
+from api.routes.users import NewUser, create_user
+from api.tables import Role, SolveJob, User
 
 GONE = "This job no longer exists or you no longer have access to it"
 
@@ -51,6 +55,47 @@ def _wait_for_polls(page: Page, seen: list[float], count: int, timeout: float = 
     while len(seen) < count:
         assert time.monotonic() < deadline, f"{len(seen)} polls seen, not {count}"
         page.wait_for_timeout(100)
+
+
+def test_the_progress_page_signs_in_again_when_its_token_is_revoked(
+    page: Page, site: Site, api: httpx.Client
+) -> None:
+    """A sergeant follows a solve; their tokens are revoked the way the app does it
+    (DELETE /users/{id}/tokens). The page's next poll is refused, and the browser lands on
+    the sign-in page with `next` naming the progress page (not its JSON poll); signing in
+    with a new token leads back to it."""
+    engine = make_engine(site.database_url)
+    with Session(engine) as session:
+        user, token = create_user(
+            session, NewUser(name="Sgt Revoked", role=Role.SERGEANT, teams=["riverside"])
+        )
+        session.commit()
+        user_id = user.id
+    job = _queue(api, "2026-12-28")
+    progress = f"/ui/jobs/{job['id']}"
+    try:
+        sign_in(page, site, token, progress)
+        expect(page).to_have_url(f"{site.url}{progress}")
+        expect(page.locator("#job-status")).to_have_text(re.compile("queued|running"))
+
+        revoked = httpx.delete(
+            f"{site.url}/users/{user_id}/tokens", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert revoked.status_code == 204, revoked.text
+        expect(page).to_have_url(re.compile(r"/signin\?"))
+        assert urlsplit(page.url).path == "/signin"
+        assert parse_qs(urlsplit(page.url).query)["next"] == [progress]
+        expect(page.locator("#token")).to_be_visible()
+
+        with Session(engine) as session:
+            again = issue_token(session, session.get(User, user_id))
+            session.commit()
+        page.fill("#token", again)
+        page.click("button:has-text('Sign in')")
+        expect(page).to_have_url(f"{site.url}{progress}")
+    finally:
+        api.post(f"{job['url']}/cancel")
+        engine.dispose()
 
 
 def test_the_progress_page_stops_polling_a_deleted_job_and_says_so(
