@@ -220,10 +220,35 @@ def apply_changes(
         else:
             data["pins"].append(change.pin.model_dump(mode="python"))
     data["events"] = list(events.values())
+    _refuse_clashing_pins(scenario, replan, events)
     try:
         return Scenario.model_validate(data), fixed
     except ValidationError as error:  # one line, as every other bad input
         raise ValueError(describe_validation_error(error, "changes")) from None
+
+
+def _refuse_clashing_pins(scenario: Scenario, replan: Replan, events: dict[str, dict]) -> None:
+    """A pin of the changes that repeats or contradicts one of the week's pins or an
+    earlier one of the changes (`Pin.clashes_with`; events as the changes leave them) is
+    bad input, not an impossible week."""
+
+    def event_day(event_id: str) -> date | None:
+        event = events.get(event_id)
+        return _local(scenario, event["start"]).date() if event else None
+
+    earlier = [(f"the week's pins[{n}]", pin) for n, pin in enumerate(scenario.pins)]
+    for index, change in enumerate(replan.changes):
+        if not isinstance(change, PinChange):
+            continue
+        for name, other in earlier:
+            if change.pin.clashes_with(other, event_day):
+                given = other.model_dump(mode="json", exclude_defaults=True)
+                raise ValueError(
+                    f"the pin in changes[{index}] repeats or contradicts {name} {given}: one "
+                    "pin per person and day (a duty or a rest day) and per person and event, "
+                    "and no rest day on the day of a pinned event; leave one of them out"
+                )
+        earlier.append((f"changes[{index}]", change.pin))
 
 
 def _started(published: Rota, now: datetime) -> list[Duty]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import cached_property
@@ -400,6 +401,19 @@ class Pin(Strict):
         if (self.template is not None or self.off) and self.day is None:
             raise ValueError("a duty or rest-day pin needs a day")
         return self
+
+    def clashes_with(self, other: Pin, event_day: Callable[[str], date | None]) -> bool:
+        """Whether the two pins repeat or contradict each other (one must go): the same
+        person's duty or rest-day pins on the same day, their pins to the same event, or
+        a rest day pinned on the day of an event they are pinned to. `event_day` gives an
+        event's local day (None for an unknown event)."""
+        if other.staff != self.staff:
+            return False
+        if self.event is not None:
+            return other.event == self.event or (other.off and event_day(self.event) == other.day)
+        if other.event is not None:
+            return self.off and event_day(other.event) == self.day
+        return other.day == self.day
 
 
 class Surge(Strict):

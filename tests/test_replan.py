@@ -326,6 +326,26 @@ def test_changes_outside_the_week_are_refused_naming_the_week():
         Replan.model_validate({"now": NOW, "changes": [naive]})
 
 
+def test_pins_that_clash_are_refused_not_solved():
+    """A repair's pin that repeats or contradicts the week's pins or an earlier pin of
+    the repair is bad input (the command line says which), not an impossible week."""
+    scenario = load_scenario(FIXTURES / "riverside.json")
+    rota = Rota(team=scenario.team.id, week_start=scenario.week_start, duties=[])
+    panel = PinChange(pin=Pin(staff="pc-walsh", event="ev-panel-northfield"))  # Thu 26 Nov
+    thursday_off = PinChange(pin=Pin(staff="pc-walsh", day=date(2026, 11, 26), off=True))
+    with pytest.raises(ValueError, match=r"changes\[1\] repeats or contradicts changes\[0\]"):
+        apply_changes(scenario, rota, Replan(now=NOW, changes=[panel, thursday_off]))
+    # The sample week pins the sergeant to the market panel on Tuesday evening.
+    tuesday_off = PinChange(pin=Pin(staff="sgt-okoye", day=date(2026, 11, 24), off=True))
+    with pytest.raises(ValueError, match=r"changes\[0\] repeats or contradicts the week's pins"):
+        apply_changes(scenario, rota, Replan(now=NOW, changes=[tuesday_off]))
+    friday_off = thursday_off.model_copy(
+        update={"pin": Pin(staff="pc-walsh", day=date(2026, 11, 27), off=True)}
+    )
+    changed, _ = apply_changes(scenario, rota, Replan(now=NOW, changes=[panel, friday_off]))
+    assert len(changed.pins) == len(scenario.pins) + 2
+
+
 @pytest.mark.parametrize(
     ("arguments", "rule", "paid", "off"),
     [

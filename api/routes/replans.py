@@ -22,8 +22,9 @@ from api import tables, versions
 from api.auth import CallerDep, LedTeamDep, audit
 from api.deps import SessionDep, WeekDep
 from api.routes.jobs import busy, job_view
+from api.routes.teams import clash_message, clashing_pin, event_days, pin_words
 from api.scenarios import assemble_scenario, monday_of
-from scheduler.replan import Absence, EventChange, Replan, Surge, apply_changes
+from scheduler.replan import Absence, EventChange, PinChange, Replan, Surge, apply_changes
 from scheduler.rota import Rota
 
 router = APIRouter(tags=["re-planning"])
@@ -53,6 +54,49 @@ def _refuse_earlier_weeks(team: tables.Team, week: date, replan: Replan) -> None
             )
 
 
+def _refuse_clashing_pins(
+    session: SessionDep, team: tables.Team, week: date, replan: Replan
+) -> None:
+    """The pins API's rule for the repair's pins: one per person and day (a duty or a
+    rest day) and per person and event, and no rest day on the day of an event the
+    person is pinned to. Two such pins in the request are a 422 at the second; one that
+    repeats or contradicts a stored pin is a 409 naming it. Events are as the repair
+    leaves them (its new or changed ones)."""
+    events = {c.event.id: c.event for c in replan.changes if isinstance(c, EventChange)}
+    event_day = event_days(session, team, events)
+    pins = [(i, c.pin) for i, c in enumerate(replan.changes) if isinstance(c, PinChange)]
+    for later, (index, pin) in enumerate(pins):
+        for first, earlier in pins[:later]:
+            if pin.clashes_with(earlier, event_day):
+                raise HTTPException(
+                    422,
+                    [
+                        {
+                            "loc": ["body", "changes", index, "pin"],
+                            "msg": f"{pin_words(session, team, earlier)}: changes[{first}] of "
+                            "this request; a person has one pin per day (a duty or a rest day) "
+                            "and per event, and no rest day on the day of a pinned event: "
+                            "send one of the two",
+                            "type": "value_error",
+                        }
+                    ],
+                )
+    for index, pin in pins:
+        row = clashing_pin(session, team, week, pin, events)
+        if row is not None:
+            then = "send the repair again, or leave this pin out"
+            raise HTTPException(
+                409,
+                [
+                    {
+                        "loc": ["body", "changes", index, "pin"],
+                        "msg": clash_message(session, team, row, then),
+                        "type": "conflict",
+                    }
+                ],
+            )
+
+
 @router.post("/teams/{team_id}/weeks/{week}/replan", status_code=202)
 def start_replan(
     team: LedTeamDep,
@@ -67,6 +111,7 @@ def start_replan(
     the team's data, surges the week's. 409 if nothing is published or a job is already
     running."""
     _refuse_earlier_weeks(team, week, replan)  # input alone: before anything is stored
+    _refuse_clashing_pins(session, team, week, replan)  # likewise
     published = versions.published(session, team.id, week)
     if published is None:
         raise HTTPException(409, f"nothing is published for the week of {week}; publish first")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -16,7 +17,7 @@ from api.auth import CallerDep, LedTeamDep, audit, require_lead
 from api.deps import SessionDep, WeekDep
 from api.scenarios import assemble_scenario, import_scenario
 from scheduler.model import contract_shortfalls
-from scheduler.scenario import Pin, Scenario
+from scheduler.scenario import EngagementEvent, Pin, Scenario
 
 router = APIRouter(tags=["teams"])
 
@@ -86,9 +87,9 @@ def add_pin(
     respects it. Refused with 409 if it makes the stored week invalid (unknown staff...),
     or if the person already has a pin for that day (a duty or a rest day) or that event:
     remove that one first."""
-    clash = _clashing_pin(session, team, week, pin)
+    clash = clashing_pin(session, team, week, pin)
     if clash is not None:
-        raise HTTPException(409, _clash_message(session, team, clash))
+        raise HTTPException(409, clash_message(session, team, clash))
     row = tables.Pin(
         team_id=team.id,
         id=f"{week}-{uuid4().hex[:8]}",
@@ -103,52 +104,65 @@ def add_pin(
     return {"id": row.id, **row.spec}
 
 
-def _clashing_pin(
-    session: SessionDep, team: tables.Team, week: date, pin: Pin
-) -> tables.Pin | None:
-    """The team-week's pin that the new one repeats or contradicts, if any: the same
-    person's duty or rest-day pin on the same day, their pin to the same event, or a rest
-    day pinned on the day of an event they are pinned to (or the other way round)."""
+def event_days(
+    session: SessionDep, team: tables.Team, events: dict[str, EngagementEvent] | None = None
+) -> Callable[[str], date | None]:
+    """An event's local day, from `events` or else the stored events (None if unknown)."""
     zone = ZoneInfo(team.timezone)
+    changed = events or {}
 
-    def event_day(event_id: str | None) -> date | None:
-        event = session.get(tables.EngagementEvent, (team.id, event_id)) if event_id else None
+    def event_day(event_id: str) -> date | None:
+        if event_id in changed:
+            return changed[event_id].start.astimezone(zone).date()
+        event = session.get(tables.EngagementEvent, (team.id, event_id))
         return event.starts_at.astimezone(zone).date() if event else None
 
+    return event_day
+
+
+def clashing_pin(
+    session: SessionDep,
+    team: tables.Team,
+    week: date,
+    pin: Pin,
+    events: dict[str, EngagementEvent] | None = None,
+) -> tables.Pin | None:
+    """The team-week's stored pin that the new one repeats or contradicts, if any
+    (`Pin.clashes_with`). `events` are event versions to use instead of the stored ones
+    (a repair's new or changed events)."""
+    event_day = event_days(session, team, events)
     query = select(tables.Pin).where(
         col(tables.Pin.team_id) == team.id, col(tables.Pin.week_start) == week
     )
     for row in session.exec(query.order_by(col(tables.Pin.id))):
-        old = Pin.model_validate(row.spec)
-        if old.staff != pin.staff:
-            continue
-        if pin.event is not None and old.event == pin.event:
-            return row
-        if pin.event is None and old.event is None and old.day == pin.day:
-            return row
-        if (pin.off and old.event and event_day(old.event) == pin.day) or (
-            old.off and pin.event and event_day(pin.event) == old.day
-        ):
+        if pin.clashes_with(Pin.model_validate(row.spec), event_day):
             return row
     return None
 
 
-def _clash_message(session: SessionDep, team: tables.Team, row: tables.Pin) -> str:
-    """Names the pin already there, and the fix."""
-    old = Pin.model_validate(row.spec)
+def pin_words(session: SessionDep, team: tables.Team, pin: Pin) -> str:
+    """A pin in a sergeant's words: who, and what it pins them to."""
 
     def name(table: type[tables.TeamItem], item: str) -> str:
         found = session.get(table, (team.id, item))
         return found.spec.get("name", item) if found else item
 
-    who = f"{name(tables.StaffMember, old.staff)} ({old.staff})"
-    if old.event is not None:
-        what = f"is already pinned to attend {name(tables.EngagementEvent, old.event)}"
+    who = f"{name(tables.StaffMember, pin.staff)} ({pin.staff})"
+    if pin.event is not None:
+        what = f"is already pinned to attend {name(tables.EngagementEvent, pin.event)}"
     else:
-        assert old.day is not None
-        duty = "off" if old.off else f"works {name(tables.DutyTemplate, old.template or '')}"
-        what = f"already has a pin on {old.day:%a %d %b %Y} ({duty})"
-    return f"{who} {what}: pin {row.id}; remove that pin first, then pin again"
+        assert pin.day is not None
+        duty = "off" if pin.off else f"works {name(tables.DutyTemplate, pin.template or '')}"
+        what = f"already has a pin on {pin.day:%a %d %b %Y} ({duty})"
+    return f"{who} {what}"
+
+
+def clash_message(
+    session: SessionDep, team: tables.Team, row: tables.Pin, then: str = "pin again"
+) -> str:
+    """Names the pin already there, and the fix."""
+    old = Pin.model_validate(row.spec)
+    return f"{pin_words(session, team, old)}: pin {row.id}; remove that pin first, then {then}"
 
 
 @router.delete("/teams/{team_id}/weeks/{week}/pins/{pin_id}", status_code=204)

@@ -9,8 +9,9 @@ import pytest
 from api_support import sample_scenario, wait_for_job
 from fastapi.testclient import TestClient
 from feed_support import icaljs
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from api.tables import SolveJob
 from api.versions import add_draft, publish
 from scheduler import check
 from scheduler.replan import history_of
@@ -281,3 +282,80 @@ def test_an_absence_from_before_the_week_is_recorded_on_its_own_week_first(
     from_monday = {**absence, "start": "2026-11-23T00:00:00Z"}
     taken = client.post(f"{WEEK}/replan", json={"now": now, "changes": [from_monday]})
     assert taken.status_code == 202, taken.text
+
+
+def test_a_repairs_pins_follow_the_pins_api_rules(client: TestClient):
+    """Two pins of one repair that repeat or contradict each other (the same person and
+    day; a rest day on the day of an event pinned in the same repair, new events
+    included) are a 422 at the second, naming the first; a pin that contradicts a stored
+    one is a 409 naming it. Neither writes a job, a pin or an event."""
+    client.app.state.clock = lambda: datetime(2026, 11, 24, 12, tzinfo=UTC)
+    assert client.post(f"{TEAM}/scenario", json=sample_scenario()).is_success
+    _published(client)
+    pins_before = client.get(f"{WEEK}/pins").json()
+    events_before = client.get(f"{TEAM}/events").json()
+
+    def pin(**spec) -> dict:
+        return {"kind": "pin", "pin": {"staff": "pc-walsh", **spec}}
+
+    def jobs() -> int:
+        with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+            return len(session.exec(select(SolveJob)).all())
+
+    before = jobs()
+    new_event = {
+        "kind": "event",
+        "event": {
+            "id": "ev-reassurance",
+            "name": "Reassurance meeting",
+            "ward": "northfield",
+            "place": "Library",
+            "start": "2026-11-27T10:00:00Z",
+            "end": "2026-11-27T11:00:00Z",
+        },
+    }
+    within = [
+        [pin(day="2026-11-26", template="early"), pin(day="2026-11-26", template="late")],
+        [pin(day="2026-11-28", off=True), pin(day="2026-11-28", off=True)],
+        [pin(event="ev-panel-northfield"), pin(day="2026-11-26", off=True)],
+        [new_event, pin(day="2026-11-27", off=True), pin(event="ev-reassurance")],
+    ]
+    for changes in within:
+        refused = client.post(f"{WEEK}/replan", json={"now": NOW, "changes": changes})
+        assert refused.status_code == 422, refused.text
+        (problem,) = refused.json()["detail"]
+        last = len(changes) - 1
+        assert problem["loc"] == ["body", "changes", last, "pin"]
+        assert f"changes[{last - 1}] of this request" in problem["msg"]
+        assert "Siobhan Walsh (pc-walsh)" in problem["msg"]
+        assert "send one of the two" in problem["msg"]
+
+    # The sergeant is pinned (stored) to the market panel on Tuesday evening.
+    stored = next(p for p in pins_before if p.get("event") == "ev-panel-market")
+    absent = {
+        "kind": "absence",
+        "staff": "pc-hussain",
+        "start": "2026-11-25T00:00:00Z",
+        "end": "2026-11-26T00:00:00Z",
+        "category": "sick",
+    }
+    rest = {"kind": "pin", "pin": {"staff": "sgt-okoye", "day": "2026-11-24", "off": True}}
+    conflict = client.post(f"{WEEK}/replan", json={"now": NOW, "changes": [absent, rest]})
+    assert conflict.status_code == 409, conflict.text
+    (problem,) = conflict.json()["detail"]
+    assert problem["loc"] == ["body", "changes", 1, "pin"]
+    assert "already pinned to attend" in problem["msg"] and stored["id"] in problem["msg"]
+    assert "remove that pin first" in problem["msg"]
+
+    assert jobs() == before
+    assert client.get(f"{WEEK}/pins").json() == pins_before
+    assert client.get(f"{TEAM}/events").json() == events_before
+    assert client.get(f"{TEAM}/staff/pc-hussain").json()["unavailable"] == []
+    # Pins that do not clash (another person, another day) are taken.
+    other = {"kind": "pin", "pin": {"staff": "pc-hussain", "day": "2026-11-28", "off": True}}
+    taken = client.post(
+        f"{WEEK}/replan", json={"now": NOW, "changes": [pin(day="2026-11-28", off=True), other]}
+    )
+    assert taken.status_code == 202, taken.text
+    wait_for_job(client, taken.json()["url"])
+    assert len(client.get(f"{WEEK}/pins").json()) == len(pins_before) + 2
