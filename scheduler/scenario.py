@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -51,7 +59,9 @@ def clock_minutes(text: str) -> int:
 
 
 class Strict(BaseModel):
-    """Base for input models: unknown fields are errors, so typos are caught."""
+    """Base for input models: unknown fields are errors, so typos are caught. Every
+    number is a `StrictFloat` or `StrictInt`: lax validation would read `true` as 1 and
+    "5" as 5, so those are refused naming the field (an integer is a float)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -76,7 +86,9 @@ class Window(Strict):
     days: list[Weekday] = Field(default_factory=lambda: list(ALL_DAYS), min_length=1)
     start: ClockTime
     end: ClockTime
-    weight: float = Field(default=1.0, ge=0, le=1000, description="demand weight inside the window")
+    weight: StrictFloat = Field(
+        default=1.0, ge=0, le=1000, description="demand weight inside the window"
+    )
 
     @field_validator("start", "end")
     @classmethod
@@ -102,59 +114,67 @@ class Window(Strict):
 class Policy(Strict):
     """Rule values: DOMAIN.md's defaults, each configurable per team."""
 
-    min_rest_hours: float = Field(11, ge=0, le=168, description="rest between duties (WTR reg 10)")
-    weekly_rest_hours: float = Field(
+    min_rest_hours: StrictFloat = Field(
+        11, ge=0, le=168, description="rest between duties (WTR reg 10)"
+    )
+    weekly_rest_hours: StrictFloat = Field(
         24, ge=0, le=168, description="uninterrupted rest in the week (WTR reg 11)"
     )
-    max_weekly_hours: float = Field(
+    max_weekly_hours: StrictFloat = Field(
         48, gt=0, le=168, description="working time cap per week (WTR reg 4)"
     )
     night_start: ClockTime = "23:00"
     night_end: ClockTime = "06:00"
-    night_min_hours: float = Field(
+    night_min_hours: StrictFloat = Field(
         3, ge=0, le=24, description="a duty with at least this much night time is night work"
     )
-    night_average_hours_per_24h: float = Field(
+    night_average_hours_per_24h: StrictFloat = Field(
         8, gt=0, le=24, description="night workers average at most this per 24 h (WTR reg 6)"
     )
-    min_rest_days: int = Field(2, ge=0, le=7, description="days with no duty starting, per week")
-    max_consecutive_days: int = Field(7, ge=1, le=366, description="most days worked in a row")
-    break_after_hours: float = Field(
+    min_rest_days: StrictInt = Field(
+        2, ge=0, le=7, description="days with no duty starting, per week"
+    )
+    max_consecutive_days: StrictInt = Field(
+        7, ge=1, le=366, description="most days worked in a row"
+    )
+    break_after_hours: StrictFloat = Field(
         6, ge=0, le=24, description="a duty longer than this needs a break"
     )
-    min_break_minutes: int = Field(20, ge=0, le=1440, description="WTR reg 12")
+    min_break_minutes: StrictInt = Field(20, ge=0, le=1440, description="WTR reg 12")
     pcso_window_start: ClockTime = "07:00"
     pcso_window_end: ClockTime = Field("23:00", description="'24:00' allows PCSOs to midnight")
-    lone_working_min_group: int = Field(
+    lone_working_min_group: StrictInt = Field(
         2,
         ge=1,
         description="in a ward's lone-working risk window a PCSO patrols with at least this many",
     )
-    max_overtime_hours: float = Field(0, ge=0, le=168, description="hours allowed beyond contract")
+    max_overtime_hours: StrictFloat = Field(
+        0, ge=0, le=168, description="hours allowed beyond contract"
+    )
     unsocial_start: ClockTime = "20:00"
     unsocial_end: ClockTime = "06:00"
-    presence_values: list[float] = Field(
+    presence_values: list[StrictFloat] = Field(
         default_factory=lambda: [1.0, 0.6, 0.3],
         min_length=1,
         description="value of the 1st, 2nd, 3rd... person in one ward-hour (diminishing)",
     )
-    peak_multiplier: float = Field(
+    peak_multiplier: StrictFloat = Field(
         2.0, ge=1, le=100, description="demand weight factor in peak windows"
     )
     public_holidays: list[date] = Field(
         default_factory=list, description="bank holidays: compensation for working them differs"
     )
-    pcso_rest_day_notice_days: int = Field(
+    pcso_rest_day_notice_days: StrictInt = Field(
         5,
         ge=0,
         le=366,
         description="[?] varies by force: a PCSO's rest day worked at under this many clear "
         "days' notice owes overtime plus time off in lieu, otherwise a replacement rest day",
     )
-    coverage_target: float = Field(
+    coverage_target: StrictFloat = Field(
         0.9, ge=0, le=1, description="share of each ward's demand that should have someone present"
     )
-    coverage_shortfall_weight: float = Field(
+    coverage_shortfall_weight: StrictFloat = Field(
         0.5,
         ge=0,
         le=100,
@@ -190,7 +210,9 @@ class DutyTemplate(Strict):
     name: str
     start: ClockTime
     end: ClockTime
-    break_minutes: int = Field(45, ge=0, le=1440, description="refreshment break inside the duty")
+    break_minutes: StrictInt = Field(
+        45, ge=0, le=1440, description="refreshment break inside the duty"
+    )
     roles: list[Role] | None = Field(None, description="roles that may work it; all if omitted")
 
     @model_validator(mode="after")
@@ -235,10 +257,10 @@ class Ward(Strict):
         default_factory=list,
         description="demand windows; overlapping windows add up. Ignored if hourly_demand given",
     )
-    hourly_demand: list[float] | None = Field(
+    hourly_demand: list[StrictFloat] | None = Field(
         None, description="168 weights, Monday 00:00 local onwards"
     )
-    min_weekly_hours: float = Field(
+    min_weekly_hours: StrictFloat = Field(
         0, ge=0, le=10_000, description="visible presence hours the ward must get"
     )
     peak_windows: list[Window] = Field(default_factory=list)
@@ -297,7 +319,7 @@ class CarryIn(Strict):
     """What last week leaves behind for this week's rest rules."""
 
     last_duty_end: datetime | None = None
-    days_worked_in_a_row: int = Field(
+    days_worked_in_a_row: StrictInt = Field(
         0, ge=0, le=366, description="up to and including last Sunday"
     )
 
@@ -308,7 +330,7 @@ class Preference(Strict):
     template: Id | None = None
     day: date | None = None
     want: bool = False
-    weight: int = Field(1, ge=1, le=10)
+    weight: StrictInt = Field(1, ge=1, le=10)
 
     @model_validator(mode="after")
     def _something(self) -> Preference:
@@ -323,7 +345,7 @@ class Staff(Strict):
     role: Role
     home_ward: Id | None = Field(None, description="dedicated ward officer's ward")
     patrol_wards: list[Id] | None = Field(None, description="wards they may patrol; all if omitted")
-    contracted_hours: float = Field(40, gt=0, le=80)
+    contracted_hours: StrictFloat = Field(40, gt=0, le=80)
     working_days: list[Weekday] | None = Field(
         None, description="part-time pattern; all if omitted"
     )
@@ -350,14 +372,14 @@ class EngagementEvent(Strict):
     place: str
     start: datetime
     end: datetime
-    min_staff: int = Field(1, ge=0, le=1000)
-    max_staff: int = Field(2, ge=1, le=1000)
-    min_warranted: int = Field(0, ge=0, le=1000)
+    min_staff: StrictInt = Field(1, ge=0, le=1000)
+    max_staff: StrictInt = Field(2, ge=1, le=1000)
+    min_warranted: StrictInt = Field(0, ge=0, le=1000)
     required_skills: list[str] = Field(
         default_factory=list, description="each skill must be held by at least one attendee"
     )
     mandatory: bool = False
-    value: float = Field(
+    value: StrictFloat = Field(
         1.0,
         ge=0,
         le=1000,
@@ -423,7 +445,9 @@ class Surge(Strict):
     ward: str
     start: datetime
     end: datetime
-    weight: float = Field(2.0, gt=0, le=1000, description="demand weight added in those hours")
+    weight: StrictFloat = Field(
+        2.0, gt=0, le=1000, description="demand weight added in those hours"
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Surge:

@@ -146,21 +146,32 @@ STAFF_CSV_COLUMNS = (
     "skills",
 )
 LIST_COLUMNS = {"patrol_wards", "working_days", "skills"}
+NUMBER_COLUMNS = {"contracted_hours"}
 
 
 def _staff_from_row(row: dict[str, str]) -> dict[str, Any]:
-    """A CSV row as a Staff dict: lists are ';'-separated, blanks are omitted."""
+    """A CSV row as a Staff dict: lists are ';'-separated, blanks are omitted, numbers
+    are read as numbers (Staff's are strict; one that is not stays text, to be refused
+    naming the column)."""
     data: dict[str, Any] = {}
     for column in STAFF_CSV_COLUMNS:
         value = (row.get(column) or "").strip()
         if not value:
             continue
-        data[column] = (
-            [part.strip() for part in value.split(";") if part.strip()]
-            if column in LIST_COLUMNS
-            else value
-        )
+        if column in LIST_COLUMNS:
+            data[column] = [part.strip() for part in value.split(";") if part.strip()]
+        elif column in NUMBER_COLUMNS:
+            data[column] = _number(value)
+        else:
+            data[column] = value
     return data
+
+
+def _number(text: str) -> float | str:
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 csv_router = APIRouter(tags=["team data"])

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Request, Response
+from pydantic import StrictFloat
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -72,7 +73,7 @@ def start_solve(
     session: SessionDep,
     request: Request,
     response: Response,
-    time_limit: Annotated[float | None, Body(embed=True, gt=0, le=3600)] = None,
+    time_limit: Annotated[StrictFloat | None, Body(embed=True, gt=0, le=3600)] = None,
 ) -> dict[str, Any]:
     """Queue a solve of the team-week. One queued or running job per team-week: a second
     request gets 409 with the running job's URL."""

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from api_support import admin_token, sample_scenario
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api import tables
 from api.main import create_app
@@ -291,3 +291,70 @@ def test_the_carry_in_given_at_import_is_for_its_own_week(client: TestClient):
     imported = client.post(f"{TEAM}/scenario", json=following)
     assert imported.is_success, imported.text
     assert client.get(f"{TEAM}/weeks/2026-11-23/scenario").status_code == 200
+
+
+def _numbers(value: object, path: tuple = ()) -> list[tuple]:
+    """The path of every number in a JSON document (booleans are not numbers)."""
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _numbers(item, (*path, key))]
+    if isinstance(value, list):
+        return [p for index, item in enumerate(value) for p in _numbers(item, (*path, index))]
+    return [path] if isinstance(value, int | float) and not isinstance(value, bool) else []
+
+
+def _replaced(document: object, path: tuple, new: object) -> object:
+    copy = json.loads(json.dumps(document))
+    place = copy
+    for key in path[:-1]:
+        place = place[key]
+    place[path[-1]] = new
+    return copy
+
+
+def test_a_boolean_or_text_where_a_number_goes_is_a_422_naming_the_field(client: TestClient):
+    """true, false or "5" for any number in a body (every number of a whole scenario, a
+    staff member's hours, a repair's surge weight, a solve's time_limit) is a 422 whose
+    loc is that field, and nothing is stored or queued; lax validation read true as 1."""
+    assert client.post(f"{TEAM}/scenario", json=sample_scenario()).is_success
+    week = f"{TEAM}/weeks/2026-11-23"
+    scenario = client.get(f"{week}/scenario").json()
+    paths = _numbers(scenario)
+    assert {"policy", "staff", "events"} <= {path[0] for path in paths}
+    for path in paths:
+        for wrong in (True, "5"):
+            reply = client.post(f"{TEAM}/scenario", json=_replaced(scenario, path, wrong))
+            assert reply.status_code == 422, (path, wrong)
+            assert ["body", *path] in [e["loc"] for e in reply.json()["detail"]], (path, wrong)
+    person = client.get(f"{TEAM}/staff/pc-walsh").json()
+    for wrong in (True, "37.5"):
+        reply = client.put(f"{TEAM}/staff/pc-walsh", json={**person, "contracted_hours": wrong})
+        assert reply.status_code == 422
+        assert ["body", "contracted_hours"] in [e["loc"] for e in reply.json()["detail"]]
+    surge = {
+        "kind": "surge",
+        "ward": "northfield",
+        "start": "2026-11-26T16:00:00Z",
+        "end": "2026-11-26T22:00:00Z",
+        "weight": True,
+    }
+    reply = client.post(f"{week}/replan", json={"now": "2026-11-24T12:00:00Z", "changes": [surge]})
+    assert reply.status_code == 422
+    assert ["body", "changes", 0, "surge", "weight"] in [e["loc"] for e in reply.json()["detail"]]
+    for wrong in (True, False, "5"):
+        reply = client.post(f"{week}/solve", json={"time_limit": wrong})
+        assert reply.status_code == 422, (wrong, reply.text)
+        assert [e["loc"] for e in reply.json()["detail"]] == [["body", "time_limit"]]
+    assert client.get(f"{week}/scenario").json() == scenario
+    assert client.get(f"{TEAM}/staff/pc-walsh").json() == person
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        assert session.exec(select(tables.SolveJob)).all() == []
+    # A number is still a number: an integer where a fraction may go, and the CSV's text.
+    assert client.put(f"{TEAM}/staff/pc-walsh", json={**person, "contracted_hours": 37}).is_success
+    csv = "id,name,role,contracted_hours\npc-walsh,Siobhan Walsh,PC,37.5\n"
+    imported = client.post(f"{TEAM}/staff.csv", content=csv, headers={"Content-Type": "text/csv"})
+    assert imported.status_code == 200, imported.text
+    assert client.get(f"{TEAM}/staff/pc-walsh").json()["contracted_hours"] == 37.5
+    forty = csv.replace("37.5", "forty")
+    refused = client.post(f"{TEAM}/staff.csv", content=forty, headers={"Content-Type": "text/csv"})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"][:3] == ["body", "line 2", "contracted_hours"]
