@@ -47,6 +47,8 @@ QUICK_DEATH = 60.0
 RESTART_WAIT_MAX = 60.0
 WORKER_DIED = "the solve worker stopped unexpectedly (out of memory?); start a new solve"
 SERVER_GONE = "interrupted: the server stopped while this job was running; start a new solve"
+# The time limit as an API client gives it, for "give the solve more time (...)".
+TIME_LIMIT_FIELD = '"time_limit" in the solve request'
 _RUNNING = tables.JobStatus.RUNNING.value
 
 
@@ -188,7 +190,12 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
     repair = None
     try:
         if replan_request is not None:
-            options = replace(REPAIR_OPTIONS, time_limit=time_limit, workers=settings.solve_workers)
+            options = replace(
+                REPAIR_OPTIONS,
+                time_limit=time_limit,
+                workers=settings.solve_workers,
+                time_limit_name=None,  # a repair's time is the service's, not the caller's
+            )
             assert published is not None
             result, repair, _ = replan(
                 scenario,
@@ -202,7 +209,11 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
         else:
             result = solve(
                 scenario,
-                SolveOptions(time_limit=time_limit, workers=settings.solve_workers),
+                SolveOptions(
+                    time_limit=time_limit,
+                    workers=settings.solve_workers,
+                    time_limit_name=TIME_LIMIT_FIELD,
+                ),
                 progress=progress,
                 cancel=cancel,
             )

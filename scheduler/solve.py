@@ -32,6 +32,10 @@ class SolveOptions:
     relative_gap: float = 0.0  # stop early once this close to the bound (0: prove optimal)
     continuity_time: float = 5.0  # seconds for the second phase (0: skip it)
     stop_after_first: bool = False  # take the first lawful rota (a late repair)
+    # How the caller names the time limit, for the explanation when no rota is found in
+    # time: the CLI's option by default, the service's JSON field; None if the caller
+    # cannot give more (the service's repairs).
+    time_limit_name: str | None = "--time-limit"
 
     def __post_init__(self) -> None:
         if self.time_limit <= 0:
@@ -156,9 +160,12 @@ def solve_built(
         if status == cp_model.INFEASIBLE:
             report.explanation = explain_infeasible(week)
         else:
+            more_time = (
+                f"more time ({options.time_limit_name}) or " if options.time_limit_name else ""
+            )
             report.explanation = [
-                f"No rota was found within {options.time_limit:g} s; give the solve more time "
-                "(--time-limit) or fewer hard requirements."
+                f"No rota was found within {options.time_limit:g} s; give the solve "
+                f"{more_time}fewer hard requirements."
             ]
         return SolveResult(None, report)
     objective = solver.objective_value / SCALE

@@ -224,6 +224,13 @@ def test_wrong_field_names_the_field(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "staff.2.role" in capsys.readouterr().err
 
 
+def test_a_solve_out_of_time_names_the_option(capsys: pytest.CaptureFixture[str]):
+    """The command line's advice when nothing is found in time names its option."""
+    argv = ["solve", str(FIXTURES / "riverside.json"), "--quiet", "--time-limit", "0.001"]
+    assert main(argv) == 1
+    assert "more time (--time-limit)" in capsys.readouterr().err
+
+
 def test_bad_option_exits_2(capsys: pytest.CaptureFixture[str]):
     """A negative time limit is refused by the argument parser with code 2."""
     with pytest.raises(SystemExit) as raised:

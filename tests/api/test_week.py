@@ -95,6 +95,18 @@ def test_impossible_week_fails_the_job_with_explanation(client: TestClient):
     assert client.get(f"{WEEK}/rota").status_code == 404
 
 
+def test_a_solve_out_of_time_names_the_json_field_not_the_cli_option(client: TestClient):
+    """A solve that finds nothing in its time fails with advice an API client can act
+    on: the request's "time_limit", not the command line's --time-limit."""
+    client.post("/teams/riverside/scenario", json=sample_scenario())
+    response = client.post(f"{WEEK}/solve", json={"time_limit": 0.001})
+    job = wait_for_job(client, response.json()["url"])
+    assert job["status"] == "failed" and "No rota was found" in job["message"]
+    assert '"time_limit" in the solve request' in job["message"]
+    assert "--" not in job["message"]
+    assert client.get(f"{WEEK}/rota").status_code == 404
+
+
 def test_second_solve_of_same_week_is_409(client: TestClient):
     """While a solve is queued or running, another for the same team-week gets 409."""
     client.post("/teams/riverside/scenario", json=sample_scenario())
