@@ -192,12 +192,19 @@ def abstraction_report(
     start: Annotated[date, Query(alias="from", description="first day (local)")],
     end: Annotated[date, Query(alias="to", description="last day (local), inclusive")],
 ) -> dict[str, Any]:
-    """Per ward and for the team over [from, to]: planned neighbourhood (visible) hours,
-    hours abstracted by category, delivered visible hours, and hours otherwise unfilled,
-    so that planned = delivered + abstracted + otherwise unfilled.
+    """Per ward and for the team over [from, to], in person-hours of visible presence
+    (patrol and events): planned, abstracted by category, delivered, added and
+    otherwise unfilled, each at least 0, so that
+    planned + added = delivered + abstracted + otherwise unfilled.
 
     Planned is the first published version of each week; delivered the one published
-    now; abstracted the planned hours of absent people inside their absences."""
+    now; abstracted the planned hours of absent people inside their absences (all of
+    them, backfilled or not). At each moment a ward's planned people less those away
+    are what it should still have: fewer present is otherwise unfilled (a planned duty
+    stood down or moved away, not for an absence), more present is added (a backfill,
+    a duty moved in or brought on a rest day, a new event). The team's are the same
+    over all its wards at once: someone moved from one ward to another at the same
+    moment is neither unfilled nor added for the team."""
     for name, day in (("from", start), ("to", end)):
         if not 2000 <= day.year <= 2099:
             raise HTTPException(
@@ -242,15 +249,26 @@ def abstraction_report(
     delivered: dict[str, float] = defaultdict(float)
     abstracted: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     worked: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
+    # what each ward has over time: +1/-1 where a span starts/ends, (expected, present)
+    steps: dict[str, dict[datetime, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+
+    def step(ward: str, begins: datetime, ends: datetime, which: int, sign: int) -> None:
+        begins, ends = max(begins, window[0]), min(ends, window[1])
+        if begins < ends:
+            steps[ward][begins.astimezone(UTC)][which] += sign
+            steps[ward][ends.astimezone(UTC)][which] -= sign
+
     for rota in current_rotas.values():
         for duty in rota.duties:
             for activity in duty.activities:
                 delivered[activity.ward] += _hours(activity.start, activity.end, *window)
                 worked[duty.staff].append((activity.start, activity.end))
+                step(activity.ward, activity.start, activity.end, 1, 1)
     for rota in planned_rotas.values():
         for duty in rota.duties:
             for activity in duty.activities:
                 planned[activity.ward] += _hours(activity.start, activity.end, *window)
+                step(activity.ward, activity.start, activity.end, 0, 1)
                 # each planned hour is abstracted once, under the first absence covering it,
                 # unless the person worked it after all (an event they stayed to finish,
                 # the part of a duty before a late-recorded absence)
@@ -268,13 +286,15 @@ def abstraction_report(
                     for low, high in worked[duty.staff]
                     if low < activity.end and high > activity.start
                 ]
-                for category, hours in _first_cover(
+                for category, low, high in _first_cover(
                     taken, activity.start, activity.end, window, at_work
                 ):
-                    abstracted[activity.ward][category] += hours
+                    abstracted[activity.ward][category] += (high - low).total_seconds() / 3600
+                    step(activity.ward, low, high, 0, -1)  # away: no longer expected
     wards = sorted(set(planned) | set(delivered) | set(abstracted))
     rows = []
     for ward in wards:
+        unfilled, added = _unfilled_and_added(steps[ward])
         lost = {category: round(h, 2) for category, h in sorted(abstracted[ward].items())}
         rows.append(
             {
@@ -282,23 +302,27 @@ def abstraction_report(
                 "planned": round(planned[ward], 2),
                 "abstracted": lost,
                 "delivered": round(delivered[ward], 2),
-                "otherwise_unfilled": round(
-                    planned[ward] - delivered[ward] - sum(abstracted[ward].values()), 2
-                ),
+                "added": round(added, 2),
+                "otherwise_unfilled": round(unfilled, 2),
             }
         )
     categories: dict[str, float] = defaultdict(float)
-    for row in rows:
-        for category, hours in row["abstracted"].items():
+    for by_category in abstracted.values():
+        for category, hours in by_category.items():
             categories[category] += hours
+    team_steps: dict[datetime, list[int]] = defaultdict(lambda: [0, 0])
+    for by_instant in steps.values():
+        for instant, (expected, present) in by_instant.items():
+            team_steps[instant][0] += expected
+            team_steps[instant][1] += present
+    team_unfilled, team_added = _unfilled_and_added(team_steps)
     team_row = {
         "planned": round(sum(planned.values()), 2),
         "abstracted": {c: round(h, 2) for c, h in sorted(categories.items())},
         "delivered": round(sum(delivered.values()), 2),
+        "added": round(team_added, 2),
+        "otherwise_unfilled": round(team_unfilled, 2),
     }
-    team_row["otherwise_unfilled"] = round(
-        team_row["planned"] - team_row["delivered"] - sum(categories.values()), 2
-    )
     return {
         "team": team.id,
         "from": start,
@@ -322,16 +346,34 @@ def _hours(begins: datetime, ends: datetime, low: datetime, high: datetime) -> f
     return max(0.0, (min(ends, high) - max(begins, low)).total_seconds() / 3600)
 
 
+def _unfilled_and_added(steps: dict[datetime, list[int]]) -> tuple[float, float]:
+    """Person-hours a ward had fewer people present than expected (planned, less those
+    away), and more: moment by moment, so a backfill is not netted against an hour lost
+    elsewhere in the week, nor people swapping wards counted as lost and added."""
+    unfilled = added = 0.0
+    expected = present = 0
+    previous: datetime | None = None
+    for instant in sorted(steps):
+        if previous is not None:
+            hours = (instant - previous).total_seconds() / 3600
+            unfilled += max(0, expected - present) * hours
+            added += max(0, present - expected) * hours
+        expected += steps[instant][0]
+        present += steps[instant][1]
+        previous = instant
+    return unfilled, added
+
+
 def _first_cover(
     taken: list[tuple[datetime, datetime, str]],
     begins: datetime,
     ends: datetime,
     window: tuple[datetime, datetime],
     worked: list[tuple[datetime, datetime]],
-) -> list[tuple[str, float]]:
-    """Hours of [begins, ends) inside the window covered by the absences, each hour
-    counted once (the earliest-recorded absence covering it wins) and none the person
-    `worked` in the rota published now."""
+) -> list[tuple[str, datetime, datetime]]:
+    """The parts of [begins, ends) inside the window covered by the absences, with the
+    category: each moment once (the earliest-recorded absence covering it wins), none
+    the person `worked` in the rota published now."""
     covered = list(worked)
     found = []
     for low, high, category in taken:
@@ -349,8 +391,6 @@ def _first_cover(
                 )
                 if part[1] > part[0]
             ]
-        hours = sum((b - a).total_seconds() / 3600 for a, b in pieces)
-        if hours > 0:
-            found.append((category, hours))
+        found.extend((category, a, b) for a, b in pieces)
         covered.append((low, high))
     return found
