@@ -22,6 +22,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StrictFloat,
     StrictInt,
     field_validator,
@@ -60,8 +61,9 @@ def clock_minutes(text: str) -> int:
 
 class Strict(BaseModel):
     """Base for input models: unknown fields are errors, so typos are caught. Every
-    number is a `StrictFloat` or `StrictInt`: lax validation would read `true` as 1 and
-    "5" as 5, so those are refused naming the field (an integer is a float)."""
+    number is a `StrictFloat` or `StrictInt`, every flag a `StrictBool`: lax validation
+    would read `true` as 1, "5" as 5 and 1 or "yes" as true, so those are refused naming
+    the field (an integer is a float)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -329,7 +331,7 @@ class Preference(Strict):
 
     template: Id | None = None
     day: date | None = None
-    want: bool = False
+    want: StrictBool = False
     weight: StrictInt = Field(1, ge=1, le=10)
 
     @model_validator(mode="after")
@@ -378,14 +380,14 @@ class EngagementEvent(Strict):
     required_skills: list[str] = Field(
         default_factory=list, description="each skill must be held by at least one attendee"
     )
-    mandatory: bool = False
+    mandatory: StrictBool = False
     value: StrictFloat = Field(
         1.0,
         ge=0,
         le=1000,
         description="worth of an optional event, in demand-weighted presence hours",
     )
-    public: bool = True
+    public: StrictBool = True
 
     @model_validator(mode="after")
     def _consistent(self) -> EngagementEvent:
@@ -412,7 +414,7 @@ class Pin(Strict):
     staff: Id
     day: date | None = None
     template: Id | None = Field(None, description="with day: must work this duty")
-    off: bool = Field(False, description="with day: must not work")
+    off: StrictBool = Field(False, description="with day: must not work")
     event: Id | None = Field(None, description="must attend this event")
 
     @model_validator(mode="after")

@@ -302,6 +302,15 @@ def _numbers(value: object, path: tuple = ()) -> list[tuple]:
     return [path] if isinstance(value, int | float) and not isinstance(value, bool) else []
 
 
+def _flags(value: object, path: tuple = ()) -> list[tuple]:
+    """The path of every true or false in a JSON document."""
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _flags(item, (*path, key))]
+    if isinstance(value, list):
+        return [p for index, item in enumerate(value) for p in _flags(item, (*path, index))]
+    return [path] if isinstance(value, bool) else []
+
+
 def _replaced(document: object, path: tuple, new: object) -> object:
     copy = json.loads(json.dumps(document))
     place = copy
@@ -313,7 +322,8 @@ def _replaced(document: object, path: tuple, new: object) -> object:
 
 def test_a_boolean_or_text_where_a_number_goes_is_a_422_naming_the_field(client: TestClient):
     """true, false or "5" for any number in a body (every number of a whole scenario, a
-    staff member's hours, a repair's surge weight, a solve's time_limit) is a 422 whose
+    staff member's hours, a repair's surge weight, a solve's time_limit), and 1 or "yes"
+    for any flag of a scenario, is a 422 whose
     loc is that field, and nothing is stored or queued; lax validation read true as 1."""
     assert client.post(f"{TEAM}/scenario", json=sample_scenario()).is_success
     week = f"{TEAM}/weeks/2026-11-23"
@@ -344,6 +354,13 @@ def test_a_boolean_or_text_where_a_number_goes_is_a_422_naming_the_field(client:
         reply = client.post(f"{week}/solve", json={"time_limit": wrong})
         assert reply.status_code == 422, (wrong, reply.text)
         assert [e["loc"] for e in reply.json()["detail"]] == [["body", "time_limit"]]
+    flags = _flags(scenario)
+    assert {"mandatory", "public"} <= {path[-1] for path in flags}
+    for path in flags:
+        for wrong in (1, "yes"):  # lax validation read both as true
+            reply = client.post(f"{TEAM}/scenario", json=_replaced(scenario, path, wrong))
+            assert reply.status_code == 422, (path, wrong)
+            assert ["body", *path] in [e["loc"] for e in reply.json()["detail"]], (path, wrong)
     assert client.get(f"{week}/scenario").json() == scenario
     assert client.get(f"{TEAM}/staff/pc-walsh").json() == person
     with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
