@@ -323,8 +323,8 @@ def _replaced(document: object, path: tuple, new: object) -> object:
 def test_a_boolean_or_text_where_a_number_goes_is_a_422_naming_the_field(client: TestClient):
     """true, false or "5" for any number in a body (every number of a whole scenario, a
     staff member's hours, a repair's surge weight, a solve's time_limit), and 1 or "yes"
-    for any flag of a scenario, is a 422 whose
-    loc is that field, and nothing is stored or queued; lax validation read true as 1."""
+    for any flag of a scenario, is a 422 whose loc is that field, and nothing is stored
+    or queued; lax validation read true as 1."""
     assert client.post(f"{TEAM}/scenario", json=sample_scenario()).is_success
     week = f"{TEAM}/weeks/2026-11-23"
     scenario = client.get(f"{week}/scenario").json()
