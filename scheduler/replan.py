@@ -34,6 +34,7 @@ from scheduler.scenario import (
     Scenario,
     Unavailability,
     describe_validation_error,
+    local_day,
 )
 from scheduler.scenario import Surge as WeekSurge
 from scheduler.solve import (
@@ -234,7 +235,7 @@ def _refuse_clashing_pins(scenario: Scenario, replan: Replan, events: dict[str, 
 
     def event_day(event_id: str) -> date | None:
         event = events.get(event_id)
-        return _local(scenario, event["start"]).date() if event else None
+        return local_day(event["start"], scenario.zone) if event else None
 
     earlier = [(f"the week's pins[{n}]", pin) for n, pin in enumerate(scenario.pins)]
     for index, change in enumerate(replan.changes):

@@ -53,6 +53,11 @@ def real(instant: datetime) -> datetime:
     return instant.astimezone(UTC) if instant.tzinfo is not None else instant
 
 
+def local_day(instant: datetime, zone: ZoneInfo) -> date:
+    """The day an instant falls on by the team's clock (an event's day, for pins)."""
+    return instant.astimezone(zone).date()
+
+
 def clock_minutes(text: str) -> int:
     """Minutes after local midnight of an "HH:MM" clock time ("24:00" is 1440)."""
     hours, minutes = (int(part) for part in text.split(":"))
@@ -647,6 +652,18 @@ class Scenario(Strict):
                 raise ValueError(f"a pin names unknown event {pin.event!r}")
             if pin.day is not None and not 0 <= (pin.day - self.week_start).days < 7:
                 raise ValueError(f"pin for {pin.staff!r} on {pin.day} is outside the week")
+        event_days = {event.id: local_day(event.start, self.zone) for event in self.events}
+        for (first, earlier), (second, pin) in itertools.combinations(enumerate(self.pins), 2):
+            if pin.clashes_with(earlier, event_days.get):
+                event = pin.event or earlier.event
+                if pin.event is not None and pin.event == earlier.event:
+                    what = f"pin {pin.staff!r} to event {event!r}"
+                elif event is not None:
+                    day = pin.day or earlier.day
+                    what = f"fix {pin.staff!r} on {day} (a rest day, and event {event!r})"
+                else:
+                    what = f"fix {pin.staff!r} on {pin.day}"
+                raise ValueError(f"pins[{first}] and pins[{second}] both {what}; keep one")
         return self
 
     # Derived time facts, shared by the model and the rota. The checker recomputes its own.

@@ -214,6 +214,40 @@ def test_impossible_values_are_bad_input_not_a_crash(
     assert expected in _one_line_exit_2(["solve", str(path), "--quiet"], capsys)
 
 
+@pytest.mark.parametrize(
+    ("pin", "expected"),
+    [
+        (
+            {"staff": "sgt-okoye", "event": "ev-panel-market"},
+            "pins[0] and pins[1] both pin 'sgt-okoye' to event 'ev-panel-market'; keep one",
+        ),
+        (  # the market panel is on Tuesday evening
+            {"staff": "sgt-okoye", "day": "2026-11-24", "off": True},
+            "pins[0] and pins[1] both fix 'sgt-okoye' on 2026-11-24 (a rest day, and event "
+            "'ev-panel-market'); keep one",
+        ),
+        (
+            {"staff": "sgt-okoye", "day": "2026-11-24", "template": "late"},
+            "pins[1] and pins[2] both fix 'sgt-okoye' on 2026-11-24; keep one",
+        ),
+    ],
+    ids=["same-event", "rest-day-on-event-day", "same-day"],
+)
+def test_pins_that_clash_are_bad_input_not_an_impossible_week(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], pin: dict, expected: str
+):
+    """Two pins of one person that repeat or contradict each other (the same day, the
+    same event, a rest day on the day of their event) are one line naming both and the
+    fix, exit 2, before any solving (was: solved, and explained as an impossible week)."""
+    data = json.loads((FIXTURES / "riverside.json").read_text())
+    if "template" in pin:
+        data["pins"].append({"staff": "sgt-okoye", "day": "2026-11-24", "template": "early"})
+    data["pins"].append(pin)
+    path = tmp_path / "clash.json"
+    path.write_text(json.dumps(data))
+    assert expected in _one_line_exit_2(["solve", str(path), "--quiet"], capsys)
+
+
 def test_wrong_field_names_the_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     """A bad role value is reported with its place in the file."""
     data = json.loads((FIXTURES / "riverside.json").read_text())

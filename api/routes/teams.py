@@ -17,7 +17,7 @@ from api.auth import CallerDep, LedTeamDep, audit, require_lead
 from api.deps import SessionDep, WeekDep
 from api.scenarios import assemble_scenario, import_scenario
 from scheduler.model import contract_shortfalls
-from scheduler.scenario import EngagementEvent, Pin, Scenario
+from scheduler.scenario import EngagementEvent, Pin, Scenario, local_day
 
 router = APIRouter(tags=["teams"])
 
@@ -113,9 +113,9 @@ def event_days(
 
     def event_day(event_id: str) -> date | None:
         if event_id in changed:
-            return changed[event_id].start.astimezone(zone).date()
+            return local_day(changed[event_id].start, zone)
         event = session.get(tables.EngagementEvent, (team.id, event_id))
-        return event.starts_at.astimezone(zone).date() if event else None
+        return local_day(event.starts_at, zone) if event else None
 
     return event_day
 

@@ -208,6 +208,29 @@ def test_scenario_import_names_contracted_hours_out_of_reach(client: TestClient)
     assert "pc-walsh" not in short  # 40 h: five 8 h duties
 
 
+def test_a_scenario_with_clashing_pins_is_a_422_and_stores_nothing(client: TestClient):
+    """A scenario pinning someone off on the day of an event they are pinned to (here
+    the sergeant's Tuesday market panel) is refused naming both pins and the fix, as
+    the scenario's other mistakes are: nothing of it is stored (was: stored, and every
+    solve of the week failed as impossible)."""
+    week = f"{TEAM}/weeks/2026-11-23"
+    assert client.post(f"{TEAM}/scenario", json=sample_scenario()).is_success
+    pins_before = client.get(f"{week}/pins").json()
+    clashing = sample_scenario()
+    clashing["team"]["name"] = "Renamed"
+    clashing["pins"].append({"staff": "sgt-okoye", "day": "2026-11-24", "off": True})
+    refused = client.post(f"{TEAM}/scenario", json=clashing)
+    assert refused.status_code == 422, refused.text
+    (problem,) = refused.json()["detail"]
+    assert problem["loc"] == ["body"]
+    assert problem["msg"] == (
+        "Value error, pins[0] and pins[1] both fix 'sgt-okoye' on 2026-11-24 (a rest day, "
+        "and event 'ev-panel-market'); keep one"
+    )
+    assert client.get(f"{week}/pins").json() == pins_before
+    assert client.get("/teams").json()[0]["name"] == "Riverside Neighbourhood Team"
+
+
 def test_an_oversized_body_is_refused_before_it_is_read(database_url: str):
     """Over the service's body limit is a 413 naming the limit, and nothing is stored;
     the sample team's scenario (about 35 kB) is far under the default 2 MB."""
