@@ -22,6 +22,7 @@ from sqlmodel import col, delete, select
 from api import feeds, tables
 from api.auth import CallerDep, LedTeamDep, audit
 from api.deps import SessionDep
+from api.routes.teams import event_clash
 from api.scenarios import check_stored_weeks, monday_of
 from scheduler import scenario as model
 
@@ -105,6 +106,10 @@ def item_router(kind: str) -> APIRouter:
         weeks = _week_of(team, item) | (
             _week_of(team, schema.model_validate(old.spec)) if old else set()
         )
+        if isinstance(item, model.EngagementEvent):
+            clash = event_clash(session, team, weeks, item, "change the event again")
+            if clash is not None:
+                raise HTTPException(409, clash)
         if old is not None:
             session.delete(old)
             session.flush()

@@ -22,7 +22,7 @@ from api import tables, versions
 from api.auth import CallerDep, LedTeamDep, audit
 from api.deps import SessionDep, WeekDep
 from api.routes.jobs import busy, job_view
-from api.routes.teams import clash_message, clashing_pin, event_days, pin_words
+from api.routes.teams import clash_message, clashing_pin, event_clash, event_days, pin_words
 from api.scenarios import assemble_scenario, monday_of
 from scheduler.replan import Absence, EventChange, PinChange, Replan, Surge, apply_changes
 from scheduler.rota import Rota
@@ -60,8 +60,9 @@ def _refuse_clashing_pins(
     """The pins API's rule for the repair's pins: one per person and day (a duty or a
     rest day) and per person and event, and no rest day on the day of an event the
     person is pinned to. Two such pins in the request are a 422 at the second; one that
-    repeats or contradicts a stored pin is a 409 naming it. Events are as the repair
-    leaves them (its new or changed ones)."""
+    repeats or contradicts a stored pin is a 409 naming it, and so is a changed event
+    that moves a stored pin to it onto a rest day stored for that person. Events are as
+    the repair leaves them (its new or changed ones)."""
     events = {c.event.id: c.event for c in replan.changes if isinstance(c, EventChange)}
     event_day = event_days(session, team, events)
     pins = [(i, c.pin) for i, c in enumerate(replan.changes) if isinstance(c, PinChange)]
@@ -94,6 +95,15 @@ def _refuse_clashing_pins(
                         "type": "conflict",
                     }
                 ],
+            )
+    for index, change in enumerate(replan.changes):
+        if not isinstance(change, EventChange):
+            continue
+        clash = event_clash(session, team, {week}, change.event, "send the repair again")
+        if clash is not None:
+            raise HTTPException(
+                409,
+                [{"loc": ["body", "changes", index, "event"], "msg": clash, "type": "conflict"}],
             )
 
 

@@ -126,17 +126,42 @@ def clashing_pin(
     week: date,
     pin: Pin,
     events: dict[str, EngagementEvent] | None = None,
+    stored: str | None = None,
 ) -> tables.Pin | None:
     """The team-week's stored pin that the new one repeats or contradicts, if any
     (`Pin.clashes_with`). `events` are event versions to use instead of the stored ones
-    (a repair's new or changed events)."""
+    (a repair's new or changed events); `stored` is the pin's own id if it is stored
+    (it does not clash with itself)."""
     event_day = event_days(session, team, events)
     query = select(tables.Pin).where(
         col(tables.Pin.team_id) == team.id, col(tables.Pin.week_start) == week
     )
     for row in session.exec(query.order_by(col(tables.Pin.id))):
-        if pin.clashes_with(Pin.model_validate(row.spec), event_day):
+        if row.id != stored and pin.clashes_with(Pin.model_validate(row.spec), event_day):
             return row
+    return None
+
+
+def event_clash(
+    session: SessionDep, team: tables.Team, weeks: set[date], event: EngagementEvent, then: str
+) -> str | None:
+    """What is wrong if the event, as given (moved to another day), puts a stored pin to
+    it in clash with another stored pin of that person's (a rest day on its new day),
+    naming that pin, as the pins API does; None if nothing."""
+    query = select(tables.Pin).where(
+        col(tables.Pin.team_id) == team.id, col(tables.Pin.week_start).in_(sorted(weeks))
+    )
+    for row in session.exec(query.order_by(col(tables.Pin.id))).all():
+        if row.spec.get("event") == event.id:
+            pin = Pin.model_validate(row.spec)
+            other = clashing_pin(session, team, row.week_start, pin, {event.id: event}, row.id)
+            if other is not None:
+                day = local_day(event.start, ZoneInfo(team.timezone))
+                return (
+                    f"{event.name} on {day:%a %d %b %Y} would clash with a pin of someone "
+                    f"pinned to attend it (pin {row.id}): "
+                    f"{clash_message(session, team, other, then)}"
+                )
     return None
 
 

@@ -361,6 +361,37 @@ def test_a_repairs_pins_follow_the_pins_api_rules(client: TestClient):
     assert len(client.get(f"{WEEK}/pins").json()) == len(pins_before) + 2
 
 
+def test_a_repairs_event_moved_onto_a_pinned_rest_day_of_its_pinned_attendee_is_a_409(
+    client: TestClient,
+):
+    """The sergeant is pinned (stored) to the market panel on Tuesday evening and off on
+    Thursday: a repair moving the panel to Thursday is a 409 at the event's change naming
+    the rest-day pin, as the pins API's clash is, and writes nothing (no job, pin or
+    event)."""
+    client.app.state.clock = lambda: datetime(2026, 11, 24, 12, tzinfo=UTC)
+    assert client.post(f"{TEAM}/scenario", json=sample_scenario()).is_success
+    _published(client)
+    rest = client.post(
+        f"{WEEK}/pins", json={"staff": "sgt-okoye", "day": "2026-11-26", "off": True}
+    )
+    assert rest.status_code == 201, rest.text
+    pins_before = client.get(f"{WEEK}/pins").json()
+    events_before = client.get(f"{TEAM}/events").json()
+    panel = next(e for e in events_before if e["id"] == "ev-panel-market")
+    thursday = {**panel, "start": "2026-11-26T18:30:00Z", "end": "2026-11-26T20:00:00Z"}
+    changes = [{"kind": "event", "event": thursday}]
+    refused = client.post(f"{WEEK}/replan", json={"now": NOW, "changes": changes})
+    assert refused.status_code == 409, refused.text
+    (problem,) = refused.json()["detail"]
+    assert problem["loc"] == ["body", "changes", 0, "event"]
+    assert "already has a pin on Thu 26 Nov 2026 (off)" in problem["msg"]
+    assert f"pin {rest.json()['id']}; remove that pin first" in problem["msg"]
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        assert len(session.exec(select(SolveJob)).all()) == 1  # the solve that published
+    assert client.get(f"{WEEK}/pins").json() == pins_before
+    assert client.get(f"{TEAM}/events").json() == events_before
+
+
 def _report_rows(client: TestClient) -> list[dict]:
     report = client.get(f"{TEAM}/abstractions", params={"from": "2026-11-23", "to": "2026-11-29"})
     assert report.status_code == 200, report.text

@@ -124,6 +124,35 @@ def test_event_update_keeps_week_valid(client: TestClient):
     assert client.get(f"{TEAM}/events/{event['id']}").json()["ward"] == event["ward"]
 
 
+def test_an_event_moved_onto_a_pinned_rest_day_of_its_pinned_attendee_is_a_409(
+    client: TestClient,
+):
+    """The sergeant is pinned to the market panel (Tuesday evening) and pinned off on
+    Thursday: moving the panel to Thursday is a 409 naming the rest-day pin and the fix,
+    as the pins API's clash is, and stores nothing (was: stored, and every solve of the
+    week failed as impossible). Moving it to a day they have no pin on is taken."""
+    week = f"{TEAM}/weeks/2026-11-23"
+    assert client.post(f"{TEAM}/scenario", json=sample_scenario()).is_success
+    rest = client.post(
+        f"{week}/pins", json={"staff": "sgt-okoye", "day": "2026-11-26", "off": True}
+    )
+    assert rest.status_code == 201, rest.text
+    pins_before = client.get(f"{week}/pins").json()
+    attend = next(p for p in pins_before if p.get("event") == "ev-panel-market")
+    panel = client.get(f"{TEAM}/events/ev-panel-market").json()
+    thursday = {**panel, "start": "2026-11-26T18:30:00Z", "end": "2026-11-26T20:00:00Z"}
+    refused = client.put(f"{TEAM}/events/ev-panel-market", json=thursday)
+    assert refused.status_code == 409, refused.text
+    message = refused.json()["detail"]
+    assert f"pinned to attend it (pin {attend['id']})" in message
+    assert "already has a pin on Thu 26 Nov 2026 (off)" in message
+    assert f"pin {rest.json()['id']}; remove that pin first, then change the event" in message
+    assert client.get(f"{TEAM}/events/ev-panel-market").json() == panel
+    assert client.get(f"{week}/pins").json() == pins_before
+    wednesday = {**panel, "start": "2026-11-25T18:30:00Z", "end": "2026-11-25T20:00:00Z"}
+    assert client.put(f"{TEAM}/events/ev-panel-market", json=wednesday).status_code == 200
+
+
 def test_event_times_without_an_offset_are_the_teams_local_time(client: TestClient):
     """As in a scenario, an event written with naive times is read in the team's zone
     (BST in June, so 10:00 local is 09:00 UTC) and stored with the offset; a repair's
