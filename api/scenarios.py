@@ -242,7 +242,7 @@ def assemble_scenario(session: Session, team: tables.Team, week_start: date) -> 
     else:
         data["staff"] = [_stored_carry_in(person, team, week_start) for person in data["staff"]]
     try:
-        return Scenario.model_validate(data)
+        return Scenario.model_validate(data, context={"stored": True})
     except ValidationError as error:
         raise ScenarioConflict(
             f"team {team_id!r}, week of {week_start}: {describe_validation_error(error)}"

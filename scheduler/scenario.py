@@ -25,6 +25,7 @@ from pydantic import (
     StrictBool,
     StrictFloat,
     StrictInt,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -652,6 +653,16 @@ class Scenario(Strict):
                 raise ValueError(f"a pin names unknown event {pin.event!r}")
             if pin.day is not None and not 0 <= (pin.day - self.week_start).days < 7:
                 raise ValueError(f"pin for {pin.staff!r} on {pin.day} is outside the week")
+        return self
+
+    @model_validator(mode="after")
+    def _pins_agree(self, info: ValidationInfo) -> Scenario:
+        """Two pins of one person that repeat or contradict each other are bad input. Not
+        checked on a week assembled from stored data (`context={"stored": True}`): pins
+        stored before this check must not lock the sergeant out of the week that holds
+        them; its solve explains the clash as an impossible week, and a pin can go."""
+        if info.context and info.context.get("stored"):
+            return self
         event_days = {event.id: local_day(event.start, self.zone) for event in self.events}
         for (first, earlier), (second, pin) in itertools.combinations(enumerate(self.pins), 2):
             if pin.clashes_with(earlier, event_days.get):

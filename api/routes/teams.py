@@ -9,7 +9,7 @@ from typing import Any
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Response
 from sqlmodel import col, select
 
 from api import tables
@@ -66,9 +66,12 @@ def import_team_scenario(
     }
 
 
-@router.get("/teams/{team_id}/weeks/{week}/scenario")
-def read_scenario(team: LedTeamDep, week: WeekDep, session: SessionDep) -> Scenario:
-    return assemble_scenario(session, team, week)
+@router.get("/teams/{team_id}/weeks/{week}/scenario", response_model=Scenario)
+def read_scenario(team: LedTeamDep, week: WeekDep, session: SessionDep) -> Response:
+    # Sent as it is, not validated again as a response: a week holding pins stored
+    # before the import refused clashing ones must still be readable (Scenario._pins_agree).
+    scenario = assemble_scenario(session, team, week)
+    return Response(scenario.model_dump_json(), media_type="application/json")
 
 
 @router.get("/teams/{team_id}/weeks/{week}/pins")

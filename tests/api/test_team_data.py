@@ -6,7 +6,7 @@ import json
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from api_support import admin_token, sample_scenario
+from api_support import admin_token, sample_scenario, wait_for_job
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -258,6 +258,33 @@ def test_a_scenario_with_clashing_pins_is_a_422_and_stores_nothing(client: TestC
     )
     assert client.get(f"{week}/pins").json() == pins_before
     assert client.get("/teams").json()[0]["name"] == "Riverside Neighbourhood Team"
+
+
+def test_clashing_pins_stored_before_the_check_do_not_lock_the_week(client: TestClient):
+    """Pins that clash, stored before imports refused them (written here as an older
+    version left them), still let the week open: its scenario and page load, a solve
+    explains the clash as an impossible week, and deleting one pin mends it."""
+    week = f"{TEAM}/weeks/2026-11-23"
+    assert client.post(f"{TEAM}/scenario", json=sample_scenario()).is_success
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        session.add(
+            tables.Pin(
+                team_id="riverside",
+                id="legacy-off",
+                week_start=date(2026, 11, 23),
+                spec={"staff": "sgt-okoye", "day": "2026-11-24", "off": True},
+            )
+        )
+        session.commit()
+    assert client.get(f"{week}/scenario").status_code == 200
+    assert client.get("/ui/teams/riverside/weeks/2026-11-23").status_code == 200
+    job = client.post(f"{week}/solve", json={"time_limit": 10}).json()
+    failed = wait_for_job(client, job["url"])
+    assert failed["status"] == "failed"
+    assert "The pin puts SGT Bernadette Okoye at Market Square ward panel" in failed["message"]
+    assert client.delete(f"{week}/pins/legacy-off").status_code == 204
+    job = client.post(f"{week}/solve", json={"time_limit": 10}).json()
+    assert wait_for_job(client, job["url"])["status"] == "succeeded"
 
 
 def test_an_oversized_body_is_refused_before_it_is_read(database_url: str):
