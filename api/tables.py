@@ -158,6 +158,9 @@ class SolveJob(SQLModel, table=True):
     created_at: datetime = _instant(nullable=False)
     started_at: datetime | None = _instant(nullable=True)
     finished_at: datetime | None = _instant(nullable=True)
+    # Written by the worker running the job every few seconds (api.worker): a running job
+    # whose heartbeat has stopped was left by a server that has gone.
+    heartbeat_at: datetime | None = _instant(nullable=True)
     objective: float | None = None
     bound: float | None = None
     elapsed: float | None = None

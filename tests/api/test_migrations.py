@@ -125,7 +125,7 @@ ROWS: dict[str, list[dict[str, object]]] = {
 }
 
 
-@pytest.mark.parametrize("start", ["0001", "0002", "0003", "0004", "0005"])
+@pytest.mark.parametrize("start", ["0001", "0002", "0003", "0004", "0005", "0006"])
 def test_a_database_in_use_migrates_from_each_older_revision(database_url: str, start: str):
     """Every table filled at an older revision (a published version referencing its job,
     which the SQLite table rebuilds of 0004 and 0006 must drop and recreate), then
@@ -165,6 +165,7 @@ def test_a_database_in_use_migrates_from_each_older_revision(database_url: str, 
         job = session.get(tables.SolveJob, 2)
         assert job is not None
         assert (job.kind, job.stop_requested, job.message) == ("solve", False, "job 2")
+        assert job.heartbeat_at is None
     if engine.dialect.name == "sqlite":
         with engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
