@@ -36,10 +36,10 @@ from api.worker import recover_interrupted, start_worker
 def create_app(
     settings: Settings | None = None, *, run_worker: bool = True, supervised: bool = False
 ) -> FastAPI:
-    """The app. On start it migrates the database, fails jobs a previous server left
-    running and (with `run_worker`) starts the solve worker, restarted should it die; a
-    `supervised` app, one of several server processes, leaves all three to the command
-    that started it."""
+    """The app. On start it migrates the database, fails running jobs whose server has
+    gone (their heartbeat stale; another server's are left alone) and (with `run_worker`)
+    starts the solve worker, restarted should it die; a `supervised` app, one of several
+    server processes, leaves all three to the command that started it."""
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
 

@@ -1,16 +1,27 @@
 """The solve worker: a separate process that runs queued jobs one at a time.
 
 All job state lives in the database, so the API process only inserts jobs and reads
-them back, a cancel is a flag the worker polls, and a restart can tell which jobs were
-cut off (`recover_interrupted`).
+them back, a cancel is a flag the worker polls, and any number of servers (a rolling
+restart, replicas behind a load balancer) can share one database: each server's worker
+claims queued jobs with a conditional update, so each job runs exactly once.
+
+A running job holds a lease: the worker running it writes its `heartbeat_at` when it
+claims it and every HEARTBEAT_EVERY s while it runs (from a thread of its own, so a long
+model build or a slow check still beats). A running job whose heartbeat (or, before the
+first, its start) is older than JOB_STALE_AFTER s is *stale*: the server running it has
+gone without failing it. A starting server fails stale jobs (`recover_interrupted`), and
+so does every server's monitor every SWEEP_EVERY s, so such a job is failed within about
+a minute even when no server restarts; a job another live server is running is left
+alone. Queued jobs stay queued, for whichever worker claims them first.
 
 A job that has finished never changes again: the worker's writes to a job (progress, the
-final state, the draft) apply only while the job is still *running*, so a job another
-process has failed (a restarted server, the monitor below) keeps its verdict. The server
-watches its worker (`WorkerProcess.monitor`): if the process dies (killed, out of memory),
-the job it was running is failed and a new worker started (after a growing wait if the
-workers keep dying soon after their start). The worker in turn exits when its server has
-gone, and abandons a job that is no longer *running*.
+heartbeat, the final state, the draft) apply only while the job is still *running*, so a
+job another process has failed (a server finding it stale, the monitor below) keeps its
+verdict. The server watches its own worker (`WorkerProcess.monitor`): if the process dies
+(killed, out of memory), the job it was running is failed at once and a new worker
+started (after a growing wait if the workers keep dying soon after their start). The
+worker in turn exits when its server has gone, and abandons a job that is no longer
+*running*.
 """
 
 from __future__ import annotations
@@ -19,11 +30,13 @@ import logging
 import multiprocessing
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, and_, or_, update
 from sqlmodel import Session, col, select
 
 from api import tables, versions
@@ -39,6 +52,11 @@ from scheduler.solve import Progress
 log = logging.getLogger("beatplan.worker")
 PROGRESS_EVERY = 0.5  # seconds between progress writes
 MONITOR_EVERY = 1.0  # seconds between the server's checks that its worker is alive
+HEARTBEAT_EVERY = 5.0  # seconds between a running job's heartbeats
+# A running job with no heartbeat for this long was left by a server that has gone (its
+# clock, and the server's, may disagree by a good part of the margin over HEARTBEAT_EVERY).
+JOB_STALE_AFTER = 60.0
+SWEEP_EVERY = 10.0  # seconds between a server's sweeps for stale running jobs
 # A worker that dies within QUICK_DEATH s of its start (its database unreachable, a crash
 # at import) is restarted after a wait that doubles with each such death in a row, from
 # 1 s up to RESTART_WAIT_MAX s, rather than every second forever; one that lived longer
@@ -47,6 +65,10 @@ QUICK_DEATH = 60.0
 RESTART_WAIT_MAX = 60.0
 WORKER_DIED = "the solve worker stopped unexpectedly (out of memory?); start a new solve"
 SERVER_GONE = "interrupted: the server stopped while this job was running; start a new solve"
+STALE = (
+    "interrupted: the server running this job stopped (no heartbeat for "
+    f"{JOB_STALE_AFTER:.0f} s); start a new solve"
+)
 # The time limit as an API client gives it, for "give the solve more time (...)".
 TIME_LIMIT_FIELD = '"time_limit" in the solve request'
 _RUNNING = tables.JobStatus.RUNNING.value
@@ -59,21 +81,32 @@ def _server_alive() -> bool:
     return parent is None or parent.is_alive()
 
 
-def recover_interrupted(engine: Engine) -> int:
-    """Mark jobs left running by a previous server as failed; queued ones stay queued."""
+def recover_interrupted(engine: Engine, stale_after: float | None = None) -> int:
+    """Fail the running jobs whose heartbeat is older than `stale_after` (JOB_STALE_AFTER) s,
+    left by a server that has gone; a job another server is running, and every queued
+    job, is left as it is. Run at a server's start and by its monitor; the number failed."""
+    stale_after = JOB_STALE_AFTER if stale_after is None else stale_after
+    cutoff = datetime.now(UTC) - timedelta(seconds=stale_after)
+    heartbeat, started = col(tables.SolveJob.heartbeat_at), col(tables.SolveJob.started_at)
     with Session(engine) as session:
         result = session.exec(
             update(tables.SolveJob)
-            .where(col(tables.SolveJob.status) == tables.JobStatus.RUNNING.value)
+            .where(
+                col(tables.SolveJob.status) == _RUNNING,
+                or_(
+                    heartbeat < cutoff,
+                    and_(heartbeat.is_(None), or_(started.is_(None), started < cutoff)),
+                ),
+            )
             .values(
-                status=tables.JobStatus.FAILED.value,
-                finished_at=datetime.now(UTC),
-                message="interrupted: the server restarted while this job was running; "
-                "start a new solve",
+                status=tables.JobStatus.FAILED.value, finished_at=datetime.now(UTC), message=STALE
             )
         )
         session.commit()
-        return result.rowcount or 0
+    failed = result.rowcount or 0
+    if failed:
+        log.warning("failed %s running job(s) with no heartbeat for %.0f s", failed, stale_after)
+    return failed
 
 
 def _claim_next(engine: Engine, current: Any = None) -> int | None:
@@ -98,7 +131,11 @@ def _claim_next(engine: Engine, current: Any = None) -> int | None:
                 col(tables.SolveJob.id) == job_id,
                 col(tables.SolveJob.status) == tables.JobStatus.QUEUED.value,
             )
-            .values(status=tables.JobStatus.RUNNING.value, started_at=datetime.now(UTC))
+            .values(
+                status=tables.JobStatus.RUNNING.value,
+                started_at=datetime.now(UTC),
+                heartbeat_at=datetime.now(UTC),
+            )
         )
         session.commit()
         if claimed.rowcount != 1:
@@ -106,6 +143,37 @@ def _claim_next(engine: Engine, current: Any = None) -> int | None:
                 current.value = 0
             return None
         return job_id
+
+
+@contextmanager
+def _heartbeat(engine: Engine, job_id: int) -> Iterator[None]:
+    """Refresh the job's heartbeat every HEARTBEAT_EVERY s, from a thread, while the block
+    runs; only while the job is still running (a finished job never changes)."""
+    done = threading.Event()
+
+    def beat() -> None:
+        while not done.wait(HEARTBEAT_EVERY):
+            try:
+                with Session(engine) as session:
+                    session.exec(
+                        update(tables.SolveJob)
+                        .where(
+                            col(tables.SolveJob.id) == job_id,
+                            col(tables.SolveJob.status) == _RUNNING,
+                        )
+                        .values(heartbeat_at=datetime.now(UTC))
+                    )
+                    session.commit()
+            except Exception:  # a database hiccup: beat again next time
+                log.exception("the heartbeat of job %s was not written", job_id)
+
+    thread = threading.Thread(target=beat, name=f"beatplan-heartbeat-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(timeout=30)
 
 
 def _finish(engine: Engine, job_id: int, status: tables.JobStatus, message: str | None) -> bool:
@@ -285,11 +353,12 @@ def worker_loop(
         if job_id is None:
             time.sleep(settings.job_poll_seconds)
             continue
-        try:
-            run_job(engine, job_id, settings)
-        except Exception as error:  # a bug must fail the job, never leave it running
-            log.exception("job %s failed", job_id)
-            _finish(engine, job_id, tables.JobStatus.FAILED, f"internal error: {error}")
+        with _heartbeat(engine, job_id):
+            try:
+                run_job(engine, job_id, settings)
+            except Exception as error:  # a bug must fail the job, never leave it running
+                log.exception("job %s failed", job_id)
+                _finish(engine, job_id, tables.JobStatus.FAILED, f"internal error: {error}")
         if current is not None:
             current.value = 0
     engine.dispose()
@@ -300,10 +369,13 @@ class WorkerProcess:
     the server: `check` (every `MONITOR_EVERY` s once `monitor` has started) notices the
     process has died, fails the job it was running at once and starts a new worker, so the
     jobs queued behind it run: at once if the dead one had lived QUICK_DEATH s, else after
-    a wait that doubles with each quick death in a row (1, 2, 4 ... RESTART_WAIT_MAX s)."""
+    a wait that doubles with each quick death in a row (1, 2, 4 ... RESTART_WAIT_MAX s).
+    The monitor also fails stale running jobs, left by servers that have gone, every
+    `sweep_every` s."""
 
     quick_death = QUICK_DEATH
     max_wait = RESTART_WAIT_MAX
+    sweep_every = SWEEP_EVERY
 
     def __init__(self, database_url: str, engine: Engine | None = None) -> None:
         self.database_url = database_url
@@ -374,14 +446,22 @@ class WorkerProcess:
         self.wait, self._restart_at = wait, now + wait
 
     def monitor(self, every: float = MONITOR_EVERY) -> None:
-        """Check the worker every `every` seconds, in a thread, until `stop`."""
+        """Check the worker every `every` seconds, and fail stale running jobs (any
+        server's) every `sweep_every` seconds, in a thread, until `stop`."""
 
         def watch() -> None:
+            swept = time.monotonic()
             while not self._stopping.wait(every):
                 try:
                     self.check()
                 except Exception:  # a database hiccup: try again at the next check
                     log.exception("checking the solve worker failed")
+                if time.monotonic() - swept >= self.sweep_every:
+                    swept = time.monotonic()
+                    try:
+                        recover_interrupted(self._db())
+                    except Exception:
+                        log.exception("failing stale running jobs failed")
 
         self._monitor = threading.Thread(target=watch, name="beatplan-worker-monitor", daemon=True)
         self._monitor.start()

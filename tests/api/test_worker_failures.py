@@ -1,8 +1,9 @@
 """The solve worker dying, or outliving its server: real processes, a real database.
 
 A worker killed mid-solve (as an out-of-memory kill would) fails its job and is replaced;
-a job failed by another process (a server starting on the same database) keeps its
-verdict; a worker whose server was killed exits instead of running on, unseen.
+a job failed by another process keeps its verdict; a worker whose server was killed exits
+instead of running on, unseen. Two servers share a database: a job another server is
+running (its heartbeat fresh) is left alone, one whose heartbeat has stopped is failed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +25,20 @@ import httpx
 import pytest
 from api_support import admin_token, sample_scenario, wait_for_job
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from api import tables
 from api.db import make_engine
 from api.main import create_app
 from api.settings import Settings
-from api.worker import WORKER_DIED, WorkerProcess, recover_interrupted
+from api.worker import (
+    HEARTBEAT_EVERY,
+    STALE,
+    WORKER_DIED,
+    WorkerProcess,
+    recover_interrupted,
+)
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 
@@ -117,12 +126,13 @@ def test_a_killed_worker_fails_its_job_and_a_new_worker_runs_the_queue(client: T
 
 
 def test_a_job_failed_by_another_server_stays_failed(client: TestClient):
-    """A server started on the same database fails the running job at its start; the
-    worker still solving it abandons it: no success, no draft, ever."""
+    """A server that takes the running job for stale (here told that any heartbeat is
+    too old) fails it; the worker still solving it abandons it: no success, no draft,
+    ever."""
     first = client.post(f"{WEEK}/solve", json={"time_limit": 6}).json()
     wait_until_running(client, first["url"])
     engine = client.app.state.engine  # type: ignore[attr-defined]
-    assert recover_interrupted(engine) == 1  # what the second server's start does
+    assert recover_interrupted(engine, stale_after=0) == 1
 
     # The worker runs one job at a time: once the next has finished, the first is done.
     second = client.post(f"{WEEK}/solve", json={"time_limit": 3})
@@ -131,11 +141,115 @@ def test_a_job_failed_by_another_server_stays_failed(client: TestClient):
 
     job = client.get(first["url"]).json()
     assert job["status"] == "failed", job
-    assert job["message"].startswith("interrupted: the server restarted")
+    assert job["message"] == STALE
     assert finished["status"] == "succeeded", finished
     with Session(engine) as session:
         drafts = session.exec(select(tables.RotaVersion.job_id)).all()
     assert drafts == [second.json()["id"]]
+
+
+def _job(engine: Any, job_id: int) -> tables.SolveJob:
+    with Session(engine) as session:
+        job = session.get(tables.SolveJob, job_id)
+        assert job is not None
+        return job
+
+
+def _write_job(engine: Any, job_id: int, **values: Any) -> None:
+    """Set a job's columns directly, as another (perhaps dead) server would have left them."""
+    with Session(engine) as session:
+        session.exec(
+            update(tables.SolveJob).where(col(tables.SolveJob.id) == job_id).values(**values)
+        )
+        session.commit()
+
+
+def test_a_second_server_leaves_the_first_ones_running_job_alone(
+    client: TestClient, database_url: str
+):
+    """A second server started on the same database while the first one's worker is
+    solving (a rolling restart, a second replica): its start fails nothing, the job
+    finishes and succeeds with its draft, and a job queued meanwhile is run by whichever
+    worker claims it first."""
+    first = client.post(f"{WEEK}/solve", json={"time_limit": 8}).json()
+    wait_until_running(client, first["url"])
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    with TestClient(create_app(Settings(database_url=database_url))) as second:
+        second.headers["Authorization"] = client.headers["Authorization"]
+        assert second.get(first["url"]).json()["status"] == "running"  # not failed at start
+        queued = second.post(f"{NEXT_WEEK}/solve", json={"time_limit": 3})
+        assert queued.status_code == 202, queued.text
+        done = wait_for_job(second, first["url"], timeout=120)
+        assert done["status"] == "succeeded", done
+        assert wait_for_job(second, queued.json()["url"], timeout=120)["status"] == "succeeded"
+    with Session(engine) as session:
+        drafts = session.exec(select(tables.RotaVersion.job_id)).all()
+    assert sorted(drafts) == [first["id"], queued.json()["id"]]
+
+
+def test_a_job_whose_heartbeat_stopped_is_failed_at_start_and_by_the_sweep(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    """Running jobs left by a dead server: one with a heartbeat 5 minutes old, one from
+    before heartbeats (none, started 5 minutes ago). A server's start fails both, with a
+    message saying so, and leaves alone a running job whose heartbeat is fresh. Once that
+    job's heartbeat is old too (its server died; nobody restarts), a running server's
+    monitor fails it by its periodic sweep (here every second)."""
+    old = datetime.now(UTC) - timedelta(minutes=5)
+    app = create_app(Settings(database_url=database_url), run_worker=False)
+    with TestClient(app) as client:
+        client.headers["Authorization"] = f"Bearer {admin_token(app.state.engine)}"
+        assert client.post("/teams/riverside/scenario", json=sample_scenario()).is_success
+        weeks = (WEEK, NEXT_WEEK, "/teams/riverside/weeks/2026-12-07")
+        stale, unbeaten, fresh = (
+            client.post(f"{week}/solve", json={"time_limit": 3}).json()["id"] for week in weeks
+        )
+    engine = make_engine(database_url)
+    try:
+        _write_job(engine, stale, status="running", started_at=old, heartbeat_at=old)
+        _write_job(engine, unbeaten, status="running", started_at=old, heartbeat_at=None)
+        _write_job(engine, fresh, status="running", started_at=old, heartbeat_at=datetime.now(UTC))
+
+        with TestClient(create_app(Settings(database_url=database_url), run_worker=False)):
+            pass  # its start: migrate, recover
+        for job_id in (stale, unbeaten):
+            job = _job(engine, job_id)
+            assert (job.status, job.message) == ("failed", STALE)
+            assert job.finished_at is not None
+        assert _job(engine, fresh).status == "running"
+
+        monkeypatch.setattr(WorkerProcess, "sweep_every", 1.0)
+        with TestClient(create_app(Settings(database_url=database_url))):
+            assert _job(engine, fresh).status == "running"  # fresh still: not failed at start
+            _write_job(engine, fresh, heartbeat_at=old)
+            wait_for(lambda: _job(engine, fresh).status == "failed", 60, "the sweep failing it")
+        assert _job(engine, fresh).message == STALE
+        assert _job(engine, stale).status == "failed"  # and the others stay so
+    finally:
+        engine.dispose()
+
+
+def test_the_heartbeat_moves_while_a_job_runs(client: TestClient):
+    """The worker writes the heartbeat when it claims a job and again every few seconds
+    while it solves; once the job has finished it is written no more."""
+    job = client.post(f"{WEEK}/solve", json={"time_limit": 60}).json()
+    wait_until_running(client, job["url"])
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    claimed = _job(engine, job["id"])
+    assert claimed.heartbeat_at is not None and claimed.started_at is not None
+    assert claimed.heartbeat_at >= claimed.started_at
+    wait_for(
+        lambda: _job(engine, job["id"]).heartbeat_at > claimed.heartbeat_at,  # type: ignore[operator]
+        60,
+        "a later heartbeat",
+    )
+    assert client.get(job["url"]).json()["status"] == "running"
+
+    assert client.post(f"{job['url']}/cancel").status_code == 202
+    assert wait_for_job(client, job["url"], timeout=60)["status"] == "cancelled"
+    last = _job(engine, job["id"]).heartbeat_at
+    time.sleep(HEARTBEAT_EVERY + 1)
+    assert _job(engine, job["id"]).heartbeat_at == last
 
 
 def _restart_waits(caplog: pytest.LogCaptureFixture) -> list[int]:
