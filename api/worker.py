@@ -19,9 +19,9 @@ heartbeat, the final state, the draft) apply only while the job is still *runnin
 job another process has failed (a server finding it stale, the monitor below) keeps its
 verdict. The server watches its own worker (`WorkerProcess.monitor`): if the process dies
 (killed, out of memory), the job it was running is failed at once and a new worker
-started (after a growing wait if the workers keep dying soon after their start). The
-worker in turn exits when its server has gone, and abandons a job that is no longer
-*running*.
+started (after a growing wait if the workers keep dying soon after their start); a server
+that stops fails the job its worker was running. The worker in turn exits when its server
+has gone, and abandons a job that is no longer *running*.
 """
 
 from __future__ import annotations
@@ -467,11 +467,19 @@ class WorkerProcess:
         self._monitor.start()
 
     def stop(self) -> None:
+        """Stop the worker; the job it was running (no other server will finish it) is
+        failed at once rather than once its heartbeat has gone stale."""
         self._stopping.set()
         if self._monitor is not None:
             self._monitor.join(timeout=10)
         self.process.terminate()
         self.process.join(timeout=10)
+        job_id = self.current.value
+        if job_id and not self.process.is_alive():
+            try:
+                _finish(self._db(), job_id, tables.JobStatus.FAILED, SERVER_GONE)
+            except Exception:  # the database gone too: the job goes stale, and is failed
+                log.exception("failing job %s of the stopped worker failed", job_id)
         if self._own_engine is not None:
             self._own_engine.dispose()
 

@@ -34,6 +34,7 @@ from api.main import create_app
 from api.settings import Settings
 from api.worker import (
     HEARTBEAT_EVERY,
+    SERVER_GONE,
     STALE,
     WORKER_DIED,
     WorkerProcess,
@@ -225,6 +226,25 @@ def test_a_job_whose_heartbeat_stopped_is_failed_at_start_and_by_the_sweep(
             wait_for(lambda: _job(engine, fresh).status == "failed", 60, "the sweep failing it")
         assert _job(engine, fresh).message == STALE
         assert _job(engine, stale).status == "failed"  # and the others stay so
+    finally:
+        engine.dispose()
+
+
+def test_a_server_that_stops_fails_its_own_running_job(database_url: str):
+    """A server stopped mid-solve (Ctrl-C, a rolling restart) fails the job its worker
+    was running as it stops, rather than leaving it, and its week, to wait a minute for
+    its heartbeat to go stale."""
+    app = create_app(Settings(database_url=database_url))
+    with TestClient(app) as client:
+        client.headers["Authorization"] = f"Bearer {admin_token(app.state.engine)}"
+        assert client.post("/teams/riverside/scenario", json=sample_scenario()).is_success
+        job = client.post(f"{WEEK}/solve", json={"time_limit": 60}).json()
+        wait_until_running(client, job["url"])
+    engine = make_engine(database_url)
+    try:
+        stopped = _job(engine, job["id"])
+        assert (stopped.status, stopped.message) == ("failed", SERVER_GONE)
+        assert stopped.finished_at is not None
     finally:
         engine.dispose()
 
