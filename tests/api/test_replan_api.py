@@ -21,6 +21,13 @@ from scheduler.scenario import Scenario
 TEAM = "/teams/riverside"
 WEEK = f"{TEAM}/weeks/2026-11-23"
 NOW = "2026-11-24T12:00:00Z"
+COURT = {  # PC Walsh at court all Wednesday
+    "kind": "absence",
+    "staff": "pc-walsh",
+    "start": "2026-11-25T00:00:00Z",
+    "end": "2026-11-26T00:00:00Z",
+    "category": "court",
+}
 
 
 def _published(client: TestClient) -> dict:
@@ -160,13 +167,7 @@ def test_replan_refusals(client: TestClient):
     """Nothing published is a 409; a bad category or a backwards absence a 422 naming
     it; nothing is stored."""
     assert client.post(f"{TEAM}/scenario", json=sample_scenario()).is_success
-    absence = {
-        "kind": "absence",
-        "staff": "pc-walsh",
-        "start": "2026-11-25T00:00:00Z",
-        "end": "2026-11-26T00:00:00Z",
-        "category": "court",
-    }
+    absence = dict(COURT)
     refused = client.post(f"{WEEK}/replan", json={"now": NOW, "changes": [absence]})
     assert refused.status_code == 409 and "publish" in refused.json()["detail"]
     bad = client.post(
@@ -194,13 +195,7 @@ def test_repair_while_a_solve_runs_is_409_naming_the_job(client: TestClient):
     _published(client)
     running = client.post(f"{WEEK}/solve", json={"time_limit": 30})
     assert running.status_code == 202
-    absence = {
-        "kind": "absence",
-        "staff": "pc-walsh",
-        "start": "2026-11-25T00:00:00Z",
-        "end": "2026-11-26T00:00:00Z",
-        "category": "court",
-    }
+    absence = dict(COURT)
     refused = client.post(f"{WEEK}/replan", json={"now": NOW, "changes": [absence]})
     assert refused.status_code == 409
     detail = refused.json()["detail"]
