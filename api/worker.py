@@ -6,7 +6,7 @@ restart, replicas behind a load balancer) can share one database: each server's 
 claims queued jobs with a conditional update, so each job runs exactly once.
 
 A running job holds a lease: the worker running it writes its `heartbeat_at` when it
-claims it and every HEARTBEAT_EVERY s while it runs (from a thread of its own, so a long
+claims it and every `heartbeat_seconds` (5) s while it runs (from a thread of its own, so a long
 model build or a slow check still beats). A running job whose heartbeat (or, before the
 first, its start) is older than JOB_STALE_AFTER s is *stale*: the server running it has
 gone without failing it. A starting server fails stale jobs (`recover_interrupted`), and
@@ -52,9 +52,9 @@ from scheduler.solve import Progress
 log = logging.getLogger("beatplan.worker")
 PROGRESS_EVERY = 0.5  # seconds between progress writes
 MONITOR_EVERY = 1.0  # seconds between the server's checks that its worker is alive
-HEARTBEAT_EVERY = 5.0  # seconds between a running job's heartbeats
 # A running job with no heartbeat for this long was left by a server that has gone (its
-# clock, and the server's, may disagree by a good part of the margin over HEARTBEAT_EVERY).
+# clock, and the server's, may disagree by a good part of the margin over the heartbeat's
+# interval, `Settings.heartbeat_seconds`, at most 30 s).
 JOB_STALE_AFTER = 60.0
 SWEEP_EVERY = 10.0  # seconds between a server's sweeps for stale running jobs
 # A worker that dies within QUICK_DEATH s of its start (its database unreachable, a crash
@@ -146,13 +146,13 @@ def _claim_next(engine: Engine, current: Any = None) -> int | None:
 
 
 @contextmanager
-def _heartbeat(engine: Engine, job_id: int) -> Iterator[None]:
-    """Refresh the job's heartbeat every HEARTBEAT_EVERY s, from a thread, while the block
+def _heartbeat(engine: Engine, job_id: int, every: float) -> Iterator[None]:
+    """Refresh the job's heartbeat every `every` s, from a thread, while the block
     runs; only while the job is still running (a finished job never changes)."""
     done = threading.Event()
 
     def beat() -> None:
-        while not done.wait(HEARTBEAT_EVERY):
+        while not done.wait(every):
             try:
                 with Session(engine) as session:
                     session.exec(
@@ -353,7 +353,7 @@ def worker_loop(
         if job_id is None:
             time.sleep(settings.job_poll_seconds)
             continue
-        with _heartbeat(engine, job_id):
+        with _heartbeat(engine, job_id, settings.heartbeat_seconds):
             try:
                 run_job(engine, job_id, settings)
             except Exception as error:  # a bug must fail the job, never leave it running

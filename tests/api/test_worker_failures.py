@@ -33,7 +33,6 @@ from api.db import make_engine
 from api.main import create_app
 from api.settings import Settings
 from api.worker import (
-    HEARTBEAT_EVERY,
     SERVER_GONE,
     STALE,
     WORKER_DIED,
@@ -249,27 +248,34 @@ def test_a_server_that_stops_fails_its_own_running_job(database_url: str):
         engine.dispose()
 
 
-def test_the_heartbeat_moves_while_a_job_runs(client: TestClient):
-    """The worker writes the heartbeat when it claims a job and again every few seconds
-    while it solves; once the job has finished it is written no more."""
-    job = client.post(f"{WEEK}/solve", json={"time_limit": 60}).json()
-    wait_until_running(client, job["url"])
-    engine = client.app.state.engine  # type: ignore[attr-defined]
-    claimed = _job(engine, job["id"])
-    assert claimed.heartbeat_at is not None and claimed.started_at is not None
-    assert claimed.heartbeat_at >= claimed.started_at
-    wait_for(
-        lambda: _job(engine, job["id"]).heartbeat_at > claimed.heartbeat_at,  # type: ignore[operator]
-        60,
-        "a later heartbeat",
-    )
-    assert client.get(job["url"]).json()["status"] == "running"
+def test_the_heartbeat_moves_while_a_job_runs(database_url: str, monkeypatch: pytest.MonkeyPatch):
+    """The worker writes the heartbeat when it claims a job and again every
+    `heartbeat_seconds` while it solves (here 0.5 s, so that a solve of the sample week,
+    which can prove optimal in a few seconds, outlasts several); once the job has
+    finished it is written no more."""
+    monkeypatch.setenv("BEATPLAN_HEARTBEAT_SECONDS", "0.5")  # the worker process reads it
+    app = create_app(Settings(database_url=database_url))
+    with TestClient(app) as client:
+        client.headers["Authorization"] = f"Bearer {admin_token(app.state.engine)}"
+        assert client.post("/teams/riverside/scenario", json=sample_scenario()).is_success
+        job = client.post(f"{WEEK}/solve", json={"time_limit": 60}).json()
+        wait_until_running(client, job["url"])
+        engine = app.state.engine
+        claimed = _job(engine, job["id"])
+        assert claimed.heartbeat_at is not None and claimed.started_at is not None
+        assert claimed.heartbeat_at >= claimed.started_at
+        wait_for(
+            lambda: _job(engine, job["id"]).heartbeat_at > claimed.heartbeat_at,  # type: ignore[operator]
+            60,
+            "a later heartbeat",
+        )
+        assert client.get(job["url"]).json()["status"] == "running"
 
-    assert client.post(f"{job['url']}/cancel").status_code == 202
-    assert wait_for_job(client, job["url"], timeout=60)["status"] == "cancelled"
-    last = _job(engine, job["id"]).heartbeat_at
-    time.sleep(HEARTBEAT_EVERY + 1)
-    assert _job(engine, job["id"]).heartbeat_at == last
+        assert client.post(f"{job['url']}/cancel").status_code == 202
+        assert wait_for_job(client, job["url"], timeout=60)["status"] == "cancelled"
+        last = _job(engine, job["id"]).heartbeat_at
+        time.sleep(0.5 + 1)
+        assert _job(engine, job["id"]).heartbeat_at == last
 
 
 def _restart_waits(caplog: pytest.LogCaptureFixture) -> list[int]:
