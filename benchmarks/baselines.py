@@ -182,11 +182,11 @@ def metrics(scenario: Scenario, rota: Rota) -> Metrics:
 
 def solve_parts(scenario: Scenario, parts: Sequence[str], options: SolveOptions) -> SolveResult:
     """Beatplan's model with every hard rule, maximising only the named parts of its
-    objective (`scheduler.model.OBJECTIVE_PARTS`); no continuity phase. The report's
-    objective is that partial sum."""
+    objective (`scheduler.model.OBJECTIVE_PARTS`); no continuity phase and no presence
+    floor (`presence_time=0`). The report's objective is that partial sum."""
     week = build(scenario)
     week.model.maximize(sum(term for name in parts for term in week.objective_parts[name]))
-    return solve_built(week, replace(options, continuity_time=0))
+    return solve_built(week, replace(options, continuity_time=0, presence_time=0))
 
 
 def demand_hours_unseen(scenario: Scenario, duties: list[Duty]) -> tuple[int, int]:

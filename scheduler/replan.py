@@ -472,8 +472,11 @@ def replan(
 # Repairs are wanted in seconds: the least-change tries first, then the full repair,
 # warm-started from their answer, in the rest of the budget; the better is the answer.
 # (CP-SAT's repair_hint would suit, but aborts OR-Tools 9.15 on some of the generated
-# teams: "Check failed: heuristics.fixed_search != nullptr".)
-REPAIR_OPTIONS = SolveOptions(time_limit=2.5, relative_gap=0.001, continuity_time=0)
+# teams: "Check failed: heuristics.fixed_search != nullptr".) No presence-first phase: a
+# repair keeps what was published, and the budget is too short to share.
+REPAIR_OPTIONS = SolveOptions(
+    time_limit=2.5, relative_gap=0.001, continuity_time=0, presence_time=0
+)
 LATE_REPAIR_FACTOR = 10  # how much longer a repair may search when it found nothing in time
 # Each least-change try is limited by the work it does (CP-SAT's deterministic time, which
 # does not depend on the machine's load), and by the clock only at the whole budget. With

@@ -188,6 +188,14 @@ class Policy(Strict):
         le=100,
         description="extra value of covering demand in a ward below its target share",
     )
+    presence_trade_limit: StrictFloat = Field(
+        0.01,
+        ge=0,
+        le=1,
+        description="share of the best demand-weighted presence found that ward fairness, "
+        "optional events, unsocial fairness and preferences may cost together (0: presence "
+        "first; 1: no limit)",
+    )
 
     @property
     def night_work_cap_hours(self) -> float:

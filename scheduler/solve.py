@@ -7,6 +7,7 @@ cannot all hold, in a sergeant's words.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -30,7 +31,12 @@ class SolveOptions:
     seed: int = 0
     hint: Rota | None = None
     relative_gap: float = 0.0  # stop early once this close to the bound (0: prove optimal)
-    continuity_time: float = 5.0  # seconds for the second phase (0: skip it)
+    continuity_time: float = 5.0  # seconds for the continuity phase (0: skip it)
+    # Seconds for the presence check after the main solve: a quarter at most to find how
+    # much presence the rules allow, the rest to re-solve under the policy's
+    # presence_trade_limit if the rota fell short of it (0: skip; a repair, a benchmark of
+    # parts of the objective).
+    presence_time: float = 10.0
     stop_after_first: bool = False  # take the first lawful rota (a late repair)
     # How the caller names the time limit, for the explanation when no rota is found in
     # time: the CLI's option by default, the service's JSON field; None if the caller
@@ -42,6 +48,8 @@ class SolveOptions:
             raise ValueError(f"time_limit must be positive, got {self.time_limit}")
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
+        if self.presence_time < 0:
+            raise ValueError(f"presence_time must not be negative, got {self.presence_time}")
 
 
 @dataclass(frozen=True)
@@ -172,6 +180,14 @@ def solve_built(
     bound = solver.best_objective_bound / SCALE
     if status == cp_model.OPTIMAL and solver.objective_value != solver.best_objective_bound:
         report.status = "FEASIBLE"  # CP-SAT says OPTIMAL when it stops at the gap limit
+    if options.presence_time > 0 and not (cancel is not None and cancel.is_set()):
+        floored = _hold_presence(week, solving, solver, options, cancel)
+        if floored is not None:
+            solving, solver = floored
+            proved = solver.objective_value == solver.best_objective_bound
+            report.status = "OPTIMAL" if proved else "FEASIBLE"
+            objective = solver.objective_value / SCALE
+            bound = solver.best_objective_bound / SCALE
     report.objective = round(objective, 2)
     report.best_bound = round(bound, 2)
     report.gap = round(abs(bound - objective) / max(1.0, abs(bound)), 6)
@@ -199,6 +215,81 @@ def extract_rota(week: WeekModel, solver: cp_model.CpSolver) -> Rota:
     )
 
 
+def _hint_all(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+    """Warm-start `model` from every variable of `solver`'s answer (same variable indexes)."""
+    model.clear_hints()
+    for index in range(len(model.proto.variables)):
+        var = model.get_int_var_from_proto_index(index)
+        model.add_hint(var, solver.value(var))
+
+
+def _solve_watched(
+    solver: cp_model.CpSolver, model: cp_model.CpModel, cancel: threading.Event | None
+) -> int:
+    """`solver.solve(model)`, stopped early if `cancel` is set meanwhile."""
+    if cancel is None:
+        return solver.solve(model)
+    done = threading.Event()
+    threading.Thread(target=_stop_when_set, args=(cancel, done, solver), daemon=True).start()
+    try:
+        return solver.solve(model)
+    finally:
+        done.set()
+
+
+def _hold_presence(
+    week: WeekModel,
+    solving: cp_model.CpModel,
+    found: cp_model.CpSolver,
+    options: SolveOptions,
+    cancel: threading.Event | None = None,
+) -> tuple[cp_model.CpModel, cp_model.CpSolver] | None:
+    """The presence check: the softer goals may cost at most policy.presence_trade_limit.
+
+    Ward fairness, optional events, unsocial fairness and preferences all take presence
+    from where it counts most. First, search for a rota with more than 1 / (1 - limit)
+    times the found rota's presence, for a quarter of `options.presence_time` at most. In
+    the usual case the rules prove there is none (the LP bound is tight), quickly, and
+    the found rota stands (None); so it does if the search finds nothing in its time. If
+    there is one, the search goes on to the most presence it can find, and the whole
+    objective is re-solved for the rest of the time with presence held at (1 - limit) of
+    that at least, warm-started from the presence-only answer (which meets the floor);
+    returns that model and its answer. Setting `cancel` stops either search: the found
+    rota stands if the first is stopped, the re-solve's best so far if the second is.
+    """
+    trade = week.scenario.policy.presence_trade_limit
+    presence = sum(week.objective_parts.get("presence", []))
+    if trade >= 1 or isinstance(presence, int):
+        return None
+    found_presence = found.value(presence)
+    more = solving.clone()
+    more.add(presence >= math.floor(found_presence / (1 - trade)) + 1)
+    more.maximize(presence)
+    _hint_all(more, found)
+    search = cp_model.CpSolver()
+    _configure(search, options)
+    search.parameters.max_time_in_seconds = options.presence_time / 4
+    search.parameters.relative_gap_limit = 0
+    search.parameters.stop_after_first_solution = False
+    began = time.perf_counter()
+    if _solve_watched(search, more, cancel) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    if cancel is not None and cancel.is_set():
+        return None
+    floor = math.ceil((1 - trade) * search.objective_value)
+    held = solving.clone()
+    held.add(presence >= floor)
+    _hint_all(held, search)
+    resolve = cp_model.CpSolver()
+    _configure(resolve, options)
+    resolve.parameters.max_time_in_seconds = max(
+        0.5, options.presence_time - (time.perf_counter() - began)
+    )
+    if _solve_watched(resolve, held, cancel) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None  # not even the hint in time (a loaded machine): the first rota stands
+    return held, resolve
+
+
 def _improve_continuity(
     week: WeekModel, solving: cp_model.CpModel, first: cp_model.CpSolver, options: SolveOptions
 ) -> cp_model.CpSolver:
@@ -208,12 +299,7 @@ def _improve_continuity(
     finds nothing in its time, the first answer stands.
     """
     model = solving.clone()
-    model.clear_hints()
-    for index in range(len(model.proto.variables)):
-        model.add_hint(
-            model.get_int_var_from_proto_index(index),
-            first.value(model.get_int_var_from_proto_index(index)),
-        )
+    _hint_all(model, first)
     model.add(sum(week.objective_terms) >= round(first.objective_value))
     model.maximize(week.continuity)
     second = cp_model.CpSolver()

@@ -6,6 +6,7 @@ import random
 from collections import Counter
 
 import pytest
+from pydantic import ValidationError
 
 from benchmarks.baselines import (
     REQUIREMENT_RULES,
@@ -21,6 +22,7 @@ from benchmarks.baselines import (
 from scheduler import Scenario, SolveOptions, check, load_scenario, solve
 from scheduler.generate import generate_instance
 from scheduler.rota import Rota
+from scheduler.scenario import Policy
 from tests.support import FIXTURES, small_team
 
 
@@ -167,3 +169,58 @@ def test_presence_alone_is_solved_under_every_rule_and_scores_its_objective():
     assert check(scenario, alone.rota) == []
     assert presence_score(scenario, alone.rota) == pytest.approx(alone.report.objective, abs=0.01)
     assert presence_score(scenario, alone.rota) >= presence_score(scenario, whole.rota) - 0.01
+
+
+@pytest.fixture(scope="module")
+def stretched_team(sample: Scenario) -> Scenario:
+    from benchmarks.run import stretched
+
+    return stretched(sample)
+
+
+@pytest.fixture(scope="module")
+def most_presence(stretched_team: Scenario) -> float:
+    """The most presence every hard rule allows the stretched team (proved)."""
+    alone = solve_parts(stretched_team, ("presence",), SolveOptions(time_limit=30))
+    assert alone.report.status == "OPTIMAL", alone.report
+    return alone.report.objective
+
+
+def _with_trade_limit(scenario: Scenario, limit: float) -> Scenario:
+    policy = scenario.policy.model_copy(update={"presence_trade_limit": limit})
+    return scenario.model_copy(update={"policy": policy})
+
+
+@pytest.mark.parametrize("limit", [0.01, 0.0])
+def test_the_softer_goals_cost_no_more_presence_than_the_policy_allows(
+    stretched_team: Scenario, most_presence: float, limit: float
+):
+    """On the stretched team, ward fairness alone would cost about 2.5% of presence (the
+    benchmark's trade-off table): with the limit, the rota keeps (1 - limit) of the most
+    presence the rules allow, every rule still holding. A short main solve is enough:
+    the presence check holds the floor whatever the main phase found."""
+    scenario = _with_trade_limit(stretched_team, limit)
+    result = solve(scenario, SolveOptions(time_limit=5, continuity_time=0, presence_time=20))
+    assert result.rota is not None, result.report
+    assert check(scenario, result.rota) == []
+    assert presence_score(scenario, result.rota) >= (1 - limit) * most_presence - 0.01
+
+
+def test_without_the_limit_fairness_costs_more_presence(
+    stretched_team: Scenario, most_presence: float
+):
+    """What the limit guards against: with no limit (1) the same solve gives up more than
+    1% of presence for the softer goals; so the test above can fail."""
+    scenario = _with_trade_limit(stretched_team, 1.0)
+    result = solve(scenario, SolveOptions(time_limit=20, continuity_time=0))
+    assert result.rota is not None and check(scenario, result.rota) == []
+    assert presence_score(scenario, result.rota) < 0.99 * most_presence
+
+
+def test_the_presence_limit_is_a_share():
+    with pytest.raises(ValidationError, match="presence_trade_limit"):
+        Policy(presence_trade_limit=1.5)
+    with pytest.raises(ValidationError, match="presence_trade_limit"):
+        Policy(presence_trade_limit=-0.1)
+    with pytest.raises(ValueError, match="presence_time"):
+        SolveOptions(presence_time=-1)

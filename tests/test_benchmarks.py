@@ -125,7 +125,8 @@ def test_baselines_table_is_bounded_sensibly(short_run: tuple[str, Path]):
 def test_what_the_objective_trades_for_presence(short_run: tuple[str, Path]):
     """Beatplan's model for growing parts of its objective: every rota lawful, and the
     presence-only rota, when proved optimal, has at least the presence of every other
-    lawful rota (which also holds the model's presence to the metric's)."""
+    lawful rota (which also holds the model's presence to the metric's); Beatplan's own
+    keeps close to it (the presence limit)."""
     text, _ = short_run
     heading = "### What the objective trades for presence: stretched sample team"
     rows = {row[0]: row for row in _table(text, heading)}
@@ -133,7 +134,8 @@ def test_what_the_objective_trades_for_presence(short_run: tuple[str, Path]):
         "presence only",
         "+ optional events",
         "+ ward fairness",
-        "Beatplan's whole objective (+ unsocial fairness, preferences)",
+        "+ unsocial fairness, preferences (the whole objective), no presence limit",
+        "Beatplan: the whole objective, presence held within 1% of the most found",
     ]
     assert list(rows) == [*ours, "greedy (for comparison)"]
     stretched = next(
@@ -145,6 +147,9 @@ def test_what_the_objective_trades_for_presence(short_run: tuple[str, Path]):
     if rows["presence only"][1] == "OPTIMAL":
         most = float(rows["presence only"][3])
         assert all(float(rows[name][3]) <= most + 0.05 for name in ours), rows
+        # Within 1% of the most its presence check found (tested exactly in
+        # test_baselines); a loaded machine may leave that search short of the proof.
+        assert float(rows[ours[-1]][3]) >= 0.98 * most, rows
         assert f"proved optimal) gives {rows['presence only'][3]}" in text
 
 
