@@ -72,7 +72,8 @@ def _parser() -> argparse.ArgumentParser:
         "--time-limit",
         type=SECONDS,
         default=30.0,
-        help="seconds for the search; a second phase of up to 5 s then keeps people in few wards",
+        help="seconds for the search; a presence check (up to 20 s) and a continuity phase "
+        "(up to 5 s) follow",
     )
     solve_cmd.add_argument("--workers", type=COUNT, default=2, help="CP-SAT workers")
     solve_cmd.add_argument("--seed", type=SEED, default=0)

@@ -36,7 +36,7 @@ class SolveOptions:
     # much presence the rules allow, the rest to re-solve under the policy's
     # presence_trade_limit if the rota fell short of it (0: skip; a repair, a benchmark of
     # parts of the objective).
-    presence_time: float = 10.0
+    presence_time: float = 20.0
     stop_after_first: bool = False  # take the first lawful rota (a late repair)
     # How the caller names the time limit, for the explanation when no rota is found in
     # time: the CLI's option by default, the service's JSON field; None if the caller
@@ -293,7 +293,7 @@ def _hold_presence(
 def _improve_continuity(
     week: WeekModel, solving: cp_model.CpModel, first: cp_model.CpSolver, options: SolveOptions
 ) -> cp_model.CpSolver:
-    """Second phase: keep the presence objective at its value, maximise home-ward hours.
+    """Last phase: keep the objective at its value, maximise home-ward hours.
 
     Warm-started from the first answer, so it can only keep or improve continuity; if it
     finds nothing in its time, the first answer stands.
