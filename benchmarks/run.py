@@ -290,7 +290,9 @@ def solver_part(
         "",
         "Definitions: *first feasible* is when the first lawful rota was found; *within 1%* is "
         "when the incumbent came within 1% of the final bound; times in seconds from the "
-        "start of the solve (model building included in *wall*); *peak memory* is the "
+        "start of the solve (model building and the presence check included in *wall*: "
+        "where a rota gave up more than 1% of presence, the stretched team's, the check "
+        "re-solves for up to 20 s after the time limit, docs/model.md); *peak memory* is the "
         "solving process's maximum resident size. Every rota was re-verified by the "
         "independent checker (*violations* must be 0).",
         "",

@@ -472,7 +472,7 @@ def replan(
 # Repairs are wanted in seconds: the least-change tries first, then the full repair,
 # warm-started from their answer, in the rest of the budget; the better is the answer.
 # (CP-SAT's repair_hint would suit, but aborts OR-Tools 9.15 on some of the generated
-# teams: "Check failed: heuristics.fixed_search != nullptr".) No presence-first phase: a
+# teams: "Check failed: heuristics.fixed_search != nullptr".) No presence check: a
 # repair keeps what was published, and the budget is too short to share.
 REPAIR_OPTIONS = SolveOptions(
     time_limit=2.5, relative_gap=0.001, continuity_time=0, presence_time=0
