@@ -149,12 +149,7 @@ def solve_built(
     # Requirements are imposed outright for the real solve: as assumptions they delayed
     # the first rota several-fold. Only an infeasible week goes on to the explanation.
     solving = _with_requirements(week, week.requirements)
-    done = threading.Event()
-    if cancel is not None:
-        watcher = threading.Thread(target=_stop_when_set, args=(cancel, done, solver), daemon=True)
-        watcher.start()
-    status = solver.solve(solving, callback)
-    done.set()
+    status = _solve_watched(solver, solving, cancel, callback)
     report = SolveReport(
         status=solver.status_name(status),
         wall_time=round(time.perf_counter() - started, 3),
@@ -224,15 +219,18 @@ def _hint_all(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
 
 
 def _solve_watched(
-    solver: cp_model.CpSolver, model: cp_model.CpModel, cancel: threading.Event | None
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    cancel: threading.Event | None,
+    callback: cp_model.CpSolverSolutionCallback | None = None,
 ) -> int:
-    """`solver.solve(model)`, stopped early if `cancel` is set meanwhile."""
+    """`solver.solve(model, callback)`, stopped early if `cancel` is set meanwhile."""
     if cancel is None:
-        return solver.solve(model)
+        return solver.solve(model, callback)
     done = threading.Event()
     threading.Thread(target=_stop_when_set, args=(cancel, done, solver), daemon=True).start()
     try:
-        return solver.solve(model)
+        return solver.solve(model, callback)
     finally:
         done.set()
 
