@@ -10,6 +10,10 @@ Formulation (see DESIGN.md, "The formulation decides the speed"):
 - per person and event, a boolean for attendance.
 Named patrol blocks are made from the counts afterwards (`scheduler.blocks`).
 
+The working-time rules (rest between duties, hours, rest days, days in a row) are stated
+through `scheduler.rules`, the day-indexed rules that the Curtois & Qu benchmark also
+builds its rosters from.
+
 One method per rule family. Requirement groups that a sergeant can relax (mandatory
 events, ward minimums, pins) are guarded by literals, so an infeasible week can be
 explained in their words by switching groups off (`scheduler.solve.explain_infeasible`).
@@ -25,6 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from ortools.sat.python import cp_model
 
+from scheduler import rules
 from scheduler.scenario import (
     WEEKDAYS,
     CarryIn,
@@ -408,11 +413,16 @@ def _add_one_duty_per_day(week: WeekModel) -> None:
 def _add_daily_rest(week: WeekModel) -> None:
     """Two duties closer than the minimum rest (or overlapping) are never both worked."""
     min_rest = timedelta(hours=week.scenario.policy.min_rest_hours)
-    for options in week.options.values():
-        for first in options:
-            for second in options:
-                if first.day < second.day and second.start < first.end + min_rest:
-                    week.model.add_bool_or([week.works[first].Not(), week.works[second].Not()])
+    rules.never_both(
+        week.model,
+        (
+            (week.works[first], week.works[second])
+            for options in week.options.values()
+            for first in options
+            for second in options
+            if first.day < second.day and second.start < first.end + min_rest
+        ),
+    )
 
 
 def _add_weekly_rest(week: WeekModel) -> None:
@@ -454,7 +464,8 @@ def _add_weekly_hours(week: WeekModel) -> None:
         cap_hours = min(
             policy.max_weekly_hours, person.contracted_hours + policy.max_overtime_hours
         )
-        week.model.add(_worked_minutes(week, person.id) <= _minutes_at_most(cap_hours))
+        duties = [(option.minutes, week.works[option]) for option in week.options[person.id]]
+        rules.minutes_within(week.model, duties, None, _minutes_at_most(cap_hours))
 
 
 EPSILON = 1e-6  # what the checker also forgives (its TOLERANCE)
@@ -487,19 +498,20 @@ def _worked_days(week: WeekModel, staff_id: str) -> list[cp_model.LinearExpr]:
 
 def _add_rest_days(week: WeekModel) -> None:
     for staff_id in week.options:
-        week.model.add(sum(_worked_days(week, staff_id)) <= 7 - week.scenario.policy.min_rest_days)
+        rules.at_most(
+            week.model, _worked_days(week, staff_id), 7 - week.scenario.policy.min_rest_days
+        )
 
 
 def _add_consecutive_days(week: WeekModel) -> None:
     """No run longer than the limit, counting the days worked in a row before Monday."""
-    limit = week.scenario.policy.max_consecutive_days
     for person in week.scenario.staff:
-        days = _worked_days(week, person.id)
-        carried = person.carry_in.days_worked_in_a_row
-        for last in range(7):
-            before_week = max(0, limit - last)  # window days that fall before Monday
-            allowed = limit - min(carried, before_week)
-            week.model.add(sum(days[max(0, last - limit) : last + 1]) <= allowed)
+        rules.max_consecutive(
+            week.model,
+            _worked_days(week, person.id),
+            week.scenario.policy.max_consecutive_days,
+            carried=person.carry_in.days_worked_in_a_row,
+        )
 
 
 # ---- requirement groups (literal-guarded) ------------------------------------------------
