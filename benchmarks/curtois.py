@@ -8,8 +8,10 @@ Beatplan's own instances are generated, so nobody else has solved them; these ar
 (schedulingbenchmarks.org) with best known values from Gurobi, IP&VNS and branch and
 price. The module has three independent parts: a loader, an evaluator that re-scores a
 roster with plain loops (no solver code, so a modelling slip cannot hide), and a CP-SAT
-model solved through the scheduler's own solver configuration (`scheduler.solve`), helped
-by column generation over whole rosters (GLOP for the LP, CP-SAT for each person's pricing).
+model stated with the scheduler's own rostering rules (`scheduler.rules`, which also state
+the week model's working-time rules) and solved through the scheduler's own solver
+configuration (`scheduler.solve`), helped by column generation over whole rosters (GLOP for
+the LP, CP-SAT for each person's pricing).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from benchmarks.run import machine
+from scheduler import rules
 from scheduler.solve import SolveOptions, _configure
 
 # The instances and best known values ship with the repository (benchmarks/data/curtois,
@@ -464,84 +467,48 @@ def build_model(instance: Instance) -> _Model:
         if var is not None:
             objective.append(r.weight * var)
     for c in instance.cover:
-        # n + under - over == requirement with integer slacks: one variable per side and
-        # a tight LP, rather than a boolean per missing or extra person.
         assigned = [
             var for p in instance.staff if (var := m.x.get((p.id, c.day, c.shift))) is not None
         ]
-        under = model.new_int_var(0, c.requirement, f"under_{c.day}_{c.shift}")
-        over = model.new_int_var(0, max(0, len(assigned) - c.requirement), f"over_{c.day}")
-        model.add(sum(assigned) + under - over == c.requirement)
-        objective.append(c.under_weight * under + c.over_weight * over)
+        objective.append(
+            rules.soft_cover(
+                model, assigned, c.requirement, c.under_weight, c.over_weight, f"{c.day}_{c.shift}"
+            )
+        )
     model.minimize(sum(objective))
     return m
 
 
 def _add_staff_rules(m: _Model, instance: Instance, person: Staff) -> None:
+    """The person's hard rules, each stated by the scheduler's own rule (`scheduler.rules`)."""
     model, horizon = m.model, instance.horizon
     work = [m.work[person.id, d] for d in range(horizon)]
-
-    def on(d: int) -> cp_model.IntVar | bool:
-        return work[d] if not isinstance(work[d], int) else False
-
-    for d in range(horizon - 1):
-        for shift in instance.shifts:
-            today = m.x.get((person.id, d, shift.id))
-            for follower in shift.not_followed_by if today is not None else ():
-                tomorrow = m.x.get((person.id, d + 1, follower))
-                if tomorrow is not None:
-                    model.add_bool_or([today.Not(), tomorrow.Not()])
+    rules.never_both(
+        model,
+        (
+            (today, tomorrow)
+            for d in range(horizon - 1)
+            for shift in instance.shifts
+            if (today := m.x.get((person.id, d, shift.id))) is not None
+            for follower in shift.not_followed_by
+            if (tomorrow := m.x.get((person.id, d + 1, follower))) is not None
+        ),
+    )
     for shift in instance.shifts:
         worked = [m.x[key] for d in range(horizon) if (key := (person.id, d, shift.id)) in m.x]
-        if len(worked) > person.max_of(shift.id):
-            model.add(sum(worked) <= person.max_of(shift.id))
-    total = sum(
-        shift.minutes * var
+        rules.at_most(model, worked, person.max_of(shift.id))
+    duties = [
+        (shift.minutes, var)
         for d in range(horizon)
         for shift in instance.shifts
         if (var := m.x.get((person.id, d, shift.id))) is not None
-    )
-    model.add_linear_constraint(total, person.min_minutes, person.max_minutes)
-    # Max consecutive: every window of max+1 days holds a day off (anywhere in the horizon).
-    span = person.max_consecutive + 1
-    for start in range(horizon - span + 1):
-        model.add(sum(work[start : start + span]) <= person.max_consecutive)
-    # Minimum blocks inside the horizon: forbid "off, on x k, off" for each k below the
-    # minimum (and "on, off x k, on" for days off). A pattern that would need day -1 or
-    # day H is never stated, so blocks touching either end are exempt, as the README says.
-    for length in range(1, person.min_consecutive):
-        for start in range(1, horizon - length):
-            pattern = [on(start - 1), *[_negate(on(d)) for d in range(start, start + length)]]
-            _add_clause(model, [*pattern, on(start + length)])
-    for length in range(1, person.min_days_off):
-        for start in range(1, horizon - length):
-            pattern = [_negate(on(start - 1)), *[on(d) for d in range(start, start + length)]]
-            _add_clause(model, [*pattern, _negate(on(start + length))])
-    # A weekend variable per weekend: at least each of its days, at most their sum, so it
-    # is exactly "Saturday or Sunday worked".
-    weekends = []
-    for days in instance.weekends():
-        worked = [on(d) for d in days if not isinstance(on(d), bool)]
-        if not worked:
-            continue
-        weekend = model.new_bool_var(f"weekend_{person.id}_{days[0]}")
-        for w in worked:
-            model.add_implication(w, weekend)
-        model.add_bool_or([weekend.Not(), *worked])
-        weekends.append(weekend)
-    if len(weekends) > person.max_weekends:
-        model.add(sum(weekends) <= person.max_weekends)
-
-
-def _negate(literal: cp_model.IntVar | bool) -> cp_model.IntVar | bool:
-    return not literal if isinstance(literal, bool) else literal.Not()
-
-
-def _add_clause(model: cp_model.CpModel, literals: list[cp_model.IntVar | bool]) -> None:
-    """Add a clause, dropping constant-false literals (days off); skip it if one is true."""
-    if any(lit is True for lit in literals):
-        return
-    model.add_bool_or([lit for lit in literals if not isinstance(lit, bool)])
+    ]
+    rules.minutes_within(model, duties, person.min_minutes, person.max_minutes)
+    rules.max_consecutive(model, work, person.max_consecutive)
+    # Blocks cut by the start or end of the horizon are exempt, as the README says.
+    rules.min_run(model, work, person.min_consecutive, working=True)
+    rules.min_run(model, work, person.min_days_off, working=False)
+    rules.weekends_at_most(model, work, instance.weekends(), person.max_weekends, person.id)
 
 
 def _roster(instance: Instance, m: _Model, values: dict[int, int]) -> Roster:
@@ -1097,10 +1064,14 @@ def report(
         f"1-8), {workers} workers and {limit:g} s per instance, once per seed "
         f"({', '.join(map(str, seeds))}); every roster is re-scored and re-checked by an "
         "independent evaluator. The search is randomised, so one run proves little: the table "
-        "gives the median and every seed's objective. The instances are multi-week and "
-        "day-based, which Beatplan's one-week scenario cannot express, so they are solved by a "
-        "dedicated CP-SAT model (`benchmarks/curtois.py`) set up by the scheduler's solver "
-        "configuration (`scheduler.solve`), not by the week model itself. Alongside a "
+        "gives the median and every seed's objective. The loader turns each instance into "
+        "the scheduler's rostering rules (`scheduler.rules`: forbidden successions, caps per "
+        "shift type, minutes within bounds, days in a row, shortest blocks worked and off, "
+        "weekends, cover with under and over weights), the same functions that state the week "
+        "model's rest, hours, rest-day and days-in-a-row rules, and solves it with the "
+        "scheduler's solver configuration (`scheduler.solve`). The instances are multi-week, "
+        "which a week `Scenario` does not hold, so they reach the rules directly rather than "
+        "through one; days off have no variable, as leave has none in the week. Alongside a "
         "large-neighbourhood search and the full model, a second process runs column "
         "generation over whole rosters (each person's pricing problem is their rules in "
         "CP-SAT; the master LP is OR-Tools' GLOP): its LP gives the bound, and CP-SAT "
