@@ -453,8 +453,13 @@ def _add_weekly_rest(week: WeekModel) -> None:
         week.model.add_bool_or(windows)  # no window at all: the week cannot be lawful
 
 
+def _duties(week: WeekModel, staff_id: str) -> list[tuple[int, cp_model.IntVar]]:
+    """Each duty the person could work, as (real elapsed minutes, worked literal)."""
+    return [(option.minutes, week.works[option]) for option in week.options[staff_id]]
+
+
 def _worked_minutes(week: WeekModel, staff_id: str) -> cp_model.LinearExpr:
-    return sum(option.minutes * week.works[option] for option in week.options[staff_id])
+    return sum(minutes * works for minutes, works in _duties(week, staff_id))
 
 
 def _add_weekly_hours(week: WeekModel) -> None:
@@ -464,8 +469,9 @@ def _add_weekly_hours(week: WeekModel) -> None:
         cap_hours = min(
             policy.max_weekly_hours, person.contracted_hours + policy.max_overtime_hours
         )
-        duties = [(option.minutes, week.works[option]) for option in week.options[person.id]]
-        rules.minutes_within(week.model, duties, None, _minutes_at_most(cap_hours))
+        rules.minutes_within(
+            week.model, _duties(week, person.id), None, _minutes_at_most(cap_hours)
+        )
 
 
 EPSILON = 1e-6  # what the checker also forgives (its TOLERANCE)
