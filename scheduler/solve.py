@@ -171,18 +171,16 @@ def solve_built(
                 f"{more_time}fewer hard requirements."
             ]
         return SolveResult(None, report)
-    objective = solver.objective_value / SCALE
-    bound = solver.best_objective_bound / SCALE
-    if status == cp_model.OPTIMAL and solver.objective_value != solver.best_objective_bound:
-        report.status = "FEASIBLE"  # CP-SAT says OPTIMAL when it stops at the gap limit
     if options.presence_time > 0 and not (cancel is not None and cancel.is_set()):
         floored = _hold_presence(week, solving, solver, options, cancel)
         if floored is not None:
             solving, solver = floored
-            proved = solver.objective_value == solver.best_objective_bound
-            report.status = "OPTIMAL" if proved else "FEASIBLE"
-            objective = solver.objective_value / SCALE
-            bound = solver.best_objective_bound / SCALE
+    # Optimal only when the objective meets the bound: CP-SAT also says OPTIMAL when it
+    # stops at the gap limit.
+    proved = solver.objective_value == solver.best_objective_bound
+    report.status = "OPTIMAL" if proved else "FEASIBLE"
+    objective = solver.objective_value / SCALE
+    bound = solver.best_objective_bound / SCALE
     report.objective = round(objective, 2)
     report.best_bound = round(bound, 2)
     report.gap = round(abs(bound - objective) / max(1.0, abs(bound)), 6)
