@@ -37,10 +37,17 @@ from pathlib import Path
 import ortools
 
 from benchmarks import cuts
-from benchmarks.baselines import Metrics, greedy_rota, metrics, pattern_rota, solve_parts
-from scheduler import Rota, Scenario, SolveOptions, check, load_scenario, solve
+from benchmarks.baselines import (
+    Metrics,
+    greedy_rota,
+    metrics,
+    pattern_rota,
+    solve_parts,
+    with_policy,
+)
+from scheduler import Rota, Scenario, SolveOptions, SolveResult, check, load_scenario, solve
 from scheduler.generate import generate_instance
-from scheduler.scenario import Role
+from scheduler.scenario import Policy, Role
 from scheduler.solve import Progress
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -291,8 +298,10 @@ def solver_part(
         "Definitions: *first feasible* is when the first lawful rota was found; *within 1%* is "
         "when the incumbent came within 1% of the final bound; times in seconds from the "
         "start of the solve (model building and the presence check included in *wall*: "
-        "where a rota gave up more than 1% of presence, the stretched team's, the check "
-        "re-solves for up to 20 s after the time limit, docs/model.md); *peak memory* is the "
+        f"where a rota gave up more than {Policy().presence_trade_limit:.0%} of presence, the "
+        "stretched team's, the check re-solves for up to "
+        f"{SolveOptions().presence_time:g} s after the time limit, docs/model.md); *peak "
+        "memory* is the "
         "solving process's maximum resident size. Every rota was re-verified by the "
         "independent checker (*violations* must be 0).",
         "",
@@ -653,26 +662,25 @@ def trade_offs(scenario: Scenario, rota: Rota, judged: Judged, short: bool) -> l
             f"{m.events_staffed} | {m.spread_min:.2f} | {m.spread_cv:.3f} |"
         )
 
+    def solved_row(name: str, result: SolveResult) -> Metrics | None:
+        """Appends the row of a solve; its metrics, or None when it found no rota."""
+        if result.rota is None:
+            lines.append(f"| {name} | {result.report.status} | - | - | - | - | - | - | - |")
+            return None
+        m = metrics(scenario, result.rota)
+        lines.append(row(name, result.report.status, result.report.wall_time, m))
+        return m
+
     presence_only: tuple[str, Metrics] | None = None
     for name, parts in TRADE_OFFS:
         options = SolveOptions(time_limit=limit, workers=2, seed=0)
         result = solve_parts(scenario, parts, options)
-        if result.rota is None:
-            lines.append(f"| {name} | {result.report.status} | - | - | - | - | - | - | - |")
-            continue
-        m = metrics(scenario, result.rota)
-        if parts == ("presence",):
+        m = solved_row(name, result)
+        if m is not None and parts == ("presence",):
             presence_only = (result.report.status, m)
-        lines.append(row(name, result.report.status, result.report.wall_time, m))
-    unlimited_policy = scenario.policy.model_copy(update={"presence_trade_limit": 1.0})
-    unlimited = scenario.model_copy(update={"policy": unlimited_policy})
+    unlimited = with_policy(scenario, presence_trade_limit=1.0)
     result = solve(unlimited, SolveOptions(time_limit=limit, workers=2, seed=0, continuity_time=0))
-    name = "+ unsocial fairness, preferences (the whole objective), no presence limit"
-    if result.rota is None:
-        lines.append(f"| {name} | {result.report.status} | - | - | - | - | - | - | - |")
-    else:
-        m = metrics(unlimited, result.rota)
-        lines.append(row(name, result.report.status, result.report.wall_time, m))
+    solved_row("+ unsocial fairness, preferences (the whole objective), no presence limit", result)
     report, whole = rota.report, judged.beatplan
     assert report is not None and whole is not None  # a solved rota, judged
     lines.append(

@@ -72,8 +72,8 @@ def _parser() -> argparse.ArgumentParser:
         "--time-limit",
         type=SECONDS,
         default=30.0,
-        help="seconds for the search; a presence check (up to 20 s) and a continuity phase "
-        "(up to 5 s) follow",
+        help=f"seconds for the search; a presence check (up to {SolveOptions().presence_time:g} "
+        f"s) and a continuity phase (up to {SolveOptions().continuity_time:g} s) follow",
     )
     solve_cmd.add_argument("--workers", type=COUNT, default=2, help="CP-SAT workers")
     solve_cmd.add_argument("--seed", type=SEED, default=0)

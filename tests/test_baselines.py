@@ -18,6 +18,7 @@ from benchmarks.baselines import (
     presence_score,
     solve_parts,
     unmet_by_kind,
+    with_policy,
 )
 from scheduler import Scenario, SolveOptions, check, load_scenario, solve
 from scheduler.generate import generate_instance
@@ -186,11 +187,6 @@ def most_presence(stretched_team: Scenario) -> float:
     return alone.report.objective
 
 
-def _with_trade_limit(scenario: Scenario, limit: float) -> Scenario:
-    policy = scenario.policy.model_copy(update={"presence_trade_limit": limit})
-    return scenario.model_copy(update={"policy": policy})
-
-
 @pytest.mark.parametrize("limit", [0.01, 0.0])
 def test_the_softer_goals_cost_no_more_presence_than_the_policy_allows(
     stretched_team: Scenario, most_presence: float, limit: float
@@ -199,7 +195,7 @@ def test_the_softer_goals_cost_no_more_presence_than_the_policy_allows(
     benchmark's trade-off table): with the limit, the rota keeps (1 - limit) of the most
     presence the rules allow, every rule still holding. A short main solve is enough:
     the presence check holds the floor whatever the main phase found."""
-    scenario = _with_trade_limit(stretched_team, limit)
+    scenario = with_policy(stretched_team, presence_trade_limit=limit)
     result = solve(scenario, SolveOptions(time_limit=5, continuity_time=0, presence_time=20))
     assert result.rota is not None, result.report
     assert check(scenario, result.rota) == []
@@ -211,7 +207,7 @@ def test_without_the_limit_fairness_costs_more_presence(
 ):
     """What the limit guards against: with no limit (1) the same solve gives up more than
     1% of presence for the softer goals; so the test above can fail."""
-    scenario = _with_trade_limit(stretched_team, 1.0)
+    scenario = with_policy(stretched_team, presence_trade_limit=1.0)
     result = solve(scenario, SolveOptions(time_limit=20, continuity_time=0))
     assert result.rota is not None and check(scenario, result.rota) == []
     assert presence_score(scenario, result.rota) < 0.99 * most_presence
