@@ -180,11 +180,6 @@ def metrics(scenario: Scenario, rota: Rota) -> Metrics:
     )
 
 
-def with_policy(scenario: Scenario, **changes: object) -> Scenario:
-    """The scenario with some policy settings changed, e.g. `presence_trade_limit=1.0`."""
-    return scenario.model_copy(update={"policy": scenario.policy.model_copy(update=changes)})
-
-
 def solve_parts(scenario: Scenario, parts: Sequence[str], options: SolveOptions) -> SolveResult:
     """Beatplan's model with every hard rule, maximising only the named parts of its
     objective (`scheduler.model.OBJECTIVE_PARTS`); no continuity phase and no presence

@@ -37,14 +37,7 @@ from pathlib import Path
 import ortools
 
 from benchmarks import cuts
-from benchmarks.baselines import (
-    Metrics,
-    greedy_rota,
-    metrics,
-    pattern_rota,
-    solve_parts,
-    with_policy,
-)
+from benchmarks.baselines import Metrics, greedy_rota, metrics, pattern_rota, solve_parts
 from scheduler import Rota, Scenario, SolveOptions, SolveResult, check, load_scenario, solve
 from scheduler.generate import generate_instance
 from scheduler.scenario import Policy, Role
@@ -300,10 +293,9 @@ def solver_part(
         "start of the solve (model building and the presence check included in *wall*: "
         f"where a rota gave up more than {Policy().presence_trade_limit:.0%} of presence, the "
         "stretched team's, the check re-solves for up to "
-        f"{SolveOptions().presence_time:g} s after the time limit, docs/model.md); *peak "
-        "memory* is the "
-        "solving process's maximum resident size. Every rota was re-verified by the "
-        "independent checker (*violations* must be 0).",
+        f"{SolveOptions().presence_time:g} s after the time limit, docs/model.md); "
+        "*peak memory* is the solving process's maximum resident size. Every rota was "
+        "re-verified by the independent checker (*violations* must be 0).",
         "",
         "## Single teams (2 CP-SAT workers; one row per seed)",
         "",
@@ -678,7 +670,7 @@ def trade_offs(scenario: Scenario, rota: Rota, judged: Judged, short: bool) -> l
         m = solved_row(name, result)
         if m is not None and parts == ("presence",):
             presence_only = (result.report.status, m)
-    unlimited = with_policy(scenario, presence_trade_limit=1.0)
+    unlimited = scenario.with_policy(presence_trade_limit=1.0)
     result = solve(unlimited, SolveOptions(time_limit=limit, workers=2, seed=0, continuity_time=0))
     solved_row("+ unsocial fairness, preferences (the whole objective), no presence limit", result)
     report, whole = rota.report, judged.beatplan

@@ -685,6 +685,12 @@ class Scenario(Strict):
                 raise ValueError(f"pins[{first}] and pins[{second}] both {what}; keep one")
         return self
 
+    def with_policy(self, **changes: object) -> Scenario:
+        """This scenario with some policy settings changed, checked as a scenario file's
+        would be: `scenario.with_policy(presence_trade_limit=1.0)`."""
+        policy = Policy.model_validate(self.policy.model_dump() | changes)
+        return self.model_copy(update={"policy": policy})
+
     # Derived time facts, shared by the model and the rota. The checker recomputes its own.
     @property
     def zone(self) -> ZoneInfo:

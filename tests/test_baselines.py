@@ -18,7 +18,6 @@ from benchmarks.baselines import (
     presence_score,
     solve_parts,
     unmet_by_kind,
-    with_policy,
 )
 from scheduler import Scenario, SolveOptions, check, load_scenario, solve
 from scheduler.generate import generate_instance
@@ -195,7 +194,7 @@ def test_the_softer_goals_cost_no_more_presence_than_the_policy_allows(
     benchmark's trade-off table): with the limit, the rota keeps (1 - limit) of the most
     presence the rules allow, every rule still holding. A short main solve is enough:
     the presence check holds the floor whatever the main phase found."""
-    scenario = with_policy(stretched_team, presence_trade_limit=limit)
+    scenario = stretched_team.with_policy(presence_trade_limit=limit)
     result = solve(scenario, SolveOptions(time_limit=5, continuity_time=0, presence_time=20))
     assert result.rota is not None, result.report
     assert check(scenario, result.rota) == []
@@ -207,7 +206,7 @@ def test_without_the_limit_fairness_costs_more_presence(
 ):
     """What the limit guards against: with no limit (1) the same solve gives up more than
     1% of presence for the softer goals; so the test above can fail."""
-    scenario = with_policy(stretched_team, presence_trade_limit=1.0)
+    scenario = stretched_team.with_policy(presence_trade_limit=1.0)
     result = solve(scenario, SolveOptions(time_limit=20, continuity_time=0))
     assert result.rota is not None and check(scenario, result.rota) == []
     assert presence_score(scenario, result.rota) < 0.99 * most_presence
@@ -220,3 +219,16 @@ def test_the_presence_limit_is_a_share():
         Policy(presence_trade_limit=-0.1)
     with pytest.raises(ValueError, match="presence_time"):
         SolveOptions(presence_time=-1)
+
+
+def test_with_policy_changes_only_the_named_settings_and_checks_them(sample: Scenario):
+    changed = sample.with_policy(presence_trade_limit=1.0)
+    assert changed.policy.presence_trade_limit == 1.0
+    assert changed.policy.model_dump(exclude={"presence_trade_limit"}) == sample.policy.model_dump(
+        exclude={"presence_trade_limit"}
+    )
+    assert changed.model_dump(exclude={"policy"}) == sample.model_dump(exclude={"policy"})
+    with pytest.raises(ValidationError, match="presence_trade_limit"):
+        sample.with_policy(presence_trade_limit=1.5)
+    with pytest.raises(ValidationError, match="presence_traed_limit"):
+        sample.with_policy(presence_traed_limit=0.5)

@@ -445,8 +445,8 @@ def test_a_repair_owes_a_pcso_by_the_teams_notice(published):
     monday = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
     def owed(days: int) -> str:
-        policy = scenario.policy.model_copy(update={"pcso_rest_day_notice_days": days})
-        changes = compare(scenario.model_copy(update={"policy": policy}), without, rota, monday)
+        notice = scenario.with_policy(pcso_rest_day_notice_days=days)
+        changes = compare(notice, without, rota, monday)
         (added,) = [c for c in changes if c.staff == duty.staff and c.change == "added"]
         assert added.compensation is not None
         return added.compensation
