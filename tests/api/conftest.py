@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from api_support import admin_token
 from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.settings import Settings
+from tests.api.api_support import admin_token
 
 POSTGRES_URL = os.environ.get("BEATPLAN_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]

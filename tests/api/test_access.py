@@ -8,13 +8,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from api_support import admin_token, sample_scenario
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from api.auth import hash_token
 from api.main import create_app
 from api.settings import Settings
+from tests.api.api_support import admin_token, sample_scenario
 
 WEEK = "/teams/riverside/weeks/2026-11-23"
 ADMIN, SERGEANT, OTHER_SERGEANT, OFFICER, OTHER_OFFICER = (

@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from api_support import FIXTURES, admin_token, sample_scenario
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlmodel import Session, col, select
@@ -20,6 +19,7 @@ from api import tables
 from api.main import create_app
 from api.settings import Settings
 from scheduler import SolveOptions, load_scenario, solve
+from tests.api.api_support import FIXTURES, admin_token, sample_scenario
 
 TEAM = "/teams/riverside"
 WEEK = f"{TEAM}/weeks/2026-11-23"

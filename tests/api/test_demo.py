@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from api_support import FIXTURES
 from fastapi.testclient import TestClient
-from feed_support import icaljs
 
 from api.main import create_app
 from api.settings import Settings
 from scheduler import Rota, check, load_scenario
 from scheduler.cli import main
+from tests.api.api_support import FIXTURES
+from tests.api.feed_support import icaljs
 
 
 def test_demo_publishes_the_sample_week(tmp_path: Path, capsys: pytest.CaptureFixture[str]):

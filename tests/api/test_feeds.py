@@ -12,9 +12,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import sqlalchemy as sa
-from api_support import admin_token, sample_scenario
 from fastapi.testclient import TestClient
-from feed_support import icaljs, icaljs_offsets, python_events
 from sqlmodel import Session
 
 from api import feeds, tables
@@ -22,6 +20,8 @@ from api.main import create_app, hide_feed_tokens
 from api.settings import Settings
 from api.versions import add_draft
 from scheduler.rota import Activity, Duty, Rota
+from tests.api.api_support import admin_token, sample_scenario
+from tests.api.feed_support import icaljs, icaljs_offsets, python_events
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY = date(2026, 11, 23)

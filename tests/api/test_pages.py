@@ -12,7 +12,6 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
-from api_support import FIXTURES, sample_scenario, wait_for_job
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session
@@ -26,6 +25,7 @@ from api.versions import add_draft
 from scheduler import Rota, Scenario, SolveOptions, load_scenario, solve
 from scheduler.generate import generate_instance
 from scheduler.rota import Activity, Duty
+from tests.api.api_support import FIXTURES, sample_scenario, wait_for_job
 
 WEEK = "2026-11-23"
 BASE = f"/ui/teams/riverside/weeks/{WEEK}"

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from api_support import admin_token, sample_scenario
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -17,6 +16,7 @@ from api.scenarios import assemble_scenario
 from api.settings import Settings
 from api.versions import add_draft, publish
 from scheduler.rota import Duty, Rota
+from tests.api.api_support import admin_token, sample_scenario
 
 TEAM = "/teams/riverside"
 MONDAY = date(2026, 11, 23)

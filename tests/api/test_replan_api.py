@@ -6,9 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from api_support import sample_scenario, wait_for_job
 from fastapi.testclient import TestClient
-from feed_support import icaljs
 from sqlmodel import Session, select
 
 from api.tables import SolveJob
@@ -17,6 +15,8 @@ from scheduler import check
 from scheduler.replan import history_of
 from scheduler.rota import Rota
 from scheduler.scenario import Scenario
+from tests.api.api_support import sample_scenario, wait_for_job
+from tests.api.feed_support import icaljs
 
 TEAM = "/teams/riverside"
 WEEK = f"{TEAM}/weeks/2026-11-23"

@@ -6,7 +6,6 @@ import json
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from api_support import admin_token, sample_scenario, wait_for_job
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -16,6 +15,7 @@ from api.scenarios import assemble_scenario
 from api.settings import Settings
 from api.versions import add_draft, publish
 from scheduler.rota import Duty, Rota
+from tests.api.api_support import admin_token, sample_scenario, wait_for_job
 
 HOUR = timedelta(hours=1)
 

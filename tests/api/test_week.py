@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from datetime import UTC, date, datetime
 
-from api_support import admin_token, sample_scenario, wait_for_job
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -14,6 +13,7 @@ from api.db import make_engine, migrate
 from api.main import create_app
 from api.settings import Settings
 from scheduler import Rota, Scenario, check
+from tests.api.api_support import admin_token, sample_scenario, wait_for_job
 
 WEEK = "/teams/riverside/weeks/2026-11-23"
 

@@ -23,7 +23,6 @@ from typing import Any
 
 import httpx
 import pytest
-from api_support import admin_token, sample_scenario, wait_for_job
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -39,6 +38,7 @@ from api.worker import (
     WorkerProcess,
     recover_interrupted,
 )
+from tests.api.api_support import admin_token, sample_scenario, wait_for_job
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from browser_support import CHROMIUM, CHROMIUM_ARGS, OFFICER_STAFF, ROOT, Site, missing
 from sqlmodel import Session
 
 from api.main import create_app
@@ -28,6 +27,14 @@ from api.settings import Settings
 from api.tables import Role
 from scheduler import load_scenario
 from scheduler.generate import generate_instance
+from tests.browser.browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    OFFICER_STAFF,
+    ROOT,
+    Site,
+    missing,
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -12,7 +12,11 @@ import re
 
 import httpx
 import pytest
-from browser_support import (
+from playwright.sync_api import Page, expect
+
+from api.exports import duties_from_csv
+from scheduler import Rota, Scenario, check, load_scenario
+from tests.browser.browser_support import (
     OFFICER_STAFF,
     ROOT,
     WEEK,
@@ -21,10 +25,6 @@ from browser_support import (
     serious_accessibility_problems,
     sign_in,
 )
-from playwright.sync_api import Page, expect
-
-from api.exports import duties_from_csv
-from scheduler import Rota, Scenario, check, load_scenario
 
 WEEK_PAGE = f"/ui/teams/riverside/weeks/{WEEK}"
 

@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-from browser_support import Site, serious_accessibility_problems, sign_in
 from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
@@ -25,6 +24,7 @@ from api.auth import issue_token
 from api.db import make_engine
 from api.routes.users import NewUser, create_user
 from api.tables import Role, SolveJob, User
+from tests.browser.browser_support import Site, serious_accessibility_problems, sign_in
 
 GONE = "This job no longer exists or you no longer have access to it"
 

@@ -31,7 +31,7 @@ from scheduler.replan import (
 from scheduler.rota import Duty, Rota
 from scheduler.scenario import EngagementEvent, Pin, Policy, Role, Scenario
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # Tuesday noon of the sample week
 # Removing one officer for one day may change at most this many other officers' duties.
 OTHERS_CHANGED_BOUND = 3

@@ -14,9 +14,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from support import FIXTURES
 
 from scheduler.cli import main
+from tests.support import FIXTURES
 
 
 def test_solve_sample_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]):

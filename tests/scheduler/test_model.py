@@ -8,11 +8,11 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
-from support import FIXTURES, small_team, solve_checked
 
 from scheduler import SolveOptions, load_scenario, solve
 from scheduler.model import contract_shortfalls, describe_shortfalls
 from scheduler.scenario import EngagementEvent, Policy, Scenario, Team
+from tests.support import FIXTURES, small_team, solve_checked
 
 
 def _hours_in(rota, ward: str) -> float:
