@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Path, Request
+from fastapi import Depends, Path, Request
 from pydantic import BaseModel
 from sqlmodel import Session
+
+from api.services.errors import Invalid
 
 
 def _session(request: Request) -> Iterator[Session]:
@@ -21,14 +23,14 @@ SessionDep = Annotated[Session, Depends(_session)]
 
 def monday(week: date) -> date:
     """The week in a URL, checked: a Monday in 2000-2099 (as a scenario's week_start), else
-    a 422 naming the path's `week` field, as FastAPI's own validation does."""
+    Invalid (422) naming the path's `week` field, as FastAPI's own validation does."""
     problem = None
     if not 2000 <= week.year <= 2099:
         problem = f"week {week} is outside 2000-2099; check the year"
     elif week.weekday() != 0:
         problem = f"week {week} is a {week:%A}; weeks start on a Monday"
     if problem is not None:
-        raise HTTPException(422, [{"loc": ["path", "week"], "msg": problem, "type": "value_error"}])
+        raise Invalid.at(["path", "week"], problem)
     return week
 
 

@@ -28,7 +28,7 @@ from api import pages
 from api.db import make_engine, migrate
 from api.deps import ERRORS
 from api.routes import feeds, items, jobs, replans, rotas, teams, users
-from api.scenarios import ScenarioConflict
+from api.services.errors import DomainError
 from api.settings import Settings, get_settings
 from api.worker import recover_interrupted, start_worker
 
@@ -95,9 +95,10 @@ def create_app(
             return pages.error_page(request, error.status_code, error.detail)
         return await http_exception_handler(request, error)
 
-    @app.exception_handler(ScenarioConflict)
-    async def _conflict(request: Request, error: ScenarioConflict) -> Response:
-        return await _http_error(request, HTTPException(409, str(error)))
+    # A service's refusal, the same for the API and the pages (api.services.errors).
+    @app.exception_handler(DomainError)
+    async def _refused(request: Request, error: DomainError) -> Response:
+        return await _http_error(request, HTTPException(error.status, error.detail))
 
     @app.exception_handler(IntegrityError)
     async def _collision(request: Request, error: IntegrityError) -> Response:

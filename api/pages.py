@@ -1,7 +1,8 @@
 """The pages: the sergeant's week, the officer's duties and the public ward page.
 
 Server-rendered (Jinja2) from the same data and rules as the API: a page action calls
-the API's own route function, so a page can do nothing the API would refuse. Signing in
+the same service as the API's route (`api.services`), so a page can do nothing the API
+would refuse. Signing in
 takes the same token as the API and keeps it in an HttpOnly, SameSite=Strict cookie;
 form posts from another site are refused. The little JavaScript there is (progress,
 copy, print) is served from /static; nothing is fetched from another host.
@@ -10,7 +11,7 @@ copy, print) is served from /static; nothing is fetched from another host.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, get_args
 from urllib.parse import quote, urlsplit
@@ -24,15 +25,16 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 from starlette.routing import Match
 
-from api import exports, tables, versions, views
-from api.auth import Caller, audit, caller_of, require_lead
+from api import exports, tables, views
+from api.auth import caller_of
 from api.deps import MAX_ROW_ID, RowId, SessionDep, monday
-from api.routes import feeds as feed_routes
-from api.routes import jobs as job_routes
-from api.routes import replans as replan_routes
-from api.routes import rotas as rota_routes
-from api.routes import teams as team_routes
-from api.scenarios import assemble_scenario, monday_of
+from api.memory import forget_feed_tokens
+from api.schemas import JobPageState, JobView, VersionDiff
+from api.services import jobs, pins, publishing, repairs, subscriptions, versions
+from api.services.access import Caller
+from api.services.errors import Conflict, NotFound
+from api.services.scenarios import assemble_scenario, monday_of
+from api.services.team_data import led_team
 from scheduler.model import contract_shortfalls, describe_shortfalls
 from scheduler.replan import Absence, Category, Replan
 from scheduler.rota import Duty, Rota
@@ -166,14 +168,6 @@ def _now(request: Request) -> datetime:
     return request.app.state.clock()
 
 
-def _led_team(session: Session, caller: Caller, team_id: str) -> tables.Team:
-    require_lead(caller, team_id)
-    team = session.get(tables.Team, team_id)
-    if team is None:
-        raise HTTPException(404, f"no team {team_id!r}; import its scenario first")
-    return team
-
-
 def _names(session: Session, table: type[tables.TeamItem], team_id: str) -> dict[str, str]:
     rows = session.exec(select(table).where(col(table.team_id) == team_id))
     return {row.id: row.spec.get("name", row.id) for row in rows}
@@ -281,7 +275,7 @@ def _this_monday(team: tables.Team, now: datetime) -> date:
 
 @router.get("/ui/teams/{team_id}")
 def team_now(request: Request, team_id: str, caller: PageCaller, session: SessionDep) -> Response:
-    team = _led_team(session, caller, team_id)
+    team = led_team(session, caller, team_id)
     return RedirectResponse(f"/ui/teams/{team.id}/weeks/{_this_monday(team, _now(request))}", 303)
 
 
@@ -296,14 +290,13 @@ def week_page(
     done: str | None = None,
     repair: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
 ) -> HTMLResponse:
-    team = _led_team(session, caller, team_id)
+    team = led_team(session, caller, team_id)
     week = monday(week)
     scenario = assemble_scenario(session, team, week)
-    listed = rota_routes._versions(session, team.id, week)
-    shown = rota_routes._choose(listed, team.id, week, version, False) if listed else None
+    listed = versions.listed(session, team.id, week)
+    shown = versions.choose(listed, team.id, week, version, False) if listed else None
     rota = Rota.model_validate(shown.rota) if shown else None
-    pins = team_routes.list_pins(team, week, session)
-    running = job_routes.active_job(session, team.id, week)
+    running = jobs.active_job(session, team.id, week)
     zone = ZoneInfo(team.timezone)
     live = versions.published(session, team.id, week)
     return _render(
@@ -318,7 +311,7 @@ def week_page(
         shown=shown,
         view=views.build_week(scenario, rota) if rota else None,
         scenario=scenario,
-        pins=pins,
+        pins=[pins.view(row) for row in pins.stored_pins(session, team.id, week)],
         staff_names={p.id: p.name for p in scenario.staff},
         event_names={e.id: e.name for e in scenario.events},
         ward_names={w.id: w.name for w in scenario.wards},
@@ -329,7 +322,7 @@ def week_page(
         published=live is not None,
         # What the published rota breaks now (leave recorded since, a later finish in the
         # week before it): officers' calendars show it, so the page says to repair it.
-        published_breaks=rota_routes._person_breaks(scenario, live.rota) if live else [],
+        published_breaks=publishing.person_breaks(scenario, live.rota) if live else [],
         live=live,
         categories=get_args(Category),
         # an absence is recorded from now, or from the week's start if that is later
@@ -347,8 +340,8 @@ def _repair_of(
 ) -> dict[str, Any] | None:
     """A finished repair of this team-week: what it changed, for the week page."""
     try:
-        job = job_routes._job(session, caller, job_id)
-    except HTTPException:
+        job = jobs.led_job(session, caller, job_id)
+    except NotFound:
         return None  # a stale or foreign link: the week page shows without it
     if (job.team_id, job.week_start, job.kind) != (team_id, week, "replan") or not job.result:
         return None
@@ -360,10 +353,10 @@ def _repair_of(
     for side, number in (("before", result.get("published_version")), ("after", result["version"])):
         if number is None:
             continue
-        stored = rota_routes._version(session, team_id, week, number).rota["duties"]
+        stored = versions.chosen(session, team_id, week, number).rota["duties"]
         duties = {
-            rota_routes._duty_key(d): {
-                **rota_routes._duty_summary(d),
+            versions.duty_key(d): {
+                **versions.duty_summary(d),
                 "main_ward": Duty.model_validate(d).main_ward,
             }
             for d in stored
@@ -405,22 +398,15 @@ def _back(team_id: str, week: date, done: str, version: int | None = None) -> Re
 def generate(
     request: Request, team_id: str, week: date, caller: PageCaller, session: SessionDep
 ) -> Response:
-    team = _led_team(session, caller, team_id)
+    team = led_team(session, caller, team_id)
+    limit = request.app.state.settings.solve_time_limit
     try:
-        job = job_routes.start_solve(
-            team=team,
-            caller=caller,
-            week=monday(week),
-            session=session,
-            request=request,
-            response=Response(),
-            time_limit=None,
-        )
-    except HTTPException as error:
-        if error.status_code == 409 and isinstance(error.detail, dict) and error.detail["job"]:
+        job = jobs.start_solve(session, caller, team, monday(week), limit)
+    except Conflict as error:
+        if isinstance(error.detail, dict) and error.detail["job"]:
             return RedirectResponse("/ui" + error.detail["job"], 303)  # follow the running one
         raise
-    return RedirectResponse(f"/ui/jobs/{job['id']}", 303)
+    return RedirectResponse(f"/ui/jobs/{job.id}", 303)
 
 
 @router.post("/ui/teams/{team_id}/weeks/{week}/absence", dependencies=[SameOrigin])
@@ -436,7 +422,7 @@ def record_absence(
     end: Annotated[datetime, Form(description="local time, the team's zone")],
 ) -> Response:
     """Someone can't work: record it and repair the published week from now."""
-    team = _led_team(session, caller, team_id)
+    team = led_team(session, caller, team_id)
     zone = ZoneInfo(team.timezone)
     try:
         absence = Absence(
@@ -447,15 +433,9 @@ def record_absence(
         )
     except ValidationError as error:
         raise HTTPException(422, describe_validation_error(error, "absence")) from None
-    job = replan_routes.start_replan(
-        team=team,
-        caller=caller,
-        week=monday(week),
-        replan=Replan(now=_now(request), changes=[absence]),
-        session=session,
-        response=Response(),
-    )
-    return RedirectResponse(f"/ui/jobs/{job['id']}", 303)
+    replan = Replan(now=_now(request), changes=[absence])
+    job = repairs.start_repair(session, caller, team, monday(week), replan)
+    return RedirectResponse(f"/ui/jobs/{job.id}", 303)
 
 
 @router.post("/ui/teams/{team_id}/weeks/{week}/pins", dependencies=[SameOrigin])
@@ -468,7 +448,7 @@ def add_pin(
     day: Annotated[date, Form()],
     duty: Annotated[str, Form(description="a duty template id, or 'off'")],
 ) -> Response:
-    team = _led_team(session, caller, team_id)
+    team = led_team(session, caller, team_id)
     week = monday(week)
     if not week <= day < week + timedelta(days=7):
         raise HTTPException(422, f"day {day} is not in the week of {week}; pick a day of it")
@@ -480,7 +460,7 @@ def add_pin(
         )
     except ValidationError as error:
         raise HTTPException(422, describe_validation_error(error)) from None
-    team_routes.add_pin(team, week, pin, session, caller)
+    pins.add_pin(session, caller, team, week, pin)
     return _back(team.id, week, "pinned")
 
 
@@ -488,8 +468,8 @@ def add_pin(
 def delete_pin(
     team_id: str, week: date, pin_id: str, caller: PageCaller, session: SessionDep
 ) -> Response:
-    team = _led_team(session, caller, team_id)
-    team_routes.delete_pin(team, monday(week), pin_id, session, caller)
+    team = led_team(session, caller, team_id)
+    pins.delete_pin(session, caller, team, monday(week), pin_id)
     return _back(team.id, week, "unpinned")
 
 
@@ -499,9 +479,9 @@ def delete_pin(
 def publish(
     team_id: str, week: date, number: int, caller: PageCaller, session: SessionDep
 ) -> Response:
-    team = _led_team(session, caller, team_id)
-    published = rota_routes.publish(team, monday(week), number, session, caller)
-    if published["following_week_breaks"]:
+    team = led_team(session, caller, team_id)
+    _, following = publishing.publish_draft(session, caller, team, monday(week), number)
+    if following:
         return _back(team.id, week, "published-following-breaks", number)
     return _back(team.id, week, "published", number)
 
@@ -516,9 +496,10 @@ def diff_page(
     from_: Annotated[int, Query(alias="from")],
     to: int,
 ) -> HTMLResponse:
-    team = _led_team(session, caller, team_id)
+    team = led_team(session, caller, team_id)
     week = monday(week)
-    result = rota_routes.diff_versions(team, week, session, from_, to)
+    changes = versions.diff(session, team.id, week, from_, to)
+    result = VersionDiff(from_=from_, to=to, changes=changes).model_dump(mode="json", by_alias=True)
     return _render(
         request,
         "diff.html",
@@ -536,8 +517,8 @@ def diff_page(
 def _export_parts(
     session: Session, caller: Caller, team_id: str, week: date, version: int | None
 ) -> tuple[tables.Team, tables.RotaVersion, Rota]:
-    team = _led_team(session, caller, team_id)
-    chosen = rota_routes._version(session, team.id, monday(week), version)
+    team = led_team(session, caller, team_id)
+    chosen = versions.chosen(session, team.id, monday(week), version)
     return team, chosen, Rota.model_validate(chosen.rota)
 
 
@@ -578,23 +559,20 @@ def export_xlsx(
 # -- solve progress -----------------------------------------------------------------------
 
 
-def _job_state(session: Session, caller: Caller, job_id: int) -> dict[str, Any]:
-    job = job_routes._job(session, caller, job_id)
-    view = job_routes.job_view(job)
-    made = session.exec(
-        select(tables.RotaVersion.number).where(col(tables.RotaVersion.job_id) == job_id)
-    ).first()
+def _job_state(session: Session, caller: Caller, job_id: int) -> JobPageState:
+    job = jobs.led_job(session, caller, job_id)
+    made = jobs.version_made(session, job_id)
     week = f"/ui/teams/{job.team_id}/weeks/{job.week_start}"
-    view["week_page"] = week
-    view["next"] = f"{week}?version={made}" if made is not None else None
-    if made is not None and job.kind == "replan":  # the draft, and what the repair changed
-        view["next"] += f"&repair={job.id}#repair-h"
-    return view
+    following = f"{week}?version={made}" if made is not None else None
+    if following is not None and job.kind == "replan":  # the draft, and what it changed
+        following += f"&repair={job.id}#repair-h"
+    return JobPageState(**JobView.of(job).model_dump(), week_page=week, next=following)
 
 
 @router.get("/ui/jobs/{job_id}")
 def job_page(request: Request, job_id: RowId, caller: PageCaller, session: SessionDep) -> Response:
-    return _render(request, "job.html", caller=caller, job=_job_state(session, caller, job_id))
+    state = _job_state(session, caller, job_id).model_dump(mode="json")
+    return _render(request, "job.html", caller=caller, job=state)
 
 
 @router.post("/ui/jobs/{job_id}/cancel", dependencies=[SameOrigin])
@@ -617,16 +595,14 @@ def _stop_or_cancel(
     """Back to the job's page; a job that has finished meanwhile is the API's 409 (its
     status and what to do), with a link to the job's page."""
     try:
-        (job_routes.stop_job if keep else job_routes.cancel_job)(job_id, session, caller)
-    except HTTPException as error:
-        if error.status_code != 409:
-            raise
+        jobs.request_stop(session, caller, job_id, keep)
+    except Conflict as error:
         return error_page(request, 409, error.detail, back=(f"/ui/jobs/{job_id}", "Open the job"))
     return RedirectResponse(f"/ui/jobs/{job_id}", 303)
 
 
 @router.get("/ui/jobs/{job_id}/state")
-def job_state(job_id: RowId, caller: PageCaller, session: SessionDep) -> dict[str, Any]:
+def job_state(job_id: RowId, caller: PageCaller, session: SessionDep) -> JobPageState:
     """What the progress page polls (the API's job view, plus where to go when done)."""
     return _job_state(session, caller, job_id)
 
@@ -641,21 +617,6 @@ def _officer(caller: Caller) -> tuple[str, str]:
             403, "this page is an officer's own; sergeants and admins use their team pages"
         )
     return user.team_id, user.staff_id
-
-
-def _live_duty_feeds(session: Session, team_id: str, staff_id: str) -> list[tables.FeedToken]:
-    """The officer's duty feeds not yet revoked."""
-    feed = tables.FeedToken
-    return list(
-        session.exec(
-            select(feed).where(
-                col(feed.team_id) == team_id,
-                col(feed.staff_id) == staff_id,
-                col(feed.kind) == "duties",
-                col(feed.revoked_at).is_(None),
-            )
-        )
-    )
 
 
 def _officer_page(
@@ -685,7 +646,7 @@ def _officer_page(
         for line in lines:
             line["events"] = [event_names.get(e, e) for e in line["events"]]
         weeks.append({"start": version.week_start, "number": version.number, "duties": lines})
-    feeds_ = _live_duty_feeds(session, team_id, staff_id)
+    feeds_ = subscriptions.live_duty_feeds(session, team_id, staff_id)
     me = _staff(session, team_id).get(staff_id, {"name": staff_id})
     return _render(
         request,
@@ -709,14 +670,8 @@ def officer_feed(request: Request, caller: PageCaller, session: SessionDep) -> H
     """A new calendar link for the officer, shown on this page only now; the links they
     had stop working (one live link each keeps a lost phone easy to cut off)."""
     team_id, staff_id = _officer(caller)
-    now = datetime.now(UTC)
-    for old in _live_duty_feeds(session, team_id, staff_id):
-        old.revoked_at = now
-        session.add(old)
-    feed, token = feed_routes.issue_feed(session, caller.user.id, "duties", team_id, staff_id)
-    audit(session, caller, "create feed", team_id, str(feed.id), kind="duties", via="page")
-    session.commit()
-    feed_routes.forget_feed_tokens(request)  # the revoked ones stop at once in this process
+    _, token = subscriptions.new_officer_link(session, caller, team_id, staff_id)
+    forget_feed_tokens(request.app.state)  # the revoked ones stop at once in this process
     link = _feed_links(f"{_base(request)}/ical/{token}.ics")
     return _officer_page(request, caller, session, link)
 

@@ -39,11 +39,11 @@ from typing import Any
 from sqlalchemy import Engine, and_, or_, update
 from sqlmodel import Session, col, select
 
-from api import tables, versions
+from api import tables
 from api.db import make_engine
-from api.scenarios import ScenarioConflict, assemble_scenario
+from api.services import versions
+from api.services.scenarios import ScenarioConflict, assemble_scenario
 from api.settings import Settings
-from api.versions import add_draft
 from scheduler import SolveOptions, solve
 from scheduler.replan import REPAIR_OPTIONS, Replan, replan
 from scheduler.rota import Rota
@@ -318,7 +318,7 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
             return
         job = session.get(tables.SolveJob, job_id)
         assert job is not None
-        version = add_draft(session, job.team_id, job.week_start, result.rota, job_id)
+        version = versions.add_draft(session, job.team_id, job.week_start, result.rota, job_id)
         job.message = f"{report.status}: draft version {version.number}"
         if keep.is_set():
             job.message = (

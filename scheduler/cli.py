@@ -1,4 +1,7 @@
-"""The `beatplan` command: solve, check, schema, serve, admin, generate.
+"""The library's commands: solve, replan, check, schema, generate.
+
+`beatplan` (`api.cli`) adds the service's commands (serve, demo, admin) to these;
+`python -m scheduler.cli` runs these alone, with no service installed or imported.
 
 Exit codes: 0 done; 1 a rota breaks a rule (check) or no rota was found in time (solve);
 2 bad input or an impossible week, with one readable line (or the sergeant's explanation)
@@ -36,7 +39,7 @@ class UsageError(Exception):
     """A problem with what the user gave us, reported as one line with exit code 2."""
 
 
-def _number(kind: type, allowed: Callable[[float], bool], rule: str) -> Callable[[str], object]:
+def number(kind: type, allowed: Callable[[float], bool], rule: str) -> Callable[[str], object]:
     """An argparse type: a finite `kind` (int or float) for which `allowed` holds."""
 
     def parse(text: str) -> object:
@@ -52,14 +55,14 @@ def _number(kind: type, allowed: Callable[[float], bool], rule: str) -> Callable
     return parse
 
 
-SECONDS = _number(float, lambda value: value > 0, "a number above zero")
-COUNT = _number(int, lambda value: value > 0, "a number above zero")
-SEED = _number(int, lambda value: 0 <= value < 2**31, f"from 0 to {2**31 - 1}")
-GAP = _number(float, lambda value: 0 <= value <= 1, "from 0 to 1 (0.01 is 1%)")
-PORT = _number(int, lambda value: 0 <= value <= 65535, "from 0 to 65535 (0: any free port)")
+SECONDS = number(float, lambda value: value > 0, "a number above zero")
+COUNT = number(int, lambda value: value > 0, "a number above zero")
+SEED = number(int, lambda value: 0 <= value < 2**31, f"from 0 to {2**31 - 1}")
+GAP = number(float, lambda value: 0 <= value <= 1, "from 0 to 1 (0.01 is 1%)")
 
 
-def _parser() -> argparse.ArgumentParser:
+def parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
+    """The command line of the library's commands, and its subcommands (to add more)."""
     parser = argparse.ArgumentParser(
         prog="beatplan", description="Neighbourhood policing beat-and-engagement scheduler."
     )
@@ -99,64 +102,34 @@ def _parser() -> argparse.ArgumentParser:
     schema_cmd = commands.add_parser("schema", help="print the JSON Schema of the input")
     schema_cmd.add_argument("--rota", action="store_true", help="the output's schema instead")
 
-    serve_cmd = commands.add_parser(
-        "serve", help="run the API (BEATPLAN_DATABASE_URL, default SQLite)"
-    )
-    serve_cmd.add_argument("--host", default="127.0.0.1")
-    serve_cmd.add_argument("--port", type=PORT, default=8000)
-    serve_cmd.add_argument(
-        "--processes",
-        type=COUNT,
-        default=1,
-        help="server processes sharing the port (one per core suits a busy server)",
-    )
-
-    demo_cmd = commands.add_parser(
-        "demo",
-        help="solve the sample team's week, publish it in a fresh SQLite database, serve the API",
-    )
-    demo_cmd.add_argument("--scenario", type=Path, default=Path("fixtures/riverside.json"))
-    demo_cmd.add_argument("--database", type=Path, default=Path("beatplan-demo.sqlite"))
-    demo_cmd.add_argument("--port", type=PORT, default=8000)
-    demo_cmd.add_argument("--time-limit", type=SECONDS, default=30.0)
-    demo_cmd.add_argument("--no-serve", action="store_true", help="stop after publishing")
-
-    admin_cmd = commands.add_parser(
-        "admin", help="create an admin user in the service's database and print their token"
-    )
-    admin_cmd.add_argument("name", help="the admin's name")
-
     generate_cmd = commands.add_parser("generate", help="write seeded larger instances")
     generate_cmd.add_argument("kind", choices=["team", "bcu", "force"])
     generate_cmd.add_argument("--seed", type=SEED, default=0)
     generate_cmd.add_argument("--out", type=Path, required=True, help="folder for JSON files")
-    return parser
+    return parser, commands
 
 
-def main(argv: list[str] | None = None) -> int:
-    arguments = _parser().parse_args(argv)
-    err = _console(stderr=True)
+Command = Callable[[argparse.Namespace, Console], int]
+
+
+def run(arguments: argparse.Namespace, commands: dict[str, Command]) -> int:
+    """Run the chosen command; bad input is one line on standard error and exit code 2."""
+    err = console(stderr=True)
     try:
-        if arguments.command == "solve":
-            return _solve(arguments, err)
-        if arguments.command == "check":
-            return _check(arguments)
-        if arguments.command == "replan":
-            return _replan(arguments, err)
-        if arguments.command == "schema":
-            model = Rota if arguments.rota else Scenario
-            print(json.dumps(model.model_json_schema(), indent=2))
-            return 0
-        if arguments.command == "serve":
-            return _serve(arguments)
-        if arguments.command == "admin":
-            return _admin(arguments)
-        if arguments.command == "demo":
-            return _demo(arguments, err)
-        return _generate(arguments)
+        return commands[arguments.command](arguments, err)
     except (ScenarioError, UsageError, ValueError) as error:
         err.print(f"beatplan: error: {error}", soft_wrap=True)
         return BAD_INPUT
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run(parser()[0].parse_args(argv), COMMANDS)
+
+
+def _schema(arguments: argparse.Namespace, _err: Console) -> int:
+    model = Rota if arguments.rota else Scenario
+    print(json.dumps(model.model_json_schema(), indent=2))
+    return 0
 
 
 def _replan(arguments: argparse.Namespace, err: Console) -> int:
@@ -193,7 +166,7 @@ def _replan(arguments: argparse.Namespace, err: Console) -> int:
         for sentence in result.report.explanation:
             err.print(f"  - {sentence}", soft_wrap=True)
         return BAD_INPUT if result.report.status == "INFEASIBLE" else 1
-    out = _console()
+    out = console()
     show_repair(repair, published, scenario, out)
     violations = check(changed, repair.rota)
     if violations:
@@ -297,8 +270,8 @@ def _solve(arguments: argparse.Namespace, err: Console) -> int:
     if arguments.out is not None and not violations:
         _write_out(arguments.out, result.rota.model_dump_json(indent=2) + "\n")
     if not arguments.quiet:
-        show_rota(scenario, result.rota, _console())
-    out = _console()
+        show_rota(scenario, result.rota, console())
+    out = console()
     if violations:
         out.print(f"Independent check: {len(violations)} violation(s)", style="red")
         for violation in violations:
@@ -312,7 +285,7 @@ def _solve(arguments: argparse.Namespace, err: Console) -> int:
     return 0
 
 
-def _check(arguments: argparse.Namespace) -> int:
+def _check(arguments: argparse.Namespace, _err: Console) -> int:
     scenario = load_scenario(arguments.scenario)
     rota = load_rota(arguments.rota)
     if rota.team != scenario.team.id or rota.week_start != scenario.week_start:
@@ -330,139 +303,7 @@ def _check(arguments: argparse.Namespace) -> int:
     return 1
 
 
-def _serve(arguments: argparse.Namespace) -> int:
-    import uvicorn
-
-    from api.db import make_engine
-    from api.main import create_app
-    from api.settings import get_settings
-    from api.worker import recover_interrupted, start_worker
-
-    settings = get_settings()
-    _check_database(settings.database_url)
-    _check_port(arguments.host, arguments.port)
-    print(f"Beatplan API on http://{arguments.host}:{arguments.port}/docs")
-    if arguments.processes == 1:
-        uvicorn.run(create_app(), host=arguments.host, port=arguments.port)
-        return 0
-    # Several server processes share the port; this one (its database check has migrated)
-    # recovers and runs (and watches, restarting it should it die) the single solve
-    # worker, so that none of that is done once per server process.
-    engine = make_engine(settings.database_url)
-    recover_interrupted(engine)
-    engine.dispose()
-    worker = start_worker(settings.database_url)
-    try:
-        uvicorn.run(
-            "api.main:supervised_app",
-            factory=True,
-            host=arguments.host,
-            port=arguments.port,
-            workers=arguments.processes,
-        )
-    finally:
-        worker.stop()
-    return 0
-
-
-def _demo(arguments: argparse.Namespace, err: Console) -> int:
-    """The README's main job: the sample week on screen, then published in the service."""
-    import uvicorn
-    from sqlmodel import Session
-
-    from api import tables
-    from api.db import make_engine, migrate
-    from api.main import create_app
-    from api.routes.feeds import issue_feed
-    from api.routes.users import NewUser, create_user
-    from api.scenarios import import_scenario
-    from api.settings import Settings
-    from api.versions import add_draft, publish
-
-    scenario = load_scenario(arguments.scenario)
-    _check_demo_database(arguments.database)
-    if not arguments.no_serve:  # before solving and publishing, not after
-        _check_port("127.0.0.1", arguments.port)
-    result = solve(scenario, SolveOptions(time_limit=arguments.time_limit))
-    if result.rota is None:
-        raise UsageError(
-            f"the sample week could not be solved: {' '.join(result.report.explanation)}"
-        )
-    out = _console()
-    show_rota(scenario, result.rota, out)
-    violations = check(scenario, result.rota)
-    if violations:
-        out.print(f"Independent check: {len(violations)} violation(s)", style="red")
-        return 1
-    out.print("Independent check: every hard rule holds.")
-
-    arguments.database.unlink(missing_ok=True)  # a fresh database every time
-    settings = Settings(database_url=f"sqlite:///{arguments.database.resolve()}")
-    engine = make_engine(settings.database_url)
-    migrate(engine)
-    with Session(engine, expire_on_commit=False) as session:
-        import_scenario(session, scenario)
-        session.flush()
-        publish(session, add_draft(session, scenario.team.id, scenario.week_start, result.rota))
-        admin, token = create_user(session, NewUser(name="Demo admin", role=tables.Role.ADMIN))
-        officer = next(p for p in scenario.staff if result.rota.duties_of(p.id))
-        _, feed = issue_feed(session, admin.id, "duties", scenario.team.id, officer.id)
-        session.commit()
-    engine.dispose()
-    base = f"http://127.0.0.1:{arguments.port}"
-    week = f"{base}/teams/{scenario.team.id}/weeks/{scenario.week_start}"
-    out.print(
-        f"\nPublished version 1 in {arguments.database}. Admin token (shown only now):\n  {token}\n"
-        f"Sergeant's pages: {base}/signin (paste the token), then "
-        f"{base}/ui/teams/{scenario.team.id}/weeks/{scenario.week_start}\n"
-        f"{scenario.wards[0].name}'s public page: "
-        f"{base}/wards/{scenario.team.id}/{scenario.wards[0].id}\n"
-        f"API docs:       {base}/docs\n"
-        f"Published rota: {week}/rota\n"
-        f"Try: curl -H 'Authorization: Bearer {token}' {week}/rota/wards/{scenario.wards[0].id}\n"
-        f"{officer.name}'s duties as a calendar feed (subscribe in a calendar app):\n"
-        f"  {base}/ical/{feed}.ics\n"
-        f"{scenario.wards[0].name}'s public events: "
-        f"{base}/ical/public/{scenario.team.id}/{scenario.wards[0].id}.ics",
-        soft_wrap=True,
-    )
-    if arguments.no_serve:
-        return 0
-    out.print("Serving; press Ctrl-C to stop.")
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=arguments.port, log_level="warning")
-    return 0
-
-
-def _admin(arguments: argparse.Namespace) -> int:
-    from sqlmodel import Session
-
-    from api import tables
-    from api.db import make_engine
-    from api.routes.users import NewUser, create_user
-    from api.settings import get_settings
-
-    url = get_settings().database_url
-    _check_database(url)  # connects and migrates
-    engine = make_engine(url)
-    with Session(engine) as session:
-        user, token = create_user(session, NewUser(name=arguments.name, role=tables.Role.ADMIN))
-        session.commit()
-        print(f"Admin {user.name} (user {user.id}). Token, shown only now:\n{token}")
-    return 0
-
-
-def _check_database(url: str) -> None:
-    """Connect and migrate before serving or writing: a database that cannot be used is
-    one line naming the problem and the fix (exit 2), not the server's traceback."""
-    from api.db import DatabaseProblem, check_database
-
-    try:
-        check_database(url)
-    except DatabaseProblem as problem:
-        raise UsageError(str(problem)) from None
-
-
-def _generate(arguments: argparse.Namespace) -> int:
+def _generate(arguments: argparse.Namespace, _err: Console) -> int:
     from scheduler.generate import generate_instance
 
     if not arguments.out.is_dir():
@@ -477,44 +318,7 @@ def _generate(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def _check_port(host: str, port: int) -> None:
-    """Refuse, in one line, a port the server could not listen on (uvicorn would print
-    its own error and exit 3, after the demo had solved and published)."""
-    import socket
-
-    try:
-        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
-            probe.bind((host, port))
-    except OSError as error:
-        raise UsageError(
-            f"cannot listen on {host}:{port} ({error.strerror}): is another server running "
-            "there? stop it, or give another --port"
-        ) from None
-
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-def _check_demo_database(path: Path) -> None:
-    """The demo starts from a fresh database each time, replacing the file: refuse a
-    path that is a folder, in no folder, or holds anything but a SQLite database."""
-    if path.is_dir():
-        raise UsageError(
-            f"{path}: a folder; give --database a file name, e.g. {path / 'demo.sqlite'}"
-        )
-    if not path.parent.is_dir():
-        raise UsageError(f"{path.parent}: no such folder for --database; create it first")
-    if path.exists() and path.stat().st_size > 0:
-        with path.open("rb") as handle:
-            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-                raise UsageError(
-                    f"{path}: not a SQLite database, and the demo replaces its database; "
-                    "give --database a new file name"
-                )
-
-
-def _console(stderr: bool = False) -> Console:
+def console(stderr: bool = False) -> Console:
     """Output without rich's markup: names, places and paths are shown as given (a
     '[POSTPONED]' in an event's name is text, not a style tag), styles are explicit."""
     return Console(stderr=stderr, highlight=False, markup=False)
@@ -676,6 +480,14 @@ def show_repair(repair: object, published: Rota, scenario: Scenario, console: Co
         )
     console.print(presence)
 
+
+COMMANDS: dict[str, Command] = {
+    "solve": _solve,
+    "replan": _replan,
+    "check": _check,
+    "schema": _schema,
+    "generate": _generate,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

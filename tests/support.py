@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from scheduler import Scenario, SolveOptions, check, solve
 from scheduler.rota import Rota
@@ -84,3 +87,13 @@ def solve_checked(scenario: Scenario, time_limit: float = 20) -> Rota:
     violations = check(scenario, result.rota)
     assert violations == [], [v.message for v in violations]
     return result.rota
+
+
+def one_line_exit_2(
+    main: Callable[[list[str]], int], argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> str:
+    """Run the command; it must exit 2 with one readable line on stderr."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("beatplan: error:") and len(err.splitlines()) == 1, err
+    return err

@@ -1,29 +1,32 @@
 """Calendar subscriptions: secret feed URLs for officers and sergeants, public ward feeds.
 
-Managing a feed (`/feeds`) needs a bearer token; reading one (`/ical/...`) needs only
-the secret in its URL, as calendar apps never sign in. A feed token is 256 random bits,
-stored as its SHA-256 hash (looked up by hash, so no comparison of secrets is timed);
-unknown and revoked tokens are both 404.
+Managing a feed (`/feeds`, `api.services.subscriptions`) needs a bearer token; reading
+one (`/ical/...`) needs only the secret in its URL, as calendar apps never sign in. A
+feed token is looked up by its hash, so no comparison of secrets is timed; unknown and
+revoked tokens are both 404.
 """
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, HTTPException, Path, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from api import feeds, tables
-from api.auth import Caller, CallerDep, audit, hash_token
+from api.auth import CallerDep
 from api.deps import ERRORS, RowId, SessionDep
+from api.memory import forget_feed_tokens
+from api.schemas import FeedView, IssuedFeed, NewFeed
+from api.services import subscriptions
+from api.services.access import hash_token
+from api.services.errors import NotFound
 
 router = APIRouter(tags=["feeds"])
 FEED_LAST_USED_GRANULARITY = timedelta(hours=1)  # apps poll hourly at most: enough to
@@ -31,135 +34,48 @@ FEED_LAST_USED_GRANULARITY = timedelta(hours=1)  # apps poll hourly at most: eno
 TOKEN_CACHE_SECONDS = 60.0  # revocation clears it at once in the process that revoked
 FEED_BODY_CACHE = 2048
 ICAL = "text/calendar; charset=utf-8"
-Kind = Literal["duties", "busy", "team"]
 
 
-class NewFeed(BaseModel):
-    team_id: str = Field(max_length=64)
-    kind: Kind = Field(description="duties: an officer's; busy: theirs, times only; team: all")
-    staff_id: str | None = Field(None, max_length=64, description="the officer, for duties/busy")
-
-
-def _may_manage(caller: Caller, kind: str, team_id: str, staff_id: str | None) -> bool:
-    if kind == "team":
-        return caller.may_lead(team_id)
-    return staff_id is not None and caller.may_read_duties_of(team_id, staff_id)
-
-
-def _urls(request: Request, token: str) -> dict[str, str]:
+def feed_urls(request: Request, token: str) -> dict[str, str]:
+    """The secret address, as https (or http) and as webcal."""
     base = request.app.state.settings.public_url or str(request.base_url)
     https = f"{base.rstrip('/')}/ical/{token}.ics"
     return {"url": https, "webcal": "webcal://" + https.split("://", 1)[1]}
 
 
-def _view(feed: tables.FeedToken) -> dict[str, Any]:
-    return {
-        "id": feed.id,
-        "kind": feed.kind,
-        "team_id": feed.team_id,
-        "staff_id": feed.staff_id,
-        "created_at": feed.created_at,
-        "last_used_at": feed.last_used_at,
-        "revoked_at": feed.revoked_at,
-    }
-
-
-def issue_feed(
-    session: Session, user_id: int | None, kind: str, team_id: str, staff_id: str | None
-) -> tuple[tables.FeedToken, str]:
-    """A new feed token (shown once; only its hash is kept); the caller commits."""
-    token = secrets.token_urlsafe(32)
-    feed = tables.FeedToken(
-        token_hash=hash_token(token),
-        kind=kind,
-        team_id=team_id,
-        staff_id=staff_id,
-        created_by=user_id,
-        created_at=datetime.now(UTC),
-    )
-    session.add(feed)
-    session.flush()
-    return feed, token
+def _issued(request: Request, feed: tables.FeedToken, token: str) -> IssuedFeed:
+    return IssuedFeed(**FeedView.model_validate(feed).model_dump(), **feed_urls(request, token))
 
 
 @router.post("/feeds", status_code=201, responses=ERRORS)
-def add_feed(
-    new: NewFeed, caller: CallerDep, session: SessionDep, request: Request
-) -> dict[str, Any]:
+def add_feed(new: NewFeed, caller: CallerDep, session: SessionDep, request: Request) -> IssuedFeed:
     """A new secret feed URL (https and webcal forms), shown only now. An officer may
     make their own; a sergeant any of their team's, and the team feed."""
-    staff_id = None if new.kind == "team" else new.staff_id
-    if new.kind != "team" and staff_id is None:
-        raise HTTPException(422, [{"loc": ["body", "staff_id"], "msg": "needed for this kind"}])
-    if not _may_manage(caller, new.kind, new.team_id, staff_id):
-        raise HTTPException(403, "only that officer, their sergeants or an admin may do this")
-    if session.get(tables.Team, new.team_id) is None:
-        raise HTTPException(404, f"no team {new.team_id!r}")
-    if staff_id is not None and session.get(tables.StaffMember, (new.team_id, staff_id)) is None:
-        raise HTTPException(404, f"no staff member {staff_id!r} in team {new.team_id!r}")
-    feed, token = issue_feed(session, caller.user.id, new.kind, new.team_id, staff_id)
-    audit(session, caller, "create feed", new.team_id, str(feed.id), kind=new.kind)
-    session.commit()
-    return {**_view(feed), **_urls(request, token)}
+    feed, token = subscriptions.add_feed(session, caller, new)
+    return _issued(request, feed, token)
 
 
 @router.get("/feeds", responses=ERRORS)
-def list_feeds(caller: CallerDep, session: SessionDep) -> list[dict[str, Any]]:
+def list_feeds(caller: CallerDep, session: SessionDep) -> list[FeedView]:
     """The feeds the caller may manage (never their secrets)."""
-    query = select(tables.FeedToken).order_by(col(tables.FeedToken.id))
-    user = caller.user
-    if not caller.is_admin:  # narrowed in SQL: a force holds thousands of feeds
-        if user.role == tables.Role.SERGEANT.value:
-            query = query.where(col(tables.FeedToken.team_id).in_(sorted(caller.teams)))
-        else:
-            query = query.where(
-                tables.FeedToken.team_id == user.team_id,
-                tables.FeedToken.staff_id == user.staff_id,
-            )
-    feeds_ = session.exec(query).all()
-    return [
-        _view(feed)
-        for feed in feeds_
-        if _may_manage(caller, feed.kind, feed.team_id, feed.staff_id)
-    ]
-
-
-def _managed(session: Session, caller: Caller, feed_id: int) -> tables.FeedToken:
-    feed = session.get(tables.FeedToken, feed_id)
-    if feed is None:
-        raise HTTPException(404, f"no feed {feed_id}")
-    if not _may_manage(caller, feed.kind, feed.team_id, feed.staff_id):
-        raise HTTPException(403, "only that officer, their sergeants or an admin may do this")
-    return feed
+    return [FeedView.model_validate(feed) for feed in subscriptions.list_feeds(session, caller)]
 
 
 @router.delete("/feeds/{feed_id}", status_code=204, responses=ERRORS)
 def revoke_feed(feed_id: RowId, caller: CallerDep, session: SessionDep, request: Request) -> None:
     """Revoke a feed URL: from now on it is 404 (calendar apps keep their last copy)."""
-    feed = _managed(session, caller, feed_id)
-    if feed.revoked_at is None:
-        feed.revoked_at = datetime.now(UTC)
-        session.add(feed)
-        audit(session, caller, "revoke feed", feed.team_id, str(feed.id))
-        session.commit()
-    forget_feed_tokens(request)
+    subscriptions.revoke_feed(session, caller, feed_id)
+    forget_feed_tokens(request.app.state)
 
 
 @router.post("/feeds/{feed_id}/rotate", status_code=201, responses=ERRORS)
 def rotate_feed(
     feed_id: RowId, caller: CallerDep, session: SessionDep, request: Request
-) -> dict[str, Any]:
+) -> IssuedFeed:
     """Revoke a feed URL and issue its replacement in one step."""
-    old = _managed(session, caller, feed_id)
-    if old.revoked_at is not None:
-        raise HTTPException(409, f"feed {feed_id} is already revoked; create a new one")
-    old.revoked_at = datetime.now(UTC)
-    session.add(old)
-    feed, token = issue_feed(session, caller.user.id, old.kind, old.team_id, old.staff_id)
-    audit(session, caller, "rotate feed", old.team_id, str(old.id), new=feed.id)
-    session.commit()
-    forget_feed_tokens(request)
-    return {**_view(feed), **_urls(request, token)}
+    feed, token = subscriptions.rotate_feed(session, caller, feed_id)
+    forget_feed_tokens(request.app.state)
+    return _issued(request, feed, token)
 
 
 # --- reading -------------------------------------------------------------------------
@@ -214,14 +130,6 @@ def _record_use(engine: sa.Engine, digest: str) -> None:
         )
 
 
-def forget_feed_tokens(request: Request) -> None:
-    """Drop every remembered feed token: call after revoking one (after the commit). As
-    with auth.forget_callers, the memory is replaced, not cleared: a lookup in flight
-    (it may have read the token before the revocation committed) writes into the old
-    dict, which nothing reads any more, instead of putting the revoked feed back."""
-    request.app.state.feed_tokens = {}
-
-
 async def _feed_of_token(request: Request, token: str) -> tuple[feeds.Subject, str, str]:
     digest = hash_token(token)
     # Taken before the lookup, so a forget_feed_tokens during it leaves no trace here.
@@ -233,7 +141,7 @@ async def _feed_of_token(request: Request, token: str) -> tuple[feeds.Subject, s
     looked_up = _subject_of(request.app.state.engine, digest)  # on the loop: see above
     if looked_up is None:
         cache.pop(digest, None)
-        raise HTTPException(404, "no such feed")
+        raise NotFound("no such feed")
     found, stale = looked_up
     if stale:  # at most hourly per token: a write, so in the thread pool
         await run_in_threadpool(_record_use, request.app.state.engine, digest)
@@ -311,7 +219,7 @@ async def read_ward_feed(
 
     found = await run_in_threadpool(ward)
     if found is None:
-        raise HTTPException(404, f"no ward {ward_id!r} in team {team_id!r}")
+        raise NotFound(f"no ward {ward_id!r} in team {team_id!r}")
     name, zone = found
     subject = feeds.Subject("ward", team_id, ward_id=ward_id)
     return await _serve(request, subject, f"{name}: community events", zone, "public, max-age=900")

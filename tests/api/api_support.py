@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from api.routes.users import NewUser, create_user
+from api.schemas import NewUser
+from api.services.users import create_user
 from api.tables import Role
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"

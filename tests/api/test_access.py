@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
-from api.auth import hash_token
 from api.main import create_app
+from api.services.access import hash_token
 from api.settings import Settings
 from tests.api.api_support import admin_token, sample_scenario
 

@@ -17,8 +17,8 @@ from sqlmodel import Session
 
 from api import feeds, tables
 from api.main import create_app, hide_feed_tokens
+from api.services.versions import add_draft
 from api.settings import Settings
-from api.versions import add_draft
 from scheduler.rota import Activity, Duty, Rota
 from tests.api.api_support import admin_token, sample_scenario
 from tests.api.feed_support import icaljs, icaljs_offsets, python_events

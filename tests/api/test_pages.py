@@ -19,9 +19,10 @@ from sqlmodel import Session
 from api import pages
 from api.exports import BOM, COLUMNS, duties_from_csv, to_csv
 from api.pages import COOKIE
-from api.routes.users import NewUser, create_user
+from api.schemas import NewUser
+from api.services.users import create_user
+from api.services.versions import add_draft
 from api.tables import Role, SolveJob
-from api.versions import add_draft
 from scheduler import Rota, Scenario, SolveOptions, load_scenario, solve
 from scheduler.generate import generate_instance
 from scheduler.rota import Activity, Duty

@@ -12,9 +12,9 @@ from sqlmodel import Session, select
 
 from api import tables
 from api.main import create_app
-from api.scenarios import assemble_scenario
+from api.services.scenarios import assemble_scenario
+from api.services.versions import add_draft, publish
 from api.settings import Settings
-from api.versions import add_draft, publish
 from scheduler.rota import Duty, Rota
 from tests.api.api_support import admin_token, sample_scenario
 

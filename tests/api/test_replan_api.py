@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from api.services.versions import add_draft, publish
 from api.tables import SolveJob
-from api.versions import add_draft, publish
 from scheduler import check
 from scheduler.replan import history_of
 from scheduler.rota import Rota

@@ -21,8 +21,9 @@ import uvicorn
 from sqlmodel import Session
 
 from api.main import create_app
-from api.routes.users import NewUser, create_user
-from api.scenarios import import_scenario
+from api.schemas import NewUser
+from api.services.scenarios import import_scenario
+from api.services.users import create_user
 from api.settings import Settings
 from api.tables import Role
 from scheduler import load_scenario

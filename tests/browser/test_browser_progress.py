@@ -20,9 +20,9 @@ import httpx
 from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
-from api.auth import issue_token
 from api.db import make_engine
-from api.routes.users import NewUser, create_user
+from api.schemas import NewUser
+from api.services.users import create_user, issue_token
 from api.tables import Role, SolveJob, User
 from tests.browser.browser_support import Site, serious_accessibility_problems, sign_in
 

@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 from sqlmodel import Session, col, delete, select
 
-from api import feeds, tables, versions
+from api import feeds, tables
+from api.services import versions
+from api.services.errors import Conflict
 from scheduler.rota import Rota, carry_in_from
 from scheduler.scenario import Scenario, describe_validation_error
 
@@ -20,7 +22,7 @@ TEAM_ITEMS: tuple[type[tables.TeamItem], ...] = (
 )
 
 
-class ScenarioConflict(ValueError):
+class ScenarioConflict(Conflict):
     """The stored team data no longer makes a valid scenario (e.g. a deleted ward)."""
 
 

@@ -1,0 +1,249 @@
+"""The `beatplan` command: the library's commands (`scheduler.cli`: solve, replan, check,
+schema, generate) and the service's: serve, demo, admin.
+
+Exit codes as `scheduler.cli`; a database `serve` and `admin` cannot use, or a port
+`serve` and `demo` cannot listen on, is one line naming the problem and the fix, exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from scheduler import SolveOptions, check, load_scenario, solve
+from scheduler.cli import (
+    COMMANDS,
+    COUNT,
+    SECONDS,
+    Command,
+    UsageError,
+    console,
+    number,
+    run,
+    show_rota,
+)
+from scheduler.cli import parser as library_parser
+
+# The service's modules are imported by the commands that use them: `beatplan solve`
+# and `beatplan check` start without loading the web stack and the database layer.
+
+PORT = number(int, lambda value: 0 <= value <= 65535, "from 0 to 65535 (0: any free port)")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The library's commands, then the service's."""
+    parser, commands = library_parser()
+    serve_cmd = commands.add_parser(
+        "serve", help="run the API (BEATPLAN_DATABASE_URL, default SQLite)"
+    )
+    serve_cmd.add_argument("--host", default="127.0.0.1")
+    serve_cmd.add_argument("--port", type=PORT, default=8000)
+    serve_cmd.add_argument(
+        "--processes",
+        type=COUNT,
+        default=1,
+        help="server processes sharing the port (one per core suits a busy server)",
+    )
+
+    demo_cmd = commands.add_parser(
+        "demo",
+        help="solve the sample team's week, publish it in a fresh SQLite database, serve the API",
+    )
+    demo_cmd.add_argument("--scenario", type=Path, default=Path("fixtures/riverside.json"))
+    demo_cmd.add_argument("--database", type=Path, default=Path("beatplan-demo.sqlite"))
+    demo_cmd.add_argument("--port", type=PORT, default=8000)
+    demo_cmd.add_argument("--time-limit", type=SECONDS, default=30.0)
+    demo_cmd.add_argument("--no-serve", action="store_true", help="stop after publishing")
+
+    admin_cmd = commands.add_parser(
+        "admin", help="create an admin user in the service's database and print their token"
+    )
+    admin_cmd.add_argument("name", help="the admin's name")
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run(parser().parse_args(argv), {**COMMANDS, **SERVICE_COMMANDS})
+
+
+def _serve(arguments: argparse.Namespace, _err: Console) -> int:
+    import uvicorn
+
+    from api.db import make_engine
+    from api.main import create_app
+    from api.settings import get_settings
+    from api.worker import recover_interrupted, start_worker
+
+    settings = get_settings()
+    _check_database(settings.database_url)
+    _check_port(arguments.host, arguments.port)
+    print(f"Beatplan API on http://{arguments.host}:{arguments.port}/docs")
+    if arguments.processes == 1:
+        uvicorn.run(create_app(), host=arguments.host, port=arguments.port)
+        return 0
+    # Several server processes share the port; this one (its database check has migrated)
+    # recovers and runs (and watches, restarting it should it die) the single solve
+    # worker, so that none of that is done once per server process.
+    engine = make_engine(settings.database_url)
+    recover_interrupted(engine)
+    engine.dispose()
+    worker = start_worker(settings.database_url)
+    try:
+        uvicorn.run(
+            "api.main:supervised_app",
+            factory=True,
+            host=arguments.host,
+            port=arguments.port,
+            workers=arguments.processes,
+        )
+    finally:
+        worker.stop()
+    return 0
+
+
+def _demo(arguments: argparse.Namespace, err: Console) -> int:
+    """The README's main job: the sample week on screen, then published in the service."""
+    import uvicorn
+    from sqlmodel import Session
+
+    from api import tables
+    from api.db import make_engine, migrate
+    from api.main import create_app
+    from api.schemas import NewUser
+    from api.services import subscriptions, users, versions
+    from api.services.scenarios import import_scenario
+    from api.settings import Settings
+
+    scenario = load_scenario(arguments.scenario)
+    _check_demo_database(arguments.database)
+    if not arguments.no_serve:  # before solving and publishing, not after
+        _check_port("127.0.0.1", arguments.port)
+    result = solve(scenario, SolveOptions(time_limit=arguments.time_limit))
+    if result.rota is None:
+        raise UsageError(
+            f"the sample week could not be solved: {' '.join(result.report.explanation)}"
+        )
+    out = console()
+    show_rota(scenario, result.rota, out)
+    violations = check(scenario, result.rota)
+    if violations:
+        out.print(f"Independent check: {len(violations)} violation(s)", style="red")
+        return 1
+    out.print("Independent check: every hard rule holds.")
+
+    arguments.database.unlink(missing_ok=True)  # a fresh database every time
+    settings = Settings(database_url=f"sqlite:///{arguments.database.resolve()}")
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        import_scenario(session, scenario)
+        session.flush()
+        draft = versions.add_draft(session, scenario.team.id, scenario.week_start, result.rota)
+        versions.publish(session, draft)
+        admin, token = users.create_user(
+            session, NewUser(name="Demo admin", role=tables.Role.ADMIN)
+        )
+        officer = next(p for p in scenario.staff if result.rota.duties_of(p.id))
+        _, feed = subscriptions.issue_feed(
+            session, admin.id, "duties", scenario.team.id, officer.id
+        )
+        session.commit()
+    engine.dispose()
+    base = f"http://127.0.0.1:{arguments.port}"
+    week = f"{base}/teams/{scenario.team.id}/weeks/{scenario.week_start}"
+    out.print(
+        f"\nPublished version 1 in {arguments.database}. Admin token (shown only now):\n  {token}\n"
+        f"Sergeant's pages: {base}/signin (paste the token), then "
+        f"{base}/ui/teams/{scenario.team.id}/weeks/{scenario.week_start}\n"
+        f"{scenario.wards[0].name}'s public page: "
+        f"{base}/wards/{scenario.team.id}/{scenario.wards[0].id}\n"
+        f"API docs:       {base}/docs\n"
+        f"Published rota: {week}/rota\n"
+        f"Try: curl -H 'Authorization: Bearer {token}' {week}/rota/wards/{scenario.wards[0].id}\n"
+        f"{officer.name}'s duties as a calendar feed (subscribe in a calendar app):\n"
+        f"  {base}/ical/{feed}.ics\n"
+        f"{scenario.wards[0].name}'s public events: "
+        f"{base}/ical/public/{scenario.team.id}/{scenario.wards[0].id}.ics",
+        soft_wrap=True,
+    )
+    if arguments.no_serve:
+        return 0
+    out.print("Serving; press Ctrl-C to stop.")
+    uvicorn.run(create_app(settings), host="127.0.0.1", port=arguments.port, log_level="warning")
+    return 0
+
+
+def _admin(arguments: argparse.Namespace, _err: Console) -> int:
+    from sqlmodel import Session
+
+    from api import tables
+    from api.db import make_engine
+    from api.schemas import NewUser
+    from api.services.users import create_user
+    from api.settings import get_settings
+
+    url = get_settings().database_url
+    _check_database(url)  # connects and migrates
+    engine = make_engine(url)
+    with Session(engine) as session:
+        user, token = create_user(session, NewUser(name=arguments.name, role=tables.Role.ADMIN))
+        session.commit()
+        print(f"Admin {user.name} (user {user.id}). Token, shown only now:\n{token}")
+    return 0
+
+
+def _check_database(url: str) -> None:
+    """Connect and migrate before serving or writing: a database that cannot be used is
+    one line naming the problem and the fix (exit 2), not the server's traceback."""
+    from api.db import DatabaseProblem, check_database
+
+    try:
+        check_database(url)
+    except DatabaseProblem as problem:
+        raise UsageError(str(problem)) from None
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse, in one line, a port the server could not listen on (uvicorn would print
+    its own error and exit 3, after the demo had solved and published)."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind((host, port))
+    except OSError as error:
+        raise UsageError(
+            f"cannot listen on {host}:{port} ({error.strerror}): is another server running "
+            "there? stop it, or give another --port"
+        ) from None
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_demo_database(path: Path) -> None:
+    """The demo starts from a fresh database each time, replacing the file: refuse a
+    path that is a folder, in no folder, or holds anything but a SQLite database."""
+    if path.is_dir():
+        raise UsageError(
+            f"{path}: a folder; give --database a file name, e.g. {path / 'demo.sqlite'}"
+        )
+    if not path.parent.is_dir():
+        raise UsageError(f"{path.parent}: no such folder for --database; create it first")
+    if path.exists() and path.stat().st_size > 0:
+        with path.open("rb") as handle:
+            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                raise UsageError(
+                    f"{path}: not a SQLite database, and the demo replaces its database; "
+                    "give --database a new file name"
+                )
+
+
+SERVICE_COMMANDS: dict[str, Command] = {"serve": _serve, "demo": _demo, "admin": _admin}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,289 @@
+"""What the API reads and answers, beyond the scheduler's own models: one model per
+resource view, so the OpenAPI document says what each route returns.
+
+The scenario's parts (wards, staff, duty templates, events, pins) and the rota's (duties,
+coverage, summaries) are the scheduler's models themselves: the API stores and serves
+the same JSON as the command line.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from api import tables
+from scheduler.rota import Activity, Duty, StaffSummary, WardCoverage
+from scheduler.scenario import Pin
+
+
+class View(BaseModel):
+    """An answer: every field is always present (None where there is nothing)."""
+
+    model_config = ConfigDict(populate_by_name=True, from_attributes=True)
+
+
+# -- teams ------------------------------------------------------------------------------
+
+
+class TeamView(View):
+    id: str
+    name: str
+    timezone: str
+
+
+class ContractShortfallView(View):
+    """Someone the duty templates can never give their contracted hours in a week."""
+
+    staff: str
+    name: str
+    contracted_hours: float
+    most_hours: float = Field(description="the most any week of these templates gives them")
+
+
+class ImportedScenario(View):
+    team: str
+    week_start: date
+    wards: int
+    staff: int
+    events: int
+    pins: int
+    contract_shortfalls: list[ContractShortfallView]
+
+
+class StaffImport(View):
+    team: str
+    staff: int = Field(description="people created or replaced")
+
+
+class StoredPin(Pin):
+    """A pin as stored for a team-week, with the id to delete it by."""
+
+    id: str
+
+
+# -- rotas and versions -----------------------------------------------------------------
+
+
+class VersionView(View):
+    number: int
+    status: tables.VersionStatus
+    created_at: datetime
+    published_at: datetime | None
+    job: str | None = Field(description="the job that made it, if a job did")
+
+    @classmethod
+    def of(cls, version: Any) -> VersionView:
+        """From a stored version (or a row of its columns)."""
+        return cls(
+            number=version.number,
+            status=version.status,
+            created_at=version.created_at,
+            published_at=version.published_at,
+            job=f"/jobs/{version.job_id}" if version.job_id else None,
+        )
+
+
+class PublishedVersion(VersionView):
+    following_week_breaks: list[str] = Field(
+        description="what the following week's published rota now breaks (repair it)"
+    )
+
+
+class StaffRota(View):
+    staff: str
+    duties: list[Duty]
+    summary: StaffSummary | None
+
+
+class WardActivity(Activity):
+    staff: str
+
+
+class WardRota(View):
+    ward: str
+    coverage: WardCoverage
+    activities: list[WardActivity]
+
+
+class DutySummary(View):
+    template: str
+    start: datetime
+    end: datetime
+    wards: list[str]
+    events: list[str]
+
+
+class DutyDifference(View):
+    staff: str
+    day: date
+    change: Literal["added", "removed", "changed"]
+    before: DutySummary | None
+    after: DutySummary | None
+
+
+class VersionDiff(View):
+    from_: int = Field(alias="from")
+    to: int
+    changes: list[DutyDifference]
+
+
+# -- jobs -------------------------------------------------------------------------------
+
+
+class JobProgress(View):
+    objective: float | None
+    bound: float | None
+    elapsed: float | None
+
+
+class JobView(View):
+    id: int
+    url: str
+    team: str
+    week_start: date
+    status: tables.JobStatus
+    progress: JobProgress
+    message: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    cancel_requested: bool
+    stop_requested: bool
+    kind: Literal["solve", "replan"]
+    repair: dict[str, Any] | None = Field(
+        description="a finished repair's draft version, the version it repaired, its "
+        "changed duties (notice, compensation), event attendance and presence per ward"
+    )
+
+    @classmethod
+    def of(cls, job: tables.SolveJob) -> JobView:
+        return cls(
+            id=job.id,
+            url=f"/jobs/{job.id}",
+            team=job.team_id,
+            week_start=job.week_start,
+            status=job.status,
+            progress=JobProgress(objective=job.objective, bound=job.bound, elapsed=job.elapsed),
+            message=job.message,
+            created_at=job.created_at,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+            cancel_requested=job.cancel_requested,
+            stop_requested=job.stop_requested,
+            kind=job.kind,
+            repair=job.result,
+        )
+
+
+class JobPageState(JobView):
+    """What the progress page polls: the job, and where to go when it is done."""
+
+    week_page: str
+    next: str | None = Field(description="the draft it made, when it made one")
+
+
+# -- the abstraction report -------------------------------------------------------------
+
+
+class PresenceAccount(View):
+    """Person-hours of visible presence: planned + added = delivered + abstracted +
+    otherwise unfilled."""
+
+    planned: float
+    abstracted: dict[str, float] = Field(description="by category")
+    delivered: float
+    added: float
+    otherwise_unfilled: float
+
+
+class WardAccount(PresenceAccount):
+    ward: str
+
+
+class AbstractionView(View):
+    staff: str
+    category: str
+    start: datetime
+    end: datetime
+    job: str | None
+
+
+class AbstractionReport(View):
+    team: str
+    from_: date = Field(alias="from")
+    to: date
+    wards: list[WardAccount]
+    total: PresenceAccount
+    abstractions: list[AbstractionView]
+
+
+# -- users and tokens -------------------------------------------------------------------
+
+
+class NewUser(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    role: tables.Role
+    teams: list[str] = Field(default_factory=list, description="teams a sergeant leads")
+    team_id: str | None = Field(None, description="an officer's team")
+    staff_id: str | None = Field(None, description="an officer's staff id in that team")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> NewUser:
+        if self.role is tables.Role.OFFICER and not (self.team_id and self.staff_id):
+            raise ValueError("an officer needs team_id and staff_id (their own staff record)")
+        if self.role is tables.Role.SERGEANT and not self.teams:
+            raise ValueError("a sergeant needs the teams they lead")
+        if self.role is not tables.Role.OFFICER and (self.team_id or self.staff_id):
+            raise ValueError("team_id and staff_id are only for an officer; leave them out")
+        if self.role is not tables.Role.SERGEANT and self.teams:
+            raise ValueError(
+                "teams are only for a sergeant (an admin leads every team, an officer is "
+                "given by team_id and staff_id); leave them out"
+            )
+        return self
+
+
+class UserView(View):
+    id: int
+    name: str
+    role: tables.Role
+    teams: list[str] = Field(description="the teams a sergeant leads")
+    team_id: str | None
+    staff_id: str | None
+
+
+class NewUserView(UserView):
+    token: str = Field(description="their first token, shown only now")
+
+
+class IssuedToken(View):
+    user: int
+    token: str = Field(description="shown only now")
+
+
+# -- calendar feeds ---------------------------------------------------------------------
+
+FeedKind = Literal["duties", "busy", "team"]
+
+
+class NewFeed(BaseModel):
+    team_id: str = Field(max_length=64)
+    kind: FeedKind = Field(description="duties: an officer's; busy: theirs, times only; team: all")
+    staff_id: str | None = Field(None, max_length=64, description="the officer, for duties/busy")
+
+
+class FeedView(View):
+    id: int
+    kind: FeedKind
+    team_id: str
+    staff_id: str | None
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class IssuedFeed(FeedView):
+    url: str = Field(description="the secret https address, shown only now")
+    webcal: str = Field(description="the same as webcal://, which calendar apps subscribe to")

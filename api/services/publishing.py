@@ -1,0 +1,84 @@
+"""Publishing a draft: refused unless it still fits the week as it now stands.
+
+A sergeant may knowingly publish a week short of a coverage requirement, never one that
+breaks a rule protecting a person: leave or sickness recorded since the draft was made,
+a pin, last week's published finish, a deleted person.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from api import tables
+from api.services import versions
+from api.services.access import Caller
+from api.services.audit import audit
+from api.services.errors import Conflict
+from api.services.scenarios import ScenarioConflict, assemble_scenario
+from scheduler import Rota, Scenario, check
+
+# Requirements a sergeant may knowingly publish short of: a ward minimum, an event's
+# staffing, their own pins to a duty or an event. Every other rule protects a person or
+# names the team's data, and so does a day pinned off (`pinned_off`: time off agreed).
+COVERAGE_RULES = frozenset({"ward_minimum", "event_staffing", "pins"})
+STALE_SHOWN = 3
+
+
+def person_breaks(scenario: Scenario, stored: dict[str, Any]) -> list[str]:
+    """What a stored rota breaks that no sergeant may publish: every rule but the
+    coverage ones."""
+    rota = Rota.model_validate(stored)
+    return [v.message for v in check(scenario, rota) if v.rule not in COVERAGE_RULES]
+
+
+def publish_draft(
+    session: Session, caller: Caller, team: tables.Team, week: date, number: int
+) -> tuple[tables.RotaVersion, list[str]]:
+    """Publish draft `number` of the team-week atomically (the published one, if any, is
+    superseded), and commit. Refused (Conflict) if it is not a draft, if it no longer
+    fits the week as it now stands, or if another publish won at the same moment.
+    Returns the version and what the following week's published rota now breaks."""
+    version = versions.chosen(session, team.id, week, number)
+    if version.status != versions.DRAFT:
+        raise Conflict(f"version {number} is {version.status}; only a draft can be published")
+    broken = person_breaks(assemble_scenario(session, team, week), version.rota)
+    if broken:
+        shown = "; ".join(broken[:STALE_SHOWN])
+        more = f" (and {len(broken) - STALE_SHOWN} more)" if len(broken) > STALE_SHOWN else ""
+        raise Conflict(
+            f"version {version.number} no longer fits the week as it stands, so it was not "
+            f"published: {shown}{more}. Generate or repair the week again and publish the "
+            "new draft."
+        )
+    try:
+        versions.publish(session, version)
+        session.flush()
+        following = following_week_breaks(session, team, week)
+        audit(session, caller, "publish", team.id, f"{week} v{number}")
+        session.commit()
+    except (versions.PublishConflict, IntegrityError):
+        session.rollback()
+        raise Conflict(
+            f"version {number} or another one was published at the same moment; reload"
+        ) from None
+    session.refresh(version)
+    return version, following
+
+
+def following_week_breaks(session: Session, team: tables.Team, week: date) -> list[str]:
+    """What the following week's published rota now breaks, as its carry-in comes from
+    this week's (a later finish on Sunday night, a longer run of days): it is published
+    all the same, since that week can only be repaired from this one, and the sergeant
+    is told to repair it."""
+    later = week + timedelta(days=7)
+    following = versions.published(session, team.id, later)
+    if following is None:
+        return []
+    try:
+        return person_breaks(assemble_scenario(session, team, later), following.rota)
+    except ScenarioConflict as error:
+        return [str(error)]

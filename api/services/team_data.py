@@ -1,0 +1,271 @@
+"""A team's standing data: import a whole scenario, and create, read, update and delete
+its wards, staff, duty templates and events (staff also from CSV).
+
+Every item is validated by the scheduler's own model, and every change is checked
+against the rest of the team's data (a staff member's home ward must exist, a ward
+still in use cannot go) in the same transaction, so a refused change leaves nothing
+half-written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ValidationError
+from sqlmodel import Session, col, delete, select
+
+from api import feeds, tables
+from api.services.access import Caller, require_lead
+from api.services.audit import audit
+from api.services.errors import Conflict, Invalid, NotFound, field_error
+from api.services.pins import event_clash
+from api.services.scenarios import check_stored_weeks, import_scenario, monday_of
+from scheduler import scenario as model
+from scheduler.model import ContractShortfall, contract_shortfalls
+
+
+def teams_of(session: Session, caller: Caller) -> list[tables.Team]:
+    """The teams the caller leads (all, for an admin; their own, for an officer)."""
+    teams = session.exec(select(tables.Team).order_by(col(tables.Team.id)))
+    return [team for team in teams if caller.may_lead(team.id) or caller.user.team_id == team.id]
+
+
+def led_team(session: Session, caller: Caller, team_id: str) -> tables.Team:
+    """The team, for its sergeants and admins (checked before existence, so others
+    cannot probe which teams exist)."""
+    require_lead(caller, team_id)
+    team = session.get(tables.Team, team_id)
+    if team is None:
+        raise NotFound(f"no team {team_id!r}; import its scenario first")
+    return team
+
+
+def import_team_scenario(
+    session: Session, caller: Caller, team_id: str, scenario: model.Scenario
+) -> list[ContractShortfall]:
+    """Store a whole scenario in one transaction, and commit. An admin may create a team
+    this way; a sergeant may replace the data of a team they lead. Returns who the duty
+    templates can never give their contracted hours in a week."""
+    require_lead(caller, team_id)
+    if scenario.team.id != team_id:
+        raise Invalid.at(
+            ["body", "team", "id"],
+            f"team.id {scenario.team.id!r} does not match the URL's {team_id!r}",
+        )
+    import_scenario(session, scenario)
+    audit(session, caller, "import scenario", team_id, str(scenario.week_start))
+    session.commit()
+    return contract_shortfalls(scenario)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of team item: its URL name, its table and the scheduler's model of it."""
+
+    name: str
+    table: type[tables.TeamItem]
+    schema: type[BaseModel]
+
+
+KINDS = {
+    kind.name: kind
+    for kind in (
+        Kind("wards", tables.Ward, model.Ward),
+        Kind("staff", tables.StaffMember, model.Staff),
+        Kind("duty-templates", tables.DutyTemplate, model.DutyTemplate),
+        Kind("events", tables.EngagementEvent, model.EngagementEvent),
+    )
+}
+
+
+def list_items(session: Session, kind: Kind, team: tables.Team) -> list[dict[str, Any]]:
+    table = kind.table
+    query = select(table).where(col(table.team_id) == team.id).order_by(col(table.id))
+    return [row.spec for row in session.exec(query)]
+
+
+def read_item(session: Session, kind: Kind, team: tables.Team, item_id: str) -> dict[str, Any]:
+    row = session.get(kind.table, (team.id, item_id))
+    if row is None:
+        raise NotFound(f"no {kind.name} item {item_id!r} in team {team.id!r}")
+    return row.spec
+
+
+def write_item(
+    session: Session, caller: Caller, kind: Kind, team: tables.Team, item_id: str, item: BaseModel
+) -> BaseModel:
+    """Create or replace one item, and commit; Conflict if the team's data would no
+    longer fit together. Returns the item as stored (an event's naive times localised)."""
+    if item.id != item_id:  # type: ignore[attr-defined]
+        raise Invalid.at(
+            ["body", "id"],
+            f"id {item.id!r} does not match the URL's {item_id!r}",  # type: ignore[attr-defined]
+        )
+    if isinstance(item, model.EngagementEvent):
+        item = _localised(team, item)
+    old = session.get(kind.table, (team.id, item_id))
+    weeks = _week_of(team, item) | (
+        _week_of(team, kind.schema.model_validate(old.spec)) if old else set()
+    )
+    if isinstance(item, model.EngagementEvent):
+        clash = event_clash(session, team, weeks, item, "change the event again")
+        if clash is not None:
+            raise Conflict(clash)
+    if old is not None:
+        session.delete(old)
+        session.flush()
+    session.add(_row(kind.table, team.id, item))
+    session.flush()
+    check_stored_weeks(session, team, weeks)
+    if isinstance(item, model.EngagementEvent) and not item.public:
+        feeds.withdraw_private(session, team.id, [item.id])
+    audit(session, caller, f"write {kind.name}", team.id, item_id)
+    session.commit()
+    return item
+
+
+def delete_item(
+    session: Session, caller: Caller, kind: Kind, team: tables.Team, item_id: str
+) -> None:
+    """Delete one item, and commit; Conflict if the team's data still names it."""
+    table = kind.table
+    row = session.get(table, (team.id, item_id))
+    if row is None:
+        raise NotFound(f"no {kind.name} item {item_id!r} in team {team.id!r}")
+    weeks = _week_of(team, kind.schema.model_validate(row.spec))
+    deleted = session.exec(
+        delete(table).where(col(table.team_id) == team.id, col(table.id) == item_id)
+    )
+    if deleted.rowcount == 0:  # a simultaneous delete of the same item got there first
+        raise NotFound(f"no {kind.name} item {item_id!r} in team {team.id!r}")
+    check_stored_weeks(session, team, weeks)
+    audit(session, caller, f"delete {kind.name}", team.id, item_id)
+    session.commit()
+
+
+def _week_of(team: tables.Team, item: BaseModel) -> set[date]:
+    """The weeks whose scenario holds the event: the week it starts in, and the week
+    before too if it starts before Monday noon (a Sunday night duty may attend it)."""
+    if isinstance(item, model.EngagementEvent):
+        local = item.start.astimezone(ZoneInfo(team.timezone))
+        week = monday_of(local.date())
+        seam = local.date() == week and local.hour < 12
+        return {week, week - timedelta(days=7)} if seam else {week}
+    return set()
+
+
+def _localised(team: tables.Team, event: model.EngagementEvent) -> model.EngagementEvent:
+    """Times without an offset are the team's local time, as in a scenario."""
+    zone = ZoneInfo(team.timezone)
+    return event.model_copy(
+        update={
+            name: getattr(event, name).replace(tzinfo=zone)
+            for name in ("start", "end")
+            if getattr(event, name).tzinfo is None
+        }
+    )
+
+
+def _row(table: type[tables.TeamItem], team_id: str, item: BaseModel) -> tables.TeamItem:
+    spec = item.model_dump(mode="json")
+    extra = {"starts_at": item.start} if isinstance(item, model.EngagementEvent) else {}
+    return table(team_id=team_id, id=spec["id"], spec=spec, **extra)
+
+
+# -- staff from CSV ---------------------------------------------------------------------
+
+STAFF_CSV_COLUMNS = (
+    "id",
+    "name",
+    "role",
+    "home_ward",
+    "patrol_wards",
+    "contracted_hours",
+    "working_days",
+    "skills",
+)
+LIST_COLUMNS = {"patrol_wards", "working_days", "skills"}
+NUMBER_COLUMNS = {"contracted_hours"}
+
+
+def import_staff_csv(session: Session, caller: Caller, team: tables.Team, body: bytes) -> int:
+    """Create or replace staff from CSV (header: id,name,role,home_ward,patrol_wards,
+    contracted_hours,working_days,skills; lists separated by ';'), UTF-8 with or
+    without Excel's byte-order mark, and commit. All rows or none: Invalid naming each
+    problem by line and column. Returns how many people were stored."""
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = body[: error.start].count(b"\n") + 1
+        raise Invalid.at(
+            ["body", f"line {line}"],
+            "the file is not UTF-8 text; save it as 'CSV UTF-8' and send it again",
+        ) from None
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"id", "name", "role"} - set(reader.fieldnames or [])
+    if missing:
+        raise Invalid.at(["body", "header"], f"missing column(s): {', '.join(sorted(missing))}")
+    people, errors = [], []
+    first_line: dict[str, int] = {}
+    for line, row in enumerate(reader, start=2):
+        try:
+            person = model.Staff.model_validate(_staff_from_row(row))
+        except ValidationError as error:
+            errors += [
+                field_error(["body", f"line {line}", *map(str, e["loc"])], e["msg"], e["type"])
+                for e in error.errors()
+            ]
+            continue
+        if person.id in first_line:
+            errors.append(
+                field_error(
+                    ["body", f"line {line}", "id"],
+                    f"id {person.id!r} is also on line {first_line[person.id]}; "
+                    "give each person one row",
+                )
+            )
+        first_line.setdefault(person.id, line)
+        people.append(person)
+    if errors:
+        raise Invalid(errors)
+    for person in people:
+        old = session.get(tables.StaffMember, (team.id, person.id))
+        if old is not None:
+            session.delete(old)
+            session.flush()
+        session.add(_row(tables.StaffMember, team.id, person))
+    session.flush()
+    check_stored_weeks(session, team)
+    audit(session, caller, "import staff csv", team.id, None, count=len(people))
+    session.commit()
+    return len(people)
+
+
+def _staff_from_row(row: dict[str, str]) -> dict[str, Any]:
+    """A CSV row as a Staff dict: lists are ';'-separated, blanks are omitted, numbers
+    are read as numbers (Staff's are strict; one that is not stays text, to be refused
+    naming the column)."""
+    data: dict[str, Any] = {}
+    for column in STAFF_CSV_COLUMNS:
+        value = (row.get(column) or "").strip()
+        if not value:
+            continue
+        if column in LIST_COLUMNS:
+            data[column] = [part.strip() for part in value.split(";") if part.strip()]
+        elif column in NUMBER_COLUMNS:
+            data[column] = _number(value)
+        else:
+            data[column] = value
+    return data
+
+
+def _number(text: str) -> float | str:
+    try:
+        return float(text)
+    except ValueError:
+        return text
