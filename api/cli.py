@@ -8,6 +8,7 @@ Exit codes as `scheduler.cli`; a database `serve` and `admin` cannot use, or a p
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import sys
 from pathlib import Path
@@ -75,7 +76,7 @@ def _serve(arguments: argparse.Namespace, _err: Console) -> int:
     import uvicorn
 
     from api.db import make_engine
-    from api.main import create_app
+    from api.main import SUPERVISOR_PID, create_app
     from api.settings import get_settings
     from api.worker import recover_interrupted, start_worker
 
@@ -93,6 +94,7 @@ def _serve(arguments: argparse.Namespace, _err: Console) -> int:
     recover_interrupted(engine)
     engine.dispose()
     worker = start_worker(settings.database_url)
+    os.environ[SUPERVISOR_PID] = str(os.getpid())  # so each server process can tell
     try:
         uvicorn.run(
             "api.main:supervised_app",

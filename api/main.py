@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import math
+import os
 import re
+import signal
+import sys
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -77,7 +81,7 @@ def create_app(
     app.state.callers = {}  # token hash -> (when, Caller) (see auth)
     app.state.feed_tokens = {}  # feed token hash -> (when, feed) (see routes.feeds)
     app.state.feed_bodies = OrderedDict()  # feed ETag -> rendered bytes (see routes.feeds)
-    app.state.clock = lambda: datetime.now(UTC)  # what feeds count as now (tests set it)
+    app.state.clock = lambda: wall_clock()  # what feeds, pages and services count as now
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(NoStore)
     for router in (teams.router, jobs.router, rotas.router, users.router, replans.router):
@@ -127,6 +131,11 @@ def create_app(
         return pages.sign_in_needed(request)
 
     return app
+
+
+def wall_clock() -> datetime:
+    """Now, for a server: the default of `app.state.clock` (tests set either)."""
+    return datetime.now(UTC)
 
 
 def _echoable(value: object) -> bool:
@@ -218,5 +227,27 @@ def hide_feed_tokens() -> None:
 
 
 def supervised_app() -> FastAPI:
-    """The app in each of `beatplan serve --processes N`'s server processes."""
+    """The app in each of `beatplan serve --processes N`'s server processes, which end
+    with the command that started them: its solve worker and theirs are one."""
+    die_with_parent()
     return create_app(supervised=True)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+SUPERVISOR_PID = "BEATPLAN_SUPERVISOR_PID"  # set by `beatplan serve --processes N`
+
+
+def die_with_parent() -> None:
+    """Have the kernel stop this process (SIGTERM, so it shuts down as on Ctrl-C) when the
+    process that started it dies, even by kill -9: a server process left behind would
+    accept solves that no worker runs, and hold the port against a restart. Linux only
+    (elsewhere the server processes must be stopped with the command)."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM) != 0:
+        logging.getLogger("api").warning("cannot tie this server process to its parent")
+        return
+    # The parent may have died while this process started, before the tie was made.
+    if str(os.getppid()) != os.environ.get(SUPERVISOR_PID, str(os.getppid())):
+        os.kill(os.getpid(), signal.SIGTERM)

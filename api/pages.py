@@ -401,7 +401,7 @@ def generate(
     team = led_team(session, caller, team_id)
     limit = request.app.state.settings.solve_time_limit
     try:
-        job = jobs.start_solve(session, caller, team, monday(week), limit)
+        job = jobs.start_solve(session, caller, team, monday(week), limit, _now(request))
     except Conflict as error:
         if isinstance(error.detail, dict) and error.detail["job"]:
             return RedirectResponse("/ui" + error.detail["job"], 303)  # follow the running one
@@ -434,7 +434,7 @@ def record_absence(
     except ValidationError as error:
         raise HTTPException(422, describe_validation_error(error, "absence")) from None
     replan = Replan(now=_now(request), changes=[absence])
-    job = repairs.start_repair(session, caller, team, monday(week), replan)
+    job = repairs.start_repair(session, caller, team, monday(week), replan, _now(request))
     return RedirectResponse(f"/ui/jobs/{job.id}", 303)
 
 
@@ -477,10 +477,12 @@ def delete_pin(
     "/ui/teams/{team_id}/weeks/{week}/versions/{number}/publish", dependencies=[SameOrigin]
 )
 def publish(
-    team_id: str, week: date, number: int, caller: PageCaller, session: SessionDep
+    request: Request, team_id: str, week: date, number: int, caller: PageCaller, session: SessionDep
 ) -> Response:
     team = led_team(session, caller, team_id)
-    _, following = publishing.publish_draft(session, caller, team, monday(week), number)
+    _, following = publishing.publish_draft(
+        session, caller, team, monday(week), number, _now(request)
+    )
     if following:
         return _back(team.id, week, "published-following-breaks", number)
     return _back(team.id, week, "published", number)

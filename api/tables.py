@@ -119,6 +119,11 @@ class RotaVersion(SQLModel, table=True):
     published_at: datetime | None = _instant(nullable=True)
     job_id: int | None = Field(default=None, foreign_key="solve_job.id")
     rota: dict[str, Any] = Field(sa_type=JSON, nullable=False)
+    # What a draft was planned from: {"published": the number of the version then
+    # published (None if none), "pins": the ids of the week's pins then}. Publishing
+    # refuses a draft whose basis is no longer the week's. None: not known (a version
+    # stored by hand, or before migration 0008), and not checked.
+    basis: dict[str, Any] | None = Field(default=None, sa_type=JSON, nullable=True)
 
 
 class JobStatus(StrEnum):

@@ -203,6 +203,7 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
         except ScenarioConflict as error:
             _finish(engine, job_id, tables.JobStatus.FAILED, str(error))
             return
+        basis = versions.basis(session, job.team_id, job.week_start)  # as the scenario
         time_limit = job.time_limit
         replan_request, published, published_number = None, None, None
         if job.kind == "replan":
@@ -318,7 +319,9 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
             return
         job = session.get(tables.SolveJob, job_id)
         assert job is not None
-        version = versions.add_draft(session, job.team_id, job.week_start, result.rota, job_id)
+        version = versions.add_draft(
+            session, job.team_id, job.week_start, result.rota, job_id, basis
+        )
         job.message = f"{report.status}: draft version {version.number}"
         if keep.is_set():
             job.message = (

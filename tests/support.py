@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,10 @@ from scheduler import Scenario, SolveOptions, check, solve
 from scheduler.rota import Rota
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+# The Friday before the sample week (Monday 23 November 2026): what the service counts as
+# now in the tests (tests/conftest.py), so the week can be solved, repaired and published
+# (an ended week is read-only). A test that needs another moment sets `app.state.clock`.
+BEFORE_THE_SAMPLE_WEEK = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
 
 def small_team(**overrides: Any) -> Scenario:

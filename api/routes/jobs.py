@@ -29,7 +29,7 @@ def start_solve(
     """Queue a solve of the team-week. One queued or running job per team-week: a second
     request gets 409 with the running job's URL."""
     limit = time_limit or request.app.state.settings.solve_time_limit
-    job = jobs.start_solve(session, caller, team, week, limit)
+    job = jobs.start_solve(session, caller, team, week, limit, request.app.state.clock())
     response.headers["Location"] = jobs.url(job)
     return JobView.of(job)
 

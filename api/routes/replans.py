@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from api.auth import CallerDep, LedTeamDep
 from api.deps import SessionDep, WeekDep
@@ -27,13 +27,15 @@ def start_replan(
     week: WeekDep,
     replan: Replan,
     session: SessionDep,
+    request: Request,
     response: Response,
 ) -> JobView:
     """Record the changes and queue a repair of the published week from `now`: 202 with
     the job. Absences are stored as abstractions (with category); events and pins join
     the team's data, surges the week's. 409 if nothing is published or a job is already
     running."""
-    job = repairs.start_repair(session, caller, team, week, replan)
+    now = request.app.state.clock()
+    job = repairs.start_repair(session, caller, team, week, replan, now)
     response.headers["Location"] = jobs.url(job)
     return JobView.of(job)
 

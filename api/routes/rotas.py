@@ -176,12 +176,18 @@ def read_ward_rota(
 
 @router.post("/teams/{team_id}/weeks/{week}/versions/{number}/publish")
 def publish(
-    team: LedTeamDep, week: WeekDep, number: int, session: SessionDep, caller: CallerDep
+    team: LedTeamDep,
+    week: WeekDep,
+    number: int,
+    session: SessionDep,
+    caller: CallerDep,
+    request: Request,
 ) -> PublishedVersion:
     """Publish a draft atomically: the published one (if any) becomes superseded. A
     published version never changes; publishing anything but a draft is a 409, and so is
     a draft that no longer fits the week as it stands."""
-    version, following = publishing.publish_draft(session, caller, team, week, number)
+    now = request.app.state.clock()
+    version, following = publishing.publish_draft(session, caller, team, week, number, now)
     return PublishedVersion(**VersionView.of(version).model_dump(), following_week_breaks=following)
 
 

@@ -15,7 +15,7 @@ from api import tables
 from api.services.access import Caller
 from api.services.audit import audit
 from api.services.errors import Conflict, NotFound
-from api.services.scenarios import assemble_scenario
+from api.services.scenarios import assemble_scenario, refuse_ended
 
 
 def url(job: tables.SolveJob) -> str:
@@ -59,10 +59,17 @@ def queue(session: Session, job: tables.SolveJob, what: str) -> None:
 
 
 def start_solve(
-    session: Session, caller: Caller, team: tables.Team, week: date, time_limit: float
+    session: Session,
+    caller: Caller,
+    team: tables.Team,
+    week: date,
+    time_limit: float,
+    now: datetime,
 ) -> tables.SolveJob:
     """Queue a solve of the team-week, and commit. One queued or running job per
-    team-week; bad stored data is refused now (Conflict), not left to fail the job."""
+    team-week; an ended week, or bad stored data, is refused now (Conflict), not left to
+    fail the job."""
+    refuse_ended(team, week, now)
     assemble_scenario(session, team, week)
     job = tables.SolveJob(
         team_id=team.id, week_start=week, time_limit=time_limit, created_at=datetime.now(UTC)

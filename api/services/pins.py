@@ -129,21 +129,43 @@ def event_clash(
     return None
 
 
+def _name(session: Session, team: tables.Team, table: type[tables.TeamItem], item: str) -> str:
+    found = session.get(table, (team.id, item))
+    return found.spec.get("name", item) if found else item
+
+
+def _who(session: Session, team: tables.Team, pin: Pin) -> str:
+    return f"{_name(session, team, tables.StaffMember, pin.staff)} ({pin.staff})"
+
+
+def _duty(session: Session, team: tables.Team, pin: Pin) -> str:
+    return (
+        "off"
+        if pin.off
+        else f"works {_name(session, team, tables.DutyTemplate, pin.template or '')}"
+    )
+
+
 def pin_words(session: Session, team: tables.Team, pin: Pin) -> str:
-    """A pin in a sergeant's words: who, and what it pins them to."""
-
-    def name(table: type[tables.TeamItem], item: str) -> str:
-        found = session.get(table, (team.id, item))
-        return found.spec.get("name", item) if found else item
-
-    who = f"{name(tables.StaffMember, pin.staff)} ({pin.staff})"
+    """A pin already there, in a sergeant's words: who, and what it pins them to."""
+    who = _who(session, team, pin)
     if pin.event is not None:
-        what = f"is already pinned to attend {name(tables.EngagementEvent, pin.event)}"
-    else:
-        assert pin.day is not None
-        duty = "off" if pin.off else f"works {name(tables.DutyTemplate, pin.template or '')}"
-        what = f"already has a pin on {pin.day:%a %d %b %Y} ({duty})"
-    return f"{who} {what}"
+        event = _name(session, team, tables.EngagementEvent, pin.event)
+        return f"{who} is already pinned to attend {event}"
+    assert pin.day is not None
+    duty = _duty(session, team, pin)
+    return f"{who} already has a pin on {pin.day:%a %d %b %Y} ({duty})"
+
+
+def pin_words_of(session: Session, team: tables.Team, row: tables.Pin) -> str:
+    """A stored pin in a sergeant's words: 'Pat Walsh (pc-walsh) off on Tue 24 Nov 2026'."""
+    pin = Pin.model_validate(row.spec)
+    who = _who(session, team, pin)
+    if pin.event is not None:
+        event = _name(session, team, tables.EngagementEvent, pin.event)
+        return f"{who} attends {event}"
+    assert pin.day is not None
+    return f"{who} {_duty(session, team, pin)} on {pin.day:%a %d %b %Y}"
 
 
 def clash_message(

@@ -1,24 +1,27 @@
-"""Publishing a draft: refused unless it still fits the week as it now stands.
+"""Publishing a draft: refused unless it is current and still fits the week.
 
-A sergeant may knowingly publish a week short of a coverage requirement, never one that
-breaks a rule protecting a person: leave or sickness recorded since the draft was made,
-a pin, last week's published finish, a deleted person.
+Current: planned from the version published now and from the week's pins as they are
+(publishing an older draft would silently undo a repair or drop a pin made since), in a
+week that has not ended. Fits: a sergeant may knowingly publish a week short of a
+coverage requirement, never one that breaks a rule protecting a person: leave or
+sickness recorded since the draft was made, a pin, last week's published finish, a
+deleted person.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from api import tables
-from api.services import versions
+from api.services import pins, versions
 from api.services.access import Caller
 from api.services.audit import audit
 from api.services.errors import Conflict
-from api.services.scenarios import ScenarioConflict, assemble_scenario
+from api.services.scenarios import ScenarioConflict, assemble_scenario, refuse_ended
 from scheduler import Rota, Scenario, check
 
 # Requirements a sergeant may knowingly publish short of: a ward minimum, an event's
@@ -36,15 +39,18 @@ def person_breaks(scenario: Scenario, stored: dict[str, Any]) -> list[str]:
 
 
 def publish_draft(
-    session: Session, caller: Caller, team: tables.Team, week: date, number: int
+    session: Session, caller: Caller, team: tables.Team, week: date, number: int, now: datetime
 ) -> tuple[tables.RotaVersion, list[str]]:
     """Publish draft `number` of the team-week atomically (the published one, if any, is
-    superseded), and commit. Refused (Conflict) if it is not a draft, if it no longer
-    fits the week as it now stands, or if another publish won at the same moment.
-    Returns the version and what the following week's published rota now breaks."""
+    superseded), and commit. Refused (Conflict) if the week has ended by `now`, if it is
+    not a draft, if it is not current (`refuse_outdated`), if it no longer fits the week
+    as it now stands, or if another publish won at the same moment. Returns the version
+    and what the following week's published rota now breaks."""
+    refuse_ended(team, week, now)
     version = versions.chosen(session, team.id, week, number)
     if version.status != versions.DRAFT:
         raise Conflict(f"version {number} is {version.status}; only a draft can be published")
+    refuse_outdated(session, team, week, version)
     broken = person_breaks(assemble_scenario(session, team, week), version.rota)
     if broken:
         shown = "; ".join(broken[:STALE_SHOWN])
@@ -67,6 +73,37 @@ def publish_draft(
         ) from None
     session.refresh(version)
     return version, following
+
+
+def refuse_outdated(
+    session: Session, team: tables.Team, week: date, version: tables.RotaVersion
+) -> None:
+    """Conflict if the draft was planned from another published version, or other pins,
+    than the week's now, naming what changed since and the fix. A draft whose basis is
+    not known (stored by hand) is not checked."""
+    if version.basis is None:
+        return
+    then, current = version.basis, versions.basis(session, team.id, week)
+    made = f"version {version.number} was planned"
+    fix = "Repair the published week, or generate it again, and publish the new draft."
+    if then["published"] != current["published"]:
+        planned = f"from version {then['published']}" if then["published"] else "before any"
+        raise Conflict(
+            f"{made} {planned} was published, but version {current['published']} is "
+            "published now: publishing it would undo what that version changed. " + fix
+        )
+    added = sorted(set(current["pins"]) - set(then["pins"]))
+    removed = sorted(set(then["pins"]) - set(current["pins"]))
+    if added or removed:
+        changes = [
+            f"pin {row.id} added since ({pins.pin_words_of(session, team, row)})"
+            for row in pins.stored_pins(session, team.id, week)
+            if row.id in added
+        ] + [f"pin {pin_id} removed since" for pin_id in removed]
+        raise Conflict(
+            f"{made} before the week's pins changed: {'; '.join(changes)}. "
+            "Generate it again (or repair the published week) and publish the new draft."
+        )
 
 
 def following_week_breaks(session: Session, team: tables.Team, week: date) -> list[str]:

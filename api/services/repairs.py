@@ -20,7 +20,7 @@ from api.services import jobs, pins, versions
 from api.services.access import Caller
 from api.services.audit import audit
 from api.services.errors import Conflict, Invalid, field_error
-from api.services.scenarios import assemble_scenario, monday_of
+from api.services.scenarios import assemble_scenario, monday_of, refuse_ended
 from scheduler.replan import Absence, EventChange, PinChange, Replan, Surge, apply_changes
 from scheduler.rota import Rota
 
@@ -28,12 +28,18 @@ REPAIR_TIME_LIMIT = 2.5
 
 
 def start_repair(
-    session: Session, caller: Caller, team: tables.Team, week: date, replan: Replan
+    session: Session,
+    caller: Caller,
+    team: tables.Team,
+    week: date,
+    replan: Replan,
+    now: datetime,
 ) -> tables.SolveJob:
-    """Record the changes and queue a repair of the published week from `now`, and
-    commit. Conflict if nothing is published, a job of the team-week is queued or
-    running, or a change contradicts the stored data; Invalid if the request contradicts
-    itself. Nothing is stored when it is refused."""
+    """Record the changes and queue a repair of the published week from `replan.now`,
+    and commit. Conflict if the week has ended by `now`, nothing is published, a job of
+    the team-week is queued or running, or a change contradicts the stored data; Invalid
+    if the request contradicts itself. Nothing is stored when it is refused."""
+    refuse_ended(team, week, now)
     _refuse_earlier_weeks(team, week, replan)  # input alone: before anything is stored
     _refuse_clashing_pins(session, team, week, replan)  # likewise
     published = versions.published(session, team.id, week)

@@ -38,6 +38,17 @@ def week_bounds(team: tables.Team, week_start: date) -> tuple[datetime, datetime
     return start, monday, end
 
 
+def refuse_ended(team: tables.Team, week_start: date, now: datetime) -> None:
+    """An ended week is kept as it was worked: no solve, repair or publish (Conflict)."""
+    _, following, _ = week_bounds(team, week_start)
+    if now >= following:
+        last = week_start + timedelta(days=6)
+        raise Conflict(
+            f"the week of {week_start:%d %b %Y} ended on {last:%a %d %b %Y}, so it is kept as "
+            "it was: no solve, repair or publish. Plan a week that has not ended."
+        )
+
+
 def monday_of(day: date) -> date:
     """The Monday of the week `day` falls in."""
     return day - timedelta(days=day.weekday())

@@ -37,10 +37,29 @@ def published(session: Session, team_id: str, week: date) -> tables.RotaVersion 
     ).first()
 
 
+def basis(session: Session, team_id: str, week: date) -> dict[str, Any]:
+    """What a draft planned now is planned from: the number of the version published now
+    (None if none) and the ids of the week's pins (a pin is never edited, only added or
+    removed)."""
+    current = published(session, team_id, week)
+    pins = session.exec(
+        select(tables.Pin.id).where(
+            col(tables.Pin.team_id) == team_id, col(tables.Pin.week_start) == week
+        )
+    ).all()
+    return {"published": current.number if current else None, "pins": sorted(pins)}
+
+
 def add_draft(
-    session: Session, team_id: str, week: date, rota: Rota, job_id: int | None = None
+    session: Session,
+    team_id: str,
+    week: date,
+    rota: Rota,
+    job_id: int | None = None,
+    basis: dict[str, Any] | None = None,
 ) -> tables.RotaVersion:
-    """Store a rota as the team-week's next draft version; the caller commits."""
+    """Store a rota as the team-week's next draft version, planned from `basis` (see
+    `basis`; None if not known); the caller commits."""
     latest = session.exec(
         select(func.max(tables.RotaVersion.number)).where(
             col(tables.RotaVersion.team_id) == team_id, col(tables.RotaVersion.week_start) == week
@@ -53,6 +72,7 @@ def add_draft(
         created_at=datetime.now(UTC),
         job_id=job_id,
         rota=rota.model_dump(mode="json"),
+        basis=basis,
     )
     session.add(version)
     return version

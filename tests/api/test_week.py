@@ -124,6 +124,7 @@ def test_stop_keeps_the_best_rota_so_far(client: TestClient):
     """Stopping a solve once it has a rota ends it with that rota as the draft (lawful by
     the independent checker), long before its limit; the message says it was stopped."""
     dst = "/teams/riverside/weeks/2026-10-19"  # the October week takes ~30 s to prove optimal
+    client.app.state.clock = lambda: datetime(2026, 10, 16, 12, tzinfo=UTC)  # before it
     client.post("/teams/riverside/scenario", json=sample_scenario("riverside-dst.json"))
     started = client.post(f"{dst}/solve", json={"time_limit": 600})
     assert started.status_code == 202

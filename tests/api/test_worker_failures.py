@@ -408,3 +408,54 @@ def test_the_worker_of_a_killed_server_exits(database_url: str, tmp_path: Path):
         if worker is not None and alive(worker):
             os.kill(worker, signal.SIGKILL)
         engine.dispose()
+
+
+def _children(parent: int) -> list[int]:
+    """The live child processes of a process."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        stat = _stat(int(entry.name)) if entry.name.isdigit() else None
+        if stat is not None and stat[1] == parent and stat[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def test_a_server_of_several_processes_killed_with_kill_9_dies_whole(
+    database_url: str, tmp_path: Path
+):
+    """kill -9 of `beatplan serve --processes 2`: its server processes end too (they
+    would serve on with no solve worker, accepting solves nobody runs, and hold the port),
+    and its solve worker; a new server can listen on the port at once."""
+    port = _free_port()
+    beatplan = Path(sys.executable).with_name("beatplan")
+    command = [str(beatplan), "serve", "--port", str(port), "--processes", "2"]
+    environment = {**os.environ, "BEATPLAN_DATABASE_URL": database_url}
+    server = subprocess.Popen(
+        command, env=environment, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    left: list[int] = []
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+
+            def up() -> bool:
+                try:
+                    return http.get("/docs").status_code == 200
+                except httpx.TransportError:
+                    return False
+
+            wait_for(up, 60, "the server answering")
+        wait_for(lambda: len(_children(server.pid)) >= 3, 30, "two servers and a worker")
+        left = _children(server.pid)
+        server.kill()
+        server.wait(timeout=10)
+        wait_for(lambda: not any(alive(pid) for pid in left), 30, "its processes gone")
+        with socket.socket() as again:
+            again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            again.bind(("127.0.0.1", port))  # no process of the old server holds it
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(timeout=10)
+        for pid in left:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
