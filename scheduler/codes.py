@@ -2,8 +2,9 @@
 
 A rule is named by one `RuleCode` wherever it appears: the checker's violations, the
 model's registry of what enforces each rule, docs/rules.md's table, the service's and the
-benchmarks' groupings. It is a `StrEnum`, so it prints, compares and serialises as the
-plain string used before it ("daily_rest").
+benchmarks' groupings; a solve ends with one `SolveStatus`. Both are `StrEnum`s, so they
+print, compare and serialise as the plain strings used before them ("daily_rest",
+"OPTIMAL").
 """
 
 from __future__ import annotations
@@ -33,3 +34,13 @@ class RuleCode(StrEnum):
     WARD_MINIMUM = "ward_minimum"
     PINS = "pins"
     PINNED_OFF = "pinned_off"
+
+
+class SolveStatus(StrEnum):
+    """How a solve ended: CP-SAT's status names, which the solve report carries."""
+
+    OPTIMAL = "OPTIMAL"
+    FEASIBLE = "FEASIBLE"
+    INFEASIBLE = "INFEASIBLE"
+    UNKNOWN = "UNKNOWN"
+    MODEL_INVALID = "MODEL_INVALID"

@@ -25,7 +25,9 @@ from typing import Annotated, Literal
 from ortools.sat.python import cp_model
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from scheduler.codes import SolveStatus
 from scheduler.model import SCALE, WeekModel, build
+from scheduler.phases import add_hint, configure, hint_all, with_requirements
 from scheduler.rota import Duty, Rota
 from scheduler.scenario import (
     EngagementEvent,
@@ -37,16 +39,7 @@ from scheduler.scenario import (
     local_day,
 )
 from scheduler.scenario import Surge as WeekSurge
-from scheduler.solve import (
-    Progress,
-    SolveOptions,
-    SolveResult,
-    _add_hint,
-    _configure,
-    _with_requirements,
-    extract_rota,
-    solve_built,
-)
+from scheduler.solve import Progress, SolveOptions, SolveResult, extract_rota, solve_built
 from scheduler.summary import figures
 
 # Disruption costs, in demand-weighted presence hours: a change must buy more presence
@@ -170,7 +163,7 @@ class Repair(Strict):
     )
     presence: list[WardPresence]
     changed_duties: int = Field(description="duties added, stood down, moved or cut short")
-    status: str
+    status: SolveStatus
 
 
 def _local(scenario: Scenario, instant: datetime) -> datetime:
@@ -422,7 +415,9 @@ def replan(
     )
     # Nothing found in the budget (a loaded machine) but nothing proven impossible either:
     # a late repair is better than none, so search on, up to a cap.
-    found_nothing = first is None and result.rota is None and result.report.status == "UNKNOWN"
+    found_nothing = (
+        first is None and result.rota is None and result.report.status == SolveStatus.UNKNOWN
+    )
     if found_nothing and not (cancel is not None and cancel.is_set()):
         late = replace(
             options, time_limit=LATE_REPAIR_FACTOR * options.time_limit, stop_after_first=True
@@ -434,7 +429,7 @@ def replan(
         # The full repair did not get past the least-change answer in its time: use that.
         report = result.report.model_copy(
             update={
-                "status": "FEASIBLE",
+                "status": SolveStatus.FEASIBLE,
                 "objective": round(first.objective_value / SCALE, 2),
                 "explanation": [],
             }
@@ -501,20 +496,17 @@ def _least_change_first(
         tries.pop()
     worked = published.worked()
     for free in tries:
-        trial = _with_requirements(week, week.requirements)
+        trial = with_requirements(week, week.requirements)
         for option, var in week.works.items():
             if option.start >= replan_.now and not free(option):
                 keep = int((option.staff, option.day, option.template) in worked)
                 trial.add(trial.get_bool_var_from_proto_index(var.index) == keep)
         remaining = options.time_limit - (time.perf_counter() - started_at)
         solver = cp_model.CpSolver()
-        _configure(solver, replace(options, time_limit=max(0.5, remaining)))
+        configure(solver, replace(options, time_limit=max(0.5, remaining)))
         solver.parameters.max_deterministic_time = LEAST_CHANGE_WORK
         if solver.solve(trial) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            week.model.clear_hints()
-            for index in range(len(week.model.proto.variables)):
-                variable = week.model.get_int_var_from_proto_index(index)
-                week.model.add_hint(variable, solver.value(variable))
+            hint_all(week.model, solver)
             return solver
         if remaining < 1.0:
             break  # leave the full repair its time
@@ -547,7 +539,7 @@ def _warm_start(week: WeekModel, published: Rota, counts: dict[tuple, int]) -> N
     """Hint the published rota: its duties, attendance and patrol counts. (Hinting it
     less the duties the changes rule out, with patrol counts to match, was measured on
     13 published weeks and was no better.)"""
-    _add_hint(week, published)
+    add_hint(week, published)
     for key, var in week.patrol.items():
         week.model.add_hint(var, counts.get(key, 0))
 
