@@ -21,7 +21,7 @@ from api import tables, versions
 from api.auth import CallerDep, LedTeamDep, audit, caller_of, require_lead
 from api.deps import SessionDep, WeekDep, monday
 from api.scenarios import ScenarioConflict, assemble_scenario
-from scheduler import Rota, Scenario, check
+from scheduler import Rota, RuleCode, Scenario, check
 
 router = APIRouter(tags=["rotas"])
 ROTA_CACHE_SIZE = 256  # ~90 kB each for a 30-strong team
@@ -254,7 +254,7 @@ def publish(
 # Requirements a sergeant may knowingly publish short of: a ward minimum, an event's
 # staffing, their own pins to a duty or an event. Every other rule protects a person or
 # names the team's data, and so does a day pinned off (`pinned_off`: time off agreed).
-COVERAGE_RULES = frozenset({"ward_minimum", "event_staffing", "pins"})
+COVERAGE_RULES = frozenset({RuleCode.WARD_MINIMUM, RuleCode.EVENT_STAFFING, RuleCode.PINS})
 STALE_SHOWN = 3
 
 
