@@ -33,3 +33,18 @@ def test_conflicting_pins_are_both_named():
     assert result.rota is None
     pin_sentences = [s for s in result.report.explanation if s.startswith("The pin")]
     assert len(pin_sentences) == 2
+
+
+def test_a_week_the_working_time_rules_alone_rule_out_is_said_so() -> None:
+    """Someone whose last duty ended at 06:00 on Monday cannot have a 168-hour rest inside
+    the week, whatever the rota: the explanation blames the working-time rules, not a
+    requirement."""
+    scenario = small_team(policy={"weekly_rest_hours": 168})
+    staff = [person.model_dump() for person in scenario.staff]
+    staff[0]["carry_in"] = {"last_duty_end": "2026-11-23T06:00"}
+    result = solve(small_team(policy={"weekly_rest_hours": 168}, staff=staff))
+    assert result.report.explanation == [
+        "The working-time rules alone cannot be met for some staff member this week "
+        "(check carry-in from last week, leave and working days against the rest and "
+        "rest-day rules)."
+    ]
