@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from scheduler.scenario import Policy
+from tests.scheduler.model.model_support import can_work
 from tests.support import small_team, solve_checked
 
 
@@ -19,3 +22,28 @@ def test_a_pcso_window_past_midnight_lets_pcsos_work():
     for pcso in ("pcso-cy", "pcso-di"):
         assert rota.duties_of(pcso), f"{pcso} has no duty"
         assert {d.template for d in rota.duties_of(pcso)} <= {"early", "late"}
+
+
+@pytest.mark.parametrize(
+    ("duties", "lawful"),
+    [
+        ([(0, "early")], True),
+        ([(0, "early"), (1, "night")], True),
+        ([(0, "early"), (0, "night")], False),
+    ],
+    ids=["one", "one-a-day", "two-on-monday"],
+)
+def test_one_duty_per_day_on_the_model_alone(duties: list[tuple[int, str]], lawful: bool) -> None:
+    """With no rest rule in the way, one duty a day is lawful, two starting on one day
+    (Monday's early and night) are not."""
+    scenario = small_team(events=[], policy={"min_rest_hours": 0})
+    assert can_work(scenario, "pc-ann", duties) is lawful
+
+
+def test_a_pcso_has_no_duty_outside_the_pcso_window() -> None:
+    """The night template (PC and SGT only) and any duty past the PCSO window's end are
+    not even options for a PCSO (rules `template` and `pcso_window`, by construction)."""
+    assert not can_work(small_team(events=[]), "pcso-cy", [(0, "night")])
+    narrow = small_team(events=[], policy={"pcso_window_end": "15:00"})
+    assert can_work(narrow, "pcso-cy", [(0, "early")])
+    assert not can_work(narrow, "pcso-cy", [(0, "late")])

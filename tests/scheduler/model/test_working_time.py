@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from scheduler.scenario import Policy, Scenario
+from tests.scheduler.model.model_support import can_work
 from tests.support import small_team, solve_checked
 
 
@@ -64,3 +65,50 @@ def test_night_duty_across_clock_change_counts_real_hours(week, night, real_hour
     duty = next(d for d in rota.duties_of("pc-ann") if d.day == night)
     assert duty.hours == real_hours
     assert duty.end - duty.start == timedelta(hours=real_hours)  # offsets in the rota are fixed
+
+
+def earlies(*days: int) -> list[tuple[int, str]]:
+    return [(day, "early") for day in days]
+
+
+def nights(*days: int) -> list[tuple[int, str]]:
+    return [(day, "night") for day in days]
+
+
+@pytest.mark.parametrize(
+    ("policy", "staff", "duties", "lawful"),
+    [
+        ({}, "pc-ann", [(0, "late"), (1, "early")], False),
+        ({}, "pc-ann", earlies(0, 1), True),
+        ({"weekly_rest_hours": 48}, "pc-ann", earlies(0, 1, 3, 4, 6), False),
+        ({"weekly_rest_hours": 48}, "pc-ann", earlies(0, 1, 2, 3, 4), True),
+        ({}, "pcso-cy", earlies(0, 1, 2, 3, 4), False),
+        ({"max_overtime_hours": 3}, "pcso-cy", earlies(0, 1, 2, 3, 4), True),
+        ({"night_average_hours_per_24h": 5}, "pc-ann", nights(0, 1, 2), True),
+        ({"night_average_hours_per_24h": 5}, "pc-ann", nights(0, 1, 2, 3), False),
+        ({"min_rest_days": 3}, "pc-ann", earlies(0, 1, 2, 3, 4), False),
+        ({"max_consecutive_days": 4}, "pc-ann", earlies(0, 1, 2, 3, 4), False),
+        ({"max_consecutive_days": 4}, "pc-ann", earlies(0, 1, 3, 4), True),
+    ],
+    ids=[
+        "daily_rest-late-then-early",
+        "daily_rest-earlies",
+        "weekly_rest-split",
+        "weekly_rest-weekend",
+        "weekly_hours-over-contract",
+        "weekly_hours-overtime",
+        "night_work-24h",
+        "night_work-32h",
+        "rest_days",
+        "consecutive_days-five",
+        "consecutive_days-broken-run",
+    ],
+)
+def test_each_working_time_rule_on_the_model_alone(
+    policy: dict[str, float], staff: str, duties: list[tuple[int, str]], lawful: bool
+) -> None:
+    """Each working-time family forbids a week that breaks its rule, and only that: 9 h
+    between a late and an early; no 48 h off with split rest days; 40 h on a 37 h
+    contract without overtime; a night worker over 5 h per 24 h of the week less its
+    rest (30 h); three rest days; five days in a row where four are the most."""
+    assert can_work(small_team(events=[], policy=policy), staff, duties) is lawful
