@@ -1,16 +1,6 @@
-"""Re-planning a published week: sickness, abstraction, urgent events, with least change.
-
-`replan(scenario, published, changes, now)` applies the changes to the week, fixes
-everything that has started by `now` (duties, event attendance, patrol counts), and
-solves the rest of the week with the same model plus a disruption cost for every duty
-that differs from the published rota: a new duty on a rest day costs most, a duty stood
-down less, a moved start less again, taking someone off an event they were published to
-attend less again, and each costs double inside the notice window (the officer must be
-told by midnight the day before). The costs dominate presence, so the repair changes as
-little as it must and then maximises presence. `compare` lists what changed, the notice
-given and the compensation owed (DOMAIN.md's table); `compare_attendance` who joins or
-leaves an event.
-"""
+"""The repair solve: the week's model with what has started frozen and a disruption cost
+for every change to the published rota, tried first with only the people and days the
+changes touch free, then in full."""
 
 from __future__ import annotations
 
@@ -20,25 +10,33 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import Annotated, Literal
 
 from ortools.sat.python import cp_model
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field
 
 from scheduler.codes import SolveStatus
 from scheduler.model import SCALE, WeekModel, build
 from scheduler.phases import add_hint, configure, hint_all, with_requirements
-from scheduler.rota import Duty, Rota
-from scheduler.scenario import (
-    EngagementEvent,
-    Pin,
-    Role,
-    Scenario,
-    Unavailability,
-    describe_validation_error,
-    local_day,
+from scheduler.replan.changes import (
+    Absence,
+    EventChange,
+    PinChange,
+    Replan,
+    Strict,
+    Surge,
+    apply_changes,
+    started_duties,
 )
-from scheduler.scenario import Surge as WeekSurge
+from scheduler.replan.compare import (
+    AttendanceChange,
+    DutyChange,
+    WardPresence,
+    compare,
+    compare_attendance,
+    ward_presence,
+)
+from scheduler.rota import Duty, Rota
+from scheduler.scenario import Scenario
 from scheduler.solve import Progress, SolveOptions, SolveResult, extract_rota, solve_built
 from scheduler.summary import figures
 
@@ -52,106 +50,6 @@ LEFT_EVENT_COST = 5  # per published attendee taken off an engagement event
 NOTICE_MULTIPLIER = 2
 NOTICE_WINDOW = timedelta(hours=24)  # told by midnight the day before, at the latest
 
-Category = Literal[
-    "sick", "aid", "response", "custody", "control-room", "court", "training", "other"
-]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Absence(Strict):
-    """Someone unavailable from..to: sick, or abstracted to other duties."""
-
-    kind: Literal["absence"] = "absence"
-    staff: str
-    start: AwareDatetime
-    end: AwareDatetime
-    category: Category
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Absence:
-        if self.end <= self.start:
-            raise ValueError(
-                f"the absence of {self.staff!r} ends ({self.end}) no later than it starts "
-                f"({self.start}); give an end after the start"
-            )
-        return self
-
-
-class EventChange(Strict):
-    """A new engagement event, or a changed one (same id), mandatory ones included."""
-
-    kind: Literal["event"] = "event"
-    event: EngagementEvent
-
-    @model_validator(mode="after")
-    def _aware(self) -> EventChange:
-        for name in ("start", "end"):
-            if getattr(self.event, name).tzinfo is None:
-                raise ValueError(
-                    f"event {self.event.id!r} {name} has no offset; give it as in a repair's "
-                    "other times, e.g. '2026-11-25T10:00:00+00:00'"
-                )
-        return self
-
-
-class Surge(WeekSurge):
-    """More demand in a ward for some hours (a reassurance patrol after an incident). It
-    becomes one of the week's `surges`, so later repairs and solves of the week keep it."""
-
-    kind: Literal["surge"] = "surge"
-    start: AwareDatetime
-    end: AwareDatetime
-
-
-class PinChange(Strict):
-    """A sergeant's decision for the rest of the week."""
-
-    kind: Literal["pin"] = "pin"
-    pin: Pin
-
-
-Change = Annotated[Absence | EventChange | Surge | PinChange, Field(discriminator="kind")]
-
-
-class Replan(Strict):
-    """What happened, and when the repair is made."""
-
-    now: AwareDatetime
-    changes: list[Change] = Field(min_length=1)
-
-
-class DutyChange(Strict):
-    staff: str
-    day: date
-    change: Literal["added", "stood down", "moved", "cut short", "ward changed"]
-    before: str | None = Field(description="published duty, e.g. 'early 07:00-15:00 market-square'")
-    after: str | None
-    notice_hours: float = Field(description="from the repair to the earlier start")
-    clear_days: int = Field(description="whole days between the repair and the duty's day")
-    compensation: str | None = None
-    paid_hours: float = Field(0, description="hours paid for the change (at the rate given)")
-    time_off_hours: float = Field(0, description="time off owed in lieu")
-
-
-class AttendanceChange(Strict):
-    staff: str
-    event: str
-    name: str = Field(description="the event's name")
-    ward: str
-    start: AwareDatetime = Field(description="when the event starts")
-    change: Literal["joined", "left"]
-    notice_hours: float = Field(description="from the repair to the event's start")
-
-
-class WardPresence(Strict):
-    ward: str
-    before: float
-    after: float
-    change: float
-
 
 class Repair(Strict):
     """The repaired week and what it costs."""
@@ -164,90 +62,6 @@ class Repair(Strict):
     presence: list[WardPresence]
     changed_duties: int = Field(description="duties added, stood down, moved or cut short")
     status: SolveStatus
-
-
-def _local(scenario: Scenario, instant: datetime) -> datetime:
-    return instant.astimezone(scenario.zone)
-
-
-def apply_changes(
-    scenario: Scenario, published: Rota, replan: Replan
-) -> tuple[Scenario, list[Duty]]:
-    """The week with the changes applied, and the published duties already started
-    (fixed). An absence starts no earlier than `now` (what happened before is history);
-    one that starts during a duty under way ends that duty then (`model.duty_options`),
-    unless the person is at an event that has begun: they leave when it ends."""
-    now = replan.now
-    week = f"the week of {scenario.week_start:%d %b %Y}"
-    if now >= scenario.ends_at:
-        raise ValueError(f"the repair's now ({now}) is after {week} has ended; nothing can change")
-    fixed = _started(published, now)
-    data = scenario.model_dump(mode="python")
-    staff = {person["id"]: person for person in data["staff"]}
-    events = {event["id"]: event for event in data["events"]}
-    wards = {ward["id"] for ward in data["wards"]}
-    for change in replan.changes:
-        if isinstance(change, Absence):
-            if change.staff not in staff:
-                raise ValueError(f"absence of unknown staff member {change.staff!r}")
-            if change.end <= scenario.starts_at or scenario.ends_at <= change.start:
-                raise ValueError(
-                    f"the absence of {change.staff!r} ({change.start:%d %b %Y}) is outside "
-                    f"{week}; send it with the repair of its own week"
-                )
-            start = max(change.start, now)
-            for activity in (a for d in fixed if d.staff == change.staff for a in d.activities):
-                if activity.kind == "event" and activity.start < now and activity.start <= start:
-                    start = max(start, activity.end)
-            if start < change.end:
-                staff[change.staff]["unavailable"].append(
-                    Unavailability(start=start, end=change.end, reason=change.category)
-                )
-        elif isinstance(change, EventChange):
-            if change.event.start < now:
-                raise ValueError(f"event {change.event.id!r} starts before the repair ({now})")
-            events[change.event.id] = change.event.model_dump(mode="python")
-        elif isinstance(change, Surge):
-            if change.ward not in wards:
-                raise ValueError(f"surge in unknown ward {change.ward!r}")
-            data["surges"].append(change.model_dump(mode="python", exclude={"kind"}))
-        else:
-            data["pins"].append(change.pin.model_dump(mode="python"))
-    data["events"] = list(events.values())
-    _refuse_clashing_pins(scenario, replan, events)
-    try:
-        return Scenario.model_validate(data), fixed
-    except ValidationError as error:  # one line, as every other bad input
-        raise ValueError(describe_validation_error(error, "changes")) from None
-
-
-def _refuse_clashing_pins(scenario: Scenario, replan: Replan, events: dict[str, dict]) -> None:
-    """A pin of the changes that repeats or contradicts one of the week's pins or an
-    earlier one of the changes (`Pin.clashes_with`; events as the changes leave them) is
-    bad input, not an impossible week."""
-
-    def event_day(event_id: str) -> date | None:
-        event = events.get(event_id)
-        return local_day(event["start"], scenario.zone) if event else None
-
-    earlier = [(f"the week's pins[{n}]", pin) for n, pin in enumerate(scenario.pins)]
-    for index, change in enumerate(replan.changes):
-        if not isinstance(change, PinChange):
-            continue
-        for name, other in earlier:
-            if change.pin.clashes_with(other, event_day):
-                given = other.model_dump(mode="json", exclude_defaults=True)
-                raise ValueError(
-                    f"the pin in changes[{index}] repeats or contradicts {name} {given}: one "
-                    "pin per person and day (a duty or a rest day) and per person and event, "
-                    "and no rest day on the day of a pinned event; leave one of them out"
-                )
-        earlier.append((f"changes[{index}]", change.pin))
-
-
-def _started(published: Rota, now: datetime) -> list[Duty]:
-    """The published duties that have started by `now` (they are history)."""
-    return [duty for duty in published.duties if duty.start < now]
 
 
 def _freeze(week: WeekModel, published: Rota, counts: dict[tuple, int], now: datetime) -> None:
@@ -400,7 +214,7 @@ def replan(
     options = options or REPAIR_OPTIONS
     started_at = time.perf_counter()
     if applied:
-        changed, fixed = scenario, _started(published, replan_.now)
+        changed, fixed = scenario, started_duties(published, replan_.now)
     else:
         changed, fixed = apply_changes(scenario, published, replan_)
     week = build(changed, now=replan_.now)
@@ -452,7 +266,7 @@ def replan(
         }
     )
     changes = compare(changed, published, rota, replan_.now)
-    presence = _presence(published, rota)
+    presence = ward_presence(published, rota)
     repair = Repair(
         rota=rota,
         changes=changes,
@@ -542,156 +356,3 @@ def _warm_start(week: WeekModel, published: Rota, counts: dict[tuple, int]) -> N
     add_hint(week, published)
     for key, var in week.patrol.items():
         week.model.add_hint(var, counts.get(key, 0))
-
-
-def _describe(scenario: Scenario, duty: Duty) -> str:
-    start, end = _local(scenario, duty.start), _local(scenario, duty.end)
-    ward = duty.main_ward
-    return f"{duty.template} {start:%H:%M}-{end:%H:%M}" + (f" {ward}" if ward else "")
-
-
-def compare(scenario: Scenario, published: Rota, repaired: Rota, now: datetime) -> list[DutyChange]:
-    """Every duty that differs, with notice and compensation. A started duty differs only
-    by ending early (`cut short`) or by its wards from `now` on."""
-    before = {(d.staff, d.day): d for d in published.duties}
-    after = {(d.staff, d.day): d for d in repaired.duties}
-    roles = {person.id: person.role for person in scenario.staff}
-    today = _local(scenario, now).date()
-    changes = []
-    for staff, day in sorted(set(before) | set(after), key=lambda k: (k[1], k[0])):
-        old, new = before.get((staff, day)), after.get((staff, day))
-        if old is not None and new is not None and old.start == new.start and old.end == new.end:
-            if old.main_ward == new.main_ward:
-                continue
-            kind = "ward changed"
-        elif old is None:
-            kind = "added"
-        elif new is None:
-            kind = "stood down"
-        elif old.start == new.start and new.end < old.end and old.start < now:
-            kind = "cut short"
-        else:
-            kind = "moved"
-        first = min(d.start for d in (old, new) if d is not None)
-        owed = compensation(
-            role=roles.get(staff, Role.PC),
-            change=kind,
-            hours=new.hours if new is not None else 0.0,
-            clear_days=(day - today).days - 1,
-            public_holiday=day in scenario.policy.public_holidays,
-            pcso_notice_days=scenario.policy.pcso_rest_day_notice_days,
-            brought_forward_hours=(
-                (old.start - new.start).total_seconds() / 3600
-                if kind == "moved" and old is not None and new is not None
-                else 0.0
-            ),
-            hours_notice=((new.start - now).total_seconds() / 3600 if new is not None else 0.0),
-        )
-        changes.append(
-            DutyChange(
-                staff=staff,
-                day=day,
-                change=kind,
-                before=_describe(scenario, old) if old else None,
-                after=_describe(scenario, new) if new else None,
-                notice_hours=round((first - now).total_seconds() / 3600, 1),
-                clear_days=max(0, (day - today).days - 1),
-                compensation=owed.rule if owed else None,
-                paid_hours=owed.paid_hours if owed else 0.0,
-                time_off_hours=owed.time_off_hours if owed else 0.0,
-            )
-        )
-    return changes
-
-
-def compare_attendance(
-    scenario: Scenario, published: Rota, repaired: Rota, now: datetime
-) -> list[AttendanceChange]:
-    """Who joins or leaves an engagement event that has not begun by `now`."""
-    before, after = published.attendance(), repaired.attendance()
-    events = {event.id: event for event in scenario.events}
-    changes = [
-        AttendanceChange(
-            staff=staff,
-            event=event.id,
-            name=event.name,
-            ward=event.ward,
-            start=event.start,
-            change="joined" if (staff, event_id) in after else "left",
-            notice_hours=round((event.start - now).total_seconds() / 3600, 1),
-        )
-        for staff, event_id in before ^ after
-        if (event := events.get(event_id)) is not None and event.start >= now
-    ]
-    return sorted(changes, key=lambda c: (c.start, c.event, c.change, c.staff))
-
-
-class Owed(Strict):
-    rule: str
-    paid_hours: float = 0.0
-    time_off_hours: float = 0.0
-
-
-def compensation(
-    *,
-    role: Role,
-    change: str,
-    hours: float,
-    clear_days: int,
-    public_holiday: bool = False,
-    brought_forward_hours: float = 0.0,
-    hours_notice: float = 24.0,
-    pcso_notice_days: int = 5,
-) -> Owed | None:
-    """What a change owes, per DOMAIN.md's table (notice in clear days or hours).
-
-    `paid_hours` is plain hours paid including the enhancement (time-and-a-half of 4 h
-    is 6 paid hours); `time_off_hours` is time off in lieu. `pcso_notice_days` is the
-    team's `policy.pcso_rest_day_notice_days` (DOMAIN.md marks the 5 days `[?]`)."""
-    if change == "added" and public_holiday:
-        paid = 2 * max(4.0, hours)
-        if clear_days < 8:
-            return Owed(
-                rule="public holiday worked at under 8 days' notice: double time plus a day "
-                "in lieu, minimum 4 h",
-                paid_hours=paid,
-                time_off_hours=hours,
-            )
-        return Owed(rule="public holiday worked: double time, minimum 4 h", paid_hours=paid)
-    if change == "added" and role is Role.PCSO:
-        if clear_days < pcso_notice_days:
-            return Owed(
-                rule=f"PCSO rest day worked at under {pcso_notice_days} days' notice: overtime "
-                "plus time off in lieu",
-                paid_hours=round(hours * 4 / 3, 2),
-                time_off_hours=hours,
-            )
-        return Owed(rule="PCSO rest day worked with notice: a replacement rest day [?]")
-    if change == "added":
-        if clear_days < 15:
-            return Owed(
-                rule="rest day worked at under 15 days' notice: time-and-a-half, minimum 4 h",
-                paid_hours=1.5 * max(4.0, hours),
-            )
-        return Owed(rule="rest day worked: a replacement rest day, notified within 4 days")
-    if change == "moved" and brought_forward_hours > 0 and hours_notice < 8:
-        return Owed(
-            rule="start brought forward at under 8 hours' notice: the extra hours as overtime "
-            "(time-and-a-third)",
-            paid_hours=round(brought_forward_hours * 4 / 3, 2),
-        )
-    return None
-
-
-def _presence(published: Rota, repaired: Rota) -> list[WardPresence]:
-    before = {w.ward: w.visible_hours for w in published.wards}
-    after = {w.ward: w.visible_hours for w in repaired.wards}
-    return [
-        WardPresence(
-            ward=ward,
-            before=round(before.get(ward, 0.0), 2),
-            after=round(after.get(ward, 0.0), 2),
-            change=round(after.get(ward, 0.0) - before.get(ward, 0.0), 2),
-        )
-        for ward in sorted(set(before) | set(after))
-    ]
