@@ -42,6 +42,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from scheduler.blocks import add_piece, event_slot_pieces
 from scheduler.checker import Violation, check
+from scheduler.codes import RuleCode
 from scheduler.model import DutyOption, build, duty_options
 from scheduler.rota import Activity, Duty, Rota
 from scheduler.scenario import (
@@ -67,17 +68,19 @@ EPSILON = 1e-9
 
 # The checker's rule codes, grouped into the kinds of unmet requirement the tables show.
 REQUIREMENT_KINDS = {
-    "event_staffing": "events",
-    "ward_minimum": "minimums",
-    "lone_working": "pairs",
-    "daily_rest": "rest",
-    "weekly_rest": "rest",
-    "rest_days": "rest",
-    "consecutive_days": "rest",
+    RuleCode.EVENT_STAFFING: "events",
+    RuleCode.WARD_MINIMUM: "minimums",
+    RuleCode.LONE_WORKING: "pairs",
+    RuleCode.DAILY_REST: "rest",
+    RuleCode.WEEKLY_REST: "rest",
+    RuleCode.REST_DAYS: "rest",
+    RuleCode.CONSECUTIVE_DAYS: "rest",
 }
 # Rules the greedy may leave unmet (it never breaks the others): requirements on the
 # team as a whole, which a move-by-move heuristic cannot always reach.
-REQUIREMENT_RULES = frozenset({"event_staffing", "ward_minimum", "lone_working"})
+REQUIREMENT_RULES = frozenset(
+    {RuleCode.EVENT_STAFFING, RuleCode.WARD_MINIMUM, RuleCode.LONE_WORKING}
+)
 
 
 # ---- metrics ------------------------------------------------------------------------------

@@ -36,7 +36,9 @@ from ortools.sat.python import cp_model
 
 from benchmarks.run import machine
 from scheduler import rules
-from scheduler.solve import SolveOptions, _configure
+from scheduler.codes import SolveStatus
+from scheduler.phases import configure
+from scheduler.solve import SolveOptions
 
 # The instances and best known values ship with the repository (benchmarks/data/curtois,
 # copied unchanged from the public benchmark, with its README).
@@ -424,7 +426,7 @@ class Result:
     roster: Roster | None
     objective: int | None  # as the model sees it
     bound: float  # CP-SAT's proven lower bound
-    status: str  # OPTIMAL, FEASIBLE, INFEASIBLE or UNKNOWN
+    status: SolveStatus  # OPTIMAL, FEASIBLE, INFEASIBLE or UNKNOWN
     wall_time: float  # seconds, model building included
     first_solution_time: float | None  # seconds from the start to the first roster
 
@@ -532,7 +534,7 @@ def _solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
     """A solver set up by the scheduler's own configuration code, so this benchmark
     exercises what `scheduler.solve` runs."""
     solver = cp_model.CpSolver()
-    _configure(solver, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
+    configure(solver, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
     return solver
 
 
@@ -629,7 +631,7 @@ def _lns_step(
 def solve_instance(
     instance: Instance, time_limit: float, workers: int = 2, seed: int = 0
 ) -> Result:
-    """Solve in parts, each CP-SAT solve configured by the scheduler's `_configure`:
+    """Solve in parts, each CP-SAT solve configured by the scheduler's `configure`:
 
     1. a quick start (the default portfolio, `workers` threads, about a second);
     2. in a second process, column generation over whole rosters (`_Columns`): its LP
@@ -752,9 +754,11 @@ def solve_instance(
     bound = max(bounds)
     wall = time.perf_counter() - started
     if objective is None:
-        status_name = "INFEASIBLE" if bound == math.inf else "UNKNOWN"
+        status_name = SolveStatus.INFEASIBLE if bound == math.inf else SolveStatus.UNKNOWN
         return Result(None, None, bound, status_name, wall, None)
-    status_name = "OPTIMAL" if incumbent.proved or bound >= objective else "FEASIBLE"
+    status_name = (
+        SolveStatus.OPTIMAL if incumbent.proved or bound >= objective else SolveStatus.FEASIBLE
+    )
     return Result(_roster(instance, m, best), objective, bound, status_name, wall, incumbent.first)
 
 

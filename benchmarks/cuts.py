@@ -26,6 +26,7 @@ from pathlib import Path
 
 from benchmarks.baselines import demand_hours_unseen, peak_hours_covered, presence_score
 from scheduler import Scenario, SolveOptions, check, load_scenario, solve
+from scheduler.codes import SolveStatus
 from scheduler.scenario import Role
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -208,7 +209,7 @@ def report(short: bool, plot_path: Path) -> list[str]:
                 f"{p.presence:.1f}"
                 if p.presence is not None
                 else "no lawful rota"
-                if p.status == "INFEASIBLE"
+                if p.status == SolveStatus.INFEASIBLE
                 else f"none found in {options.time_limit:g} s"
             )
             peaks = f"{p.peak_hours}/{p.peak_hours_total}" if p.peak_hours is not None else "-"
@@ -228,7 +229,7 @@ def report(short: bool, plot_path: Path) -> list[str]:
             "duty template reaches stays uncovered."
         )
     for p in points:
-        if p.status == "INFEASIBLE":
+        if p.status == SolveStatus.INFEASIBLE:
             lines.append(
                 f"- With {p.removed} {dict(SERIES)[p.role]} removed there is no lawful rota: "
                 f"{p.reason}"

@@ -39,6 +39,7 @@ import ortools
 from benchmarks import cuts
 from benchmarks.baselines import Metrics, greedy_rota, metrics, pattern_rota, solve_parts
 from scheduler import Rota, Scenario, SolveOptions, SolveResult, check, load_scenario, solve
+from scheduler.codes import SolveStatus
 from scheduler.generate import generate_instance
 from scheduler.scenario import Policy, Role
 from scheduler.solve import Progress
@@ -338,7 +339,7 @@ def solver_part(
 
     sample_walls = walls[SAMPLE]
     sample_optimal = statistics.median(sample_walls) < 10 and all(
-        row_status == "OPTIMAL" for row_status in sample_statuses
+        row_status == SolveStatus.OPTIMAL for row_status in sample_statuses
     )
     lines += [
         "## Targets",
@@ -687,7 +688,9 @@ def trade_offs(scenario: Scenario, rota: Rota, judged: Judged, short: bool) -> l
     lines.append(row("greedy (for comparison)", "-", judged.greedy_seconds, greedy))
     if presence_only is not None and greedy.presence:
         status, m = presence_only
-        proved = "proved optimal" if status == "OPTIMAL" else f"the best found in {limit:g} s"
+        proved = (
+            "proved optimal" if status == SolveStatus.OPTIMAL else f"the best found in {limit:g} s"
+        )
         lines += [
             "",
             f"Maximising presence alone under every hard rule ({proved}) gives "

@@ -5,6 +5,7 @@ then `solve`, then `check` to re-verify every hard rule independently.
 """
 
 from scheduler.checker import Violation, check
+from scheduler.codes import RuleCode, SolveStatus
 from scheduler.rota import Rota, load_rota
 from scheduler.scenario import Scenario, ScenarioError, load_scenario
 from scheduler.solve import Progress, SolveOptions, SolveResult, solve
@@ -12,10 +13,12 @@ from scheduler.solve import Progress, SolveOptions, SolveResult, solve
 __all__ = [
     "Progress",
     "Rota",
+    "RuleCode",
     "Scenario",
     "ScenarioError",
     "SolveOptions",
     "SolveResult",
+    "SolveStatus",
     "Violation",
     "check",
     "load_rota",

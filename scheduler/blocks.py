@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from scheduler.model import DutyOption, PatrolClass, WeekModel
 from scheduler.rota import Activity, Duty
 from scheduler.scenario import EngagementEvent
 from scheduler.timegrid import as_local
+
+if TYPE_CHECKING:  # the model names this rota builder in its RULES: no import at run time
+    from scheduler.model import DutyOption, PatrolClass, WeekModel
 
 SlotState = tuple[str, str]  # ("patrol", ward id) or ("event", event id)
 HOUR = timedelta(hours=1)

@@ -27,6 +27,7 @@ from rich.table import Table
 from rich.text import Text
 
 from scheduler.checker import check
+from scheduler.codes import SolveStatus
 from scheduler.model import contract_shortfalls, describe_shortfalls
 from scheduler.rota import Rota, load_rota
 from scheduler.scenario import Scenario, ScenarioError, load_scenario
@@ -165,7 +166,7 @@ def _replan(arguments: argparse.Namespace, err: Console) -> int:
         )
         for sentence in result.report.explanation:
             err.print(f"  - {sentence}", soft_wrap=True)
-        return BAD_INPUT if result.report.status == "INFEASIBLE" else 1
+        return BAD_INPUT if result.report.status == SolveStatus.INFEASIBLE else 1
     out = console()
     show_repair(repair, published, scenario, out)
     violations = check(changed, repair.rota)
@@ -255,7 +256,7 @@ def _solve(arguments: argparse.Namespace, err: Console) -> int:
         err.file.write("\n")
     report = result.report
     if result.rota is None:
-        if report.status == "INFEASIBLE":
+        if report.status == SolveStatus.INFEASIBLE:
             err.print(
                 f"beatplan: no lawful rota exists for {scenario.team.name}, week of "
                 f"{scenario.week_start}:",

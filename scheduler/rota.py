@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from scheduler.codes import SolveStatus
+
 
 class Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -88,7 +90,7 @@ class StaffSummary(Out):
 
 
 class SolveReport(Out):
-    status: str
+    status: SolveStatus
     objective: float | None = None
     best_bound: float | None = None
     gap: float | None = None

@@ -22,12 +22,12 @@ from api.services.access import Caller
 from api.services.audit import audit
 from api.services.errors import Conflict
 from api.services.scenarios import ScenarioConflict, assemble_scenario, refuse_ended
-from scheduler import Rota, Scenario, check
+from scheduler import Rota, RuleCode, Scenario, check
 
 # Requirements a sergeant may knowingly publish short of: a ward minimum, an event's
 # staffing, their own pins to a duty or an event. Every other rule protects a person or
 # names the team's data, and so does a day pinned off (`pinned_off`: time off agreed).
-COVERAGE_RULES = frozenset({"ward_minimum", "event_staffing", "pins"})
+COVERAGE_RULES = frozenset({RuleCode.WARD_MINIMUM, RuleCode.EVENT_STAFFING, RuleCode.PINS})
 STALE_SHOWN = 3
 
 

@@ -21,13 +21,13 @@ from scheduler.replan import (
     Repair,
     Replan,
     Surge,
-    _touched_days,
     apply_changes,
     compare,
     compensation,
     history_of,
     replan,
 )
+from scheduler.replan.repair import _touched_days
 from scheduler.rota import Duty, Rota
 from scheduler.scenario import EngagementEvent, Pin, Policy, Role, Scenario
 
@@ -472,7 +472,7 @@ def test_a_duty_under_way_keeps_its_past_and_takes_the_repairs_future():
     """A duty that started before the repair keeps what it did before `now` as published,
     and does from `now` what the repair decided (a published event after `now` that the
     repair gave to someone else must not stay on it: that double-staffed the event)."""
-    from scheduler.replan import _splice
+    from scheduler.replan.repair import _splice
     from scheduler.rota import Activity, Duty
 
     def at(hour: int) -> datetime:

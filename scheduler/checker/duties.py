@@ -1,0 +1,166 @@
+"""Checks of each duty on its own: its template, one a day, leave and working days, the
+break, the PCSO window (rules `template`, `one_duty_per_day`, `unavailable`, `break`,
+`pcso_window`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from scheduler.checker import wording
+from scheduler.checker.context import DAY_NAMES, TOLERANCE, Context, Shift, Violation
+from scheduler.codes import RuleCode
+
+
+def template(context: Context) -> list[Violation]:
+    """Rule `template`: a duty runs at its template's times on its day; the role may work it.
+
+    A duty may end early at the moment the person becomes unavailable during it (sent
+    home sick, pulled to an aid): a repaired week records that, and nothing else."""
+    found: list[Violation] = []
+    for staff_id, shifts in context.shifts.items():
+        person = context.people[staff_id]
+        cut_at = {context.utc(absence.start) for absence in person.unavailable}
+        for shift in shifts:
+            template, day = shift.template, shift.duty.day
+            start, end = context.span(day, template.start, template.end)
+            cut_short = shift.start == start and start < shift.end < end and shift.end in cut_at
+            if (shift.start, shift.end) != (start, end) and not cut_short:
+                found.append(
+                    Violation(
+                        RuleCode.TEMPLATE,
+                        staff_id,
+                        f"{wording.who(person)}'s {template.name} duty on {wording.date(day)} runs "
+                        f"{context.period(shift.start, shift.end)}, but that template runs "
+                        f"{context.period(start, end)} on that day.",
+                    )
+                )
+            roles = [role.value for role in template.roles or []]
+            if template.roles is not None and person.role.value not in roles:
+                found.append(
+                    Violation(
+                        RuleCode.TEMPLATE,
+                        staff_id,
+                        f"{wording.who(person)} works the {template.name} duty on "
+                        f"{wording.date(day)}, which is open only to "
+                        f"{' and '.join(roles) or 'no one'}.",
+                    )
+                )
+    return found
+
+
+def one_duty_per_day(context: Context) -> list[Violation]:
+    """Rule `one_duty_per_day`: one duty starting per local day; duties never overlap."""
+    found: list[Violation] = []
+    for staff_id, shifts in context.shifts.items():
+        who = wording.who(context.people[staff_id])
+        by_day: dict[date, list[Shift]] = defaultdict(list)
+        for shift in shifts:
+            by_day[shift.duty.day].append(shift)
+        for day, same_day in sorted(by_day.items()):
+            if len(same_day) > 1:
+                names = ", ".join(shift.template.name for shift in same_day)
+                found.append(
+                    Violation(
+                        RuleCode.ONE_DUTY_PER_DAY,
+                        staff_id,
+                        f"{who} has {len(same_day)} duties starting on {wording.date(day)} "
+                        f"({names}); at most one is allowed.",
+                    )
+                )
+        for index, first in enumerate(shifts):
+            for second in shifts[index + 1 :]:
+                if second.start < first.end:
+                    found.append(
+                        Violation(
+                            RuleCode.ONE_DUTY_PER_DAY,
+                            staff_id,
+                            f"{who}'s {first.template.name} duty on {wording.date(first.duty.day)} "
+                            f"overlaps their {second.template.name} duty starting "
+                            f"{context.when(second.start)}.",
+                        )
+                    )
+    return found
+
+
+def unavailable(context: Context) -> list[Violation]:
+    """Rule `unavailable`: no duty during leave and the like; part-timers on their days only."""
+    found: list[Violation] = []
+    for staff_id, shifts in context.shifts.items():
+        person = context.people[staff_id]
+        for shift in shifts:
+            duty = (
+                f"{wording.who(person)}'s {shift.template.name} duty on "
+                f"{wording.date(shift.duty.day)}"
+            )
+            for absence in person.unavailable:
+                start, end = context.utc(absence.start), context.utc(absence.end)
+                if shift.start < end and start < shift.end:
+                    found.append(
+                        Violation(
+                            RuleCode.UNAVAILABLE,
+                            staff_id,
+                            f"{duty} overlaps their {absence.reason} from {context.when(start)} "
+                            f"to {context.when(end)}.",
+                        )
+                    )
+            weekday = DAY_NAMES[shift.duty.day.weekday()]
+            if person.working_days is not None and weekday not in person.working_days:
+                days = ", ".join(day.capitalize() for day in person.working_days)
+                found.append(
+                    Violation(
+                        RuleCode.UNAVAILABLE,
+                        staff_id,
+                        f"{duty} falls outside their part-time working days ({days}).",
+                    )
+                )
+    return found
+
+
+def break_(context: Context) -> list[Violation]:
+    """Rule `break`: a duty over `break_after_hours` (real time) has a long enough break."""
+    policy = context.scenario.policy
+    found: list[Violation] = []
+    for staff_id, shifts in context.shifts.items():
+        for shift in shifts:
+            template = shift.template
+            too_long = shift.hours > policy.break_after_hours + TOLERANCE
+            if too_long and template.break_minutes < policy.min_break_minutes:
+                found.append(
+                    Violation(
+                        RuleCode.BREAK,
+                        staff_id,
+                        f"{wording.who(context.people[staff_id])}'s {template.name} duty on "
+                        f"{wording.date(shift.duty.day)} lasts {shift.hours:.1f} h with a "
+                        f"{template.break_minutes}-minute break; a duty over "
+                        f"{wording.number(policy.break_after_hours)} h needs at least "
+                        f"{policy.min_break_minutes} minutes.",
+                    )
+                )
+    return found
+
+
+def pcso_window(context: Context) -> list[Violation]:
+    """Rule `pcso_window`: a PCSO's duty lies inside the PCSO working window of its day."""
+    policy = context.scenario.policy
+    found: list[Violation] = []
+    for staff_id, shifts in context.shifts.items():
+        person = context.people[staff_id]
+        if person.role.value != "PCSO":
+            continue
+        for shift in shifts:
+            start, end = context.span(
+                shift.duty.day, policy.pcso_window_start, policy.pcso_window_end
+            )
+            if shift.start < start or shift.end > end:
+                found.append(
+                    Violation(
+                        RuleCode.PCSO_WINDOW,
+                        staff_id,
+                        f"{wording.who(person)}'s {shift.template.name} duty on "
+                        f"{wording.date(shift.duty.day)} runs "
+                        f"{context.period(shift.start, shift.end)}, outside the PCSO working "
+                        f"window {policy.pcso_window_start}-{policy.pcso_window_end}.",
+                    )
+                )
+    return found

@@ -1,0 +1,69 @@
+"""The scenario: one neighbourhood team's week, as a sergeant describes it.
+
+Everything here is validated input. Rule values live in `Policy` with the defaults of
+DOMAIN.md's hard-rule table, so a force can change them without touching code. Times of
+day are local to the team (Europe/London); instants given without an offset are read as
+local time; every instant is stored aware.
+
+One module per part of the week, named as the model's and the checker's rule families
+are where one exists: `duties` (templates), `coverage` (wards, windows, surges),
+`events`, `pins`; then `staff`, `policy`, `times`, the whole `week` (`Scenario`), and
+`read` (files and their error messages).
+"""
+
+from scheduler.scenario.base import Id, Strict
+from scheduler.scenario.coverage import Surge, Ward, Window
+from scheduler.scenario.duties import DutyTemplate, in_pcso_window
+from scheduler.scenario.events import EngagementEvent
+from scheduler.scenario.pins import Pin
+from scheduler.scenario.policy import Policy
+from scheduler.scenario.read import (
+    ScenarioError,
+    describe_validation_error,
+    load_scenario,
+    read_json,
+)
+from scheduler.scenario.staff import CarryIn, Preference, Role, Staff, Unavailability
+from scheduler.scenario.times import (
+    ALL_DAYS,
+    WEEKDAYS,
+    ClockTime,
+    Weekday,
+    clock_minutes,
+    local_day,
+    parse_clock,
+    real,
+)
+from scheduler.scenario.week import Scenario, Team
+
+__all__ = [
+    "ALL_DAYS",
+    "WEEKDAYS",
+    "CarryIn",
+    "ClockTime",
+    "DutyTemplate",
+    "EngagementEvent",
+    "Id",
+    "Pin",
+    "Policy",
+    "Preference",
+    "Role",
+    "Scenario",
+    "ScenarioError",
+    "Staff",
+    "Strict",
+    "Surge",
+    "Team",
+    "Unavailability",
+    "Ward",
+    "Weekday",
+    "Window",
+    "clock_minutes",
+    "describe_validation_error",
+    "in_pcso_window",
+    "load_scenario",
+    "local_day",
+    "parse_clock",
+    "read_json",
+    "real",
+]

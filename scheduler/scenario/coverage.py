@@ -1,0 +1,116 @@
+"""Wards and when presence matters there: demand, peak and lone-working windows, surges."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cached_property
+
+from pydantic import Field, StrictFloat, field_validator, model_validator
+
+from scheduler.scenario.base import Id, Strict
+from scheduler.scenario.times import ALL_DAYS, WEEKDAYS, ClockTime, Weekday, clock_minutes, real
+
+
+class Window(Strict):
+    """A weekly recurring stretch of local time, e.g. Fri and Sat 20:00-03:00.
+
+    An end at or before the start runs past midnight into the next day.
+    """
+
+    days: list[Weekday] = Field(default_factory=lambda: list(ALL_DAYS), min_length=1)
+    start: ClockTime
+    end: ClockTime
+    weight: StrictFloat = Field(
+        default=1.0, ge=0, le=1000, description="demand weight inside the window"
+    )
+
+    @field_validator("start", "end")
+    @classmethod
+    def _whole_hours(cls, value: str) -> str:
+        if not value.endswith(":00"):
+            raise ValueError(f"window times are whole hours; use e.g. '18:00', not {value!r}")
+        return value
+
+    def local_hours(self) -> set[tuple[int, int]]:
+        """(weekday index, local hour) pairs the window covers."""
+        start = clock_minutes(self.start) // 60
+        end = clock_minutes(self.end) // 60
+        length = end - start if end > start else end + 24 - start
+        covered: set[tuple[int, int]] = set()
+        for day in self.days:
+            first = WEEKDAYS.index(day)
+            for offset in range(length):
+                hour = start + offset
+                covered.add(((first + hour // 24) % 7, hour % 24))
+        return covered
+
+
+class Ward(Strict):
+    """A ward, with when and how much visible presence matters there."""
+
+    id: Id
+    name: str
+    demand: list[Window] = Field(
+        default_factory=list,
+        description="demand windows; overlapping windows add up. Ignored if hourly_demand given",
+    )
+    hourly_demand: list[StrictFloat] | None = Field(
+        None, description="168 weights, Monday 00:00 local onwards"
+    )
+    min_weekly_hours: StrictFloat = Field(
+        0, ge=0, le=10_000, description="visible presence hours the ward must get"
+    )
+    peak_windows: list[Window] = Field(default_factory=list)
+    lone_working_windows: list[Window] = Field(
+        default_factory=list, description="hours in which PCSOs may not patrol alone here"
+    )
+    station: str | None = None
+
+    @field_validator("hourly_demand")
+    @classmethod
+    def _full_week(cls, values: list[float] | None) -> list[float] | None:
+        if values is not None and (len(values) != 168 or min(values) < 0 or max(values) > 1000):
+            raise ValueError(
+                "hourly_demand needs 168 weights from 0 to 1000 (Mon 00:00 onwards), "
+                f"got {len(values)} from {min(values, default=0):g} to {max(values, default=0):g}"
+            )
+        return values
+
+    @cached_property
+    def demand_by_local_hour(self) -> dict[tuple[int, int], float]:
+        """Demand weight for each (weekday, hour) of the week, peaks not included."""
+        if self.hourly_demand is not None:
+            return {
+                (index // 24, index % 24): weight for index, weight in enumerate(self.hourly_demand)
+            }
+        weights: dict[tuple[int, int], float] = {}
+        for window in self.demand:
+            for key in window.local_hours():
+                weights[key] = weights.get(key, 0.0) + window.weight
+        return weights
+
+    @cached_property
+    def peak_hours(self) -> set[tuple[int, int]]:
+        return {key for window in self.peak_windows for key in window.local_hours()}
+
+    @cached_property
+    def lone_working_hours(self) -> set[tuple[int, int]]:
+        return {key for window in self.lone_working_windows for key in window.local_hours()}
+
+
+class Surge(Strict):
+    """More demand in a ward for some hours of this week (a reassurance patrol after an
+    incident): the weight is added to the ward's demand in each hour the surge touches."""
+
+    ward: str
+    start: datetime
+    end: datetime
+    weight: StrictFloat = Field(
+        2.0, gt=0, le=1000, description="demand weight added in those hours"
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Surge:
+        if real(self.end) <= real(self.start):
+            raise ValueError(f"surge ends ({self.end}) before it starts ({self.start})")
+        return self

@@ -1,0 +1,83 @@
+"""The team's people: their role, wards, hours, leave, carry-in and wishes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, field_validator, model_validator
+
+from scheduler.scenario.base import Id, Strict
+from scheduler.scenario.times import Weekday, real
+
+
+class Role(StrEnum):
+    PC = "PC"
+    SGT = "SGT"
+    PCSO = "PCSO"
+
+    @property
+    def warranted(self) -> bool:
+        """Constables and sergeants hold a warrant; PCSOs are police staff."""
+        return self is not Role.PCSO
+
+
+class Unavailability(Strict):
+    """Leave, training, court, sickness: no duty may overlap it."""
+
+    start: datetime
+    end: datetime
+    reason: str = "unavailable"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Unavailability:
+        if real(self.end) <= real(self.start):
+            raise ValueError(f"unavailability ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class CarryIn(Strict):
+    """What last week leaves behind for this week's rest rules."""
+
+    last_duty_end: datetime | None = None
+    days_worked_in_a_row: StrictInt = Field(
+        0, ge=0, le=366, description="up to and including last Sunday"
+    )
+
+
+class Preference(Strict):
+    """A wish: to work (want=true) or not work (want=false) a template and/or a day."""
+
+    template: Id | None = None
+    day: date | None = None
+    want: StrictBool = False
+    weight: StrictInt = Field(1, ge=1, le=10)
+
+    @model_validator(mode="after")
+    def _something(self) -> Preference:
+        if self.template is None and self.day is None:
+            raise ValueError("a preference names a template, a day, or both")
+        return self
+
+
+class Staff(Strict):
+    id: Id
+    name: str
+    role: Role
+    home_ward: Id | None = Field(None, description="dedicated ward officer's ward")
+    patrol_wards: list[Id] | None = Field(None, description="wards they may patrol; all if omitted")
+    contracted_hours: StrictFloat = Field(40, gt=0, le=80)
+    working_days: list[Weekday] | None = Field(
+        None, description="part-time pattern; all if omitted"
+    )
+    skills: list[str] = Field(default_factory=list)
+    unavailable: list[Unavailability] = Field(default_factory=list)
+    carry_in: CarryIn = Field(default_factory=CarryIn)
+    preferences: list[Preference] = Field(default_factory=list)
+
+    @field_validator("patrol_wards")
+    @classmethod
+    def _none_listed_is_all(cls, wards: list[str] | None) -> list[str] | None:
+        """An empty list (a staff CSV cell of ';') means every ward, as omitting it does:
+        the model and the checker then read it alike."""
+        return wards or None

@@ -1,0 +1,165 @@
+"""The scenario: validation that names the field and the fix, surges, local time."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from scheduler.scenario import (
+    EngagementEvent,
+    Scenario,
+    ScenarioError,
+    Team,
+    describe_validation_error,
+    load_scenario,
+    read_json,
+)
+from tests.support import small_team
+
+
+def test_scenario_built_from_objects_needs_aware_times():
+    """A naive event time given as an object (not JSON) is refused with a clear message."""
+    base = small_team()
+    naive = EngagementEvent(
+        **{
+            **base.events[0].model_dump(),
+            "start": datetime(2026, 11, 24, 18, 30),
+            "end": datetime(2026, 11, 24, 20, 0),
+        }
+    )
+    with pytest.raises(ValidationError, match="without an offset"):
+        small_team(team=Team(id="t", name="T"), events=[naive])
+
+
+@pytest.mark.parametrize(
+    ("surge", "problem"),
+    [
+        ({"ward": "east"}, "unknown ward 'east'"),
+        ({"start": "2026-12-01T16:00", "end": "2026-12-01T22:00"}, "outside the week"),
+        ({"end": "2026-11-26T15:00"}, "before it starts"),
+        ({"weight": 0}, "greater than 0"),
+    ],
+)
+def test_a_bad_surge_is_named(surge: dict, problem: str):
+    """A surge in a ward the team does not have, outside the week, backwards or of no
+    weight is refused, saying which."""
+    good = {"ward": "south", "start": "2026-11-26T16:00", "end": "2026-11-26T22:00", "weight": 3}
+    with pytest.raises(ValidationError, match=problem):
+        small_team(surges=[{**good, **surge}])
+
+
+def test_a_surge_across_the_october_change_counts_each_local_hour_once():
+    """00:00-03:00 on 25 Oct 2026 is four real hours (01:00 happens twice); each local
+    hour's demand gets the surge's weight once, as a window's weight is."""
+    surge = {"ward": "south", "start": "2026-10-25T00:00", "end": "2026-10-25T03:00", "weight": 2}
+    scenario = small_team(week_start="2026-10-19", events=[], surges=[surge])
+    assert scenario.surge_by_local_hour == {("south", 6, hour): 2.0 for hour in (0, 1, 2)}
+
+
+def _scenario_with(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    data = small_team().model_dump(mode="json")
+    change(data)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d.update(week_start="2026-11-24"),
+            "scenario: week_start 2026-11-24 is a Tuesday; give the Monday",
+        ),
+        (
+            lambda d: d["staff"][0].update(role="DC"),
+            "staff.0.role: Input should be 'PC', 'SGT' or 'PCSO'",
+        ),
+        (
+            lambda d: d["staff"][0].update(contracted_hour=40),
+            "staff.0.contracted_hour: Extra inputs are not permitted",
+        ),
+        (
+            lambda d: d["duty_templates"][0].update(start="07:30"),
+            "duty_templates.0: duty template 'early' runs 07:30-15:00: duties are planned in "
+            "whole hours, so a template must start and end on the hour (for example "
+            "07:00-15:00)",
+        ),
+        (
+            lambda d: d["wards"][1].update(id="north"),
+            "scenario: two wards have the id 'north'; ids must be unique",
+        ),
+        (
+            lambda d: d["staff"][0].update(home_ward="east"),
+            "scenario: staff 'pc-ann' names unknown ward 'east'",
+        ),
+    ],
+    ids=[
+        "not-monday",
+        "role",
+        "misspelt-field",
+        "template-off-the-hour",
+        "same-id",
+        "unknown-ward",
+    ],
+)
+def test_a_bad_scenario_file_names_the_place_and_the_fix(
+    tmp_path: Path, change: Callable[[dict[str, Any]], None], message: str
+) -> None:
+    """A scenario file that does not validate is refused in one line: the file, the field
+    (or the whole scenario) and what to do."""
+    path = tmp_path / "week.json"
+    path.write_text(json.dumps(_scenario_with(change)))
+    with pytest.raises(ScenarioError) as refused:
+        load_scenario(path)
+    assert str(refused.value) == f"{path}: {message}"
+
+
+def test_more_problems_are_counted_after_the_first() -> None:
+    """Only the first problem is told, with how many more there are."""
+
+    def two_wrong(data: dict[str, Any]) -> None:
+        data["staff"][0]["contracted_hours"] = "40"  # a number as text: refused, not read
+        data["staff"][1]["role"] = "Inspector"
+
+    with pytest.raises(ValidationError) as refused:
+        Scenario.model_validate(_scenario_with(two_wrong))
+    assert describe_validation_error(refused.value) == (
+        "staff.0.contracted_hours: Input should be a valid number (and 1 more problem)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file; give the path of a scenario JSON file"),
+        (b'{"team": ', "not valid JSON at line 1 column 10: Expecting value"),
+        (
+            '{"team": "Zoé"}'.encode("latin-1"),
+            "not UTF-8 text (byte 12); save the scenario as UTF-8 JSON",
+        ),
+    ],
+    ids=["missing", "not-json", "not-utf-8"],
+)
+def test_a_file_that_cannot_be_read_says_why(
+    tmp_path: Path, content: bytes | None, message: str
+) -> None:
+    """A missing, broken or wrongly encoded file is a ScenarioError naming the file."""
+    path = tmp_path / "week.json"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(ScenarioError) as refused:
+        read_json(path, "scenario")
+    assert str(refused.value) == f"{path}: {message}"
+
+
+def test_changed_policy_settings_are_checked_as_a_files_would_be() -> None:
+    """`with_policy` changes settings, and refuses one a scenario file could not hold."""
+    scenario = small_team()
+    assert scenario.with_policy(min_rest_hours=12).policy.min_rest_hours == 12
+    with pytest.raises(ValidationError, match="min_rest_hours"):
+        scenario.with_policy(min_rest_hours=-1)
