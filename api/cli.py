@@ -11,6 +11,7 @@ import argparse
 import os
 import socket
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 from rich.console import Console
@@ -35,6 +36,23 @@ from scheduler.cli import parser as library_parser
 PORT = number(int, lambda value: 0 <= value <= 65535, "from 0 to 65535 (0: any free port)")
 
 
+def MONDAY(text: str) -> date:
+    """An argparse type: a Monday, as YYYY-MM-DD."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+    if day.weekday() != 0:
+        raise argparse.ArgumentTypeError(f"{text} is a {day:%A}; give the week's Monday")
+    return day
+
+
+def coming_monday() -> date:
+    """The Monday of the coming week: a week that can still be planned and changed."""
+    today = date.today()
+    return today + timedelta(days=7 - today.weekday())
+
+
 def parser() -> argparse.ArgumentParser:
     """The library's commands, then the service's."""
     parser, commands = library_parser()
@@ -52,9 +70,16 @@ def parser() -> argparse.ArgumentParser:
 
     demo_cmd = commands.add_parser(
         "demo",
-        help="solve the sample team's week, publish it in a fresh SQLite database, serve the API",
+        help="solve the sample team's coming week, publish it in a fresh SQLite database, "
+        "serve the API",
     )
     demo_cmd.add_argument("--scenario", type=Path, default=Path("fixtures/riverside.json"))
+    demo_cmd.add_argument(
+        "--week",
+        type=MONDAY,
+        help="the Monday of the week to plan (default: the coming week); the scenario's "
+        "dates move there by whole weeks, its clock times stay",
+    )
     demo_cmd.add_argument("--database", type=Path, default=Path("beatplan-demo.sqlite"))
     demo_cmd.add_argument("--port", type=PORT, default=8000)
     demo_cmd.add_argument("--time-limit", type=SECONDS, default=30.0)
@@ -121,7 +146,7 @@ def _demo(arguments: argparse.Namespace, err: Console) -> int:
     from api.services.scenarios import import_scenario
     from api.settings import Settings
 
-    scenario = load_scenario(arguments.scenario)
+    scenario = load_scenario(arguments.scenario, arguments.week or coming_monday())
     _check_demo_database(arguments.database)
     if not arguments.no_serve:  # before solving and publishing, not after
         _check_port("127.0.0.1", arguments.port)

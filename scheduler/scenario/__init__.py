@@ -7,14 +7,15 @@ local time; every instant is stored aware.
 
 One module per part of the week, named as the model's and the checker's rule families
 are where one exists: `duties` (templates), `coverage` (wards, windows, surges),
-`events`, `pins`; then `staff`, `policy`, `times`, the whole `week` (`Scenario`), and
-`read` (files and their error messages).
+`events`, `pins`; then `staff`, `policy`, `times`, the whole `week` (`Scenario`),
+`read` (files and their error messages) and `moving` (a scenario moved to another week).
 """
 
 from scheduler.scenario.base import Id, Strict
 from scheduler.scenario.coverage import Surge, Ward, Window
 from scheduler.scenario.duties import DutyTemplate, in_pcso_window
 from scheduler.scenario.events import EngagementEvent
+from scheduler.scenario.moving import moved_to
 from scheduler.scenario.pins import Pin
 from scheduler.scenario.policy import Policy
 from scheduler.scenario.read import (
@@ -63,6 +64,7 @@ __all__ = [
     "in_pcso_window",
     "load_scenario",
     "local_day",
+    "moved_to",
     "parse_clock",
     "read_json",
     "real",

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
+from scheduler.scenario.moving import moved_to
 from scheduler.scenario.week import Scenario
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file (raises `ScenarioError` with a readable message)."""
+def load_scenario(path: str | Path, week: date | None = None) -> Scenario:
+    """Read and validate a scenario file (raises `ScenarioError` with a readable message),
+    moved to the week starting on Monday `week` if one is given (`moved_to`)."""
     from pydantic import ValidationError
 
     source = Path(path)
     raw = read_json(source, "scenario")
+    if week is not None:
+        if not isinstance(raw, dict) or "week_start" not in raw:
+            raise ScenarioError(f"{source}: not a scenario with a week_start to move")
+        raw = moved_to(raw, week)
     try:
         return Scenario.model_validate(raw)
     except ValidationError as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,15 @@ from sqlmodel import Session
 from api.schemas import NewUser
 from api.services.users import create_user
 from api.tables import Role
+from scheduler.scenario import moved_to
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
-def sample_scenario(name: str = "riverside.json") -> dict[str, Any]:
-    return json.loads((FIXTURES / name).read_text())
+def sample_scenario(name: str = "riverside.json", week: date | None = None) -> dict[str, Any]:
+    """A sample scenario's JSON, moved to the week starting on Monday `week` if given."""
+    data = json.loads((FIXTURES / name).read_text())
+    return moved_to(data, week) if week is not None else data
 
 
 def wait_for_job(client: TestClient, url: str, timeout: float = 120) -> dict[str, Any]:

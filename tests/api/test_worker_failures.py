@@ -28,6 +28,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from api import tables
+from api.cli import coming_monday
 from api.db import make_engine
 from api.main import create_app
 from api.settings import Settings
@@ -383,8 +384,11 @@ def test_the_worker_of_a_killed_server_exits(database_url: str, tmp_path: Path):
 
             wait_for(up, 60, "the server answering")
             http.headers["Authorization"] = f"Bearer {admin_token(engine)}"
-            assert http.post("/teams/riverside/scenario", json=sample_scenario()).is_success
-            job = http.post(f"{WEEK}/solve", json={"time_limit": 60}).json()
+            week = coming_monday()  # the server's clock is the real one: a week to come
+            scenario = sample_scenario(week=week)
+            assert http.post("/teams/riverside/scenario", json=scenario).is_success
+            job = http.post(f"/teams/riverside/weeks/{week}/solve", json={"time_limit": 60})
+            job = job.json()
             wait_until_running(http, job["url"])
         [worker] = solve_workers(server.pid)
 
