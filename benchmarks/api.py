@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 
 from benchmarks import loadclient
-from benchmarks.run import ROOT, SERVICE, machine, write_section
+from benchmarks.document import DOCUMENT, ROOT, SERVICE, machine, write_section
 
 WEEK = "/teams/riverside/weeks/2026-11-23"
 
@@ -158,7 +158,7 @@ def _measured(run: Callable[[], loadclient.Result], rounds: int) -> dict[str, fl
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--short", action="store_true")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--out", type=Path, default=DOCUMENT)
     arguments = parser.parse_args(argv)
     runs, clients, each, rounds = (2, 20, 10, 1) if arguments.short else (5, 50, 200, 3)
     subscriptions = 20 if arguments.short else 500

@@ -25,11 +25,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.baselines import demand_hours_unseen, peak_hours_covered, presence_score
+from benchmarks.document import CUTS, DOCUMENT, ROOT, write_and_show
 from scheduler import Scenario, SolveOptions, check, load_scenario, solve
 from scheduler.scenario import Role
 
-ROOT = Path(__file__).resolve().parent.parent
-CUTS = "## Cost of cuts"  # the section of docs/benchmarks.md this module owns
 PLOT = ROOT / "docs" / "cost-of-cuts.png"
 SERIES = ((Role.PCSO, "PCSOs"), (Role.PC, "PCs"))
 
@@ -243,16 +242,12 @@ def report(short: bool, plot_path: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from benchmarks.run import write_section
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--short", action="store_true", help="2 of each role, short limits")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--out", type=Path, default=DOCUMENT)
     parser.add_argument("--plot", type=Path, default=PLOT, help="where to write the PNG")
     arguments = parser.parse_args(argv)
-    lines = report(arguments.short, arguments.plot)
-    write_section(arguments.out, CUTS, lines)
-    print("\n".join(lines))
+    write_and_show(arguments.out, CUTS, report(arguments.short, arguments.plot))
     return 0
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from benchmarks.run import REPLAN, ROOT, machine, write_section
+from benchmarks.document import DOCUMENT, REPLAN, ROOT, machine, write_section
 from scheduler import SolveOptions, check, load_scenario, solve
 from scheduler.generate import generate_instance
 from scheduler.replan import (
@@ -188,7 +188,7 @@ LABELS = {"sick": "officer sick on Wednesday", "briefing": "urgent briefing, 2 s
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--short", action="store_true")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--out", type=Path, default=DOCUMENT)
     arguments = parser.parse_args(argv)
     sample = load_scenario(ROOT / "fixtures" / "riverside.json")
     seeds = [0] if arguments.short else [0, 1, 2]

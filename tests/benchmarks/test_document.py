@@ -1,0 +1,43 @@
+"""docs/benchmarks.md: each benchmark part rewrites only its own section."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import benchmarks
+from benchmarks.document import REPLAN, SECTIONS, SERVICE, write_section
+
+
+def test_write_section_replaces_one_part_and_keeps_the_order(tmp_path: Path):
+    """Each benchmark module rewrites only its own section, wherever it runs from."""
+    out = tmp_path / "benchmarks.md"
+    out.write_text("# Benchmarks\n\nsolver tables\n\n## Service\n\nservice tables\n")
+    write_section(out, REPLAN, [REPLAN, "", "replan v1"])
+    write_section(out, "## Baselines", ["## Baselines", "", "baselines"])
+    write_section(out, REPLAN, [REPLAN, "", "replan v2"])
+    text = out.read_text()
+    assert text.startswith("# Benchmarks") and "solver tables" in text
+    assert "replan v1" not in text and text.count(REPLAN) == 1
+    found = [heading for heading in SECTIONS if heading in text]
+    assert found == ["## Baselines", REPLAN, SERVICE]
+    assert text.index("baselines") < text.index("replan v2") < text.index("service tables")
+
+
+def test_no_part_imports_the_command_that_runs_it():
+    """`benchmarks.run` imports every part; a part importing it back would make the
+    circle that `benchmarks.document` is there to break."""
+    package = Path(benchmarks.__file__).parent
+    importers = []
+    for module in package.rglob("*.py"):
+        if module == package / "run.py":
+            continue
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module is not None:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            if "benchmarks.run" in names:
+                importers.append(str(module.relative_to(package)))
+    assert importers == []
