@@ -40,7 +40,9 @@ from benchmarks.document import (
     CURTOIS,
     CUTS,
     DOCUMENT,
+    REPLAN,
     ROOT,
+    SERVICE,
     cpu_model,
     write_and_show,
 )
@@ -715,15 +717,14 @@ def main(argv: list[str] | None = None) -> int:
     if "curtois" in only:
         lines = curtois_part(short)
         write_and_show(out, CURTOIS, lines)
-    flags = ["--short"] if short else []
     if "replan" in only:
         from benchmarks import replan
 
-        replan.main([*flags, "--out", str(out)])
+        write_and_show(out, REPLAN, replan.report(short))
     if "service" in only:
         from benchmarks import api
 
-        api.main([*flags, "--out", str(out)])
+        write_and_show(out, SERVICE, api.report(short))
     return 0
 
 
