@@ -173,7 +173,7 @@ def test_presence_alone_is_solved_under_every_rule_and_scores_its_objective():
 
 @pytest.fixture(scope="module")
 def stretched_team(sample: Scenario) -> Scenario:
-    from benchmarks.run import stretched
+    from benchmarks.scale import stretched
 
     return stretched(sample)
 
