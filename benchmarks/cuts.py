@@ -7,7 +7,7 @@ For the sample team (fixtures/riverside.json), PCSOs are removed one at a time,
 cumulatively (0, 1, 2, ... gone), and the week re-solved; then, separately, constables.
 Who goes is deterministic: the last of that role in the staff list, as a budget cut by
 "last in, first out" might fall. Each point records the visible-presence score
-(demand-weighted presence, `benchmarks.baselines.presence_score`), the peak hours
+(demand-weighted presence, `benchmarks.metrics.presence_score`), the peak hours
 covered (hours inside the wards' peak windows with someone present in the ward), the
 hours residents see no one (ward-hours with demand and nobody present in the ward), and
 whether a lawful rota exists at all: when it does not, the point says so and why.
@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.baselines import demand_hours_unseen, peak_hours_covered, presence_score
 from benchmarks.document import CUTS, DOCUMENT, ROOT, write_and_show
+from benchmarks.metrics import demand_hours_unseen, peak_hours_covered, presence_score
 from scheduler import Scenario, SolveOptions, check, load_scenario, solve
 from scheduler.scenario import Role
 
