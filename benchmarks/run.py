@@ -4,16 +4,20 @@
     python -m benchmarks.run --short          # small and quick; the test suite runs this
     python -m benchmarks.run --only solver,baselines   # a subset; other sections are kept
 
-Parts, in the order of the file: *solver* (single teams, among them the sample team
-stretched by cuts, a BCU, a force of 100 teams),
-*baselines* (Beatplan against a sergeant's pattern rota and a marginal-gain greedy),
-*cuts* (cost of staff cuts on the sample team, with a plot), *curtois* (the published
-Curtois & Qu benchmark, `benchmarks.curtois`), *replan* (`benchmarks.replan`) and
-*service* (`benchmarks.api`). Each part replaces only its own section of the file.
+Parts, in the order of the file, each a module of its own: *solver* (`benchmarks.scale`:
+single teams, among them the sample team stretched by cuts, a BCU, a force of 100 teams),
+*baselines* (`benchmarks.baselines`: Beatplan against a sergeant's pattern rota and a
+marginal-gain greedy), *cuts* (`benchmarks.cuts`: cost of staff cuts on the sample team,
+with a plot), *curtois* (`benchmarks.curtois`: the published Curtois & Qu benchmark),
+*replan* (`benchmarks.replan`) and *service* (`benchmarks.api`).
 
-Every team solve runs in a worker process, so its peak memory is its own. A BCU or a
-force is solved team by team (teams share no staff), across processes; its objective and
-bound are the sums over its teams. The baselines reuse the rotas the solver part found.
+Every part has one entry, `report(short, ...)`, that returns its section's Markdown lines
+(heading first) and writes nothing; this command writes each into the file with
+`benchmarks.document.write_section`, so each part replaces only its own section, and
+prints it. Two parts take more than `short`: the solver part also returns the rotas it
+found, and the baselines part judges those same rotas against its rivals (with `--only
+baselines`, the solver part solves them first without writing its tables); cuts takes
+where its plot goes.
 """
 
 from __future__ import annotations
@@ -36,20 +40,6 @@ from benchmarks.document import (
 from benchmarks.scale import Solved
 
 PARTS = ("solver", "baselines", "cuts", "curtois", "replan", "service")
-
-
-# ---- the other parts --------------------------------------------------------------------
-
-
-def curtois_part(short: bool) -> list[str]:
-    """The published-benchmark section, from `benchmarks.curtois.report`.
-
-    Imported here, not at the top: that module builds its own CP-SAT models and data
-    loaders, which the other parts do not need.
-    """
-    from benchmarks.curtois import report
-
-    return report(short)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,17 +73,18 @@ def main(argv: list[str] | None = None) -> int:
     if "baselines" in only:
         if solved is None:
             _, solved = scale.report(short, processes, tables=False)
-        lines = baselines.report(short, solved, processes)
-        write_and_show(out, BASELINES, lines)
+        write_and_show(out, BASELINES, baselines.report(short, solved, processes))
     if "cuts" in only:
         plot = arguments.plot
         if plot is None:
             plot = Path(tempfile.gettempdir()) / "cost-of-cuts-short.png" if short else cuts.PLOT
-        lines = cuts.report(short, plot)
-        write_and_show(out, CUTS, lines)
+        write_and_show(out, CUTS, cuts.report(short, plot))
     if "curtois" in only:
-        lines = curtois_part(short)
-        write_and_show(out, CURTOIS, lines)
+        # Imported only when run, as are replan and service below: they bring their own
+        # solvers, servers and clients, which the other parts do not need.
+        from benchmarks import curtois
+
+        write_and_show(out, CURTOIS, curtois.report(short))
     if "replan" in only:
         from benchmarks import replan
 
