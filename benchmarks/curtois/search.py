@@ -143,7 +143,7 @@ def solve_instance(
     """Solve in parts, each CP-SAT solve configured by the scheduler's `_configure`:
 
     1. a quick start (the default portfolio, `workers` threads, about a second);
-    2. in a second process, column generation over whole rosters (`_Columns`): its LP
+    2. in a second process, column generation over whole rosters (`colgen`): its LP
        gives a bound, and the full model completes the shifts it settles into rosters;
        then, on a thread for the time left, the full model with `linearization_level=2`
        (its LP bounds too, and sometimes it finds big improvements);
