@@ -10,7 +10,6 @@ with many concurrent clients, each request timed on the client.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import socket
@@ -26,7 +25,7 @@ from pathlib import Path
 import httpx
 
 from benchmarks import loadclient
-from benchmarks.document import DOCUMENT, ROOT, SERVICE, machine, write_and_show
+from benchmarks.document import ROOT, SERVICE, machine, part_command
 
 WEEK = "/teams/riverside/weeks/2026-11-23"
 
@@ -264,12 +263,7 @@ def report(short: bool) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--short", action="store_true")
-    parser.add_argument("--out", type=Path, default=DOCUMENT)
-    arguments = parser.parse_args(argv)
-    write_and_show(arguments.out, SERVICE, report(arguments.short))
-    return 0
+    return part_command(__doc__, SERVICE, report, argv)
 
 
 if __name__ == "__main__":

@@ -7,9 +7,11 @@ never `benchmarks.run`, which imports them.
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import ortools
@@ -52,6 +54,19 @@ def write_and_show(path: Path, heading: str | None, lines: list[str]) -> None:
     lines."""
     write_section(path, heading, lines)
     print("\n".join(lines), flush=True)
+
+
+def part_command(
+    doc: str, heading: str, report: Callable[[bool], list[str]], argv: Sequence[str] | None
+) -> int:
+    """A part run on its own (`python -m benchmarks.replan [--short] [--out FILE]`): its
+    section written into the document and printed."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--short", action="store_true")
+    parser.add_argument("--out", type=Path, default=DOCUMENT)
+    arguments = parser.parse_args(argv)
+    write_and_show(arguments.out, heading, report(arguments.short))
+    return 0
 
 
 def cpu_model() -> str:

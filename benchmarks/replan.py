@@ -15,15 +15,13 @@ section of docs/benchmarks.md.
 
 from __future__ import annotations
 
-import argparse
 import multiprocessing
 import statistics
 import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from benchmarks.document import DOCUMENT, REPLAN, ROOT, machine, write_and_show
+from benchmarks.document import REPLAN, ROOT, machine, part_command
 from scheduler import SolveOptions, check, load_scenario, solve
 from scheduler.generate import generate_instance
 from scheduler.replan import (
@@ -257,12 +255,7 @@ def report(short: bool) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--short", action="store_true")
-    parser.add_argument("--out", type=Path, default=DOCUMENT)
-    arguments = parser.parse_args(argv)
-    write_and_show(arguments.out, REPLAN, report(arguments.short))
-    return 0
+    return part_command(__doc__, REPLAN, report, argv)
 
 
 if __name__ == "__main__":
