@@ -1,8 +1,8 @@
 """docs/benchmarks.md, the one document every benchmark part writes a section of.
 
 Where it is, its sections' headings in the order they appear, how one part replaces only
-its own section, and the machine line the sections quote. The parts import this module,
-never `benchmarks.run`, which imports them.
+its own section (also when a part runs alone, `part_command`), and the machine line the
+sections quote. The parts import this module, never `benchmarks.run`, which imports them.
 """
 
 from __future__ import annotations
