@@ -7,7 +7,7 @@ For the sample team (fixtures/riverside.json), PCSOs are removed one at a time,
 cumulatively (0, 1, 2, ... gone), and the week re-solved; then, separately, constables.
 Who goes is deterministic: the last of that role in the staff list, as a budget cut by
 "last in, first out" might fall. Each point records the visible-presence score
-(demand-weighted presence, `benchmarks.baselines.presence_score`), the peak hours
+(demand-weighted presence, `benchmarks.metrics.presence_score`), the peak hours
 covered (hours inside the wards' peak windows with someone present in the ward), the
 hours residents see no one (ward-hours with demand and nobody present in the ward), and
 whether a lawful rota exists at all: when it does not, the point says so and why.
@@ -24,13 +24,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.baselines import demand_hours_unseen, peak_hours_covered, presence_score
+from benchmarks.document import CUTS, DOCUMENT, ROOT, write_and_show
+from benchmarks.metrics import demand_hours_unseen, peak_hours_covered, presence_score
 from scheduler import Scenario, SolveOptions, check, load_scenario, solve
 from scheduler.codes import SolveStatus
 from scheduler.scenario import Role
 
-ROOT = Path(__file__).resolve().parent.parent
-CUTS = "## Cost of cuts"  # the section of docs/benchmarks.md this module owns
 PLOT = ROOT / "docs" / "cost-of-cuts.png"
 SERIES = ((Role.PCSO, "PCSOs"), (Role.PC, "PCs"))
 
@@ -244,16 +243,12 @@ def report(short: bool, plot_path: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from benchmarks.run import write_section
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--short", action="store_true", help="2 of each role, short limits")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--out", type=Path, default=DOCUMENT)
     parser.add_argument("--plot", type=Path, default=PLOT, help="where to write the PNG")
     arguments = parser.parse_args(argv)
-    lines = report(arguments.short, arguments.plot)
-    write_section(arguments.out, CUTS, lines)
-    print("\n".join(lines))
+    write_and_show(arguments.out, CUTS, report(arguments.short, arguments.plot))
     return 0
 
 

@@ -2,7 +2,7 @@
 
 The week model (`scheduler.model`) states its working-time rules with these functions, and
 so does any roster built on the same rules: the Curtois & Qu benchmark
-(`benchmarks/curtois.py`) turns a published multi-week instance into calls to them. A rule
+(`benchmarks/curtois/`) turns a published multi-week instance into calls to them. A rule
 written here is therefore tested twice: by the week's checker and by an independent
 evaluator of a public benchmark with known optima.
 

@@ -1,148 +1,17 @@
-"""The baselines Beatplan is judged against, and the metrics that judge every rota alike."""
+"""Beatplan against its rivals, and what its objective trades for presence (`solve_parts`)."""
 
 from __future__ import annotations
-
-import random
-from collections import Counter
 
 import pytest
 from pydantic import ValidationError
 
-from benchmarks.baselines import (
-    REQUIREMENT_RULES,
-    Metrics,
-    demand_hours_unseen,
-    greedy_rota,
-    metrics,
-    pattern_rota,
-    presence_score,
-    solve_parts,
-    unmet_by_kind,
-)
-from scheduler import Scenario, SolveOptions, check, load_scenario, solve
-from scheduler.generate import generate_instance
+from benchmarks.baselines import solve_parts
+from benchmarks.metrics import presence_score
+from benchmarks.rivals.pattern import pattern_rota
+from scheduler import Scenario, SolveOptions, check, solve
 from scheduler.rota import Rota
 from scheduler.scenario import Policy
-from tests.support import FIXTURES, small_team
-
-
-@pytest.fixture(scope="module")
-def sample() -> Scenario:
-    return load_scenario(FIXTURES / "riverside.json")
-
-
-@pytest.fixture(scope="module")
-def sample_greedy(sample: Scenario) -> Rota:
-    return greedy_rota(sample)
-
-
-def test_pattern_gives_full_timers_five_duties_in_their_home_ward(sample: Scenario):
-    """Five-on, two-off for everyone whose contract covers five 8-hour duties and who has
-    no leave; every patrol in the home ward (or around an event, in the event's ward)."""
-    rota = pattern_rota(sample)
-    events = {event.id: event for event in sample.events}
-    checked = 0
-    for person in sample.staff:
-        duties = rota.duties_of(person.id)
-        if person.working_days is None and person.contracted_hours >= 40 and not person.unavailable:
-            assert len(duties) == 5, person.id
-            checked += 1
-        if person.home_ward is None:
-            continue
-        for duty in duties:
-            attended = {events[a.event].ward for a in duty.activities if a.event is not None}
-            patrolled = {a.ward for a in duty.activities if a.kind == "patrol"}
-            assert patrolled <= {person.home_ward} | attended, (person.id, duty.day)
-    assert checked >= 10
-    # Days off spread over the week: every day has someone resting.
-    worked_by_day = Counter(duty.day for duty in rota.duties)
-    assert max(worked_by_day.values()) < len(sample.staff)
-    assert min(worked_by_day.values()) > 0
-
-
-def test_pattern_knows_what_a_spreadsheet_knows(sample: Scenario):
-    """Leave, part-time days, contracts, template roles and the PCSO window are kept; what
-    it breaks is only what needs a calculation (rest against last week, events, pins)."""
-    rules = {violation.rule for violation in check(sample, pattern_rota(sample))}
-    assert not rules & {"unavailable", "weekly_hours", "template", "pcso_window", "activity"}
-    assert rules <= {
-        "daily_rest",
-        "consecutive_days",
-        "event_staffing",
-        "pins",
-        "pinned_off",
-        "lone_working",
-    }
-
-
-@pytest.mark.parametrize(
-    "scenario",
-    [
-        pytest.param(load_scenario(FIXTURES / "riverside.json"), id="sample"),
-        pytest.param(load_scenario(FIXTURES / "riverside-dst.json"), id="sample-october"),
-        pytest.param(load_scenario(FIXTURES / "riverside-infeasible.json"), id="infeasible"),
-        pytest.param(generate_instance("bcu", seed=3)[4], id="bcu-team"),
-        pytest.param(small_team(), id="small"),
-    ],
-)
-def test_greedy_breaks_no_rule_only_leaves_requirements_unmet(scenario: Scenario):
-    rota = greedy_rota(scenario)
-    violations = check(scenario, rota)
-    assert {v.rule for v in violations} <= REQUIREMENT_RULES, [v.message for v in violations]
-    assert rota.duties, "the greedy works somebody"
-
-
-def test_empty_rota_has_no_presence(sample: Scenario):
-    empty = Rota(team=sample.team.id, week_start=sample.week_start, duties=[])
-    assert presence_score(sample, empty) == 0
-    judged = metrics(sample, empty)
-    assert judged.presence == 0 and all(ratio == 0 for ratio in judged.ratios)
-    unseen, demand_hours = demand_hours_unseen(sample, empty.duties)
-    assert unseen == demand_hours > 7 * len(sample.wards)  # every ward has daily demand
-
-
-def test_adding_a_duty_never_lowers_presence_nor_hides_it(sample: Scenario, sample_greedy: Rota):
-    duties = list(sample_greedy.duties)
-    random.Random(7).shuffle(duties)
-    previous, unseen_before = 0.0, demand_hours_unseen(sample, [])[0]
-    for count in range(1, len(duties) + 1, 3):
-        partial = sample_greedy.model_copy(update={"duties": duties[:count]})
-        score = presence_score(sample, partial)
-        assert score >= previous - 1e-6
-        unseen = demand_hours_unseen(sample, partial.duties)[0]
-        assert unseen <= unseen_before  # nor leaves more hours unseen
-        previous, unseen_before = score, unseen
-    assert previous > 0 and unseen_before < demand_hours_unseen(sample, [])[0]
-
-
-def test_unmet_counts_are_the_checkers_violations(sample: Scenario):
-    """The pattern rota breaks rules; metrics counts exactly what the checker reports."""
-    rota = pattern_rota(sample)
-    violations = check(sample, rota)
-    judged = metrics(sample, rota)
-    assert judged.unmet == len(violations) > 0
-    rules = Counter(v.rule for v in violations)
-    assert judged.events == rules["event_staffing"]
-    assert judged.minimums == rules["ward_minimum"]
-    assert judged.pairs == rules["lone_working"]
-    assert judged.rest == sum(
-        rules[r] for r in ("daily_rest", "weekly_rest", "rest_days", "consecutive_days")
-    )
-    assert unmet_by_kind(violations) == {
-        "events": judged.events,
-        "minimums": judged.minimums,
-        "pairs": judged.pairs,
-        "rest": judged.rest,
-        "other": judged.other,
-    }
-
-
-def test_metrics_of_several_teams_add_up(sample: Scenario, sample_greedy: Rota):
-    one = metrics(sample, sample_greedy)
-    both = Metrics.combine([one, metrics(sample, pattern_rota(sample))])
-    assert both.presence > one.presence
-    assert len(both.ratios) == 2 * len(sample.wards)
-    assert 0 < one.spread_min <= one.spread_max and one.spread_cv >= 0
+from tests.support import small_team
 
 
 def test_beatplan_is_at_least_the_greedy_on_the_sample(sample: Scenario, sample_greedy: Rota):
@@ -173,7 +42,7 @@ def test_presence_alone_is_solved_under_every_rule_and_scores_its_objective():
 
 @pytest.fixture(scope="module")
 def stretched_team(sample: Scenario) -> Scenario:
-    from benchmarks.run import stretched
+    from benchmarks.scale import stretched
 
     return stretched(sample)
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.run import CURTOIS, REPLAN, SECTIONS, SERVICE, main, write_section
+from benchmarks.document import CURTOIS, REPLAN, SERVICE
+from benchmarks.run import main
 
 
 @pytest.fixture(scope="module")
@@ -195,18 +196,3 @@ def test_replan_and_service_sections(short_run: tuple[str, Path]):
     assert "solve job overhead" in text and "GET rota, 20 concurrent clients" in text
     order = ["## Baselines", "## Cost of cuts", CURTOIS, REPLAN, SERVICE]
     assert [text.index(h) for h in order] == sorted(text.index(h) for h in order)
-
-
-def test_write_section_replaces_one_part_and_keeps_the_order(tmp_path: Path):
-    """Each benchmark module rewrites only its own section, wherever it runs from."""
-    out = tmp_path / "benchmarks.md"
-    out.write_text("# Benchmarks\n\nsolver tables\n\n## Service\n\nservice tables\n")
-    write_section(out, REPLAN, [REPLAN, "", "replan v1"])
-    write_section(out, "## Baselines", ["## Baselines", "", "baselines"])
-    write_section(out, REPLAN, [REPLAN, "", "replan v2"])
-    text = out.read_text()
-    assert text.startswith("# Benchmarks") and "solver tables" in text
-    assert "replan v1" not in text and text.count(REPLAN) == 1
-    found = [heading for heading in SECTIONS if heading in text]
-    assert found == ["## Baselines", REPLAN, SERVICE]
-    assert text.index("baselines") < text.index("replan v2") < text.index("service tables")
