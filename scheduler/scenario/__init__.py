@@ -11,7 +11,7 @@ are where one exists: `duties` (templates), `coverage` (wards, windows, surges),
 `read` (files and their error messages) and `moving` (a scenario moved to another week).
 """
 
-from scheduler.scenario.base import Id, Strict
+from scheduler.scenario.base import Id, Label, MaybeText, Name, Strict, Text, plain_text
 from scheduler.scenario.coverage import Surge, Ward, Window
 from scheduler.scenario.duties import DutyTemplate, in_pcso_window
 from scheduler.scenario.events import EngagementEvent
@@ -45,6 +45,9 @@ __all__ = [
     "DutyTemplate",
     "EngagementEvent",
     "Id",
+    "Label",
+    "MaybeText",
+    "Name",
     "Pin",
     "Policy",
     "Preference",
@@ -55,6 +58,7 @@ __all__ = [
     "Strict",
     "Surge",
     "Team",
+    "Text",
     "Unavailability",
     "Ward",
     "Weekday",
@@ -66,6 +70,7 @@ __all__ = [
     "local_day",
     "moved_to",
     "parse_clock",
+    "plain_text",
     "read_json",
     "real",
 ]

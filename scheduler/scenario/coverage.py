@@ -7,7 +7,7 @@ from functools import cached_property
 
 from pydantic import Field, StrictFloat, field_validator, model_validator
 
-from scheduler.scenario.base import Id, Strict
+from scheduler.scenario.base import Id, Name, Strict, Text
 from scheduler.scenario.times import ALL_DAYS, WEEKDAYS, ClockTime, Weekday, clock_minutes, real
 
 
@@ -49,7 +49,7 @@ class Ward(Strict):
     """A ward, with when and how much visible presence matters there."""
 
     id: Id
-    name: str
+    name: Name
     demand: list[Window] = Field(
         default_factory=list,
         description="demand windows; overlapping windows add up. Ignored if hourly_demand given",
@@ -64,7 +64,7 @@ class Ward(Strict):
     lone_working_windows: list[Window] = Field(
         default_factory=list, description="hours in which PCSOs may not patrol alone here"
     )
-    station: str | None = None
+    station: Text | None = None
 
     @field_validator("hourly_demand")
     @classmethod
@@ -102,7 +102,7 @@ class Surge(Strict):
     """More demand in a ward for some hours of this week (a reassurance patrol after an
     incident): the weight is added to the ward's demand in each hour the surge touches."""
 
-    ward: str
+    ward: Id
     start: datetime
     end: datetime
     weight: StrictFloat = Field(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, StrictInt, model_validator
 
-from scheduler.scenario.base import Id, Strict
+from scheduler.scenario.base import Id, Name, Strict
 from scheduler.scenario.policy import Policy
 from scheduler.scenario.staff import Role
 from scheduler.scenario.times import ClockTime, clock_minutes
@@ -14,7 +14,7 @@ class DutyTemplate(Strict):
     """A shift pattern such as early 07:00-15:00; an end at or before the start is next day."""
 
     id: Id
-    name: str
+    name: Name
     start: ClockTime
     end: ClockTime
     break_minutes: StrictInt = Field(

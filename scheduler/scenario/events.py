@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import Field, StrictBool, StrictFloat, StrictInt, model_validator
 
-from scheduler.scenario.base import Id, Strict
+from scheduler.scenario.base import Id, Label, Name, Strict, Text
 from scheduler.scenario.times import real
 
 
@@ -14,16 +14,16 @@ class EngagementEvent(Strict):
     """A ward panel, Cuppa with a Copper, school gate, faith visit, Prevent panel..."""
 
     id: Id
-    name: str
-    kind: str = "engagement"
+    name: Name
+    kind: Label = "engagement"
     ward: Id
-    place: str
+    place: Text
     start: datetime
     end: datetime
     min_staff: StrictInt = Field(1, ge=0, le=1000)
     max_staff: StrictInt = Field(2, ge=1, le=1000)
     min_warranted: StrictInt = Field(0, ge=0, le=1000)
-    required_skills: list[str] = Field(
+    required_skills: list[Label] = Field(
         default_factory=list, description="each skill must be held by at least one attendee"
     )
     mandatory: StrictBool = False

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import Field, StrictBool, StrictFloat, StrictInt, field_validator, model_validator
 
-from scheduler.scenario.base import Id, Strict
+from scheduler.scenario.base import Id, Label, Name, Strict, Text
 from scheduler.scenario.times import Weekday, real
 
 
@@ -27,7 +27,7 @@ class Unavailability(Strict):
 
     start: datetime
     end: datetime
-    reason: str = "unavailable"
+    reason: Text = "unavailable"
 
     @model_validator(mode="after")
     def _ordered(self) -> Unavailability:
@@ -62,7 +62,7 @@ class Preference(Strict):
 
 class Staff(Strict):
     id: Id
-    name: str
+    name: Name
     role: Role
     home_ward: Id | None = Field(None, description="dedicated ward officer's ward")
     patrol_wards: list[Id] | None = Field(None, description="wards they may patrol; all if omitted")
@@ -70,7 +70,7 @@ class Staff(Strict):
     working_days: list[Weekday] | None = Field(
         None, description="part-time pattern; all if omitted"
     )
-    skills: list[str] = Field(default_factory=list)
+    skills: list[Label] = Field(default_factory=list)
     unavailable: list[Unavailability] = Field(default_factory=list)
     carry_in: CarryIn = Field(default_factory=CarryIn)
     preferences: list[Preference] = Field(default_factory=list)

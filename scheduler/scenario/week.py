@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from scheduler.scenario.base import Id, Strict
+from scheduler.scenario.base import Id, MaybeText, Name, Strict
 from scheduler.scenario.coverage import Surge, Ward
 from scheduler.scenario.duties import DutyTemplate
 from scheduler.scenario.events import EngagementEvent
@@ -22,9 +22,9 @@ from scheduler.scenario.times import local_day, real
 
 class Team(Strict):
     id: Id
-    name: str
+    name: Name
     timezone: str = "Europe/London"
-    station: str = ""
+    station: MaybeText = ""
 
     @field_validator("timezone")
     @classmethod
@@ -58,11 +58,11 @@ class Scenario(Strict):
         if not isinstance(data, dict):
             return data
         team = data.get("team")
-        zone_name = (
-            team.timezone
-            if isinstance(team, Team)
-            else (team or {}).get("timezone", "Europe/London")
-        )
+        zone_name: object = "Europe/London"
+        if isinstance(team, Team):
+            zone_name = team.timezone
+        elif isinstance(team, dict):
+            zone_name = team.get("timezone", zone_name)
         try:
             zone = ZoneInfo(zone_name)
         except (ZoneInfoNotFoundError, ValueError, TypeError):
@@ -79,13 +79,18 @@ class Scenario(Strict):
                 return value.replace(tzinfo=zone)
             return value
 
-        def localise_spans(items: list[object] | None) -> list[object]:
-            """Items with `start` and `end` (events, surges, unavailability), localised."""
+        def localise_spans(items: object) -> object:
+            """Items with `start` and `end` (events, surges, unavailability), localised;
+            anything but a list is left for the field's own validation to name."""
+            if items is None:
+                return []
+            if not isinstance(items, list):
+                return items
             return [
                 {**item, "start": localise(item.get("start")), "end": localise(item.get("end"))}
                 if isinstance(item, dict)
                 else item
-                for item in items or []
+                for item in items
             ]
 
         data = dict(data)
@@ -93,7 +98,8 @@ class Scenario(Strict):
             if spans in data:
                 data[spans] = localise_spans(data[spans])
         people = []
-        for person in data.get("staff") or []:
+        staff = data.get("staff")
+        for person in staff if isinstance(staff, list) else []:
             if isinstance(person, dict):
                 person = dict(person)
                 person["unavailable"] = localise_spans(person.get("unavailable"))
@@ -104,7 +110,7 @@ class Scenario(Strict):
                         "last_duty_end": localise(carry["last_duty_end"]),
                     }
             people.append(person)
-        if "staff" in data:
+        if isinstance(staff, list):
             data["staff"] = people
         return data
 

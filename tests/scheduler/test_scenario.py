@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from scheduler.scenario import (
@@ -163,3 +165,62 @@ def test_changed_policy_settings_are_checked_as_a_files_would_be() -> None:
     assert scenario.with_policy(min_rest_hours=12).policy.min_rest_hours == 12
     with pytest.raises(ValidationError, match="min_rest_hours"):
         scenario.with_policy(min_rest_hours=-1)
+
+
+SAMPLE = json.loads(
+    (Path(__file__).resolve().parents[2] / "fixtures" / "riverside.json").read_text()
+)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    key=st.sampled_from([*SAMPLE, "unknown"]),
+    value=JSON_VALUES,
+    nested=st.sampled_from(["team", "staff", "events", "wards", "surges"]),
+    part=JSON_VALUES,
+)
+def test_any_json_is_a_scenario_or_a_validation_error_never_a_crash(
+    key: str, value: Any, nested: str, part: Any
+):
+    """Any JSON in any field (`{"team": 1}`, `"staff": "x"`, an event that is a list...)
+    is refused by validation naming the field, never a crash of the validator."""
+    data = dict(SAMPLE, **{key: value})
+    if isinstance(data.get(nested), list) and data[nested]:
+        data[nested] = [part, *data[nested][1:]]
+    elif nested == "team" and isinstance(data.get("team"), dict):
+        data["team"] = {**data["team"], "timezone": part}
+    try:
+        Scenario.model_validate(data)
+    except ValidationError as error:
+        assert describe_validation_error(error)  # one readable line
+    for whole in (value, part):
+        with pytest.raises(ValidationError):
+            Scenario.model_validate(whole)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("\ud800", "valid string"),  # a lone surrogate, as JSON's "\ud800"
+        ("Market\x00Square", "control character (U+0000"),
+        ("Market\nSquare", "control character (U+000A"),
+        ("   ", "is blank"),
+        ("M" * 121, "at most 120 characters"),
+    ],
+    ids=["surrogate", "nul", "line-break", "blank", "too-long"],
+)
+def test_text_that_would_break_a_later_read_is_refused_naming_the_field(text: str, problem: str):
+    """A ward's name is checked once, at the edge: nothing stored can break a page, an
+    export or a calendar feed later."""
+    wards = [{**SAMPLE["wards"][0], "name": text}, *SAMPLE["wards"][1:]]
+    with pytest.raises(ValidationError) as refused:
+        Scenario.model_validate({**SAMPLE, "wards": wards})
+    line = describe_validation_error(refused.value)
+    assert line.startswith("wards.0.name:") and problem in line, line
