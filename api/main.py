@@ -26,13 +26,14 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import IntegrityError
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import pages
 from api.db import make_engine, migrate
 from api.deps import ERRORS
 from api.routes import feeds, items, jobs, replans, rotas, teams, users
-from api.services.errors import DomainError
+from api.services.errors import DomainError, field_error
 from api.settings import Settings, get_settings
 from api.worker import recover_interrupted, start_worker
 
@@ -95,6 +96,19 @@ def create_app(
     # Pages answer errors with a page, the API with JSON.
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, error: HTTPException) -> Response:
+        if error.status_code == 400 and error.__cause__ is not None:
+            # FastAPI could not read the body (not UTF-8, nested too deeply): a 422 in
+            # the one shape every other bad body gets.
+            error = HTTPException(422, [field_error(["body"], UNREADABLE_BODY, "json_invalid")])
+        if error.status_code == 405:
+            # Every method the path answers, not only those of the first route matched.
+            allowed = {
+                method
+                for route in app.router.routes
+                if route.matches(request.scope)[0] != Match.NONE
+                for method in getattr(route, "methods", None) or ()
+            }
+            error = HTTPException(405, error.detail, {"Allow": ", ".join(sorted(allowed))})
         if pages.is_page(request.url.path) and error.status_code >= 400:
             return pages.error_page(request, error.status_code, error.detail)
         return await http_exception_handler(request, error)
@@ -139,13 +153,22 @@ def wall_clock() -> datetime:
 
 
 def _echoable(value: object) -> bool:
-    """Whether a 422 may repeat the input: not a whole object or list, and not a number
-    JSON cannot carry (NaN, Infinity, 1e309), which made the 422 itself a 500."""
-    if isinstance(value, dict | list):
+    """Whether a 422 may repeat the input: not a whole object, list or body, not a number JSON
+    cannot carry (NaN, Infinity, 1e309), which made the 422 itself a 500, nor text that
+    UTF-8 cannot (a lone surrogate)."""
+    if isinstance(value, dict | list | bytes):
         return False
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")  # a lone surrogate cannot be written in the reply
+        except UnicodeEncodeError:
+            return False
     return not (isinstance(value, float) and not math.isfinite(value))
 
 
+UNREADABLE_BODY = (
+    "the body cannot be read as JSON (not UTF-8 text, or nested too deeply); send it as UTF-8 JSON"
+)
 SIMULTANEOUS_WRITE = (
     "this was changed by someone else at the same moment, and nothing of your change was "
     "stored; reload and try again"

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api import tables
 from scheduler.rota import Activity, Duty, StaffSummary, WardCoverage
-from scheduler.scenario import Pin
+from scheduler.scenario import Id, Name, Pin
 
 
 class View(BaseModel):
@@ -223,7 +223,7 @@ class AbstractionReport(View):
 
 
 class NewUser(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     role: tables.Role
     teams: list[str] = Field(default_factory=list, description="teams a sergeant leads")
     team_id: str | None = Field(None, description="an officer's team")
@@ -269,9 +269,9 @@ FeedKind = Literal["duties", "busy", "team"]
 
 
 class NewFeed(BaseModel):
-    team_id: str = Field(max_length=64)
+    team_id: Id
     kind: FeedKind = Field(description="duties: an officer's; busy: theirs, times only; team: all")
-    staff_id: str | None = Field(None, max_length=64, description="the officer, for duties/busy")
+    staff_id: Id | None = Field(None, description="the officer, for duties/busy")
 
 
 class FeedView(View):

@@ -134,11 +134,11 @@ def _rota_response(app: Any, team_id: str, week: date, number: int | None) -> En
 
 @router.get("/teams/{team_id}/weeks/{week}/rota/staff/{staff_id}")
 def read_staff_rota(
+    caller: CallerDep,  # first: no token is a 401 before a bad week is a 422
     team_id: str,
     week: WeekDep,
     staff_id: str,
     session: SessionDep,
-    caller: CallerDep,
     version: int | None = None,
 ) -> StaffRota:
     """One person's duties: for the team's sergeants, admins, and that officer."""

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from api.auth import CallerDep, LedTeamDep
-from api.deps import SessionDep, WeekDep
+from api.deps import SessionDep, WeekDep, json_body, json_body_schema
 from api.schemas import ImportedScenario, StoredPin, TeamView
 from api.services import pins, team_data
+from api.services.access import require_lead
 from api.services.scenarios import assemble_scenario
 from scheduler.scenario import Pin, Scenario
 
@@ -22,9 +24,21 @@ def list_teams(session: SessionDep, caller: CallerDep) -> list[TeamView]:
     return [TeamView.model_validate(team) for team in team_data.teams_of(session, caller)]
 
 
-@router.post("/teams/{team_id}/scenario", status_code=201)
+async def _scenario_body(
+    team_id: Annotated[str, Path(max_length=64)], request: Request, caller: CallerDep
+) -> Scenario:
+    """The scenario in the body, read only once the caller may lead the team: nobody else
+    gets the validator's work (or its messages)."""
+    require_lead(caller, team_id)
+    return await json_body(request, Scenario)
+
+
+@router.post("/teams/{team_id}/scenario", status_code=201, openapi_extra=json_body_schema(Scenario))
 def import_team_scenario(
-    team_id: str, scenario: Scenario, session: SessionDep, caller: CallerDep
+    team_id: Annotated[str, Path(max_length=64)],
+    scenario: Annotated[Scenario, Depends(_scenario_body)],
+    session: SessionDep,
+    caller: CallerDep,
 ) -> ImportedScenario:
     """Store a scenario (the same JSON as the command line) in one transaction. An admin
     may create a team this way; a sergeant may replace the data of a team they lead."""

@@ -206,13 +206,25 @@ def import_staff_csv(session: Session, caller: Caller, team: tables.Team, body: 
             ["body", f"line {line}"],
             "the file is not UTF-8 text; save it as 'CSV UTF-8' and send it again",
         ) from None
-    reader = csv.DictReader(io.StringIO(text))
-    missing = {"id", "name", "role"} - set(reader.fieldnames or [])
-    if missing:
-        raise Invalid.at(["body", "header"], f"missing column(s): {', '.join(sorted(missing))}")
+    reader = csv.DictReader(io.StringIO(text), restkey=EXTRA)
+    try:
+        rows = _rows(reader)
+    except csv.Error as error:
+        raise Invalid.at(
+            ["body", f"line {reader.line_num}"], f"not readable as CSV ({error}); check that line"
+        ) from None
     people, errors = [], []
     first_line: dict[str, int] = {}
-    for line, row in enumerate(reader, start=2):
+    for line, row in rows:
+        if EXTRA in row:
+            errors.append(
+                field_error(
+                    ["body", f"line {line}"],
+                    f"{len(reader.fieldnames or []) + len(row[EXTRA])} fields, but the header "
+                    f"has {len(reader.fieldnames or [])}; quote a value that holds a comma",
+                )
+            )
+            continue
         try:
             person = model.Staff.model_validate(_staff_from_row(row))
         except ValidationError as error:
@@ -244,6 +256,37 @@ def import_staff_csv(session: Session, caller: Caller, team: tables.Team, body: 
     audit(session, caller, "import staff csv", team.id, None, count=len(people))
     session.commit()
     return len(people)
+
+
+EXTRA = "extra fields"  # where DictReader puts a row's fields beyond the header's
+MAX_CSV_ROWS = 1000  # a team is 3-40 people; a BCU's 400 fit too
+
+
+def _rows(reader: csv.DictReader[str]) -> list[tuple[int, dict[str, Any]]]:
+    """The data rows with their line numbers, once the header is known to be the staff
+    columns (the three needed, none unknown) and the file at most MAX_CSV_ROWS rows; a
+    file past that is refused before its rows are read into people (90,000 rows once
+    held the database for a minute)."""
+    header = reader.fieldnames or []
+    missing = {"id", "name", "role"} - set(header)
+    if missing:
+        raise Invalid.at(["body", "header"], f"missing column(s): {', '.join(sorted(missing))}")
+    unknown = [column for column in header if column not in STAFF_CSV_COLUMNS]
+    if unknown:
+        raise Invalid.at(
+            ["body", "header"],
+            f"unknown column(s): {', '.join(map(repr, unknown))}; the columns are "
+            f"{','.join(STAFF_CSV_COLUMNS)}",
+        )
+    rows = []
+    for line, row in enumerate(reader, start=2):
+        if len(rows) == MAX_CSV_ROWS:
+            raise Invalid.at(
+                ["body", f"line {line}"],
+                f"more than {MAX_CSV_ROWS} people in one file; split it and send each part",
+            )
+        rows.append((line, row))
+    return rows
 
 
 def _staff_from_row(row: dict[str, str]) -> dict[str, Any]:

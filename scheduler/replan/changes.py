@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from scheduler.rota import Duty, Rota
 from scheduler.scenario import (
     EngagementEvent,
+    Id,
     Pin,
     Scenario,
     Unavailability,
@@ -32,7 +33,7 @@ class Absence(Strict):
     """Someone unavailable from..to: sick, or abstracted to other duties."""
 
     kind: Literal["absence"] = "absence"
-    staff: str
+    staff: Id
     start: AwareDatetime
     end: AwareDatetime
     category: Category

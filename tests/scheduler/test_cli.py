@@ -70,6 +70,9 @@ def test_check_reports_a_broken_rota(tmp_path: Path, capsys: pytest.CaptureFixtu
     [
         ("{not json", "not valid JSON"),
         ('{"team": {"id": "t", "name": "T"}}', "week_start"),
+        ('{"team": 1}', "team: Input should be a valid dictionary"),
+        ('{"team": "x", "staff": 5, "events": {"a": 1}}', "team: Input should be"),
+        ("[1]", "Input should be a valid dictionary"),
         (None, "no such file"),
     ],
 )
