@@ -11,7 +11,7 @@ import argparse
 import os
 import socket
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from rich.console import Console
@@ -29,6 +29,7 @@ from scheduler.cli import (
     show_rota,
 )
 from scheduler.cli import parser as library_parser
+from scheduler.scenario import coming_monday
 
 # The service's modules are imported by the commands that use them: `beatplan solve`
 # and `beatplan check` start without loading the web stack and the database layer.
@@ -45,12 +46,6 @@ def MONDAY(text: str) -> date:
     if day.weekday() != 0:
         raise argparse.ArgumentTypeError(f"{text} is a {day:%A}; give the week's Monday")
     return day
-
-
-def coming_monday() -> date:
-    """The Monday of the coming week: a week that can still be planned and changed."""
-    today = date.today()
-    return today + timedelta(days=7 - today.weekday())
 
 
 def parser() -> argparse.ArgumentParser:

@@ -15,7 +15,7 @@ from scheduler.scenario.base import Id, Label, MaybeText, Name, Strict, Text, pl
 from scheduler.scenario.coverage import Surge, Ward, Window
 from scheduler.scenario.duties import DutyTemplate, in_pcso_window
 from scheduler.scenario.events import EngagementEvent
-from scheduler.scenario.moving import moved_to
+from scheduler.scenario.moving import coming_monday, moved_to
 from scheduler.scenario.pins import Pin
 from scheduler.scenario.policy import Policy
 from scheduler.scenario.read import (
@@ -64,6 +64,7 @@ __all__ = [
     "Weekday",
     "Window",
     "clock_minutes",
+    "coming_monday",
     "describe_validation_error",
     "in_pcso_window",
     "load_scenario",

@@ -40,3 +40,10 @@ def _shifted(value: Any, by: timedelta, zone: ZoneInfo) -> Any:
         local = instant.astimezone(zone).replace(tzinfo=None) + by
         return local.replace(tzinfo=zone).isoformat()
     return value
+
+
+def coming_monday(today: date | None = None) -> date:
+    """The Monday of the coming week (after `today`, by default the machine's date): a
+    week that can still be planned, published and changed."""
+    today = today or date.today()
+    return today + timedelta(days=7 - today.weekday())

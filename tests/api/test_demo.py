@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.cli import coming_monday, main
+from api.cli import main
 from api.main import create_app
 from api.settings import Settings
 from scheduler import Rota, check, load_scenario
+from scheduler.scenario import coming_monday
 from tests.api.api_support import FIXTURES
 from tests.api.feed_support import icaljs
 

@@ -28,7 +28,6 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from api import tables
-from api.cli import coming_monday
 from api.db import make_engine
 from api.main import create_app
 from api.settings import Settings
@@ -39,6 +38,7 @@ from api.worker import (
     WorkerProcess,
     recover_interrupted,
 )
+from scheduler.scenario import coming_monday
 from tests.api.api_support import admin_token, sample_scenario, wait_for_job
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
