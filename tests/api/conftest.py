@@ -21,7 +21,11 @@ from api.settings import Settings
 from tests.api.api_support import admin_token
 
 POSTGRES_URL = os.environ.get("BEATPLAN_TEST_POSTGRES_URL")
-BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
+# PostgreSQL runs in the extra tier (.ci/run), which sets the URL.
+BACKENDS = [
+    "sqlite",
+    *([pytest.param("postgresql", marks=pytest.mark.extra)] if POSTGRES_URL else []),
+]
 
 
 @pytest.fixture(params=BACKENDS)

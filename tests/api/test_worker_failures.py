@@ -41,7 +41,11 @@ from api.worker import (
 from scheduler.scenario import coming_monday
 from tests.api.api_support import admin_token, sample_scenario, wait_for_job
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+# Real servers and workers, killed and restarted: the extra tier (.ci/run).
+pytestmark = [
+    pytest.mark.extra,
+    pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc"),
+]
 
 WEEK = "/teams/riverside/weeks/2026-11-23"
 NEXT_WEEK = "/teams/riverside/weeks/2026-11-30"

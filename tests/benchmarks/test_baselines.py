@@ -14,6 +14,7 @@ from scheduler.scenario import Policy
 from tests.support import small_team
 
 
+@pytest.mark.extra  # a long solve: the extra tier (.ci/run)
 def test_beatplan_is_at_least_the_greedy_on_the_sample(sample: Scenario, sample_greedy: Rota):
     """The model maximises the same presence (plus events and fairness terms): solved close
     to optimal it must not fall below the greedy, which it beats by about 1%."""
@@ -26,6 +27,7 @@ def test_beatplan_is_at_least_the_greedy_on_the_sample(sample: Scenario, sample_
     assert ours >= 1.2 * presence_score(sample, pattern_rota(sample))
 
 
+@pytest.mark.extra  # a long solve: the extra tier (.ci/run)
 def test_presence_alone_is_solved_under_every_rule_and_scores_its_objective():
     """`solve_parts`: Beatplan's model for presence alone gives a lawful rota whose
     presence is the solve's objective and at least that of the whole objective's rota."""
@@ -55,6 +57,7 @@ def most_presence(stretched_team: Scenario) -> float:
     return alone.report.objective
 
 
+@pytest.mark.extra  # a long solve: the extra tier (.ci/run)
 @pytest.mark.parametrize("limit", [0.01, 0.0])
 def test_the_softer_goals_cost_no_more_presence_than_the_policy_allows(
     stretched_team: Scenario, most_presence: float, limit: float
@@ -70,6 +73,7 @@ def test_the_softer_goals_cost_no_more_presence_than_the_policy_allows(
     assert presence_score(scenario, result.rota) >= (1 - limit) * most_presence - 0.01
 
 
+@pytest.mark.extra  # a long solve: the extra tier (.ci/run)
 def test_without_the_limit_fairness_costs_more_presence(
     stretched_team: Scenario, most_presence: float
 ):

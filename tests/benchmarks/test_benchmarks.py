@@ -14,6 +14,9 @@ import pytest
 from benchmarks.document import CURTOIS, REPLAN, SERVICE
 from benchmarks.run import main
 
+# The short benchmark run takes minutes: the extra tier (.ci/run).
+pytestmark = pytest.mark.extra
+
 
 @pytest.fixture(scope="module")
 def short_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:

@@ -26,6 +26,9 @@ from tests.browser.browser_support import (
     sign_in,
 )
 
+# A real Chromium: the extra tier (.ci/run).
+pytestmark = pytest.mark.extra
+
 WEEK_PAGE = f"/ui/teams/riverside/weeks/{WEEK}"
 
 

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
@@ -25,6 +26,9 @@ from api.schemas import NewUser
 from api.services.users import create_user, issue_token
 from api.tables import Role, SolveJob, User
 from tests.browser.browser_support import Site, serious_accessibility_problems, sign_in
+
+# A real Chromium: the extra tier (.ci/run).
+pytestmark = pytest.mark.extra
 
 GONE = "This job no longer exists or you no longer have access to it"
 
