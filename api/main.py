@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import pages
+from api.auth import Guesses, SignInNeeded
 from api.db import make_engine, migrate
 from api.deps import ERRORS
 from api.routes import feeds, items, jobs, replans, rotas, teams, users
@@ -79,6 +80,7 @@ def create_app(
     app.state.worker = None  # the solve worker (api.worker.WorkerProcess) while serving
     app.state.rota_cache = OrderedDict()  # (version id, status) -> encoded (routes.rotas)
     app.state.callers = {}  # token hash -> (when, Caller) (see auth)
+    app.state.guesses = Guesses()  # wrong tokens per client address (see auth)
     app.state.feed_tokens = {}  # feed token hash -> (when, feed) (see routes.feeds)
     app.state.feed_bodies = OrderedDict()  # feed ETag -> rendered bytes (see routes.feeds)
     app.state.clock = lambda: wall_clock()  # what feeds, pages and services count as now
@@ -126,8 +128,8 @@ def create_app(
         ]
         return JSONResponse(status_code=422, content={"detail": jsonable_encoder(detail)})
 
-    @app.exception_handler(pages.SignInNeeded)
-    async def _sign_in(request: Request, _error: pages.SignInNeeded) -> Response:
+    @app.exception_handler(SignInNeeded)
+    async def _sign_in(request: Request, _error: SignInNeeded) -> Response:
         return pages.sign_in_needed(request)
 
     return app
