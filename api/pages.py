@@ -29,7 +29,7 @@ from starlette.routing import Match
 
 from api import exports, tables, views
 from api.auth import COOKIE, PageCaller, caller_of, session_lifetime
-from api.deps import MAX_ROW_ID, RowId, SessionDep, monday
+from api.deps import MAX_ROW_ID, RowId, SessionDep, monday, public_base
 from api.memory import forget_feed_tokens
 from api.schemas import JobPageState, JobView, VersionDiff
 from api.services import jobs, pins, publishing, repairs, sessions, subscriptions, versions
@@ -170,10 +170,6 @@ def _qr(url: str) -> str:
 
 def _feed_links(https: str) -> dict[str, str]:
     return {"url": https, "webcal": "webcal://" + https.split("://", 1)[1], "qr": _qr(https)}
-
-
-def _base(request: Request) -> str:
-    return (request.app.state.settings.public_url or str(request.base_url)).rstrip("/")
 
 
 # -- signing in ---------------------------------------------------------------------------
@@ -699,7 +695,7 @@ def officer_page(request: Request, caller: PageCaller, session: SessionDep) -> H
                 staff_id,
             )
         ):
-            link = _feed_links(f"{_base(request)}/ical/{token}.ics")
+            link = _feed_links(f"{public_base(request)}/ical/{token}.ics")
     return _officer_page(request, caller, session, link)
 
 
@@ -747,7 +743,7 @@ def ward_page(request: Request, team_id: str, ward_id: str, session: SessionDep)
         }
         for entry in entries
     ]
-    link = _feed_links(f"{_base(request)}/ical/public/{team_id}/{ward_id}.ics")
+    link = _feed_links(f"{public_base(request)}/ical/public/{team_id}/{ward_id}.ics")
     return _render(
         request,
         "ward.html",
