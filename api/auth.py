@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 from api import tables
 from api.deps import SessionDep
 from api.services import sessions
-from api.services.access import Caller, hash_token
+from api.services.access import Caller, caller_for, hash_token
 from api.services.team_data import led_team
 
 LAST_USED_GRANULARITY = timedelta(minutes=1)
@@ -62,6 +62,8 @@ class Guesses:
         if address not in self.failures and len(self.failures) >= GUESS_ADDRESSES:
             for other in list(self.failures):  # forget the addresses that are free again
                 self.wait(other, now)
+            if len(self.failures) >= GUESS_ADDRESSES:  # else the one heard of longest ago
+                del self.failures[next(iter(self.failures))]
         self.failures.setdefault(address, deque()).append(now)
 
 
@@ -98,10 +100,7 @@ def _load_caller(engine: Engine, digest: str) -> Caller | None:
             token.last_used_at = now  # a write per request would serialise every read
             session.add(token)
             session.commit()
-        teams = session.exec(
-            select(tables.LeadsTeam.team_id).where(col(tables.LeadsTeam.user_id) == user.id)
-        ).all()
-        return Caller(user, frozenset(teams))
+        return caller_for(session, user)
 
 
 async def _caller(

@@ -341,10 +341,11 @@ _FEED_SECRET = re.compile(r"/ical/(?!public/)")
 def without_feed_secret(path: str) -> str:
     """`path` (with its query, as uvicorn logs it: the raw request target) for the log:
     if it is, or nearly is, a secret feed's address, that address with the secret
-    replaced. It is judged as the router reads it, percent-decoded (as often as that
-    changes it, so '/%2569cal/' too) with repeated slashes as one, and case-folded, so
-    '/%69cal/<secret>.ics' and '/ICAL/<secret>.ics' are hidden like '/ical/...'."""
-    decoded = path.partition("?")[0]
+    replaced (the query, which holds none, is kept). It is judged as the router reads
+    it, percent-decoded (as often as that changes it, so '/%2569cal/' too) with repeated
+    slashes as one, and case-folded, so '/%69cal/<secret>.ics' and '/ICAL/<secret>.ics'
+    are hidden like '/ical/...'."""
+    decoded, mark, query = path.partition("?")
     for _ in range(8):
         once = unquote(decoded)
         if once == decoded:
@@ -352,7 +353,9 @@ def without_feed_secret(path: str) -> str:
         decoded = once
     folded = re.sub(r"/+", "/", decoded).casefold()
     found = _FEED_SECRET.search(folded)
-    return path if found is None else folded[: found.start()] + "/ical/<secret>"
+    if found is None:
+        return path
+    return f"{folded[: found.start()]}/ical/<secret>{mark}{query}"
 
 
 def hide_feed_tokens() -> None:

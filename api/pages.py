@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import segno
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
@@ -229,15 +230,17 @@ async def signin(
             raise HTTPException(401, "no token")
         caller = await caller_of(request, token)
     except HTTPException as error:
-        if error.status_code == 429:
-            page = _signin_page(
-                request, next, error=f"{error.detail[:1].upper()}{error.detail[1:]}.", status=429
-            )
-            page.headers.update(error.headers or {})
-            return page
-        return _signin_page(request, next, error=WRONG_TOKEN, status=401)
+        if error.status_code != 429:
+            return _signin_page(request, next, error=WRONG_TOKEN, status=401)
+        # Too many wrong tokens from this address: the API's words, as a sentence.
+        said = f"{error.detail[0].upper()}{error.detail[1:]}."
+        page = _signin_page(request, next, error=said, status=429)
+        page.headers.update(error.headers or {})
+        return page
     lifetime = session_lifetime(request)
-    session_id = sessions.start_session(session, caller, token, _now(request), lifetime)
+    session_id = await run_in_threadpool(
+        sessions.start_session, session, caller, token, _now(request), lifetime
+    )
     response = RedirectResponse(_local(next), 303)
     response.set_cookie(
         COOKIE,

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from api import tables
-from api.services.access import Caller, hash_token, new_token
+from api.services.access import Caller, caller_for, hash_token, new_token
 from api.services.audit import audit
 
 LAST_SEEN_GRANULARITY = timedelta(minutes=1)  # the idle expiry is this much late at most
@@ -104,10 +104,7 @@ def session_caller(
         web.last_seen_at = now
         session.add(web)
         session.commit()
-    teams = session.exec(
-        select(tables.LeadsTeam.team_id).where(col(tables.LeadsTeam.user_id) == user.id)
-    ).all()
-    return Caller(user, frozenset(teams))
+    return caller_for(session, user)
 
 
 def end_session(session: Session, session_id: str, now: datetime) -> None:

@@ -17,20 +17,17 @@ from sqlmodel import Session, col, select
 from api import tables
 from api.schemas import NewUser, UserChange, UserView
 from api.services import sessions, subscriptions
-from api.services.access import Caller, hash_token, new_token, require_admin
+from api.services.access import Caller, caller_for, hash_token, new_token, require_admin
 from api.services.audit import audit
 from api.services.errors import Conflict, Invalid, NotFound
 
 
 def view(session: Session, user: tables.User) -> UserView:
-    teams = session.exec(
-        select(tables.LeadsTeam.team_id).where(col(tables.LeadsTeam.user_id) == user.id)
-    ).all()
     return UserView(
         id=user.id,
         name=user.name,
         role=user.role,
-        teams=sorted(teams),
+        teams=sorted(caller_for(session, user).teams),
         team_id=user.team_id,
         staff_id=user.staff_id,
         active=user.deactivated_at is None,
