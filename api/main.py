@@ -96,8 +96,8 @@ def create_app(
     app.state.clock = lambda: wall_clock()  # what feeds, pages and services count as now
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(NoStore)
-    app.add_middleware(SecurityHeaders)
-    app.add_middleware(AllowedHosts, hosts=settings.host_names)  # outermost: first to look
+    app.add_middleware(AllowedHosts, hosts=settings.host_names)
+    app.add_middleware(SecurityHeaders)  # outermost: on every response, refusals too
     for router in (teams.router, jobs.router, rotas.router, users.router, replans.router):
         app.include_router(router, responses=ERRORS)
     app.include_router(feeds.router, responses={404: ERRORS[404]})  # /ical/...: no token

@@ -125,7 +125,7 @@ def test_a_forged_host_is_refused_and_never_becomes_a_feed_url(client: TestClien
         assert forged.status_code == 400, host
         assert "BEATPLAN_ALLOWED_HOSTS" in forged.text and "evil.example" in forged.text
         ward = client.get("/wards/riverside/market-square", headers={"Host": host})
-        assert ward.status_code == 400
+        assert ward.status_code == 400 and ward.headers["x-frame-options"] == "DENY"
     assert client.get("/feeds").json() == []  # nothing was made
     made = client.post("/feeds", json=body).json()
     assert made["url"].startswith("http://testserver/ical/")
