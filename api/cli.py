@@ -104,6 +104,8 @@ def _serve(arguments: argparse.Namespace, _err: Console) -> int:
     _check_database(settings.database_url)
     _check_port(arguments.host, arguments.port)
     print(f"Beatplan API on http://{arguments.host}:{arguments.port}/docs")
+    # Reached by any other name it answers 400 (api.main.AllowedHosts): say so up front.
+    print(f"It answers to the host names {', '.join(settings.host_names)} (BEATPLAN_ALLOWED_HOSTS)")
     if arguments.processes == 1:
         uvicorn.run(create_app(), host=arguments.host, port=arguments.port)
         return 0

@@ -67,6 +67,14 @@ def json_body_schema(model: type[BaseModel]) -> dict[str, Any]:
     }
 
 
+def public_base(request: Request) -> str:
+    """Where phones reach this server, for feed URLs, webcal links and QR codes:
+    BEATPLAN_PUBLIC_URL, else the request's own scheme and host, which api.main's
+    AllowedHosts has checked against BEATPLAN_ALLOWED_HOSTS (so a forged Host header
+    can never put another site's address in a link)."""
+    return (request.app.state.settings.public_url or str(request.base_url)).rstrip("/")
+
+
 # A stored row's id in a URL (a job, a feed, a user): an INTEGER column, 32 bits on
 # PostgreSQL, so a larger one is a 422 naming the field, not a 500 from the driver.
 MAX_ROW_ID = 2**31 - 1
@@ -94,4 +102,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         "the detail says what, and the fix",
     },
     413: {"model": Problem, "description": "the body is over BEATPLAN_MAX_BODY_BYTES"},
+    429: {
+        "model": Problem,
+        "description": "too many wrong tokens from the caller's address lately; wait the "
+        "Retry-After seconds",
+    },
 }

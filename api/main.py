@@ -1,4 +1,10 @@
-"""The FastAPI app: `create_app()` migrates the database and starts the solve worker."""
+"""The FastAPI app: `create_app()` migrates the database and starts the solve worker.
+
+Also what every response shares: the allowed host names (AllowedHosts), the security
+headers (SecurityHeaders), no caching of private pages (NoStore), the body limit
+(BodyLimit), feed secrets kept out of the access log, and the API's own documentation
+page, served with its assets from this server (a force network has no internet).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,8 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from importlib.resources import files
+from urllib.parse import unquote
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -21,15 +29,16 @@ from fastapi.exception_handlers import (
     http_exception_handler,
 )
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import IntegrityError
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import pages
+from api.auth import Guesses, SignInNeeded
 from api.db import make_engine, migrate
 from api.deps import ERRORS
 from api.routes import feeds, items, jobs, replans, rotas, teams, users
@@ -74,17 +83,22 @@ def create_app(
         title="Beatplan",
         description="Neighbourhood policing rotas: import a team, solve a week, publish it.",
         lifespan=lifespan,
+        docs_url=None,  # served below, with its assets from this server
+        redoc_url=None,  # ReDoc needs inline styles and a blob: worker; /docs is enough
     )
     app.state.engine = engine
     app.state.settings = settings
     app.state.worker = None  # the solve worker (api.worker.WorkerProcess) while serving
     app.state.rota_cache = OrderedDict()  # (version id, status) -> encoded (routes.rotas)
     app.state.callers = {}  # token hash -> (when, Caller) (see auth)
+    app.state.guesses = Guesses()  # wrong tokens per client address (see auth)
     app.state.feed_tokens = {}  # feed token hash -> (when, feed) (see routes.feeds)
     app.state.feed_bodies = OrderedDict()  # feed ETag -> rendered bytes (see routes.feeds)
     app.state.clock = lambda: wall_clock()  # what feeds, pages and services count as now
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(NoStore)
+    app.add_middleware(AllowedHosts, hosts=settings.host_names)
+    app.add_middleware(SecurityHeaders)  # outermost: on every response, refusals too
     for router in (teams.router, jobs.router, rotas.router, users.router, replans.router):
         app.include_router(router, responses=ERRORS)
     app.include_router(feeds.router, responses={404: ERRORS[404]})  # /ical/...: no token
@@ -92,6 +106,11 @@ def create_app(
         app.include_router(router, responses=ERRORS)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
+    app.mount("/docs/assets", StaticFiles(directory=SWAGGER_UI), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def _api_docs() -> HTMLResponse:
+        return HTMLResponse(API_DOCS)
 
     # Pages answer errors with a page, the API with JSON.
     @app.exception_handler(HTTPException)
@@ -140,8 +159,8 @@ def create_app(
         ]
         return JSONResponse(status_code=422, content={"detail": jsonable_encoder(detail)})
 
-    @app.exception_handler(pages.SignInNeeded)
-    async def _sign_in(request: Request, _error: pages.SignInNeeded) -> Response:
+    @app.exception_handler(SignInNeeded)
+    async def _sign_in(request: Request, _error: SignInNeeded) -> Response:
         return pages.sign_in_needed(request)
 
     return app
@@ -226,21 +245,140 @@ class NoStore:
         await self.app(scope, receive, send_no_store)
 
 
+# Swagger UI's script and stylesheet, from a pinned PyPI package (fastapi-offline, which
+# ships swagger-ui-dist 5: OpenAPI 3.1 needs Swagger UI 5); api/static/api-docs.js starts
+# it, since the pages' Content-Security-Policy allows no inline script.
+SWAGGER_UI = str(files("fastapi_offline") / "static")
+API_DOCS = """<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<title>Beatplan API</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui" data-openapi="/openapi.json"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/static/api-docs.js"></script>
+</body>
+</html>
+"""
+
+
+class AllowedHosts:
+    """Answer only requests whose Host is one of `hosts` (BEATPLAN_ALLOWED_HOSTS and the
+    host of BEATPLAN_PUBLIC_URL; "*.example.org" takes every name under example.org):
+    others get 400 naming the fix. So the request's own address, used for feed URLs,
+    webcal links and QR codes without BEATPLAN_PUBLIC_URL, is always one of this
+    server's, and a page cannot be reached through another name (DNS rebinding)."""
+
+    def __init__(self, app: ASGIApp, hosts: tuple[str, ...]) -> None:
+        self.app, self.hosts = app, hosts
+
+    def allows(self, host: str) -> bool:
+        return any(
+            allowed == "*"
+            or host == allowed
+            or (allowed.startswith("*.") and host.endswith(allowed[1:]))
+            for allowed in self.hosts
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            host = host_name(Headers(scope=scope).get("host", ""))
+            if not self.allows(host):
+                response = PlainTextResponse(
+                    f"This server does not answer to the host name {host!r}. Use its own "
+                    "address, or ask its admin to add the name to BEATPLAN_ALLOWED_HOSTS.",
+                    status_code=400,
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def host_name(host: str) -> str:
+    """The name in a Host header, without its port, lower case ('[::1]' for IPv6)."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host.split("]", 1)[0] + "]"
+    return host.rsplit(":", 1)[0] if ":" in host else host
+
+
+# Pages and the API docs: scripts, styles and images from this server only, no inline
+# script (beatplan.js is a file), no framing (clickjacking), forms post only here.
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+# Everything else (JSON, calendars, downloads) is no page at all.
+DATA_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
+HSTS = "max-age=31536000"  # a year; only over https (browsers ignore it on http anyway)
+
+
+class SecurityHeaders:
+    """The security headers on every response: Content-Security-Policy (PAGE_POLICY on
+    HTML, DATA_POLICY on the rest), X-Frame-Options, X-Content-Type-Options,
+    Referrer-Policy (same-origin: the sign-in page still learns which page a form was
+    on, other sites learn nothing), and Strict-Transport-Security over https."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                html = headers.get("content-type", "").startswith("text/html")
+                headers["Content-Security-Policy"] = PAGE_POLICY if html else DATA_POLICY
+                headers["X-Frame-Options"] = "DENY"
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["Referrer-Policy"] = "same-origin"
+                if scope.get("scheme") == "https":
+                    headers["Strict-Transport-Security"] = HSTS
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 class _FeedTokenFilter(logging.Filter):
     """Replace the secret in feed URLs in uvicorn's access log lines."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple) and len(record.args) >= 3:
             path = record.args[2]
-            if isinstance(path, str) and "/ical/" in path:
-                hidden = _FEED_SECRET.sub("/ical/<secret>", path)
-                record.args = (*record.args[:2], hidden, *record.args[3:])
+            if isinstance(path, str):
+                record.args = (*record.args[:2], without_feed_secret(path), *record.args[3:])
         return True
 
 
-# Everything after /ical/ up to the query, whatever the suffix or case (a mistyped
-# `.ICS` or none still carries a live token), but the public ward feeds' paths.
-_FEED_SECRET = re.compile(r"/ical/(?!public/)[^?\s]+")
+# After /ical/, whatever follows (a mistyped `.ICS` or none still carries a live token),
+# but the public ward feeds' paths.
+_FEED_SECRET = re.compile(r"/ical/(?!public/)")
+
+
+def without_feed_secret(path: str) -> str:
+    """`path` (with its query, as uvicorn logs it: the raw request target) for the log:
+    if it is, or nearly is, a secret feed's address, that address with the secret
+    replaced (the query, which holds none, is kept). It is judged as the router reads
+    it, percent-decoded (as often as that changes it, so '/%2569cal/' too) with repeated
+    slashes as one, and case-folded, so '/%69cal/<secret>.ics' and '/ICAL/<secret>.ics'
+    are hidden like '/ical/...'."""
+    decoded, mark, query = path.partition("?")
+    for _ in range(8):
+        once = unquote(decoded)
+        if once == decoded:
+            break
+        decoded = once
+    folded = re.sub(r"/+", "/", decoded).casefold()
+    found = _FEED_SECRET.search(folded)
+    if found is None:
+        return path
+    return f"{folded[: found.start()]}/ical/<secret>{mark}{query}"
 
 
 def hide_feed_tokens() -> None:

@@ -2,10 +2,12 @@
 
 Server-rendered (Jinja2) from the same data and rules as the API: a page action calls
 the same service as the API's route (`api.services`), so a page can do nothing the API
-would refuse. Signing in
-takes the same token as the API and keeps it in an HttpOnly, SameSite=Strict cookie;
-form posts from another site are refused. The little JavaScript there is (progress,
-copy, print) is served from /static; nothing is fetched from another host.
+would refuse. Signing in takes the same token as the API and opens a server-side
+session (`api.services.sessions`) whose id alone goes into an HttpOnly, SameSite=Strict
+cookie; form posts from another site are refused. Every form posts, then redirects to a
+page that only reads, so reloading a page never does anything again. The little
+JavaScript there is (progress, copy, print) is served from /static; nothing is fetched
+from another host.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import segno
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
@@ -26,11 +29,11 @@ from sqlmodel import Session, col, select
 from starlette.routing import Match
 
 from api import exports, tables, views
-from api.auth import caller_of
-from api.deps import MAX_ROW_ID, RowId, SessionDep, monday
+from api.auth import COOKIE, PageCaller, caller_of, session_lifetime
+from api.deps import MAX_ROW_ID, RowId, SessionDep, monday, public_base
 from api.memory import forget_feed_tokens
 from api.schemas import JobPageState, JobView, VersionDiff
-from api.services import jobs, pins, publishing, repairs, subscriptions, versions
+from api.services import jobs, pins, publishing, repairs, sessions, subscriptions, versions
 from api.services.access import Caller
 from api.services.errors import Conflict, NotFound
 from api.services.scenarios import assemble_scenario, monday_of
@@ -43,14 +46,9 @@ from scheduler.scenario import Pin, describe_validation_error
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.globals["timedelta"] = timedelta
-COOKIE = "beatplan_session"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_PREFIXES = ("/ui", "/signin", "/signout", "/wards/")
 router = APIRouter(include_in_schema=False)
-
-
-class SignInNeeded(Exception):
-    """No valid session cookie: the handler sends the browser to the sign-in page."""
 
 
 def is_page(path: str) -> bool:
@@ -110,22 +108,10 @@ def _form_page(request: Request) -> str:
 
 
 def _is_a_page_to_get(request: Request, path: str) -> bool:
-    """Whether GET `path` is a page (a page shown after a form post, say the officer's
-    new calendar link, has the post's address, which GET would answer with 405)."""
+    """Whether GET `path` is a page (an error page shown by a form post has the post's
+    address, which GET would answer with 405)."""
     scope = {"type": "http", "method": "GET", "path": path, "root_path": ""}
     return any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes)
-
-
-async def _page_caller(request: Request) -> Caller:
-    token = request.cookies.get(COOKIE)
-    if not token:
-        raise SignInNeeded
-    try:
-        return await caller_of(request, token)
-    except HTTPException as error:
-        if error.status_code == 401:
-            raise SignInNeeded from None
-        raise
 
 
 def _same_origin(request: Request) -> None:
@@ -138,7 +124,6 @@ def _same_origin(request: Request) -> None:
         raise HTTPException(403, "this form must be sent from Beatplan's own pages")
 
 
-PageCaller = Annotated[Caller, Depends(_page_caller)]
 SameOrigin = Depends(_same_origin)
 
 
@@ -188,10 +173,6 @@ def _feed_links(https: str) -> dict[str, str]:
     return {"url": https, "webcal": "webcal://" + https.split("://", 1)[1], "qr": _qr(https)}
 
 
-def _base(request: Request) -> str:
-    return (request.app.state.settings.public_url or str(request.base_url)).rstrip("/")
-
-
 # -- signing in ---------------------------------------------------------------------------
 
 
@@ -200,10 +181,26 @@ async def root() -> RedirectResponse:
     return RedirectResponse("/ui", 303)
 
 
+def _signin_page(
+    request: Request, next: str, unsent: bool = False, error: str | None = None, status: int = 200
+) -> HTMLResponse:
+    lifetime = session_lifetime(request)
+    return _render(
+        request,
+        "signin.html",
+        status,
+        next=_local(next),
+        unsent=unsent,
+        error=error,
+        idle_hours=lifetime.idle.total_seconds() / 3600,
+        max_hours=lifetime.absolute.total_seconds() / 3600,
+    )
+
+
 @router.get("/signin")
 def signin_form(request: Request, next: str = "/ui", unsent: bool = False) -> HTMLResponse:
     """`unsent`: a form was posted after the session had ended (see sign_in_needed)."""
-    return _render(request, "signin.html", next=_local(next), error=None, unsent=unsent)
+    return _signin_page(request, next, unsent)
 
 
 def _local(target: str) -> str:
@@ -212,38 +209,56 @@ def _local(target: str) -> str:
     return target if not parts.scheme and not parts.netloc and target.startswith("/") else "/ui"
 
 
+WRONG_TOKEN = (
+    "That token is unknown or revoked. Ask your admin for a new one (beatplan admin) and "
+    "paste it whole."
+)
+
+
 @router.post("/signin", dependencies=[SameOrigin])
 async def signin(
-    request: Request, token: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/ui"
+    request: Request,
+    session: SessionDep,
+    token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/ui",
 ) -> Response:
+    """Check the token, open a session and go on to `next`; the cookie carries only the
+    session's id, never the token."""
+    token = token.strip()
     try:
-        if not token.strip():
+        if not token:
             raise HTTPException(401, "no token")
-        await caller_of(request, token.strip())
-    except HTTPException:
-        return _render(
-            request,
-            "signin.html",
-            401,
-            next=_local(next),
-            unsent=False,
-            error="That token is unknown or revoked. Ask your admin for a new one "
-            "(beatplan admin) and paste it whole.",
-        )
+        caller = await caller_of(request, token)
+    except HTTPException as error:
+        if error.status_code != 429:
+            return _signin_page(request, next, error=WRONG_TOKEN, status=401)
+        # Too many wrong tokens from this address: the API's words, as a sentence.
+        said = f"{error.detail[0].upper()}{error.detail[1:]}."
+        page = _signin_page(request, next, error=said, status=429)
+        page.headers.update(error.headers or {})
+        return page
+    lifetime = session_lifetime(request)
+    session_id = await run_in_threadpool(
+        sessions.start_session, session, caller, token, _now(request), lifetime
+    )
     response = RedirectResponse(_local(next), 303)
     response.set_cookie(
         COOKIE,
-        token.strip(),
+        session_id,
         httponly=True,
         samesite="strict",
         secure=request.url.scheme == "https",
-        max_age=12 * 3600,  # a shift and a half; then sign in again
+        max_age=int(lifetime.absolute.total_seconds()),  # the server ends it then anyway
     )
     return response
 
 
 @router.post("/signout", dependencies=[SameOrigin])
-def signout() -> Response:
+def signout(request: Request, session: SessionDep) -> Response:
+    """End the session in the database (a copy of the cookie stops working too)."""
+    session_id = request.cookies.get(COOKIE)
+    if session_id:
+        sessions.end_session(session, session_id, _now(request))
     response = RedirectResponse("/signin", 303)
     response.delete_cookie(COOKIE)
     return response
@@ -664,18 +679,40 @@ def _officer_page(
 
 @router.get("/ui/me")
 def officer_page(request: Request, caller: PageCaller, session: SessionDep) -> HTMLResponse:
-    return _officer_page(request, caller, session, None)
+    """The officer's duties; and, once, right after they made it, their new calendar
+    link (kept in their session by officer_feed, taken from it here: a reload shows it
+    no more and makes nothing)."""
+    team_id, staff_id = _officer(caller)
+    link = None
+    taken = sessions.take_flash(session, request.cookies[COOKIE])
+    if taken is not None:
+        feed_id, token = taken
+        feed = session.get(tables.FeedToken, feed_id)
+        # Not if another tab has made a newer link meanwhile (this one is revoked).
+        if (
+            feed
+            and feed.revoked_at is None
+            and (feed.team_id, feed.staff_id)
+            == (
+                team_id,
+                staff_id,
+            )
+        ):
+            link = _feed_links(f"{public_base(request)}/ical/{token}.ics")
+    return _officer_page(request, caller, session, link)
 
 
 @router.post("/ui/me/feed", dependencies=[SameOrigin])
-def officer_feed(request: Request, caller: PageCaller, session: SessionDep) -> HTMLResponse:
-    """A new calendar link for the officer, shown on this page only now; the links they
-    had stop working (one live link each keeps a lost phone easy to cut off)."""
+def officer_feed(request: Request, caller: PageCaller, session: SessionDep) -> Response:
+    """A new calendar link for the officer; the links they had stop working (one live
+    link each keeps a lost phone easy to cut off). Then to the officer's page, which
+    shows it once."""
     team_id, staff_id = _officer(caller)
-    _, token = subscriptions.new_officer_link(session, caller, team_id, staff_id)
+    feed, token = subscriptions.new_officer_link(session, caller, team_id, staff_id)
     forget_feed_tokens(request.app.state)  # the revoked ones stop at once in this process
-    link = _feed_links(f"{_base(request)}/ical/{token}.ics")
-    return _officer_page(request, caller, session, link)
+    assert feed.id is not None
+    sessions.put_flash(session, request.cookies[COOKIE], feed.id, token)
+    return RedirectResponse("/ui/me#subscribe", 303)
 
 
 # -- the public ward page -----------------------------------------------------------------
@@ -709,7 +746,7 @@ def ward_page(request: Request, team_id: str, ward_id: str, session: SessionDep)
         }
         for entry in entries
     ]
-    link = _feed_links(f"{_base(request)}/ical/public/{team_id}/{ward_id}.ics")
+    link = _feed_links(f"{public_base(request)}/ical/public/{team_id}/{ward_id}.ics")
     return _render(
         request,
         "ward.html",

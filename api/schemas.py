@@ -252,6 +252,29 @@ class UserView(View):
     teams: list[str] = Field(description="the teams a sergeant leads")
     team_id: str | None
     staff_id: str | None
+    active: bool = Field(description="false once deactivated: nothing of theirs works")
+
+
+class UserChange(BaseModel):
+    """An admin's change to a user: off-board them, or change the teams a sergeant leads.
+    Fields left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    active: bool | None = Field(
+        None,
+        description="false: deactivate, ending their API tokens, page sessions and "
+        "calendar feeds at once; true: they may be given a token again",
+    )
+    teams: list[str] | None = Field(
+        None, description="a sergeant's teams, replacing those they lead now"
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> UserChange:
+        if self.active is None and self.teams is None:
+            raise ValueError("nothing to change: give active, teams or both")
+        return self
 
 
 class NewUserView(UserView):

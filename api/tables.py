@@ -192,6 +192,8 @@ class User(SQLModel, table=True):
     team_id: str | None = Field(default=None, foreign_key="team.id", max_length=64)  # officer's
     staff_id: str | None = Field(default=None, max_length=64)  # officer's own staff record
     created_at: datetime = _instant(nullable=False)
+    # Off-boarded: no token, session or feed of theirs works (api.services.users).
+    deactivated_at: datetime | None = _instant(nullable=True)
 
 
 class LeadsTeam(SQLModel, table=True):
@@ -214,6 +216,26 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = _instant(nullable=False)
     revoked_at: datetime | None = _instant(nullable=True)
     last_used_at: datetime | None = _instant(nullable=True)
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser: the pages' cookie holds a random id, stored here only as its
+    SHA-256 hash. It lives while the API token it was opened with does, and ends on
+    signing out, after an idle spell, or at its absolute expiry (api.services.sessions)."""
+
+    __tablename__ = "web_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_hash: str = Field(unique=True, max_length=64)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    token_id: int = Field(foreign_key="api_token.id", index=True)
+    created_at: datetime = _instant(nullable=False)
+    last_seen_at: datetime = _instant(nullable=False)
+    revoked_at: datetime | None = _instant(nullable=True)
+    # A new calendar link the next page shows once: its feed, and its secret sealed with
+    # the session id, which only the browser holds (the database alone cannot open it).
+    flash_feed: int | None = Field(default=None, foreign_key="feed_token.id")
+    flash_sealed: str | None = Field(default=None, max_length=128)
 
 
 class AuditEntry(SQLModel, table=True):

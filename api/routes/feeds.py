@@ -21,7 +21,7 @@ from sqlmodel import Session, col
 
 from api import feeds, tables
 from api.auth import CallerDep
-from api.deps import ERRORS, RowId, SessionDep
+from api.deps import ERRORS, RowId, SessionDep, public_base
 from api.memory import forget_feed_tokens
 from api.schemas import FeedView, IssuedFeed, NewFeed
 from api.services import subscriptions
@@ -38,8 +38,7 @@ ICAL = "text/calendar; charset=utf-8"
 
 def feed_urls(request: Request, token: str) -> dict[str, str]:
     """The secret address, as https (or http) and as webcal."""
-    base = request.app.state.settings.public_url or str(request.base_url)
-    https = f"{base.rstrip('/')}/ical/{token}.ics"
+    https = f"{public_base(request)}/ical/{token}.ics"
     return {"url": https, "webcal": "webcal://" + https.split("://", 1)[1]}
 
 

@@ -1,4 +1,5 @@
-"""Users and their tokens: admins create users; anyone may manage their own tokens."""
+"""Users and their tokens: admins create, change and deactivate users; anyone may manage
+their own tokens."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from fastapi import APIRouter, Request
 
 from api.auth import CallerDep
 from api.deps import RowId, SessionDep
-from api.memory import forget_callers
-from api.schemas import IssuedToken, NewUser, NewUserView, UserView
+from api.memory import forget_callers, forget_feed_tokens
+from api.schemas import IssuedToken, NewUser, NewUserView, UserChange, UserView
 from api.services import users
 
 router = APIRouter(tags=["users"])
@@ -36,3 +37,15 @@ def revoke_tokens(user_id: RowId, caller: CallerDep, session: SessionDep, reques
     """Revoke every token of a user (yourself, or anyone for an admin)."""
     users.revoke_tokens(session, caller, user_id)
     forget_callers(request.app.state)
+
+
+@router.patch("/users/{user_id}")
+def change_user(
+    user_id: RowId, change: UserChange, caller: CallerDep, session: SessionDep, request: Request
+) -> UserView:
+    """Change a user (admins): `{"active": false}` off-boards them, ending their API
+    tokens, page sessions and calendar feeds at once; `teams` replaces a sergeant's."""
+    user = users.change_user(session, caller, user_id, change, request.app.state.clock())
+    forget_callers(request.app.state)  # their token and teams, at once in this process
+    forget_feed_tokens(request.app.state)
+    return users.view(session, user)

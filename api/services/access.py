@@ -11,6 +11,8 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from sqlmodel import Session, col, select
+
 from api import tables
 from api.services.errors import Forbidden
 
@@ -43,6 +45,14 @@ class Caller:
             and self.user.team_id == team_id
             and self.user.staff_id == staff_id
         )
+
+
+def caller_for(session: Session, user: tables.User) -> Caller:
+    """The user as a caller, with the teams they lead (read now)."""
+    teams = session.exec(
+        select(tables.LeadsTeam.team_id).where(col(tables.LeadsTeam.user_id) == user.id)
+    ).all()
+    return Caller(user, frozenset(teams))
 
 
 def require_lead(caller: Caller, team_id: str) -> None:

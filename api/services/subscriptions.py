@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from api import tables
@@ -113,6 +114,23 @@ def rotate_feed(session: Session, caller: Caller, feed_id: int) -> tuple[tables.
     audit(session, caller, "rotate feed", old.team_id, str(old.id), new=feed.id)
     session.commit()
     return feed, token
+
+
+def end_feeds_of(session: Session, user: tables.User, now: datetime) -> int:
+    """Revoke every live feed a departing user made, and (an officer) every feed of
+    their own duties whoever made it; the caller audits, commits and makes the process
+    forget the feed tokens it remembers."""
+    feed = tables.FeedToken
+    theirs = col(feed.created_by) == user.id
+    if user.team_id is not None and user.staff_id is not None:
+        theirs = sa.or_(
+            theirs,
+            sa.and_(col(feed.team_id) == user.team_id, col(feed.staff_id) == user.staff_id),
+        )
+    result = session.execute(
+        sa.update(feed).where(theirs, col(feed.revoked_at).is_(None)).values(revoked_at=now)
+    )
+    return result.rowcount
 
 
 def live_duty_feeds(session: Session, team_id: str, staff_id: str) -> list[tables.FeedToken]:

@@ -67,6 +67,7 @@ MATRIX: dict[tuple[str, str], tuple[str, object, set[str]]] = {
     ("POST", "/users"): ("/users", {"name": "New Admin", "role": "admin"}, {ADMIN}),
     ("POST", "/users/{user_id}/tokens"): ("/users/{admin_id}/tokens", None, {ADMIN}),
     ("DELETE", "/users/{user_id}/tokens"): ("/users/{spare_id}/tokens", None, {ADMIN}),
+    ("PATCH", "/users/{user_id}"): ("/users/{spare_id}", {"active": True}, {ADMIN}),
     ("POST", "/teams/{team_id}/weeks/{week}/replan"): (
         f"{WEEK}/replan",
         {

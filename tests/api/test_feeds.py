@@ -646,6 +646,11 @@ def test_internal_error_is_5xx_not_an_empty_calendar(team: Team, monkeypatch):
         ("/ical/s3cr3tT0ken-abc", "/ical/<secret>"),
         ("/ical/s3cr3tT0ken/extra.ics", "/ical/<secret>"),
         ("/ical/public/riverside/market-square.ics", "/ical/public/riverside/market-square.ics"),
+        # As the router reads it: percent-decoded, case-folded, slashes collapsed.
+        ("/%69cal/s3cr3tT0ken-abc.ics", "/ical/<secret>"),
+        ("/ICAL/s3cr3tT0ken-abc.ics", "/ical/<secret>"),
+        ("/%2569CAL//s3cr3tT0ken-abc.ics", "/ical/<secret>"),
+        ("//ical/s3cr3tT0ken-abc.ics", "/ical/<secret>"),
     ],
 )
 def test_access_log_hides_feed_secrets(path: str, logged: str):

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 import api.tables  # noqa: F401  (registers the tables)
 from api import tables
@@ -125,7 +125,7 @@ ROWS: dict[str, list[dict[str, object]]] = {
 }
 
 
-@pytest.mark.parametrize("start", ["0001", "0002", "0003", "0004", "0005", "0006"])
+@pytest.mark.parametrize("start", ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"])
 def test_a_database_in_use_migrates_from_each_older_revision(database_url: str, start: str):
     """Every table filled at an older revision (a published version referencing its job,
     which the SQLite table rebuilds of 0004 and 0006 must drop and recreate), then
@@ -166,6 +166,10 @@ def test_a_database_in_use_migrates_from_each_older_revision(database_url: str, 
         assert job is not None
         assert (job.kind, job.stop_requested, job.message) == ("solve", False, "job 2")
         assert job.heartbeat_at is None
+        if "app_user" in inserted:
+            user = session.get(tables.User, 1)
+            assert user is not None and user.deactivated_at is None  # 0009: still active
+        assert session.exec(select(tables.WebSession)).all() == []  # 0009: nobody signed in
     if engine.dialect.name == "sqlite":
         with engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []

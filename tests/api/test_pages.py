@@ -17,8 +17,8 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from api import pages
+from api.auth import COOKIE
 from api.exports import BOM, COLUMNS, duties_from_csv, to_csv
-from api.pages import COOKIE
 from api.schemas import NewUser
 from api.services.users import create_user
 from api.services.versions import add_draft
@@ -79,10 +79,13 @@ def site(client: TestClient, solved: Rota) -> Iterator[dict[str, str]]:
 
 
 def _as(client: TestClient, token: str | None) -> None:
+    """Browse as the holder of `token`, signed in through the sign-in form (a session),
+    or as someone not signed in."""
     client.headers.pop("Authorization", None)
     client.cookies.clear()
     if token:
-        client.cookies.set(COOKIE, token)
+        signed_in = client.post("/signin", data={"token": token}, follow_redirects=False)
+        assert signed_in.status_code == 303, signed_in.text[:300]
 
 
 # Every page route (as the app declares it), the concrete path tried, and what each kind
@@ -124,7 +127,7 @@ PAGES = {
     # The progress page's JSON poll: 401 (the page's script signs in), never a redirect.
     ("GET", "/ui/jobs/{job_id}/state"): ("/ui/jobs/1/state", ("200", "404", "404", "401")),
     ("GET", "/ui/me"): ("/ui/me", ("403", "200", "403", "signin")),
-    ("POST", "/ui/me/feed"): ("/ui/me/feed", ("403", "200", "403", "signin")),
+    ("POST", "/ui/me/feed"): ("/ui/me/feed", ("403", "303", "403", "signin")),
     ("GET", "/wards/{team_id}/{ward_id}"): (
         "/wards/riverside/market-square",
         ("200", "200", "200", "200"),
@@ -155,6 +158,8 @@ def test_page_access(client: TestClient, site: dict[str, str], visitor: int) -> 
             assert reply.headers["location"].startswith("/signin?next="), (method, path)
         else:
             assert reply.status_code == int(wanted), (method, path, reply.text[:300])
+        # A form never answers with a page of its own: reloading that would send it again.
+        assert method == "GET" or reply.status_code != 200, (method, path)
         if reply.status_code >= 400 and not (path.endswith("/state") and wanted == "401"):
             # pages answer errors with a page that says why
             assert reply.headers["content-type"].startswith("text/html"), (method, path)

@@ -110,10 +110,20 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
+    """A page of a new browser context; the test fails if the Content-Security-Policy
+    refused anything on any page it opened (an inline script or style, another host)."""
     context = browser.new_context(  # type: ignore[attr-defined]
         accept_downloads=True, viewport={"width": 1400, "height": 900}
     )
     context.set_default_timeout(20_000)
     opened = context.new_page()
+    refused = []
+    opened.on(  # type: ignore[attr-defined]
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield opened
     context.close()
+    assert refused == [], refused

@@ -180,6 +180,11 @@ def test_officer_sees_duties_and_gets_a_subscribe_link(
     assert page.evaluate("navigator.clipboard.readText()") == https
     screenshot(page, "07-officer")
     assert serious_accessibility_problems(page) == []
+    # Reloading the page shows the link no more, and makes none: it still works.
+    page.reload()
+    expect(page.locator("#feed-https")).to_have_count(0)
+    expect(page.get_by_text("shown only once")).to_be_visible()
+    assert httpx.get(https).status_code == 200
     # A new link cuts the old one off.
     page.click("#make-link")
     assert page.locator("#feed-https").input_value() != https
@@ -225,6 +230,24 @@ def test_sign_in_page_and_access_rules(page: Page, site: Site, published: Rota) 
     page.context.clear_cookies()
     sign_in(page, site, site.officer, WEEK_PAGE)
     expect(page.locator("h1")).to_have_text("Not yours to see")
+
+
+def test_the_api_docs_work_offline_under_the_pages_policy(page: Page, site: Site) -> None:
+    """/docs shows every route with Swagger UI served from this server, no inline script,
+    nothing from another host (any request elsewhere is refused and fails the test)."""
+    elsewhere = []
+    page.on(
+        "request",
+        lambda request: (
+            elsewhere.append(request.url)
+            if not request.url.startswith((site.url, "data:"))
+            else None
+        ),
+    )
+    page.goto(f"{site.url}/docs")
+    expect(page.locator(".opblock-summary-path", has_text="/feeds").first).to_be_visible()
+    assert elsewhere == []
+    screenshot(page, "10-api-docs")
 
 
 def test_keyboard_and_phone(browser: object, site: Site, published: Rota) -> None:
