@@ -5,6 +5,7 @@ examples per operation; it runs in CI's extra tier (`.ci/run`)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from tempfile import mkdtemp
 
 import pytest
 import schemathesis
@@ -24,7 +25,8 @@ EXAMPLES = 15  # per operation and role: about 3,000 requests in all
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, dict]]:
     """The app on a SQLite file with the sample team, and a token for each role."""
     database = tmp_path_factory.mktemp("contract") / "beatplan.sqlite"
-    app = create_app(Settings(database_url=f"sqlite:///{database}"), run_worker=False)
+    settings = Settings(database_url=f"sqlite:///{database}", allowed_hosts="testserver")
+    app = create_app(settings, run_worker=False)
     with TestClient(app) as client:
         admin = admin_token(app.state.engine)
         client.headers["Authorization"] = f"Bearer {admin}"
@@ -39,7 +41,14 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClien
         yield client, tokens
 
 
-schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(run_worker=False))
+# Loaded when the module is collected, before the tests' fixtures: its own settings.
+schema = schemathesis.openapi.from_asgi(
+    "/openapi.json",
+    create_app(
+        Settings(database_url=f"sqlite:///{mkdtemp()}/schema.sqlite", allowed_hosts="testserver"),
+        run_worker=False,
+    ),
+)
 
 
 @pytest.mark.parametrize("role", ["admin", "sergeant", "officer", "nobody"])
