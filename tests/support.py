@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from scheduler import Scenario, SolveOptions, check, solve
+from scheduler import Scenario, SolveOptions, check, load_scenario, solve
 from scheduler.rota import Rota
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -85,9 +87,16 @@ def small_team(**overrides: Any) -> Scenario:
     return Scenario.model_validate(data)
 
 
+# Enough for a test of a rule: the main solve alone. The presence check and the
+# continuity phase have tests of their own (tests/scheduler/test_phases.py, test_solve.py,
+# tests/benchmarks/test_baselines.py), and each would cost seconds in every rule test.
+RULE_TEST = SolveOptions(time_limit=20, workers=2, continuity_time=0, presence_time=0)
+
+
 def solve_checked(scenario: Scenario, time_limit: float = 20) -> Rota:
-    """Solve, insist on a rota, and run it through the independent checker."""
-    result = solve(scenario, SolveOptions(time_limit=time_limit, workers=2, continuity_time=1))
+    """Solve (the main phase), insist on a rota, and run it through the independent
+    checker."""
+    result = solve(scenario, replace(RULE_TEST, time_limit=time_limit))
     assert result.rota is not None, result.report.explanation
     violations = check(scenario, result.rota)
     assert violations == [], [v.message for v in violations]
@@ -102,3 +111,15 @@ def one_line_exit_2(
     err = capsys.readouterr().err.strip()
     assert err.startswith("beatplan: error:") and len(err.splitlines()) == 1, err
     return err
+
+
+@cache
+def sample_rota() -> Rota:
+    """One lawful rota of the sample week, solved once per test process (the main phase,
+    to its optimum: a repair from a rota short of it searches its whole budget for what
+    the solve left), for tests that need a rota of it rather than a solve."""
+    scenario = load_scenario(FIXTURES / "riverside.json")
+    result = solve(scenario, replace(RULE_TEST, time_limit=60))
+    assert result.rota is not None, result.report.explanation
+    assert check(scenario, result.rota) == []
+    return result.rota

@@ -18,8 +18,8 @@ from sqlmodel import Session, col, select
 from api import tables
 from api.main import create_app
 from api.settings import Settings
-from scheduler import SolveOptions, load_scenario, solve
-from tests.api.api_support import FIXTURES, admin_token, sample_scenario
+from tests.api.api_support import admin_token, sample_scenario
+from tests.support import sample_rota
 
 TEAM = "/teams/riverside"
 WEEK = f"{TEAM}/weeks/2026-11-23"
@@ -29,10 +29,7 @@ CALLS = 12
 def test_simultaneous_publishes_leave_one_published(database_url: str):
     """Many clients publishing drafts at once leave exactly one version published."""
     app = create_app(Settings(database_url=database_url), run_worker=False)
-    rota = solve(
-        load_scenario(FIXTURES / "riverside.json"), SolveOptions(time_limit=20, continuity_time=0)
-    ).rota
-    assert rota is not None
+    rota = sample_rota()
     with TestClient(app) as client:
         headers = {"Authorization": f"Bearer {admin_token(app.state.engine)}"}
         client.post("/teams/riverside/scenario", json=sample_scenario(), headers=headers)

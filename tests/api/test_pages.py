@@ -23,10 +23,11 @@ from api.schemas import NewUser
 from api.services.users import create_user
 from api.services.versions import add_draft
 from api.tables import Role, SolveJob
-from scheduler import Rota, Scenario, SolveOptions, load_scenario, solve
+from scheduler import Rota, Scenario
 from scheduler.generate import generate_instance
 from scheduler.rota import Activity, Duty
-from tests.api.api_support import FIXTURES, sample_scenario, wait_for_job
+from tests.api.api_support import sample_scenario, wait_for_job
+from tests.support import sample_rota
 
 WEEK = "2026-11-23"
 BASE = f"/ui/teams/riverside/weeks/{WEEK}"
@@ -41,10 +42,8 @@ def _token(client: TestClient, user: NewUser) -> str:
 
 @pytest.fixture(scope="module")
 def solved() -> Rota:
-    """One lawful rota of the sample week, solved once for this module's tests."""
-    result = solve(load_scenario(FIXTURES / "riverside.json"), SolveOptions(time_limit=5))
-    assert result.rota is not None
-    return result.rota
+    """One lawful rota of the sample week, solved once for the tests."""
+    return sample_rota()
 
 
 @pytest.fixture

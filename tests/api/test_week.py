@@ -11,11 +11,14 @@ from sqlmodel import Session
 from api import tables
 from api.db import make_engine, migrate
 from api.main import create_app
+from api.services.versions import add_draft
 from api.settings import Settings
 from scheduler import Rota, Scenario, check
 from tests.api.api_support import admin_token, sample_scenario, wait_for_job
+from tests.support import sample_rota
 
-WEEK = "/teams/riverside/weeks/2026-11-23"
+MONDAY = date(2026, 11, 23)
+WEEK = f"/teams/riverside/weeks/{MONDAY}"
 
 
 def _solve(client: TestClient) -> dict:
@@ -76,7 +79,9 @@ def test_sergeants_week_end_to_end(client: TestClient):
 def test_read_by_officer_and_ward(client: TestClient):
     """The rota can be read for one officer and for one ward, with coverage figures."""
     client.post("/teams/riverside/scenario", json=sample_scenario())
-    _solve(client)
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        add_draft(session, "riverside", MONDAY, sample_rota())  # a solved week, as a job leaves
+        session.commit()
     officer = client.get(f"{WEEK}/rota/staff/pcso-begum").json()
     assert officer["duties"] and all(d["staff"] == "pcso-begum" for d in officer["duties"])
     ward = client.get(f"{WEEK}/rota/wards/market-square").json()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from scheduler import SolveOptions, solve
-from tests.support import small_team
+from scheduler import solve
+from tests.support import RULE_TEST, small_team
 
 
 def test_infeasible_panel_is_explained():
@@ -15,7 +15,7 @@ def test_infeasible_panel_is_explained():
             person["unavailable"] = [
                 {"start": "2026-11-24T00:00", "end": "2026-11-25T00:00", "reason": "annual leave"}
             ]
-    result = solve(small_team(staff=staff), SolveOptions(time_limit=20))
+    result = solve(small_team(staff=staff), RULE_TEST)
     assert result.rota is None
     assert result.report.status == "INFEASIBLE"
     text = " ".join(result.report.explanation)
@@ -29,7 +29,7 @@ def test_conflicting_pins_are_both_named():
         {"staff": "pc-ann", "day": "2026-11-25", "template": "late"},
         {"staff": "pc-ann", "day": "2026-11-26", "template": "early"},
     ]
-    result = solve(small_team(pins=pins), SolveOptions(time_limit=20))
+    result = solve(small_team(pins=pins), RULE_TEST)
     assert result.rota is None
     pin_sentences = [s for s in result.report.explanation if s.startswith("The pin")]
     assert len(pin_sentences) == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -121,15 +122,22 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(scenarios())
-def test_every_solved_rota_passes_the_checker(scenario: Scenario):
-    """Whatever the solver returns obeys every hard rule; an impossible week is explained."""
-    result = solve(scenario, SolveOptions(time_limit=5, workers=2))
-    event(f"status {result.report.status}")
-    if result.rota is None:
-        assert result.report.status in ("INFEASIBLE", "UNKNOWN")
-        assert result.report.explanation, "an impossible week must be explained"
-        return
-    violations = check(scenario, result.rota)
-    assert violations == [], [v.message for v in violations]
+# A few random weeks in the quick tier; more, in the extra tier (.ci/run).
+@pytest.mark.parametrize("examples", [4, pytest.param(30, marks=pytest.mark.extra)])
+def test_every_solved_rota_passes_the_checker(examples: int):
+    """Whatever the solver returns, through every phase (presence check and continuity
+    included), obeys every hard rule; an impossible week is explained."""
+
+    @settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(scenarios())
+    def solved_lawfully(scenario: Scenario) -> None:
+        result = solve(scenario, SolveOptions(time_limit=5, workers=2, presence_time=5))
+        event(f"status {result.report.status}")
+        if result.rota is None:
+            assert result.report.status in ("INFEASIBLE", "UNKNOWN")
+            assert result.report.explanation, "an impossible week must be explained"
+            return
+        violations = check(scenario, result.rota)
+        assert violations == [], [v.message for v in violations]
+
+    solved_lawfully()

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
 from benchmarks.replan import briefing
-from scheduler import SolveOptions, check, load_scenario, solve
+from scheduler import check, load_scenario
 from scheduler.model import build
 from scheduler.replan import (
     REPAIR_OPTIONS,
@@ -30,8 +29,8 @@ from scheduler.replan import (
 from scheduler.replan.repair import _touched_days
 from scheduler.rota import Duty, Rota
 from scheduler.scenario import EngagementEvent, Pin, Policy, Role, Scenario
+from tests.support import FIXTURES, sample_rota
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # Tuesday noon of the sample week
 # Removing one officer for one day may change at most this many other officers' duties.
 OTHERS_CHANGED_BOUND = 3
@@ -39,10 +38,7 @@ OTHERS_CHANGED_BOUND = 3
 
 @pytest.fixture(scope="module")
 def published() -> tuple[Scenario, Rota]:
-    scenario = load_scenario(FIXTURES / "riverside.json")
-    result = solve(scenario, SolveOptions(time_limit=30, continuity_time=0))
-    assert result.rota is not None
-    return scenario, result.rota
+    return load_scenario(FIXTURES / "riverside.json"), sample_rota()
 
 
 def _lawful_repair(scenario: Scenario, rota: Rota, now: datetime, *changes) -> Repair:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import ortools
@@ -12,15 +13,15 @@ import pytest
 
 from scheduler import SolveOptions, SolveStatus, load_scenario, solve
 from scheduler.solve import Progress
-from tests.support import FIXTURES, small_team, solve_checked
+from tests.support import FIXTURES, RULE_TEST, small_team, solve_checked
 
 
 def test_hint_from_previous_rota_still_lawful():
     """Re-solving from last answer's hint gives a lawful rota at least as good."""
     scenario = small_team()
-    first = solve(scenario, SolveOptions(time_limit=20))
+    first = solve(scenario, RULE_TEST)
     assert first.rota is not None
-    second = solve(scenario, SolveOptions(time_limit=20, hint=first.rota))
+    second = solve(scenario, replace(RULE_TEST, hint=first.rota))
     assert second.rota is not None and second.report.objective is not None
     assert (
         second.report.objective >= first.report.objective - 1e-6
