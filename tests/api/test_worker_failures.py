@@ -355,6 +355,13 @@ def test_a_quick_death_fails_the_job_at_once_and_a_long_life_resets_the_wait(
     assert _restart_waits(caplog) == [1, 0, 1]
 
 
+def _answering(http: httpx.Client) -> bool:
+    try:
+        return http.get("/docs").status_code == 200
+    except httpx.TransportError:
+        return False
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -379,14 +386,7 @@ def test_the_worker_of_a_killed_server_exits(database_url: str, tmp_path: Path):
     engine = make_engine(database_url)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
-
-            def up() -> bool:
-                try:
-                    return http.get("/docs").status_code == 200
-                except httpx.TransportError:
-                    return False
-
-            wait_for(up, 60, "the server answering")
+            wait_for(lambda: _answering(http), 60, "the server answering")
             http.headers["Authorization"] = f"Bearer {admin_token(engine)}"
             week = coming_monday()  # the server's clock is the real one: a week to come
             scenario = sample_scenario(week=week)
@@ -444,14 +444,7 @@ def test_a_server_of_several_processes_killed_with_kill_9_dies_whole(
     left: list[int] = []
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
-
-            def up() -> bool:
-                try:
-                    return http.get("/docs").status_code == 200
-                except httpx.TransportError:
-                    return False
-
-            wait_for(up, 60, "the server answering")
+            wait_for(lambda: _answering(http), 60, "the server answering")
         wait_for(lambda: len(_children(server.pid)) >= 3, 30, "two servers and a worker")
         left = _children(server.pid)
         server.kill()
