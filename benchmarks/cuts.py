@@ -47,8 +47,8 @@ class Point:
     presence: float | None
     peak_hours: int | None
     peak_hours_total: int
-    unseen: int | None  # ward-hours with demand and nobody present
-    demand_hours: int  # ward-hours with demand, in all
+    unseen: float | None  # ward-hours with demand and nobody present
+    demand_hours: float  # ward-hours with demand, in all
     violations: int | None
     wall: float
     reason: str | None  # why no rota exists, in the solver's words
@@ -212,7 +212,7 @@ def report(short: bool, plot_path: Path) -> list[str]:
                 else f"none found in {options.time_limit:g} s"
             )
             peaks = f"{p.peak_hours}/{p.peak_hours_total}" if p.peak_hours is not None else "-"
-            unseen = f"{p.unseen}/{p.demand_hours}" if p.unseen is not None else "-"
+            unseen = f"{p.unseen:g}/{p.demand_hours:g}" if p.unseen is not None else "-"
             lines.append(
                 f"| {p.removed} {label} | {p.gone or '-'} | {p.staff_left} | {p.status} | "
                 f"{presence} | {change} | {peaks} | {unseen} | "

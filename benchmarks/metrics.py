@@ -89,13 +89,16 @@ def presence_score(scenario: Scenario, rota: Rota) -> float:
     return sum(ward.weighted_presence for ward in ward_coverage(scenario, rota.duties))
 
 
-def people_in_demand_hours(scenario: Scenario, duties: list[Duty]) -> dict[str, list[int]]:
-    """Per ward, how many people are present in each hour of the week it has demand."""
+def people_in_demand_hours(
+    scenario: Scenario, duties: list[Duty]
+) -> dict[str, list[tuple[int, int]]]:
+    """Per ward, how many people are present in each slot of the week it has demand, with
+    the slot's minutes."""
     grid = TimeGrid.of(scenario)
     present = presence_by_slot(scenario, duties)
     return {
         ward.id: [
-            len(present.get((ward.id, slot), ()))
+            (len(present.get((ward.id, slot), ())), grid.slot_minutes(slot))
             for slot in range(grid.week_slots)
             if scenario.demand_weight(ward.id, grid.local_keys[slot]) > 0
         ]
@@ -106,7 +109,11 @@ def people_in_demand_hours(scenario: Scenario, duties: list[Duty]) -> dict[str, 
 def coverage_ratios(scenario: Scenario, rota: Rota) -> tuple[float, ...]:
     """Per ward, person-hours present in hours with demand divided by those demand hours."""
     counts = people_in_demand_hours(scenario, rota.duties).values()
-    return tuple(sum(people) / len(people) for people in counts if people)
+    return tuple(
+        sum(people * minutes for people, minutes in slots) / sum(m for _, m in slots)
+        for slots in counts
+        if slots
+    )
 
 
 def unmet_by_kind(violations: Sequence[Violation]) -> dict[str, int]:
@@ -129,11 +136,12 @@ def metrics(scenario: Scenario, rota: Rota) -> Metrics:
     )
 
 
-def demand_hours_unseen(scenario: Scenario, duties: list[Duty]) -> tuple[int, int]:
+def demand_hours_unseen(scenario: Scenario, duties: list[Duty]) -> tuple[float, float]:
     """Ward-hours with demand in which nobody is present in the ward, and all ward-hours
     with demand (the week's, summed over wards): the hours residents see no one."""
-    counts = people_in_demand_hours(scenario, duties).values()
-    return sum(people.count(0) for people in counts), sum(len(people) for people in counts)
+    slots = [slot for ward in people_in_demand_hours(scenario, duties).values() for slot in ward]
+    unseen = sum(minutes for people, minutes in slots if people == 0)
+    return unseen / 60, sum(minutes for _, minutes in slots) / 60
 
 
 def peak_hours_covered(scenario: Scenario, rota: Rota) -> int:

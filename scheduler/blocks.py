@@ -10,7 +10,7 @@ improves continuity.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,6 @@ if TYPE_CHECKING:  # the model names this rota builder in its RULES: no import a
     from scheduler.model import DutyOption, PatrolClass, WeekModel
 
 SlotState = tuple[str, str]  # ("patrol", ward id) or ("event", event id)
-HOUR = timedelta(hours=1)
 
 
 def _event_state(
@@ -41,7 +40,7 @@ def assign_patrols(
     attended: set[tuple[str, str]],
     counts: dict[tuple[PatrolClass, str, int], int],
 ) -> dict[str, dict[int, SlotState]]:
-    """Each person's ward or event in each hour slot they are on duty."""
+    """Each person's ward or event in each slot they are on duty."""
     states = _event_state(week, attended)
     home = {person.id: person.home_ward for person in week.scenario.staff}
     duty_of: dict[str, list[DutyOption]] = defaultdict(list)
@@ -52,7 +51,7 @@ def assign_patrols(
         members[patrol].append(staff_id)
 
     for slot in range(week.grid.slots):
-        start = week.grid.slot_start(slot)
+        start, end = week.grid.slot_start(slot), week.grid.slot_end(slot)
         for patrol, staff_ids in members.items():
             wanted = {ward: counts.get((patrol, ward, slot), 0) for ward in patrol.wards}
             if not any(wanted.values()):
@@ -61,10 +60,10 @@ def assign_patrols(
                 staff_id
                 for staff_id in staff_ids
                 if slot not in states[staff_id]
-                # on duty the whole hour, as the model counts who may patrol it (an
-                # hour a duty only partly covers, as after Lord Howe's half-hour change,
-                # would give a ward less than the model planned)
-                and any(o.start <= start and start + HOUR <= o.end for o in duty_of[staff_id])
+                # on duty the whole slot, as the model counts who may patrol it (a slot
+                # a duty only partly covers, as after Lord Howe's half-hour change, would
+                # give a ward less than the model planned)
+                and any(o.start <= start and end <= o.end for o in duty_of[staff_id])
             ]
 
             # In a repair, where the published rota had them; then dedicated ward officers
@@ -101,23 +100,22 @@ def _place(
 
 
 def _slot_pieces(
-    week: WeekModel, state: SlotState, slot_start: datetime
+    week: WeekModel, state: SlotState, slot: int
 ) -> list[tuple[str, str, str | None, datetime, datetime]]:
     """The activities of one slot: a patrol, or an event with patrol around it in its ward."""
-    slot_end = slot_start + timedelta(hours=1)
+    slot_start, slot_end = week.grid.slot_start(slot), week.grid.slot_end(slot)
     kind, name = state
     if kind == "patrol":
         return [("patrol", name, None, slot_start, slot_end)]
     event = next(e for e in week.scenario.events if e.id == name)
-    return event_slot_pieces(event, slot_start)
+    return event_slot_pieces(event, slot_start, slot_end)
 
 
 def event_slot_pieces(
-    event: EngagementEvent, slot_start: datetime
+    event: EngagementEvent, slot_start: datetime, slot_end: datetime
 ) -> list[tuple[str, str, str | None, datetime, datetime]]:
-    """An hour slot that `event` touches, spent in the event's ward: patrol there before
-    the event, the event itself (in the slot where it starts, whole), patrol after it."""
-    slot_end = slot_start + timedelta(hours=1)
+    """A slot that `event` touches, spent in the event's ward: patrol there before the
+    event, the event itself (in the slot where it starts, whole), patrol after it."""
     event_start, event_end = event.start.astimezone(UTC), event.end.astimezone(UTC)
     pieces: list[tuple[str, str, str | None, datetime, datetime]] = []
     if event_start > slot_start:
@@ -173,10 +171,8 @@ def build_duties(
             state = states.get(option.staff, {}).get(slot)
             if state is None:
                 continue
-            for kind, ward, event_id, start, end in _slot_pieces(
-                week, state, week.grid.slot_start(slot)
-            ):
-                # within the duty: one cut short at an event's end has no hour after it
+            for kind, ward, event_id, start, end in _slot_pieces(week, state, slot):
+                # within the duty: one cut short at an event's end has no slot after it
                 start, end = max(start, option.start), min(end, option.end)
                 if start < end:
                     add_piece(activities, kind, ward, event_id, start, end, zone)

@@ -27,6 +27,7 @@ class RuleCode(StrEnum):
     REST_DAYS = "rest_days"
     CONSECUTIVE_DAYS = "consecutive_days"
     BREAK = "break"
+    DUTY_LENGTH = "duty_length"
     PCSO_WINDOW = "pcso_window"
     PATROL_WARDS = "patrol_wards"
     EVENT_STAFFING = "event_staffing"

@@ -7,12 +7,12 @@ hours left uncovered, who attends what, and each person's hours and unsocial dut
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC
+from datetime import UTC, datetime
 
 from scheduler.model import UNSOCIAL_MIN_HOURS
 from scheduler.rota import Duty, EventStaffing, StaffSummary, WardCoverage
 from scheduler.scenario import Scenario
-from scheduler.timegrid import TimeGrid, as_local, minutes_in_window
+from scheduler.timegrid import HOUR, TimeGrid, as_local, minutes_in_window
 
 
 def figures(scenario: Scenario, duties: list[Duty]) -> dict[str, list]:
@@ -25,7 +25,7 @@ def figures(scenario: Scenario, duties: list[Duty]) -> dict[str, list]:
 
 
 def presence_by_slot(scenario: Scenario, duties: list[Duty]) -> dict[tuple[str, int], set[str]]:
-    """Who is present in each (ward, hour slot)."""
+    """Who is present in each (ward, slot) of the scenario's `TimeGrid`."""
     grid = TimeGrid.of(scenario)
     present: dict[tuple[str, int], set[str]] = defaultdict(set)
     for duty in duties:
@@ -47,31 +47,31 @@ def ward_coverage(scenario: Scenario, duties: list[Duty]) -> list[WardCoverage]:
             for activity in duty.activities
             if activity.ward == ward.id
         )
-        total_demand = covered_demand = weighted = 0.0
-        demand_hours = peak_hours = 0
-        uncovered = []
+        total_demand = covered_demand = weighted = demand_hours = 0.0
+        peaks: dict[datetime, bool] = {}  # each peak hour's start: covered throughout?
         for slot in range(grid.week_slots):
             key = grid.local_keys[slot]
+            hours = grid.slot_minutes(slot) / 60  # a slot may be part of an hour
             demand = scenario.demand_weight(ward.id, key)
             people = len(present.get((ward.id, slot), ()))
             if demand > 0:
-                demand_hours += 1
-                total_demand += demand
-                covered_demand += demand if people else 0.0
-                weighted += demand * sum(values[: min(people, len(values))])
+                demand_hours += hours
+                total_demand += demand * hours
+                covered_demand += demand * hours if people else 0.0
+                weighted += demand * hours * sum(values[: min(people, len(values))])
             if key in ward.peak_hours:
-                peak_hours += 1
-                if not people:
-                    uncovered.append(as_local(grid.slot_start(slot), scenario.zone))
+                hour = grid.origin + (grid.slot_start(slot) - grid.origin) // HOUR * HOUR
+                peaks[hour] = peaks.get(hour, True) and people > 0
+        uncovered = [as_local(hour, scenario.zone) for hour, seen in peaks.items() if not seen]
         coverage.append(
             WardCoverage(
                 ward=ward.id,
                 visible_hours=round(visible, 2),
-                demand_hours=demand_hours,
+                demand_hours=round(demand_hours, 2),
                 demand_covered=round(covered_demand / total_demand, 4) if total_demand else 1.0,
                 weighted_presence=round(weighted, 2),
                 min_weekly_hours=ward.min_weekly_hours,
-                peak_hours=peak_hours,
+                peak_hours=len(peaks),
                 uncovered_peak_hours=uncovered,
             )
         )

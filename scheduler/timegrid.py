@@ -1,17 +1,25 @@
-"""Real-time grid of a week: hour slots in UTC, and where duties and events fall on it.
+"""Real-time grid of a week: slots in UTC, and where duties and events fall on it.
 
-The model counts presence per real hour, so a week with a clock change has 167 or 169
-slots plus a day of overflow for duties that start on Sunday and end on Monday.
+The model counts presence per slot: the real hours of the week (167 or 169 in a week
+with a clock change), cut where a duty starts or ends inside an hour, plus a day of
+overflow for duties that start on Sunday and end on Monday.
 """
 
 from __future__ import annotations
 
-import math
+import bisect
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from scheduler.scenario import DutyTemplate, Scenario, parse_clock
+from scheduler.scenario import (
+    WEEKDAYS,
+    DutyTemplate,
+    Role,
+    Scenario,
+    in_pcso_window,
+    parse_clock,
+)
 
 HOUR = timedelta(hours=1)
 OVERFLOW = timedelta(hours=24)
@@ -51,37 +59,74 @@ def duty_interval(
 
 @dataclass(frozen=True)
 class TimeGrid:
-    """Hour slots from the week's start (UTC) to a day past its end."""
+    """Slots of real time from the week's start (UTC) to a day past its end: the hours,
+    cut where a duty starts or ends inside one (a 07:30 start cuts 07:00-08:00 in two), so
+    that a person on duty is on duty for the whole of every slot their duty touches, and
+    presence is credited for the part of each hour a person is there. With every template
+    on the hour, the slots are the hours."""
 
     origin: datetime
-    week_slots: int
-    slots: int
+    bounds: tuple[datetime, ...]  # slot i runs from bounds[i] to bounds[i + 1]
+    week_slots: int  # the slots before the week's end
     local_keys: tuple[tuple[int, int], ...]  # (weekday, local hour) of each slot's start
 
     @classmethod
     def of(cls, scenario: Scenario) -> TimeGrid:
         origin = scenario.starts_at.astimezone(UTC)
         end = scenario.ends_at.astimezone(UTC)
-        week_slots = int((end - origin) / HOUR)
-        slots = week_slots + int(OVERFLOW / HOUR)
+        last = end + OVERFLOW
+        cuts = {origin + hours * HOUR for hours in range(int((last - origin) / HOUR) + 1)}
+        cuts |= {t for t in _duty_bounds(scenario) if origin < t < last}
+        bounds = tuple(sorted(cuts))
         keys = []
-        for index in range(slots):
-            local = (origin + index * HOUR).astimezone(scenario.zone)
+        for start in bounds[:-1]:
+            local = start.astimezone(scenario.zone)
             keys.append((local.weekday(), local.hour))
-        return cls(origin, week_slots, slots, tuple(keys))
+        return cls(origin, bounds, bisect.bisect_left(bounds, end), tuple(keys))
+
+    @property
+    def slots(self) -> int:
+        return len(self.bounds) - 1
 
     def slot_start(self, index: int) -> datetime:
-        return self.origin + index * HOUR
+        return self.bounds[index]
+
+    def slot_end(self, index: int) -> datetime:
+        return self.bounds[index + 1]
+
+    def slot_minutes(self, index: int) -> int:
+        return int((self.bounds[index + 1] - self.bounds[index]).total_seconds() // 60)
 
     def first_slot(self, instant: datetime) -> int:
         """Index of the slot containing an instant."""
-        return int((instant.astimezone(UTC) - self.origin) // HOUR)
+        return bisect.bisect_right(self.bounds, instant.astimezone(UTC)) - 1
 
     def slots_touching(self, start: datetime, end: datetime) -> range:
         """Slots that any part of [start, end) falls in."""
-        first = self.first_slot(start)
-        last = math.ceil((end.astimezone(UTC) - self.origin) / HOUR)
-        return range(max(first, 0), min(last, self.slots))
+        last = bisect.bisect_left(self.bounds, end.astimezone(UTC))
+        return range(max(self.first_slot(start), 0), min(last, self.slots))
+
+
+def _duty_bounds(scenario: Scenario) -> set[datetime]:
+    """Where someone's duty could start or end: each template that someone may work
+    (`DutyTemplate.worked_by`, the PCSO window), on their working days. Every extra cut
+    makes the model larger, so a template nobody works on a day cuts nothing there."""
+    bounds: set[datetime] = set()
+    for template in scenario.duty_templates:
+        days: set[date] = set()
+        for person in scenario.staff:
+            if not template.worked_by(person):
+                continue
+            if person.role is Role.PCSO and not in_pcso_window(template, scenario.policy):
+                continue
+            days |= {
+                day
+                for day in scenario.days
+                if person.working_days is None or WEEKDAYS[day.weekday()] in person.working_days
+            }
+        for day in days:
+            bounds |= set(duty_interval(scenario, template, day))
+    return bounds
 
 
 def minutes_in_window(

@@ -46,8 +46,10 @@ class _Greedy:
         self.demand: dict[str, list[float]] = {}
         self.risky: dict[str, set[int]] = {}
         for ward in scenario.wards:
-            self.demand[ward.id] = [
+            self.demand[ward.id] = [  # per slot, for the part of the hour it is
                 scenario.demand_weight(ward.id, grid.local_keys[slot])
+                * grid.slot_minutes(slot)
+                / 60
                 if slot < grid.week_slots
                 else 0.0
                 for slot in range(grid.slots)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from scheduler.blocks import add_piece, event_slot_pieces
 from scheduler.model import DutyOption
@@ -19,7 +19,6 @@ from scheduler.scenario import EngagementEvent, Scenario, Staff
 from scheduler.summary import figures
 from scheduler.timegrid import TimeGrid, as_local
 
-HOUR = timedelta(hours=1)
 EPSILON = 1e-9  # slack when sums of floats (hours, presence gains) meet a threshold
 
 
@@ -48,14 +47,13 @@ def _activities(scenario: Scenario, grid: TimeGrid, plan: Plan) -> list[Activity
             event_at[slot] = event
     pieces: list[tuple[str, str, str | None, datetime, datetime]] = []
     for slot in grid.slots_touching(start, end):
-        slot_start = grid.slot_start(slot)
-        slot_end = slot_start + HOUR
+        slot_start, slot_end = grid.slot_start(slot), grid.slot_end(slot)
         event = event_at.get(slot)
         if event is None:
             if slot not in plan.station:
                 pieces.append(("patrol", plan.ward, None, slot_start, slot_end))
             continue
-        pieces.extend(event_slot_pieces(event, slot_start))
+        pieces.extend(event_slot_pieces(event, slot_start, slot_end))
     activities: list[Activity] = []
     for kind, ward, event_id, piece_start, piece_end in pieces:
         piece_start, piece_end = max(piece_start, start), min(piece_end, end)

@@ -37,6 +37,7 @@ RULES: dict[RuleCode, Check] = {
     RuleCode.REST_DAYS: working_time.rest_days,
     RuleCode.CONSECUTIVE_DAYS: working_time.consecutive_days,
     RuleCode.BREAK: duties.break_,
+    RuleCode.DUTY_LENGTH: duties.duty_length,
     RuleCode.PCSO_WINDOW: duties.pcso_window,
     RuleCode.PATROL_WARDS: coverage.patrol_wards,
     RuleCode.EVENT_STAFFING: events.event_staffing,

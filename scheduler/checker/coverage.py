@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 
 from scheduler.checker import wording
 from scheduler.checker.context import (
@@ -56,7 +58,9 @@ def patrol_wards(context: Context) -> list[Violation]:
 
 
 def lone_working(context: Context) -> list[Violation]:
-    """Rule `lone_working`: in a ward's risk hours a PCSO is never with fewer than the group."""
+    """Rule `lone_working`: in a ward's risk hours a PCSO is never with fewer than the
+    group, at any moment (a PCSO there 22:00-22:30 and a PC 22:30-23:00 were never
+    together), reported once per hour."""
     group = context.scenario.policy.lone_working_min_group
     found: list[Violation] = []
     # Every hour someone is on duty, past the week's end too (a Sunday night duty's last
@@ -78,24 +82,37 @@ def lone_working(context: Context) -> list[Violation]:
             shown = start.astimezone(context.zone)
             if (shown.weekday(), shown.hour) not in risky:
                 continue
-            present = sorted(
-                {visit.staff for visit in here if visit.start < start + HOUR and start < visit.end}
-            )
-            pcsos = [
-                staff_id for staff_id in present if context.people[staff_id].role.value == "PCSO"
-            ]
-            if pcsos and len(present) < group:
-                names = " and ".join(wording.who(context.people[staff_id]) for staff_id in present)
-                found.append(
-                    Violation(
-                        RuleCode.LONE_WORKING,
-                        pcsos[0],
-                        f"In {ward.name} {context.period(start, start + HOUR)} only {names} "
-                        f"{'is' if len(present) == 1 else 'are'} present; a PCSO there needs "
-                        f"a group of at least {group}.",
-                    )
+            alone = _first_alone(context, here, start, start + HOUR, group)
+            if alone is None:
+                continue
+            (begins, ends), present, pcso = alone
+            names = " and ".join(wording.who(context.people[staff_id]) for staff_id in present)
+            found.append(
+                Violation(
+                    RuleCode.LONE_WORKING,
+                    pcso,
+                    f"In {ward.name} {context.period(begins, ends)} only {names} "
+                    f"{'is' if len(present) == 1 else 'are'} present; a PCSO there needs "
+                    f"a group of at least {group}.",
                 )
+            )
     return found
+
+
+def _first_alone(
+    context: Context, here: list[Visit], start: datetime, end: datetime, group: int
+) -> tuple[tuple[datetime, datetime], list[str], str] | None:
+    """The first stretch of [start, end) in which a PCSO is present with fewer than
+    `group` people in all (the stretch, who is present, the PCSO), if there is one."""
+    cuts = sorted(
+        {start, end} | {t for visit in here for t in (visit.start, visit.end) if start < t < end}
+    )
+    for begins, ends in itertools.pairwise(cuts):
+        present = sorted({v.staff for v in here if v.start < ends and begins < v.end})
+        pcsos = [s for s in present if context.people[s].role.value == "PCSO"]
+        if pcsos and len(present) < group:
+            return (begins, ends), present, pcsos[0]
+    return None
 
 
 def _window_hours(windows: Iterable[Window]) -> set[tuple[int, int]]:

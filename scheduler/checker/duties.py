@@ -1,6 +1,6 @@
 """Checks of each duty on its own: its template, one a day, leave and working days, the
-break, the PCSO window (rules `template`, `one_duty_per_day`, `unavailable`, `break`,
-`pcso_window`)."""
+break, its length, the PCSO window (rules `template`, `one_duty_per_day`, `unavailable`,
+`break`, `duty_length`, `pcso_window`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from scheduler.codes import RuleCode
 
 
 def template(context: Context) -> list[Violation]:
-    """Rule `template`: a duty runs at its template's times on its day; the role may work it.
+    """Rule `template`: a duty runs at its template's times on its day; the role may work
+    it, and it is one of the person's templates if they have a list (an arranged template
+    only then).
 
     A duty may end early at the moment the person becomes unavailable during it (sent
     home sick, pulled to an aid): a repaired week records that, and nothing else."""
@@ -44,6 +46,26 @@ def template(context: Context) -> list[Violation]:
                         f"{wording.who(person)} works the {template.name} duty on "
                         f"{wording.date(day)}, which is open only to "
                         f"{' and '.join(roles) or 'no one'}.",
+                    )
+                )
+            if person.templates is not None and template.id not in person.templates:
+                found.append(
+                    Violation(
+                        RuleCode.TEMPLATE,
+                        staff_id,
+                        f"{wording.who(person)} works the {template.name} duty on "
+                        f"{wording.date(day)}, which is not one of the templates they work "
+                        f"({', '.join(person.templates)}).",
+                    )
+                )
+            elif person.templates is None and template.arranged:
+                found.append(
+                    Violation(
+                        RuleCode.TEMPLATE,
+                        staff_id,
+                        f"{wording.who(person)} works the {template.name} duty on "
+                        f"{wording.date(day)}, which is worked only by arrangement (by staff "
+                        "who list it in their templates).",
                     )
                 )
     return found
@@ -138,6 +160,27 @@ def break_(context: Context) -> list[Violation]:
                     )
                 )
     return found
+
+
+def duty_length(context: Context) -> list[Violation]:
+    """Rule `duty_length`: a duty lasts, in real time, at most `max_duty_hours` and at most
+    24 h less `min_rest_hours`, so that the daily rest fits in every 24 hours (WTR reg 10:
+    11 consecutive hours of rest in each 24-hour period)."""
+    policy = context.scenario.policy
+    limit = policy.duty_hours_limit
+    return [
+        Violation(
+            RuleCode.DUTY_LENGTH,
+            staff_id,
+            f"{wording.who(context.people[staff_id])}'s {shift.template.name} duty on "
+            f"{wording.date(shift.duty.day)} lasts {shift.hours:.2f} h "
+            f"({context.period(shift.start, shift.end)}); a duty may last at most "
+            f"{wording.number(limit)} h.",
+        )
+        for staff_id, shifts in context.shifts.items()
+        for shift in shifts
+        if shift.hours > limit + TOLERANCE
+    ]
 
 
 def pcso_window(context: Context) -> list[Violation]:

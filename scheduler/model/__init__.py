@@ -84,6 +84,11 @@ RULES: dict[RuleCode, Enforcement] = {
     RuleCode.BREAK: Enforcement(
         duties.validate_templates, "a template breaking the break rule is refused as bad input"
     ),
+    RuleCode.DUTY_LENGTH: Enforcement(
+        duties.duty_options,
+        "no duty option lasts longer than the limit (a longer template is refused as bad "
+        "input; a clock-change night's longer duty is not an option)",
+    ),
     RuleCode.PCSO_WINDOW: Enforcement(
         duties.duty_options, "a PCSO has duty options only inside the PCSO window"
     ),

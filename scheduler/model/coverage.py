@@ -28,7 +28,8 @@ def patrol_class(scenario: Scenario, person: Staff) -> PatrolClass:
 
 
 def add_patrol_counts(week: WeekModel) -> None:
-    """Per class, ward and hour: how many patrol, bounded by who is on duty and not at an event."""
+    """Per class, ward and slot: how many patrol, bounded by who is on duty and not at an
+    event."""
     for person in week.scenario.staff:
         week.classes[person.id] = patrol_class(week.scenario, person)
     members: dict[PatrolClass, list[str]] = defaultdict(list)
@@ -90,15 +91,20 @@ def lone_working(week: WeekModel) -> None:
 
 
 def ward_minimum(week: WeekModel) -> None:
-    """Rule `ward_minimum`: each ward gets its minimum weekly hours of presence."""
+    """Rule `ward_minimum`: each ward gets its minimum weekly hours of presence, counted
+    in minutes (a slot may be part of an hour)."""
+    grid = week.grid
     for ward in week.scenario.wards:
         if ward.min_weekly_hours <= 0:
             continue
-        total = sum(presence(week, ward.id, slot) for slot in range(week.grid.week_slots))
+        total = sum(
+            grid.slot_minutes(slot) * presence(week, ward.id, slot)
+            for slot in range(grid.week_slots)
+        )
         sentence = (
             f"{ward.name} must get at least {ward.min_weekly_hours:g} hours of visible presence "
             "this week."
         )
         literal = requirement(week, f"ward:{ward.id}", sentence)
-        hours = math.ceil(ward.min_weekly_hours - EPSILON)  # whole slots, never fewer
-        week.model.add(total >= hours).only_enforce_if(literal)
+        minutes = math.ceil(ward.min_weekly_hours * 60 - EPSILON)  # whole minutes, never fewer
+        week.model.add(total >= minutes).only_enforce_if(literal)

@@ -1,9 +1,11 @@
 """The duties each person could work, and one a day (rule `one_duty_per_day`).
 
 Rules about a duty on its own hold by construction: a `DutyOption` exists only for a
-template the person's role may work (`template`), away from their leave and on their
+template the person may work (`template`: their role, their own templates), away from their
+leave and on their
 working days (`unavailable`, and days pinned off: `pinned_off`), inside the PCSO window
-(`pcso_window`), and a template breaking the break rule is refused (`break`).
+(`pcso_window`), no longer than a duty may last (`duty_length`), and a template breaking
+the break rule or longer than a duty may last is refused (`break`, `duty_length`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from ortools.sat.python import cp_model
 
-from scheduler.model.week import DutyOption, WeekModel
+from scheduler.model.week import EPSILON, DutyOption, WeekModel
 from scheduler.scenario import WEEKDAYS, Role, Scenario, ScenarioError, Staff, in_pcso_window
 from scheduler.timegrid import duty_interval, minutes_in_window
 
@@ -21,9 +23,18 @@ UNSOCIAL_MIN_HOURS = 3  # a duty with this much time in the unsocial window is u
 
 
 def validate_templates(scenario: Scenario) -> None:
-    """A template that breaks the break rule is bad input, not a modelling choice."""
+    """A template that breaks the break rule, or lasts longer than a duty may, is bad
+    input, not a modelling choice."""
     policy = scenario.policy
+    limit = policy.duty_hours_limit
     for template in scenario.duty_templates:
+        if template.clock_length_minutes > limit * 60 + EPSILON:
+            raise ScenarioError(
+                f"duty template {template.id!r} runs {template.start}-{template.end}, "
+                f"{template.clock_length_minutes / 60:g} h: a duty may last at most {limit:g} h "
+                f"(policy.max_duty_hours {policy.max_duty_hours:g} h, and 24 h less the "
+                f"{policy.min_rest_hours:g} h of rest every 24 hours needs); shorten it"
+            )
         if (
             template.clock_length_minutes > policy.break_after_hours * 60
             and template.break_minutes < policy.min_break_minutes
@@ -53,7 +64,7 @@ def duty_options(
         if day in off_days:
             continue
         for template in scenario.duty_templates:
-            if template.roles is not None and person.role not in template.roles:
+            if not template.worked_by(person):
                 continue
             if person.role is Role.PCSO and not in_pcso_window(template, scenario.policy):
                 continue
@@ -61,7 +72,7 @@ def duty_options(
             if (
                 end - start > timedelta(hours=policy.break_after_hours)
                 and template.break_minutes < policy.min_break_minutes
-            ):
+            ) or end - start > timedelta(hours=policy.duty_hours_limit):
                 continue  # only on a clock-change night can a short template get this long
             if now is not None and start < now:
                 end = min(

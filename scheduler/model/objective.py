@@ -34,7 +34,8 @@ def add_objective(week: WeekModel) -> None:
     # Diminishing returns: a ladder of booleans first >= second >= ..., falling values.
     coverage_by_ward: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
     for ward, slot in sorted(week.present):
-        demand = scenario.demand_weight(ward, week.grid.local_keys[slot])
+        # presence is credited for the part of the hour the slot is (a 07:30 start)
+        demand = scenario.demand_weight(ward, week.grid.local_keys[slot]) * _hours(week, slot)
         if demand <= 0:
             continue
         ladder = [model.new_bool_var(f"present[{ward},{slot},{k}]") for k in range(len(values))]
@@ -52,7 +53,11 @@ def add_objective(week: WeekModel) -> None:
     policy = scenario.policy
     for ward in scenario.wards:
         total = sum(
-            round(SCALE * scenario.demand_weight(ward.id, week.grid.local_keys[slot]))
+            round(
+                SCALE
+                * scenario.demand_weight(ward.id, week.grid.local_keys[slot])
+                * _hours(week, slot)
+            )
             for slot in range(week.grid.week_slots)
         )
         target = round(policy.coverage_target * total)
@@ -84,9 +89,10 @@ def add_objective(week: WeekModel) -> None:
 
 
 def add_continuity(week: WeekModel) -> None:
-    """Hours dedicated ward officers can spend in their own ward: the second-phase objective.
+    """Minutes dedicated ward officers can spend in their own ward: the second-phase
+    objective.
 
-    Per class, ward and hour, patrol up to the number of that ward's dedicated officers on
+    Per class, ward and slot, patrol up to the number of that ward's dedicated officers on
     duty counts; the patrol-block step then sends those officers home first. As part of
     the main objective this slowed the proof several-fold, so the solve maximises it
     afterwards with presence held at its optimum (`scheduler.solve`).
@@ -103,8 +109,12 @@ def add_continuity(week: WeekModel) -> None:
         at_home = week.model.new_int_var(0, len(on_duty), f"at_home[{ward},{slot}]")
         week.model.add(at_home <= count)
         week.model.add(at_home <= sum(on_duty))
-        at_home_terms.append(at_home)
+        at_home_terms.append(week.grid.slot_minutes(slot) * at_home)
     week.continuity = sum(at_home_terms)
+
+
+def _hours(week: WeekModel, slot: int) -> float:
+    return week.grid.slot_minutes(slot) / 60
 
 
 def _preference_terms(week: WeekModel) -> list[cp_model.LinearExprT]:

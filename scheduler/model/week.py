@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from ortools.sat.python import cp_model
 
@@ -93,9 +93,8 @@ def requirement(week: WeekModel, name: str, sentence: str) -> cp_model.IntVar:
 
 
 def covering_slot(week: WeekModel, staff_ids: list[str], slot: int) -> list[cp_model.IntVar]:
-    """Duty variables of these people whose duty covers the whole hour slot."""
-    start = week.grid.slot_start(slot)
-    end = start + timedelta(hours=1)
+    """Duty variables of these people whose duty covers the whole slot."""
+    start, end = week.grid.slot_start(slot), week.grid.slot_end(slot)
     return [
         week.works[option]
         for staff_id in staff_ids
@@ -107,7 +106,7 @@ def covering_slot(week: WeekModel, staff_ids: list[str], slot: int) -> list[cp_m
 def presence(
     week: WeekModel, ward: str, slot: int, *, pcso_only: bool = False
 ) -> cp_model.LinearExpr:
-    """People visibly present in a ward in an hour: patrolling it or at an event in it."""
+    """People visibly present in a ward in a slot: patrolling it or at an event in it."""
     return sum(
         var
         for warranted, var in week.present.get((ward, slot), [])

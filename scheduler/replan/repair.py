@@ -78,7 +78,7 @@ def _freeze(week: WeekModel, published: Rota, counts: dict[tuple, int], now: dat
                 if event_id == event.id:
                     model.add(var == int((staff, event_id) in attended))
     for (patrol_class, ward, slot), var in week.patrol.items():
-        if week.grid.slot_start(slot) + timedelta(hours=1) <= now:
+        if week.grid.slot_end(slot) <= now:
             model.add(var == counts.get((patrol_class, ward, slot), 0))
 
 
@@ -124,7 +124,7 @@ def _splice(published: Duty, solved: Duty | None, now: datetime) -> Duty:
 
 
 def published_counts(week: WeekModel, published: Rota) -> dict[tuple, int]:
-    """Patrol counts per (class, ward, hour slot) in the published rota; also records
+    """Patrol counts per (class, ward, slot) in the published rota; also records
     each person's published ward per slot for the patrol-block step."""
     counts: dict[tuple, int] = defaultdict(int)
     grid = week.grid
@@ -134,8 +134,7 @@ def published_counts(week: WeekModel, published: Rota) -> dict[tuple, int]:
             if activity.kind != "patrol" or patrol_class is None:
                 continue
             for slot in grid.slots_touching(activity.start, activity.end):
-                begins = grid.slot_start(slot)
-                if activity.start <= begins and begins + timedelta(hours=1) <= activity.end:
+                if activity.start <= grid.slot_start(slot) and grid.slot_end(slot) <= activity.end:
                     counts[patrol_class, activity.ward, slot] += 1
                     week.planned_wards[duty.staff, slot] = activity.ward
     return counts
@@ -193,7 +192,7 @@ def _disruption(week: WeekModel, published: Rota, counts: dict[tuple, int], now:
         week.model.add_hint(moved, 0)
         week.model.add(moved >= var - planned)
         week.model.add(moved >= planned - var)
-        terms.append(-round(WARD_HOUR_COST * SCALE) * moved)
+        terms.append(-round(WARD_HOUR_COST * SCALE * week.grid.slot_minutes(slot) / 60) * moved)
     week.objective_terms += terms
     week.model.maximize(sum(week.objective_terms))
 

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
-from pydantic import Field, StrictInt, model_validator
+from pydantic import Field, StrictBool, StrictInt, model_validator
 
 from scheduler.scenario.base import Id, Name, Strict
 from scheduler.scenario.policy import Policy
-from scheduler.scenario.staff import Role
+from scheduler.scenario.staff import Role, Staff
 from scheduler.scenario.times import ClockTime, clock_minutes
+
+QUARTER_HOURS = (0, 15, 30, 45)
+OVERNIGHT_PLAUSIBLE_HOURS = 12  # past midnight and longer than this: likely typed backwards
 
 
 class DutyTemplate(Strict):
-    """A shift pattern such as early 07:00-15:00; an end at or before the start is next day."""
+    """A shift pattern such as early 07:00-15:00 or 07:15-16:30 (any quarter hour); an end
+    at or before the start is next day."""
 
     id: Id
     name: Name
     start: ClockTime
     end: ClockTime
+    arranged: StrictBool = Field(
+        False,
+        description="worked only by staff who list it in their `templates` (a part-time or "
+        "flexible-working arrangement), not by everyone its roles allow",
+    )
+    overnight: StrictBool = Field(
+        False,
+        description="it runs past midnight on purpose; needed when that makes it over 12 h "
+        "(22:00-14:00 unmarked is taken for 14:00-22:00 typed the wrong way round)",
+    )
     break_minutes: StrictInt = Field(
         45, ge=0, le=1440, description="refreshment break inside the duty"
     )
@@ -26,15 +40,33 @@ class DutyTemplate(Strict):
     def _sane(self) -> DutyTemplate:
         if self.start == "24:00":
             raise ValueError(f"duty template {self.id!r} cannot start at 24:00; use 00:00")
-        if not (self.start.endswith(":00") and self.end.endswith(":00")):
-            # The model plans presence hour by hour: a duty starting or ending inside an
-            # hour would be credited with hours it only partly covers.
+        for clock in (self.start, self.end):
+            if clock_minutes(clock) % 60 not in QUARTER_HOURS:
+                raise ValueError(
+                    f"duty template {self.id!r} runs {self.start}-{self.end}: duties start and "
+                    f"end on a quarter hour (:00, :15, :30 or :45), and {clock} is not one"
+                )
+        if (
+            clock_minutes(self.end) <= clock_minutes(self.start)
+            and not self.overnight
+            and self.clock_length_minutes > OVERNIGHT_PLAUSIBLE_HOURS * 60
+        ):
             raise ValueError(
-                f"duty template {self.id!r} runs {self.start}-{self.end}: duties are planned "
-                "in whole hours, so a template must start and end on the hour (for example "
-                "07:00-15:00)"
+                f"duty template {self.id!r} runs {self.start}-{self.end}, which is "
+                f"{self.clock_length_minutes / 60:g} h past midnight: if you meant "
+                f"{self.end}-{self.start}, swap start and end; if it does run overnight, "
+                "mark it overnight: true"
             )
         return self
+
+    def worked_by(self, person: Staff) -> bool:
+        """Whether the person may work it: their role may, and it is one of their own
+        `templates` if they have that list (an `arranged` one only then)."""
+        if self.roles is not None and person.role not in self.roles:
+            return False
+        if person.templates is not None:
+            return self.id in person.templates
+        return not self.arranged
 
     @property
     def clock_length_minutes(self) -> int:

@@ -37,6 +37,13 @@ class Policy(Strict):
     max_consecutive_days: StrictInt = Field(
         7, ge=1, le=366, description="most days worked in a row"
     )
+    max_duty_hours: StrictFloat = Field(
+        12,
+        gt=0,
+        le=24,
+        description="the longest a duty may last in real time; never more than 24 h less "
+        "min_rest_hours, so that the rest fits in every 24 hours (WTR reg 10)",
+    )
     break_after_hours: StrictFloat = Field(
         6, ge=0, le=24, description="a duty longer than this needs a break"
     )
@@ -88,6 +95,12 @@ class Policy(Strict):
         "optional events, unsocial fairness and preferences may cost together (0: presence "
         "first; 1: no limit)",
     )
+
+    @property
+    def duty_hours_limit(self) -> float:
+        """The longest a duty may last: `max_duty_hours`, and at most 24 h less the daily
+        rest (11 consecutive hours of rest in every 24-hour period: 13 h by default)."""
+        return min(self.max_duty_hours, 24 - self.min_rest_hours)
 
     @property
     def night_work_cap_hours(self) -> float:

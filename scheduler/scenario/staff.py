@@ -70,6 +70,11 @@ class Staff(Strict):
     working_days: list[Weekday] | None = Field(
         None, description="part-time pattern; all if omitted"
     )
+    templates: list[Id] | None = Field(
+        None,
+        description="the duty templates they work (a part-time pattern of shorter days, say); "
+        "every template their role may work if omitted",
+    )
     skills: list[Label] = Field(default_factory=list)
     unavailable: list[Unavailability] = Field(default_factory=list)
     carry_in: CarryIn = Field(default_factory=CarryIn)

@@ -167,6 +167,11 @@ class Scenario(Strict):
             for ward in [person.home_ward, *(person.patrol_wards or [])]:
                 if ward is not None and ward not in wards:
                     raise ValueError(f"staff {person.id!r} names unknown ward {ward!r}")
+            for template in person.templates or []:
+                if template not in templates:
+                    raise ValueError(
+                        f"staff {person.id!r} works unknown duty template {template!r}"
+                    )
             for preference in person.preferences:
                 if preference.template is not None and preference.template not in templates:
                     raise ValueError(
@@ -204,12 +209,18 @@ class Scenario(Strict):
             if pin.template is not None and pin.template not in templates:
                 raise ValueError(f"a pin names unknown duty template {pin.template!r}")
             if pin.template is not None:
-                role = next(p.role for p in self.staff if p.id == pin.staff)
+                person = next(p for p in self.staff if p.id == pin.staff)
                 allowed = next(t.roles for t in self.duty_templates if t.id == pin.template)
-                if allowed is not None and role not in allowed:
+                if allowed is not None and person.role not in allowed:
                     raise ValueError(
-                        f"a pin puts {pin.staff!r} ({role.value}) on {pin.template!r}, which "
-                        f"only {', '.join(r.value for r in allowed)} may work; pin another duty"
+                        f"a pin puts {pin.staff!r} ({person.role.value}) on {pin.template!r}, "
+                        f"which only {', '.join(r.value for r in allowed)} may work; pin "
+                        "another duty"
+                    )
+                if person.templates is not None and pin.template not in person.templates:
+                    raise ValueError(
+                        f"a pin puts {pin.staff!r} on {pin.template!r}, which is not one of the "
+                        f"templates they work ({', '.join(person.templates)}); pin one of those"
                     )
             if pin.event is not None and pin.event not in events:
                 raise ValueError(f"a pin names unknown event {pin.event!r}")

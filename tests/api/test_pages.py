@@ -27,7 +27,7 @@ from scheduler import Rota, Scenario
 from scheduler.generate import generate_instance
 from scheduler.rota import Activity, Duty
 from tests.api.api_support import sample_scenario, wait_for_job
-from tests.support import sample_rota
+from tests.support import sample_rota, without_long_days
 
 WEEK = "2026-11-23"
 BASE = f"/ui/teams/riverside/weeks/{WEEK}"
@@ -284,9 +284,16 @@ def test_publishing_says_when_the_following_week_no_longer_fits(
 def test_week_page_names_contracted_hours_out_of_reach(
     client: TestClient, site: dict[str, str]
 ) -> None:
-    """The sample's 37 h PCSOs have only 8 h duty templates: the page says what that
-    costs, by name, and how to fix it."""
+    """Without the sample's long days its 37 h PCSOs have only 8 h duty templates: the
+    page says what that costs, by name, and how to fix it."""
     _as(client, site["sergeant"])
+    assert 'id="shortfalls"' not in client.get(BASE).text  # the sample reaches every contract
+    reply = client.post(
+        "/teams/riverside/scenario",
+        json=without_long_days(sample_scenario()),
+        headers={"Authorization": f"Bearer {site['sergeant']}"},
+    )
+    assert reply.status_code == 201, reply.text
     page = html.unescape(client.get(BASE).text)
     section = page[page.index('id="shortfalls"') :]
     assert "Contracted hours the duty templates cannot reach" in section

@@ -80,14 +80,14 @@ def test_event_slot_pieces_patrol_before_and_after_the_event() -> None:
         .events[0]
         .model_copy(update={"start": at(TUESDAY, 10, 15), "end": at(TUESDAY, 10, 45)})
     )
-    pieces = event_slot_pieces(event, at(TUESDAY, 10))
+    pieces = event_slot_pieces(event, at(TUESDAY, 10), at(TUESDAY, 11))
     assert [(kind, start.minute, end.minute) for kind, _, _, start, end in pieces] == [
         ("patrol", 0, 15),
         ("event", 15, 45),
         ("patrol", 45, 0),
     ]
     running_on = event.model_copy(update={"end": at(TUESDAY, 12)})
-    assert event_slot_pieces(running_on, at(TUESDAY, 11)) == []
+    assert event_slot_pieces(running_on, at(TUESDAY, 11), at(TUESDAY, 12)) == []
 
 
 def test_a_patrol_continuing_in_the_same_ward_lengthens_the_block() -> None:

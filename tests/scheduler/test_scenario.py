@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from scheduler.scenario import (
+    DutyTemplate,
     EngagementEvent,
     Scenario,
     ScenarioError,
@@ -86,10 +87,9 @@ def _scenario_with(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
             "staff.0.contracted_hour: Extra inputs are not permitted",
         ),
         (
-            lambda d: d["duty_templates"][0].update(start="07:30"),
-            "duty_templates.0: duty template 'early' runs 07:30-15:00: duties are planned in "
-            "whole hours, so a template must start and end on the hour (for example "
-            "07:00-15:00)",
+            lambda d: d["duty_templates"][0].update(start="07:20"),
+            "duty_templates.0: duty template 'early' runs 07:20-15:00: duties start and end "
+            "on a quarter hour (:00, :15, :30 or :45), and 07:20 is not one",
         ),
         (
             lambda d: d["wards"][1].update(id="north"),
@@ -104,7 +104,7 @@ def _scenario_with(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
         "not-monday",
         "role",
         "misspelt-field",
-        "template-off-the-hour",
+        "template-off-the-quarter-hour",
         "same-id",
         "unknown-ward",
     ],
@@ -224,3 +224,27 @@ def test_text_that_would_break_a_later_read_is_refused_naming_the_field(text: st
         Scenario.model_validate({**SAMPLE, "wards": wards})
     line = describe_validation_error(refused.value)
     assert line.startswith("wards.0.name:") and problem in line, line
+
+
+@pytest.mark.parametrize(
+    ("template", "problem"),
+    [
+        ({"start": "07:10", "end": "15:10"}, "start and end on a quarter hour"),
+        ({"start": "22:00", "end": "14:00"}, "if you meant 14:00-22:00, swap start and end"),
+    ],
+    ids=["07:10", "backwards"],
+)
+def test_a_template_must_be_at_quarter_hours_and_not_backwards(template: dict, problem: str):
+    """07:15-16:30 is a duty; 07:10 is not, and a 22:00-14:00 'late' is 14:00-22:00 typed
+    the wrong way round unless it is marked overnight."""
+    with pytest.raises(ValidationError) as refused:
+        DutyTemplate.model_validate({"id": "x", "name": "X", **template})
+    assert problem in str(refused.value)
+    quarters = DutyTemplate.model_validate(
+        {"id": "x", "name": "X", "start": "07:15", "end": "16:30"}
+    )
+    assert quarters.clock_length_minutes == 555
+    night = DutyTemplate.model_validate(
+        {"id": "n", "name": "N", "start": "22:00", "end": "14:00", "overnight": True}
+    )
+    assert night.clock_length_minutes == 16 * 60

@@ -110,3 +110,21 @@ def test_local_times_with_fixed_offsets_subtract_in_real_time() -> None:
     end = as_local(datetime(2026, 10, 25, 6, tzinfo=UTC), zone)
     assert (start.hour, end.hour) == (22, 6)
     assert end - start == timedelta(hours=9)
+
+
+def test_a_duty_inside_an_hour_cuts_its_hour_in_two_every_day() -> None:
+    """A 07:30-15:30 template cuts 07:00-08:00 and 15:00-16:00 of each day in two, so
+    everyone on duty is on duty for the whole of every slot; the rest stay hours."""
+    data = week(PLAIN).model_dump(mode="json")
+    data["duty_templates"].append({"id": "half", "name": "Half", "start": "07:30", "end": "15:30"})
+    grid = TimeGrid.of(Scenario.model_validate(data))
+    assert grid.week_slots == 168 + 2 * 7
+    monday_seven = grid.first_slot(datetime(2026, 11, 23, 7, tzinfo=UTC))
+    assert [grid.slot_minutes(monday_seven + k) for k in range(3)] == [30, 30, 60]
+    assert grid.local_keys[monday_seven] == grid.local_keys[monday_seven + 1] == (0, 7)
+    assert grid.slot_end(monday_seven) == datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
+    touched = grid.slots_touching(
+        datetime(2026, 11, 23, 7, 30, tzinfo=UTC), datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    )
+    assert list(touched) == [monday_seven + 1]
+    assert sum(grid.slot_minutes(slot) for slot in range(grid.week_slots)) == 168 * 60

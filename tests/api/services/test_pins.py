@@ -35,7 +35,7 @@ def test_a_second_pin_on_the_same_day_is_refused_naming_the_first(
     message = str(refused.value.detail)
     assert first.id in message and "remove that pin first" in message
     assert "already has a pin on Tue 24 Nov 2026 (off)" in message
-    assert [row.id for row in pins.stored_pins(session, team.id, MONDAY)] == [*before, first.id]
+    assert {row.id for row in pins.stored_pins(session, team.id, MONDAY)} == {*before, first.id}
 
 
 def test_a_rest_day_on_the_day_of_a_pinned_event_is_refused(

@@ -139,3 +139,40 @@ def test_ward_minimum_counts_only_the_weeks_hours(minimum: float, expected: set[
     next Monday are next week's, as the model counts them."""
     scenario = team(wards={"ward-a": {"min_weekly_hours": minimum}})
     assert broken(scenario, duty(scenario, "pc-khan", SUN, "night")) == expected
+
+
+def test_lone_working_is_checked_at_every_moment_not_by_the_hour() -> None:
+    """A PCSO there 20:00-20:30 and a PC 20:30-21:00 were never together: a violation
+    for 20:00-20:30, though both are in the ward in the hour."""
+    scenario = team(
+        wards={
+            "ward-b": {
+                "lone_working_windows": [{"days": ["mon"], "start": "20:00", "end": "21:00"}]
+            }
+        }
+    )
+    monday = scenario.week_start
+    pcso = duty(
+        scenario,
+        "pcso-ray",
+        MON,
+        "late",
+        activities=[patrol("ward-b", at(monday, "20:00"), at(monday, "20:30"))],
+    )
+    pc = duty(
+        scenario,
+        "pc-khan",
+        MON,
+        "late",
+        activities=[patrol("ward-b", at(monday, "20:30"), at(monday, "21:00"))],
+    )
+    (found,) = violations(scenario, pcso, pc)
+    assert found.rule == "lone_working" and "Mon 20:00-20:30 only PCSO Jo Ray" in found.message
+    together = duty(
+        scenario,
+        "pc-khan",
+        MON,
+        "late",
+        activities=[patrol("ward-b", at(monday, "20:00"), at(monday, "21:00"))],
+    )
+    assert violations(scenario, pcso, together) == []

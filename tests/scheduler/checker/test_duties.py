@@ -1,5 +1,5 @@
-"""Rules `template`, `one_duty_per_day`, `unavailable`, `break` and `pcso_window`: each
-duty on its own."""
+"""Rules `template`, `one_duty_per_day`, `unavailable`, `break`, `duty_length` and
+`pcso_window`: each duty on its own."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import pytest
 
 from scheduler.rota import Duty
 from tests.scheduler.checker.checker_support import (
+    AUTUMN,
     MON,
+    SAT,
     SPRING,
     SUN,
     TUE,
@@ -132,3 +134,34 @@ def test_pcso_window(template: str, window_end: str, expected: set[str]) -> None
         duty_templates={"late-late": {"name": "Late-late", "start": "16:00", "end": "24:00"}},
     )
     assert broken(scenario, duty(scenario, "pcso-lee", MON, template)) == expected
+
+
+@pytest.mark.parametrize(
+    ("week", "template", "hours", "expected"),
+    [
+        (SPRING, {"start": "08:00", "end": "20:00"}, 12, set()),
+        (SPRING, {"start": "07:00", "end": "20:00"}, 13, {"duty_length"}),
+        (AUTUMN, {"start": "20:00", "end": "08:00", "overnight": True}, 13, {"duty_length"}),
+    ],
+    ids=["12h", "13h", "october-night"],
+)
+def test_duty_length(week, template: dict, hours: int, expected: set[str]) -> None:
+    """A duty lasts at most 12 h in real time (policy.max_duty_hours): an October night
+    of 12 h by the clock lasts 13 and breaks it, as a 13 h day does (written by hand:
+    the scenario refuses such a template only when it is solved)."""
+    scenario = team(week, duty_templates={"night": {**template, "break_minutes": 60}})
+    night = duty(scenario, "pc-khan", SAT, "night")
+    assert night.hours == hours
+    assert broken(scenario, night) == expected
+
+
+def test_a_duty_may_last_no_longer_than_the_rest_every_24_hours_leaves() -> None:
+    """With 12 h of daily rest, no duty may last over 12 h even if policy allowed 14 (WTR
+    reg 10: the rest must fit in every 24-hour period)."""
+    scenario = team(
+        policy={"max_duty_hours": 14, "min_rest_hours": 12},
+        duty_templates={"night": {"start": "07:00", "end": "19:30", "break_minutes": 60}},
+    )
+    found = violations(scenario, duty(scenario, "pc-khan", MON, "night"))
+    assert [violation.rule for violation in found] == ["duty_length"]
+    assert "lasts 12.50 h" in found[0].message and "at most 12 h" in found[0].message

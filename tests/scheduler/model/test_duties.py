@@ -1,12 +1,17 @@
-"""The duties each person may work: the PCSO window keeps PCSOs to the duties inside it."""
+"""The duties each person may work: the PCSO window keeps PCSOs to the duties inside it;
+quarter-hour duties, credited for the part of each hour; no duty longer than the limit."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from scheduler.scenario import Policy
+from scheduler import check, solve
+from scheduler.model import build
+from scheduler.scenario import Policy, Scenario, ScenarioError
 from tests.scheduler.model.model_support import can_work
-from tests.support import small_team, solve_checked
+from tests.support import RULE_TEST, small_team, solve_checked
 
 
 def test_pcso_window_keeps_pcsos_to_earlies():
@@ -47,3 +52,50 @@ def test_a_pcso_has_no_duty_outside_the_pcso_window() -> None:
     narrow = small_team(events=[], policy={"pcso_window_end": "15:00"})
     assert can_work(narrow, "pcso-cy", [(0, "early")])
     assert not can_work(narrow, "pcso-cy", [(0, "late")])
+
+
+def _one_pc_one_hour(template: dict) -> Scenario:
+    """One PC, one ward wanting presence only on Monday 07:00-08:00, one template."""
+    return Scenario.model_validate(
+        {
+            "team": {"id": "t", "name": "T"},
+            "week_start": "2026-11-23",
+            "duty_templates": [{"id": "early", "name": "Early", **template}],
+            "wards": [
+                {
+                    "id": "north",
+                    "name": "North",
+                    "demand": [{"days": ["mon"], "start": "07:00", "end": "08:00"}],
+                }
+            ],
+            "staff": [{"id": "pc-ann", "name": "Ann Shah", "role": "PC"}],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "presence"),
+    [("07:00", "15:00", 1.0), ("07:30", "15:30", 0.5), ("07:15", "16:30", 0.75)],
+)
+def test_a_duty_at_a_quarter_hour_is_credited_for_the_part_of_the_hour(
+    start: str, end: str, presence: float
+):
+    """Presence is credited for the part of each hour a person is there: a duty from 07:30
+    gives the 07:00 hour half its demand."""
+    scenario = _one_pc_one_hour({"start": start, "end": end, "break_minutes": 45})
+    result = solve(scenario, RULE_TEST)
+    assert result.rota is not None and check(scenario, result.rota) == []
+    (duty,) = [d for d in result.rota.duties if d.day == date(2026, 11, 23)]
+    assert (duty.start.strftime("%H:%M"), duty.end.strftime("%H:%M")) == (start, end)
+    (coverage,) = result.rota.wards
+    assert coverage.weighted_presence == pytest.approx(presence)
+    assert coverage.demand_covered == pytest.approx(presence)
+
+
+def test_a_template_longer_than_a_duty_may_last_is_refused_when_solved():
+    """A 14 h template is refused as bad input naming the limit and the fix (the
+    scenario also holds the policy, so the check waits for the solve)."""
+    scenario = _one_pc_one_hour({"start": "07:00", "end": "21:00", "break_minutes": 60})
+    with pytest.raises(ScenarioError, match="a duty may last at most 12 h") as refused:
+        build(scenario)
+    assert "07:00-21:00, 14 h" in str(refused.value) and "shorten it" in str(refused.value)
