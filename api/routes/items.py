@@ -60,7 +60,7 @@ def import_staff_csv(
     body: Annotated[bytes, Body(media_type="text/csv")],
 ) -> StaffImport:
     """Create or replace staff from CSV (header: id,name,role,home_ward,patrol_wards,
-    contracted_hours,working_days,skills; lists separated by ';'), UTF-8 with or
+    contracted_hours,working_days,templates,skills; lists separated by ';'), UTF-8 with or
     without Excel's byte-order mark. All rows or none."""
     return StaffImport(team=team.id, staff=team_data.import_staff_csv(session, caller, team, body))
 

@@ -187,15 +187,16 @@ STAFF_CSV_COLUMNS = (
     "patrol_wards",
     "contracted_hours",
     "working_days",
+    "templates",
     "skills",
 )
-LIST_COLUMNS = {"patrol_wards", "working_days", "skills"}
+LIST_COLUMNS = {"patrol_wards", "working_days", "templates", "skills"}
 NUMBER_COLUMNS = {"contracted_hours"}
 
 
 def import_staff_csv(session: Session, caller: Caller, team: tables.Team, body: bytes) -> int:
     """Create or replace staff from CSV (header: id,name,role,home_ward,patrol_wards,
-    contracted_hours,working_days,skills; lists separated by ';'), UTF-8 with or
+    contracted_hours,working_days,templates,skills; lists separated by ';'), UTF-8 with or
     without Excel's byte-order mark, and commit. All rows or none: Invalid naming each
     problem by line and column. Returns how many people were stored."""
     try:

@@ -165,3 +165,16 @@ def test_a_duty_may_last_no_longer_than_the_rest_every_24_hours_leaves() -> None
     found = violations(scenario, duty(scenario, "pc-khan", MON, "night"))
     assert [violation.rule for violation in found] == ["duty_length"]
     assert "lasts 12.50 h" in found[0].message and "at most 12 h" in found[0].message
+
+
+def test_template_of_ones_own_and_by_arrangement() -> None:
+    """A person with their own templates works only those; an arranged template only by
+    someone who lists it."""
+    scenario = team(
+        duty_templates={"late": {"arranged": True}},
+        staff={"pcso-lee": {"templates": ["late"]}},
+    )
+    assert broken(scenario, duty(scenario, "pcso-lee", MON, "early")) == {"template"}
+    assert broken(scenario, duty(scenario, "pcso-lee", MON, "late")) == set()
+    found = violations(scenario, duty(scenario, "pc-khan", MON, "late"))
+    assert [v.rule for v in found] == ["template"] and "by arrangement" in found[0].message

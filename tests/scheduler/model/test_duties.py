@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from scheduler import check, solve
-from scheduler.model import build
+from scheduler.model import build, duty_options
 from scheduler.scenario import Policy, Scenario, ScenarioError
 from tests.scheduler.model.model_support import can_work
 from tests.support import RULE_TEST, small_team, solve_checked
@@ -99,3 +99,19 @@ def test_a_template_longer_than_a_duty_may_last_is_refused_when_solved():
     with pytest.raises(ScenarioError, match="a duty may last at most 12 h") as refused:
         build(scenario)
     assert "07:00-21:00, 14 h" in str(refused.value) and "shorten it" in str(refused.value)
+
+
+def test_a_part_time_pattern_keeps_a_person_to_their_templates():
+    """Someone with their own `templates` works only those; an `arranged` template is
+    worked only by staff who list it, not by everyone their role allows."""
+    data = small_team().model_dump(mode="json")
+    data["duty_templates"].append(
+        {"id": "short", "name": "Short day", "start": "10:00", "end": "16:00", "arranged": True}
+    )
+    data["staff"][3]["templates"] = ["short"]  # pcso-di: 24 h over Mon-Wed
+    scenario = Scenario.model_validate(data)
+    options = {person.id: duty_options(scenario, person) for person in scenario.staff}
+    assert {o.template for o in options["pcso-di"]} == {"short"}
+    assert "short" not in {o.template for o in options["pcso-cy"]}
+    rota = solve_checked(scenario)
+    assert {d.template for d in rota.duties_of("pcso-di")} <= {"short"}
