@@ -66,9 +66,14 @@ def assign_patrols(
                 and any(o.start <= start and end <= o.end for o in duty_of[staff_id])
             ]
 
-            # In a repair, where the published rota had them; then dedicated ward officers
-            # home, then stay where you were, then the rest.
-            chosen = _place(free, wanted, {s: week.planned_wards.get((s, slot)) for s in free})
+            # Where a pin keeps them; in a repair, where the published rota had them; then
+            # dedicated ward officers home, then stay where you were, then the rest.
+            chosen = _place(free, wanted, {s: week.ward_pins.get((s, slot)) for s in free})
+            chosen |= _place(
+                [s for s in free if s not in chosen],
+                wanted,
+                {s: week.planned_wards.get((s, slot)) for s in free},
+            )
             chosen |= _place(
                 [s for s in free if s not in chosen], wanted, {sid: home[sid] for sid in free}
             )

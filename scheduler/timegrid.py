@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from scheduler.scenario import (
     WEEKDAYS,
     DutyTemplate,
+    Pin,
     Role,
     Scenario,
     in_pcso_window,
@@ -57,6 +58,25 @@ def duty_interval(
     return start, local_instant(scenario, end_day, template.end)
 
 
+def pin_window(scenario: Scenario, pin: Pin) -> tuple[datetime, datetime]:
+    """Start and end (UTC) of the part of a pinned duty spent in its ward: the whole duty,
+    or from the pin's start to its end (times of day from the duty's start on)."""
+    template = next(t for t in scenario.duty_templates if t.id == pin.template)
+    assert pin.day is not None
+    duty_start, duty_end = duty_interval(scenario, template, pin.day)
+    if pin.start is None or pin.end is None:
+        return duty_start, duty_end
+    start = local_instant(scenario, pin.day, pin.start)
+    if start < duty_start:
+        start = local_instant(scenario, pin.day + timedelta(days=1), pin.start)
+    end = local_instant(scenario, start.astimezone(scenario.zone).date(), pin.end)
+    if end <= start:
+        end = local_instant(
+            scenario, start.astimezone(scenario.zone).date() + timedelta(days=1), pin.end
+        )
+    return start, end
+
+
 @dataclass(frozen=True)
 class TimeGrid:
     """Slots of real time from the week's start (UTC) to a day past its end: the hours,
@@ -77,6 +97,13 @@ class TimeGrid:
         last = end + OVERFLOW
         cuts = {origin + hours * HOUR for hours in range(int((last - origin) / HOUR) + 1)}
         cuts |= {t for t in _duty_bounds(scenario) if origin < t < last}
+        cuts |= {  # a ward pinned for part of a duty: its own slots
+            t
+            for pin in scenario.pins
+            if pin.ward is not None and pin.start is not None
+            for t in pin_window(scenario, pin)
+            if origin < t < last
+        }
         bounds = tuple(sorted(cuts))
         keys = []
         for start in bounds[:-1]:

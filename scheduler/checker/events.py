@@ -8,7 +8,7 @@ from collections import defaultdict
 from scheduler.checker import wording
 from scheduler.checker.context import Context, Violation, Visit
 from scheduler.codes import RuleCode
-from scheduler.scenario import EngagementEvent
+from scheduler.scenario import EngagementEvent, Seat, Staff
 
 
 def event_staffing(context: Context) -> list[Violation]:
@@ -25,6 +25,38 @@ def event_staffing(context: Context) -> list[Violation]:
             continue
         found += _event_problems(context, event, attendees)
     return found
+
+
+def _unfilled_seats(event: EngagementEvent, people: list[Staff]) -> list[str]:
+    """The seats no assignment of the attendees can fill, one attendee a seat (the most
+    seats filled, by augmenting paths), each described by its role and skills."""
+    places = [seat for seat in event.seats for _ in range(seat.count)]
+
+    def fits(place: int, person: int) -> bool:
+        seat, who = places[place], people[person]
+        roles = seat.roles is None or who.role.value in {role.value for role in seat.roles}
+        return roles and set(seat.skills) <= set(who.skills)
+
+    taken: dict[int, int] = {}  # person -> place
+
+    def assign(place: int, seen: set[int]) -> bool:
+        for person in range(len(people)):
+            if person in seen or not fits(place, person):
+                continue
+            seen.add(person)
+            if person not in taken or assign(taken[person], seen):
+                taken[person] = place
+                return True
+        return False
+
+    missing = [place for place in range(len(places)) if not assign(place, set())]
+    return [_seat_words(places[place]) for place in missing]
+
+
+def _seat_words(seat: Seat) -> str:
+    roles = " or ".join(role.value for role in seat.roles) if seat.roles else "anyone"
+    skills = " and ".join(repr(skill) for skill in seat.skills)
+    return f"a seat for {roles}" + (f" with {skills}" if skills else "")
 
 
 def _event_problems(
@@ -52,6 +84,12 @@ def _event_problems(
     for skill in event.required_skills:
         if skill not in held:
             problems.append(f"has no attendee with the skill {skill!r}")
+    unfilled = _unfilled_seats(event, people)
+    if unfilled:
+        problems.append(
+            f"has no attendee left to fill {', '.join(unfilled)} (each seat needs its own "
+            "attendee holding all it asks)"
+        )
     found = [Violation(RuleCode.EVENT_STAFFING, None, f"{name} {problem}.") for problem in problems]
     start, end = context.utc(event.start), context.utc(event.end)
     for staff_id, visits in attendees.items():

@@ -112,6 +112,7 @@ def build(scenario: Scenario, now: datetime | None = None) -> WeekModel:
     duties.validate_templates(scenario)
     week = WeekModel(scenario, TimeGrid.of(scenario))
     duties.add_duty_options(week, now)
+    pins.place_ward_pins(week)
     events.add_event_attendance(week)
     coverage.add_patrol_counts(week)
     for enforcement in RULES.values():

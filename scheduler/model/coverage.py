@@ -39,6 +39,7 @@ def add_patrol_counts(week: WeekModel) -> None:
     for event_id, slots in week.event_slots.items():
         for slot in slots:
             events_by_slot[slot].append(event_id)
+    pinned = {(ward, slot) for (_, slot), ward in week.ward_pins.items()}
     for patrol, staff_ids in members.items():
         for slot in range(week.grid.slots):
             on_duty = covering_slot(week, staff_ids, slot)
@@ -46,7 +47,7 @@ def add_patrol_counts(week: WeekModel) -> None:
                 continue
             counts = []
             for ward in patrol.wards:
-                if not _patrollable(week, ward, slot):
+                if not _patrollable(week, ward, slot, pinned):
                     continue
                 count = week.model.new_int_var(0, len(staff_ids), f"patrol[{ward},{slot}]")
                 week.patrol[patrol, ward, slot] = count
@@ -61,13 +62,16 @@ def add_patrol_counts(week: WeekModel) -> None:
             week.model.add(sum(counts) + sum(at_events) <= sum(on_duty))
 
 
-def _patrollable(week: WeekModel, ward_id: str, slot: int) -> bool:
-    """Patrol is planned only in hours a ward has demand (any hour if it has none at all).
+def _patrollable(week: WeekModel, ward_id: str, slot: int, pinned: set[tuple[str, int]]) -> bool:
+    """Patrol is planned only in hours a ward has demand (any hour if it has none at all),
+    and where a pin keeps someone.
 
     Hours without demand add nothing to the objective, and dropping their count variables
     shrinks the LP that guides the search; people on duty then are at the station.
     """
     if not week.scenario.has_demand(ward_id):
+        return True
+    if (ward_id, slot) in pinned:
         return True
     return week.scenario.demand_weight(ward_id, week.grid.local_keys[slot]) > 0
 

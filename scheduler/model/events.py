@@ -7,12 +7,15 @@ explanation of an impossible week.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ortools.sat.python import cp_model
 
+from scheduler.model import causes
 from scheduler.model.week import WeekModel, requirement
-from scheduler.scenario import EngagementEvent
+from scheduler.scenario import EngagementEvent, Staff
 
 
 def _covering(
@@ -52,6 +55,32 @@ def add_event_attendance(week: WeekModel) -> None:
                     )
 
 
+def _seats(
+    week: WeekModel,
+    event: EngagementEvent,
+    attendees: dict[str, cp_model.IntVar],
+    staffed: cp_model.IntVar,
+) -> None:
+    """Each seat is filled by attendees who hold all it asks, each attendee in one seat at
+    most (a warranted officer who speaks Urdu is one person, not a PC and a PCSO)."""
+    if not event.seats:
+        return
+    people = {person.id: person for person in week.scenario.staff}
+    fills: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    for index, seat in enumerate(event.seats):
+        filling = []
+        for staff_id, attends in attendees.items():
+            if not seat.fits(people[staff_id]):
+                continue
+            fill = week.model.new_bool_var(f"seat[{event.id},{index},{staff_id}]")
+            week.model.add_implication(fill, attends)
+            fills[staff_id].append(fill)
+            filling.append(fill)
+        week.model.add(sum(filling) >= seat.count * staffed)
+    for seats in fills.values():
+        week.model.add_at_most_one(seats)
+
+
 def describe_event(week: WeekModel, event: EngagementEvent) -> str:
     local = event.start.astimezone(week.scenario.zone)
     end = event.end.astimezone(week.scenario.zone)
@@ -59,14 +88,76 @@ def describe_event(week: WeekModel, event: EngagementEvent) -> str:
     return f"{event.name} ({ward}, {local:%a %d %b %H:%M}-{end:%H:%M})"
 
 
-def _event_needs(event: EngagementEvent) -> str:
-    needs = [f"at least {event.min_staff} staff"]
+@dataclass(frozen=True)
+class _Need:
+    """One thing an event asks of its attendees, and who in the team meets it."""
+
+    words: str
+    meets: Callable[[Staff], bool]
+    count: int
+
+
+def _needs(event: EngagementEvent) -> list[_Need]:
+    needs = []
     if event.min_warranted:
+        plural = "s" if event.min_warranted > 1 else ""
         needs.append(
-            f"{event.min_warranted} warranted officer{'s' if event.min_warranted > 1 else ''}"
+            _Need(
+                f"{event.min_warranted} warranted officer{plural}",
+                lambda person: person.role.warranted,
+                event.min_warranted,
+            )
         )
-    needs += [f"someone with the '{skill}' skill" for skill in event.required_skills]
-    return ", ".join(needs)
+    needs += [
+        _Need(f"someone with the '{skill}' skill", lambda person, s=skill: s in person.skills, 1)
+        for skill in event.required_skills
+    ]
+    needs += [_Need(seat.words(), seat.fits, seat.count) for seat in event.seats]
+    return needs
+
+
+def _who_could_be_there(
+    week: WeekModel, event: EngagementEvent, attendees: dict[str, cp_model.IntVar]
+) -> str:
+    """For each need the event cannot meet from who could be on duty then, who in the
+    team meets it and why they cannot be there; else the count of who could be."""
+    start, end = event.start.astimezone(UTC), event.end.astimezone(UTC)
+    clauses = []
+    for need in _needs(event):
+        holders = [person for person in week.scenario.staff if need.meets(person)]
+        able = [person for person in holders if person.id in attendees]
+        if not holders:
+            clauses.append(f"nobody in the team is {need.words}")
+        elif len(able) < need.count:
+            reasons = causes.names_with_causes(
+                week, [person for person in holders if person.id not in attendees], start, end
+            )
+            if able:
+                only = " and ".join(map(causes.who, able))
+                clauses.append(f"{need.words}: only {only} could be there; {reasons}")
+            elif len(holders) == 1:
+                clauses.append(f"{need.words}: the only one, {reasons.replace(' is ', ', is ', 1)}")
+            else:
+                clauses.append(f"{need.words}: {reasons}")
+        elif len(able) <= 2:  # few enough to name: another requirement may want them too
+            clauses.append(
+                f"{need.words}: only {' and '.join(map(causes.who, able))} could be there"
+            )
+    if clauses:
+        return "; ".join(clauses)
+    warranted = sum(1 for staff_id in attendees if _person(week, staff_id).role.warranted)
+    return (
+        f"{len(attendees)} staff could be on duty then, {warranted} of them warranted, once "
+        "leave, working days, rest rules and the PCSO window are applied"
+    )
+
+
+def _person(week: WeekModel, staff_id: str) -> Staff:
+    return next(person for person in week.scenario.staff if person.id == staff_id)
+
+
+def _event_needs(event: EngagementEvent) -> str:
+    return ", ".join([f"at least {event.min_staff} staff", *(n.words for n in _needs(event))])
 
 
 def event_staffing(week: WeekModel) -> None:
@@ -84,12 +175,10 @@ def event_staffing(week: WeekModel) -> None:
         for skill in event.required_skills:
             skilled = [var for sid, var in attendees.items() if skill in staff[sid].skills]
             week.model.add(sum(skilled) >= staffed)
+        _seats(week, event, attendees, staffed)
         if event.mandatory:
-            free = len(attendees)
-            free_warranted = len(warranted)
             sentence = (
                 f"The mandatory event {describe_event(week, event)} needs {_event_needs(event)}; "
-                f"{free} staff could be on duty then, {free_warranted} of them warranted, "
-                "once leave, working days, rest rules and the PCSO window are applied."
+                f"{_who_could_be_there(week, event, attendees)}."
             )
             week.model.add_implication(requirement(week, f"event:{event.id}", sentence), staffed)

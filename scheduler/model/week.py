@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from ortools.sat.python import cp_model
 
-from scheduler.scenario import Scenario
+from scheduler.scenario import Pin, Scenario
 from scheduler.timegrid import TimeGrid
 
 SCALE = 100  # objective units per demand-weighted presence hour
@@ -56,6 +56,7 @@ class Requirement:
 
     literal: cp_model.IntVar
     sentence: str
+    pin: Pin | None = None  # the pin it holds, for an explanation that pairs two pins
 
 
 @dataclass
@@ -83,12 +84,16 @@ class WeekModel:
     )
     # (staff, slot) -> ward in a published rota being repaired: patrols keep it if they can
     planned_wards: dict[tuple[str, int], str] = field(default_factory=dict)
+    # (staff, slot) -> the ward a pin keeps them in (`scheduler.model.pins.place_ward_pins`)
+    ward_pins: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
-def requirement(week: WeekModel, name: str, sentence: str) -> cp_model.IntVar:
+def requirement(
+    week: WeekModel, name: str, sentence: str, pin: Pin | None = None
+) -> cp_model.IntVar:
     """A new requirement group: its literal, which the group's constraints are enforced by."""
     literal = week.model.new_bool_var(f"requirement[{name}]")
-    week.requirements.append(Requirement(literal, sentence))
+    week.requirements.append(Requirement(literal, sentence, pin))
     return literal
 
 

@@ -14,7 +14,7 @@ are where one exists: `duties` (templates), `coverage` (wards, windows, surges),
 from scheduler.scenario.base import Id, Label, MaybeText, Name, Strict, Text, plain_text
 from scheduler.scenario.coverage import Surge, Ward, Window
 from scheduler.scenario.duties import DutyTemplate, in_pcso_window
-from scheduler.scenario.events import EngagementEvent
+from scheduler.scenario.events import EngagementEvent, Seat
 from scheduler.scenario.moving import coming_monday, moved_to
 from scheduler.scenario.pins import Pin
 from scheduler.scenario.policy import Policy
@@ -54,6 +54,7 @@ __all__ = [
     "Role",
     "Scenario",
     "ScenarioError",
+    "Seat",
     "Staff",
     "Strict",
     "Surge",

@@ -7,7 +7,35 @@ from datetime import datetime
 from pydantic import Field, StrictBool, StrictFloat, StrictInt, model_validator
 
 from scheduler.scenario.base import Id, Label, Name, Strict, Text
+from scheduler.scenario.staff import Role, Staff
 from scheduler.scenario.times import real
+
+
+class Seat(Strict):
+    """A place at an event that one person fills, holding all it asks: "a warranted
+    officer who speaks Urdu" is roles PC and SGT with the skill urdu. Each seat needs its
+    own attendee (two seats, two people), `count` times."""
+
+    roles: list[Role] | None = Field(
+        None,
+        description="the roles that may fill it (PC and SGT: a warranted officer); any if omitted",
+    )
+    skills: list[Label] = Field(default_factory=list, description="all held by the one person")
+    count: StrictInt = Field(1, ge=1, le=1000, description="how many such places")
+
+    def fits(self, person: Staff) -> bool:
+        """Whether the person may fill it: their role, and every skill."""
+        role_fits = self.roles is None or person.role in self.roles
+        return role_fits and all(skill in person.skills for skill in self.skills)
+
+    def words(self) -> str:
+        """'a PC or SGT with the skill 'urdu'', as a sergeant reads it."""
+        roles = " or ".join(role.value for role in self.roles) if self.roles else "anyone"
+        who = f"{self.count} x {roles}" if self.count > 1 else f"a {roles}"
+        if self.roles == [Role.PC, Role.SGT] or self.roles == [Role.SGT, Role.PC]:
+            who = f"{self.count} warranted officers" if self.count > 1 else "a warranted officer"
+        skills = " and ".join(f"'{skill}'" for skill in self.skills)
+        return f"{who} with the skill {skills}" if skills else who
 
 
 class EngagementEvent(Strict):
@@ -25,6 +53,12 @@ class EngagementEvent(Strict):
     min_warranted: StrictInt = Field(0, ge=0, le=1000)
     required_skills: list[Label] = Field(
         default_factory=list, description="each skill must be held by at least one attendee"
+    )
+    seats: list[Seat] = Field(
+        default_factory=list,
+        description="places one person each must fill, holding all each asks (a warranted "
+        "officer who speaks Urdu), each by a different attendee",
+        examples=[[{"roles": ["PC", "SGT"], "skills": ["urdu"]}, {"roles": ["PCSO"]}]],
     )
     mandatory: StrictBool = False
     value: StrictFloat = Field(
@@ -50,5 +84,11 @@ class EngagementEvent(Strict):
             raise ValueError(
                 f"event {self.id!r}: min_warranted {self.min_warranted} exceeds "
                 f"max_staff {self.max_staff}"
+            )
+        seats = sum(seat.count for seat in self.seats)
+        if seats > self.max_staff:
+            raise ValueError(
+                f"event {self.id!r}: its seats need {seats} people, more than its max_staff "
+                f"{self.max_staff}; raise max_staff or drop a seat"
             )
         return self

@@ -17,7 +17,7 @@ from scheduler.scenario.events import EngagementEvent
 from scheduler.scenario.pins import Pin
 from scheduler.scenario.policy import Policy
 from scheduler.scenario.staff import Staff
-from scheduler.scenario.times import local_day, real
+from scheduler.scenario.times import clock_minutes, local_day, real
 
 
 class Team(Strict):
@@ -224,9 +224,38 @@ class Scenario(Strict):
                     )
             if pin.event is not None and pin.event not in events:
                 raise ValueError(f"a pin names unknown event {pin.event!r}")
+            if pin.ward is not None:
+                self._check_ward_pin(pin, wards)
             if pin.day is not None and not 0 <= (pin.day - self.week_start).days < 7:
                 raise ValueError(f"pin for {pin.staff!r} on {pin.day} is outside the week")
         return self
+
+    def _check_ward_pin(self, pin: Pin, wards: set[str]) -> None:
+        """A ward pin names a ward the person may patrol, for a part of the pinned duty."""
+        if pin.ward not in wards:
+            raise ValueError(f"a pin puts {pin.staff!r} in unknown ward {pin.ward!r}")
+        person = next(p for p in self.staff if p.id == pin.staff)
+        if person.patrol_wards is not None and pin.ward not in person.patrol_wards:
+            raise ValueError(
+                f"a pin puts {pin.staff!r} in {pin.ward!r}, which is not one of the wards they "
+                f"patrol ({', '.join(person.patrol_wards)}); pin one of those"
+            )
+        if pin.start is None or pin.end is None:
+            return
+        template = next(t for t in self.duty_templates if t.id == pin.template)
+        begins = clock_minutes(template.start)
+        ends = begins + template.clock_length_minutes
+        start = clock_minutes(pin.start)
+        start += 1440 if start < begins else 0
+        end = clock_minutes(pin.end)
+        while end <= start:
+            end += 1440
+        if not (begins <= start and end <= ends):
+            raise ValueError(
+                f"a pin puts {pin.staff!r} in {pin.ward!r} from {pin.start} to {pin.end}, "
+                f"outside their {template.name} duty ({template.start}-{template.end}); give "
+                "times within it"
+            )
 
     @model_validator(mode="after")
     def _pins_agree(self, info: ValidationInfo) -> Scenario:

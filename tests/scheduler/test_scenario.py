@@ -248,3 +248,21 @@ def test_a_template_must_be_at_quarter_hours_and_not_backwards(template: dict, p
         {"id": "n", "name": "N", "start": "22:00", "end": "14:00", "overnight": True}
     )
     assert night.clock_length_minutes == 16 * 60
+
+
+@pytest.mark.parametrize(
+    ("pin", "problem"),
+    [
+        ({"ward": "east"}, "unknown ward 'east'"),
+        ({"ward": "north", "start": "12:00", "end": "13:00"}, "outside their Late duty"),
+        ({"ward": "north", "start": "18:00"}, "needs both start and end"),
+        ({"staff": "pcso-di", "template": "early", "ward": "north"}, "not one of the wards"),
+        ({"template": None, "off": True, "ward": "north"}, "a ward pin is a duty pin"),
+    ],
+    ids=["unknown-ward", "outside-duty", "half-a-part", "not-their-ward", "off-with-ward"],
+)
+def test_a_ward_pin_names_a_ward_they_patrol_for_part_of_the_duty(pin: dict, problem: str):
+    base = {"staff": "pc-ann", "day": "2026-11-26", "template": "late"}
+    with pytest.raises(ValidationError, match=problem):
+        small_team(pins=[{**base, **pin}])
+    small_team(pins=[{**base, "ward": "south", "start": "18:00", "end": "20:00"}])

@@ -18,6 +18,7 @@ from tests.scheduler.checker.checker_support import (
     panel,
     patrol,
     team,
+    violations,
 )
 
 
@@ -50,3 +51,30 @@ def test_event_attendee_duty_covers_event() -> None:
     ]
     attended = duty(scenario, "pc-khan", WED, activities=activities)
     assert "event_staffing" in broken(scenario, attended)
+
+
+def test_each_seat_needs_its_own_attendee_holding_all_it_asks() -> None:
+    """A seat for a warranted officer who speaks Urdu is not filled by a PC and a PCSO who
+    speaks it; it is by a PC who does; two such seats need two such people."""
+    seat = {"roles": ["PC", "SGT"], "skills": ["urdu"]}
+    scenario = team(
+        events=[panel(seats=[seat])],
+        staff={"pcso-lee": {"skills": ["urdu"]}, "sgt-obi": {"skills": ["urdu"]}},
+    )
+    event = scenario.events[0]
+
+    def attended(*staff: str) -> set[str]:
+        return broken(scenario, *(early_at_event(scenario, who, event) for who in staff))
+
+    assert attended("pc-khan", "pcso-lee") == {"event_staffing"}
+    assert attended("sgt-obi") == set()
+    found = violations(scenario, early_at_event(scenario, "pc-khan", event))
+    assert "no attendee left to fill a seat for PC or SGT with 'urdu'" in found[0].message
+    two = team(
+        events=[panel(seats=[{**seat, "count": 2}])],
+        staff={"pc-khan": {"skills": ["urdu"]}, "sgt-obi": {"skills": ["urdu"]}},
+    )
+    event = two.events[0]
+    assert broken(two, early_at_event(two, "pc-khan", event)) == {"event_staffing"}
+    both = [early_at_event(two, who, event) for who in ("pc-khan", "sgt-obi")]
+    assert broken(two, *both) == set()

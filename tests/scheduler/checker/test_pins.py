@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from scheduler.codes import RuleCode
-from tests.scheduler.checker.checker_support import MON, TUE, broken, duty, panel, team, violations
+from scheduler.rota import Duty
+from tests.scheduler.checker.checker_support import (
+    MON,
+    TUE,
+    at,
+    broken,
+    duty,
+    panel,
+    patrol,
+    team,
+    violations,
+)
 
 
 @pytest.mark.parametrize(
@@ -43,3 +55,26 @@ def test_a_duty_pin_and_a_day_pinned_off_are_each_reported_under_their_code() ->
         found[1].message
         == "PC Amir Khan (pc-khan) is pinned off on Mon 23 Mar but works the Early duty."
     )
+
+
+def test_a_ward_pin_is_kept_for_the_part_it_names() -> None:
+    """Pinned to Brook ward 18:00-20:00 of Tuesday's late: patrolling Abbey then, or
+    nowhere, breaks it; Abbey before 18:00 and Brook through 18:00-20:00 keeps it."""
+    pin = {"staff": "pc-khan", "day": "2026-03-24", "template": "late", "ward": "ward-b"}
+    scenario = team(pins=[{**pin, "start": "18:00", "end": "20:00"}])
+    tuesday = scenario.week_start + timedelta(days=TUE)
+
+    def late(*pieces: tuple[str, str, str]) -> Duty:
+        activities = [patrol(ward, at(tuesday, a), at(tuesday, b)) for ward, a, b in pieces]
+        return duty(scenario, "pc-khan", TUE, "late", activities=activities)
+
+    kept = late(("ward-a", "14:00", "18:00"), ("ward-b", "18:00", "22:00"))
+    assert broken(scenario, kept) == set()
+    elsewhere = violations(scenario, late(("ward-a", "14:00", "22:00")))
+    assert [v.rule for v in elsewhere] == ["pins"]
+    assert "is pinned to Brook ward Tue 18:00-20:00 but is in Abbey ward" in elsewhere[0].message
+    gap = violations(scenario, late(("ward-a", "14:00", "18:00"), ("ward-b", "19:00", "22:00")))
+    assert "but is in no ward from Tue 18:00" in gap[0].message
+    whole = team(pins=[pin])
+    assert broken(whole, duty(whole, "pc-khan", TUE, "late", "ward-b")) == set()
+    assert broken(whole, duty(whole, "pc-khan", TUE, "late", "ward-a")) == {"pins"}
