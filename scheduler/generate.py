@@ -58,7 +58,9 @@ FAITH_LANGUAGES = ("urdu", "bengali", "somali")  # Friday prayers visits
 
 OFFICER_HOURS = 40.0
 PCSO_HOURS = 37.0
-PART_TIME_HOURS = (20.0, 22.5, 24.0, 30.0)
+# Part-time contracts as shares of a full one that the templates reach: three or four 8 h
+# tours for an officer, two or three 9 h 15 long days for a PCSO (half, three-quarters).
+PART_TIME_HOURS = {Role.PC: (24.0, 32.0), Role.PCSO: (18.5, 27.75)}
 PART_TIME_PATTERNS: dict[int, tuple[tuple[Weekday, ...], ...]] = {
     3: (("mon", "tue", "wed"), ("wed", "thu", "fri"), ("tue", "wed", "thu"), ("mon", "wed", "fri")),
     4: (("mon", "tue", "thu", "fri"), ("tue", "wed", "thu", "fri"), ("thu", "fri", "sat", "sun")),
@@ -235,7 +237,8 @@ def _span(day: date, start: str, end: str) -> tuple[datetime, datetime]:
 
 
 def duty_templates() -> list[DutyTemplate]:
-    """The usual neighbourhood duties; late-late runs past the PCSO window, so officers only."""
+    """The usual neighbourhood duties; late-late runs past the PCSO window, so officers
+    only; PCSOs' 37 h are four long days of 9 h 15, early or late."""
     officers = [Role.PC, Role.SGT]
     return [
         DutyTemplate(id="early", name="Early", start="07:00", end="15:00", break_minutes=45),
@@ -249,6 +252,22 @@ def duty_templates() -> list[DutyTemplate]:
             end="02:00",
             break_minutes=45,
             roles=officers,
+        ),
+        DutyTemplate(
+            id="longearly",
+            name="Long early",
+            start="07:00",
+            end="16:15",
+            break_minutes=60,
+            roles=[Role.PCSO],
+        ),
+        DutyTemplate(
+            id="longlate",
+            name="Long late",
+            start="13:45",
+            end="23:00",
+            break_minutes=60,
+            roles=[Role.PCSO],
         ),
     ]
 
@@ -378,7 +397,7 @@ def _assign_wards(rng: random.Random, drafts: list[_Draft], ward_ids: list[str])
 def _assign_part_time(rng: random.Random, drafts: list[_Draft]) -> None:
     for draft in drafts:
         if draft.role is not Role.SGT and rng.random() < 0.15:
-            draft.contracted_hours = rng.choice(PART_TIME_HOURS)
+            draft.contracted_hours = rng.choice(PART_TIME_HOURS[draft.role])
             days = 3 if draft.contracted_hours <= 24 else 4
             draft.working_days = list(rng.choice(PART_TIME_PATTERNS[days]))
 
