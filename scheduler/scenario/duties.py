@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, StrictBool, StrictInt, model_validator
+from pydantic import ConfigDict, Field, StrictBool, StrictInt, model_validator
 
 from scheduler.scenario.base import Id, Name, Strict
 from scheduler.scenario.policy import Policy
@@ -16,6 +16,39 @@ OVERNIGHT_PLAUSIBLE_HOURS = 12  # past midnight and longer than this: likely typ
 class DutyTemplate(Strict):
     """A shift pattern such as early 07:00-15:00 or 07:15-16:30 (any quarter hour); an end
     at or before the start is next day."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"id": "early", "name": "Early", "start": "07:00", "end": "15:00"},
+                {
+                    "id": "longearly",
+                    "name": "Long early",
+                    "start": "07:00",
+                    "end": "16:15",
+                    "break_minutes": 60,
+                    "roles": ["PCSO"],
+                },
+                {"id": "night", "name": "Night", "start": "22:00", "end": "07:00"},
+                {
+                    "id": "nightlong",
+                    "name": "Long night",
+                    "start": "19:00",
+                    "end": "07:00",
+                    "overnight": True,
+                    "roles": ["PC", "SGT"],
+                },
+                {
+                    "id": "school",
+                    "name": "School hours",
+                    "start": "09:30",
+                    "end": "15:00",
+                    "break_minutes": 30,
+                    "arranged": True,
+                },
+            ]
+        }
+    )
 
     id: Id
     name: Name

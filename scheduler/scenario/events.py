@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field, StrictBool, StrictFloat, StrictInt, model_validator
+from pydantic import ConfigDict, Field, StrictBool, StrictFloat, StrictInt, model_validator
 
 from scheduler.scenario.base import Id, Label, Name, Strict, Text
 from scheduler.scenario.staff import Role, Staff
@@ -15,6 +15,15 @@ class Seat(Strict):
     """A place at an event that one person fills, holding all it asks: "a warranted
     officer who speaks Urdu" is roles PC and SGT with the skill urdu. Each seat needs its
     own attendee (two seats, two people), `count` times."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"roles": ["PC", "SGT"], "skills": ["urdu"]},
+                {"roles": ["PCSO"], "count": 2},
+            ]
+        }
+    )
 
     roles: list[Role] | None = Field(
         None,

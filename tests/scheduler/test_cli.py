@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from scheduler.cli import main
+from scheduler.scenario import DutyTemplate, Pin, Seat
 from tests.support import FIXTURES, one_line_exit_2, sample_rota, small_team
 
 # A solve of the sample team good enough for a test of the command (within 2%).
@@ -253,6 +254,22 @@ def test_schema_is_json_schema(capsys: pytest.CaptureFixture[str]):
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert {"team", "week_start", "staff", "wards", "events"} <= set(schema["properties"])
+
+
+def test_schema_examples_validate(capsys: pytest.CaptureFixture[str]):
+    """The schema shows seats, ward pins and overnight templates by example, and every
+    example it shows is one the scenario's own models accept."""
+    assert main(["schema"]) == 0
+    definitions = json.loads(capsys.readouterr().out)["$defs"]
+    examples = {
+        model: definitions[model.__name__]["examples"] for model in (DutyTemplate, Pin, Seat)
+    }
+    for model, shown in examples.items():
+        for example in shown:
+            model.model_validate(example)
+    assert any(example.get("overnight") for example in examples[DutyTemplate])
+    assert any("ward" in example for example in examples[Pin])
+    assert any(example.get("skills") and example.get("roles") for example in examples[Seat])
 
 
 def test_replan_sample_changes(
