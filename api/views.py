@@ -14,7 +14,7 @@ from typing import Any
 from scheduler.rota import Duty, Rota
 from scheduler.scenario import Scenario
 from scheduler.summary import presence_by_slot
-from scheduler.timegrid import TimeGrid
+from scheduler.timegrid import HOUR, TimeGrid
 
 WARD_COLOURS = 10  # .ward-0 ... .ward-9 in beatplan.css, light fills dark text
 ROLE_ORDER = {"SGT": 0, "PC": 1, "PCSO": 2}
@@ -48,8 +48,8 @@ class Row:
 
 
 @dataclass
-class HeatCell:
-    people: int
+class HeatCell:  # one hour of the week in one ward
+    people: int  # the fewest present at any time in the hour
     demand: float
     peak: bool
     level: str  # "idle", "gap" (demand, nobody), "extra" (nobody asked), "p1".."p3"
@@ -83,7 +83,7 @@ class EventLine:
 class Week:
     days: list[date]
     rows: list[Row]
-    day_spans: list[tuple[str, int]]  # heatmap header: (day label, slots in it)
+    day_spans: list[tuple[str, int]]  # heatmap header: (day label, hours in it)
     heat: list[HeatRow]
     events: list[EventLine]
     staff: list[dict[str, Any]]
@@ -140,9 +140,15 @@ def build_week(scenario: Scenario, rota: Rota) -> Week:
 
     grid = TimeGrid.of(scenario)
     present = presence_by_slot(scenario, rota.duties)
-    day_spans: list[tuple[str, int]] = []
+    # One heatmap cell per hour of the week: a quarter-hour duty cuts an hour into slots
+    # (`TimeGrid`), folded back here so the axis reads in hours, as the summary counts them.
+    hours: dict[datetime, list[int]] = {}
     for slot in range(grid.week_slots):
-        label = f"{grid.slot_start(slot).astimezone(zone):%a %d}"
+        hour = grid.origin + (grid.slot_start(slot) - grid.origin) // HOUR * HOUR
+        hours.setdefault(hour, []).append(slot)
+    day_spans: list[tuple[str, int]] = []
+    for hour in hours:
+        label = f"{hour.astimezone(zone):%a %d}"
         if day_spans and day_spans[-1][0] == label:
             day_spans[-1] = (label, day_spans[-1][1] + 1)
         else:
@@ -152,28 +158,31 @@ def build_week(scenario: Scenario, rota: Rota) -> Week:
         cells_ = []
         total = covered = 0.0
         uncovered_peaks = 0
-        for slot in range(grid.week_slots):
-            key = grid.local_keys[slot]
+        for hour, slots in hours.items():
+            key = grid.local_keys[slots[0]]
             demand = scenario.demand_weight(ward.id, key)
-            count = len(present.get((ward.id, slot), ()))
+            counts = [len(present.get((ward.id, slot), ())) for slot in slots]
+            fewest, most = min(counts), max(counts)
+            seen = sum(grid.slot_minutes(s) for s, n in zip(slots, counts, strict=True) if n) / 60
             peak = key in ward.peak_hours
             if demand > 0:
-                total += demand
-                covered += demand if count else 0.0
-            if peak and not count:
+                total += demand * sum(grid.slot_minutes(s) for s in slots) / 60
+                covered += demand * seen
+            if peak and not fewest:  # a peak hour is covered only if covered throughout
                 uncovered_peaks += 1
             level = (
                 ("gap" if demand > 0 else "idle")
-                if count == 0
-                else ("extra" if demand == 0 else f"p{min(count, 3)}")
+                if fewest == 0
+                else ("extra" if demand == 0 else f"p{min(fewest, 3)}")
             )
-            at = grid.slot_start(slot).astimezone(zone)
+            who = f"{fewest}" if fewest == most else f"{fewest}–{most}"
             title = (
-                f"{ward.name}, {at:%a %H:00}: {count} present, demand {demand:g}"
+                f"{ward.name}, {hour.astimezone(zone):%a %H:00}: {who} present, demand {demand:g}"
                 + (", peak hour" if peak else "")
-                + (" – uncovered" if level == "gap" else "")
+                + (" – uncovered" if level == "gap" and not most else "")
+                + (" – uncovered for part of the hour" if level == "gap" and most else "")
             )
-            cells_.append(HeatCell(count, demand, peak, level, title))
+            cells_.append(HeatCell(fewest, demand, peak, level, title))
         heat.append(
             HeatRow(
                 ward=ward.name,

@@ -98,9 +98,12 @@ def choose_attendees(
 ) -> list[Staff] | None:
     """Who staffs an event from candidates in order of preference, or None if it can't be.
 
-    Pinned people (`first`) go first; then, for each required skill, the first candidate
-    with it; then warranted officers up to `min_warranted`; then anyone up to `min_staff`
-    (at least one). None when the needs cannot all be met.
+    Pinned people (`first`) go first; then each seat (`event.seats`, `count` times) its
+    own person, the first pinned or candidate who fits it and holds no other seat (first
+    fit, not a matching: a greedy may miss an assignment that exists); then, for each
+    required skill, the first candidate with it; then warranted officers up to
+    `min_warranted`; then anyone up to `min_staff` (at least one). None when the needs
+    cannot all be met.
     """
     chosen: list[Staff] = [person for person in first if person in candidates]
     rest = [person for person in candidates if person not in chosen]
@@ -113,6 +116,15 @@ def choose_attendees(
         rest.remove(person)
         return True
 
+    seated: list[Staff] = []
+    for seat in event.seats:
+        for _ in range(seat.count):
+            person = next((p for p in chosen if p not in seated and seat.fits(p)), None)
+            if person is None and take(p for p in rest if seat.fits(p)):
+                person = chosen[-1]
+            if person is None:
+                return None
+            seated.append(person)
     for skill in event.required_skills:
         if not any(skill in person.skills for person in chosen) and not take(
             p for p in rest if skill in p.skills

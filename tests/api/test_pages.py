@@ -842,3 +842,21 @@ def test_pins_read_as_the_form_and_a_notice_needs_its_version(
     shown = html.unescape(client.get(page_url, params={"done": "published", "version": 1}).text)
     assert "Version 1 published" in shown
     assert "Pinned. Re-solve" in client.get(page_url, params={"done": "pinned"}).text
+
+
+def test_heatmap_has_an_hour_per_cell_when_duties_start_at_quarter_hours(solved: Rota) -> None:
+    """The sample's 9 h 15 days cut hours into slots; the heatmap folds them back, one cell
+    per hour of the week, and its uncovered peaks agree with the rota's own figures."""
+    from api.views import build_week
+    from scheduler.timegrid import TimeGrid
+
+    scenario = Scenario.model_validate(sample_scenario())
+    assert TimeGrid.of(scenario).week_slots > 168, "the sample cuts some hours"
+    view = build_week(scenario, solved)
+    assert sum(width for _, width in view.day_spans) == 168
+    assert view.day_spans[0][0].startswith("Mon")
+    for row, ward in zip(view.heat, solved.wards, strict=True):
+        assert len(row.cells) == 168
+        assert row.uncovered_peaks == len(ward.uncovered_peak_hours)
+        assert 0 <= row.covered_share <= 1
+        assert abs(row.covered_share - ward.demand_covered) < 1e-3
