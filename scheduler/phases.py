@@ -29,6 +29,13 @@ def configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
     parameters.random_seed = options.seed
     parameters.relative_gap_limit = options.relative_gap
     parameters.stop_after_first_solution = options.stop_after_first
+    if options.workers == 1:
+        # One worker runs one search, with none of the portfolio's others to fall back
+        # on: at the default linearization it found no rota of one generated BCU team in
+        # 25 s (2 workers: optimal in 16 s). With the full linear relaxation it was
+        # optimal in 5.4 s, and as fast or faster on the four other BCU teams tried
+        # (2026-12-06, docs/benchmarks.md's BCU and force runs use 1 worker a team).
+        parameters.linearization_level = 2
 
 
 def add_hint(week: WeekModel, hint: Rota) -> None:
