@@ -1,10 +1,11 @@
-"""From the model's counts to named people: patrol blocks that keep faces in one place.
+"""From the model's answer to named people: patrol blocks that keep faces in one place.
 
-The model says how many of a patrol class patrol each ward each hour. This second step
-says who: a dedicated ward officer goes to their own ward, someone else stays in the ward
-they patrolled the hour before, and anyone left fills what remains. Within a class every
-member may patrol every ward of the class, so any assignment is lawful; the order only
-improves continuity.
+With continuity (`scheduler.model.continuity`) the model has put each duty's blocks in
+wards, and everyone patrols their block's ward. Without it, the model says how many of a
+patrol class patrol each ward each hour, and this second step says who: a dedicated ward
+officer goes to their own ward, someone else stays in the ward they patrolled the hour
+before, and anyone left fills what remains. Within a class every member may patrol every
+ward of the class, so any assignment is lawful; the order only improves continuity.
 """
 
 from __future__ import annotations
@@ -39,9 +40,19 @@ def assign_patrols(
     worked: list[DutyOption],
     attended: set[tuple[str, str]],
     counts: dict[tuple[PatrolClass, str, int], int],
+    blocked: dict[tuple[str, int], str] | None = None,
 ) -> dict[str, dict[int, SlotState]]:
-    """Each person's ward or event in each slot they are on duty."""
+    """Each person's ward or event in each slot they are on duty. `blocked` gives the
+    ward of each person's block, where the model chose one (`scheduler.model.continuity`):
+    there they patrol; the counts place everyone else."""
     states = _event_state(week, attended)
+    counts = dict(counts)
+    for (staff_id, slot), ward in (blocked or {}).items():
+        if slot in states[staff_id]:
+            continue  # at an event in the block's ward
+        states[staff_id][slot] = ("patrol", ward)
+        key = (week.classes[staff_id], ward, slot)
+        counts[key] = counts.get(key, 0) - 1
     home = {person.id: person.home_ward for person in week.scenario.staff}
     duty_of: dict[str, list[DutyOption]] = defaultdict(list)
     for option in worked:

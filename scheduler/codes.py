@@ -35,6 +35,10 @@ class RuleCode(StrEnum):
     WARD_MINIMUM = "ward_minimum"
     PINS = "pins"
     PINNED_OFF = "pinned_off"
+    BLOCK_LENGTH = "block_length"
+    WARDS_PER_DUTY = "wards_per_duty"
+    OWN_WARD_SHARE = "own_ward_share"
+    OWN_OFFICERS = "own_officers"
 
 
 class SolveStatus(StrEnum):

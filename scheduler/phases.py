@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from scheduler.model import Requirement, WeekModel
+from scheduler.model.continuity import hint_blocks
 from scheduler.rota import Rota
 
 if TYPE_CHECKING:  # SolveOptions is scheduler.solve's, which runs these phases
@@ -46,6 +47,8 @@ def add_hint(week: WeekModel, hint: Rota) -> None:
         week.model.add_hint(var, (option.staff, option.day, option.template) in worked)
     for key, var in week.attends.items():
         week.model.add_hint(var, key in attended)
+    if week.blocks:
+        hint_blocks(week, hint)
 
 
 def hint_all(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:

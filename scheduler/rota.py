@@ -69,6 +69,16 @@ class WardCoverage(Out):
     min_weekly_hours: float
     peak_hours: int
     uncovered_peak_hours: list[AwareDatetime] = Field(default_factory=list)
+    own_officers_share: float | None = Field(
+        None,
+        description="share of the ward's visible hours given by its own dedicated ward "
+        "officers (None if it has none)",
+    )
+    presence_without_continuity: float | None = Field(
+        None,
+        description="weighted presence the ward had in the plan for presence alone, before "
+        "familiar faces (blocks, wards per duty, own-ward share) were asked for",
+    )
 
 
 class EventStaffing(Out):
@@ -85,8 +95,25 @@ class StaffSummary(Out):
     home_ward_share: float | None = Field(
         None, description="share of a dedicated ward officer's patrol hours in their own ward"
     )
+    most_wards_in_a_duty: int = Field(0, description="the most wards one of their duties visits")
     preferences_met: int
     preferences_total: int
+
+
+class FacesReport(Out):
+    """The familiar-faces phase (`scheduler.solve.keep_faces`): the main phase's duties
+    deployed in blocks under the team's continuity policy."""
+
+    status: SolveStatus = Field(
+        description="OPTIMAL or FEASIBLE: deployed; INFEASIBLE or UNKNOWN: the rota is the "
+        "plan for presence alone, and `explanation` says why"
+    )
+    objective: float | None = None
+    best_bound: float | None = Field(
+        None, description="the best objective any deployment of these duties could reach"
+    )
+    wall_time: float
+    explanation: list[str] = Field(default_factory=list)
 
 
 class SolveReport(Out):
@@ -101,6 +128,9 @@ class SolveReport(Out):
     time_limit: float
     ortools_version: str
     explanation: list[str] = Field(default_factory=list)
+    faces: FacesReport | None = Field(
+        None, description="the familiar-faces phase, when the policy asks for continuity"
+    )
 
 
 class Rota(Out):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import ortools
@@ -21,6 +21,7 @@ from scheduler.blocks import assign_patrols, build_duties
 from scheduler.codes import SolveStatus
 from scheduler.explain import explain_infeasible
 from scheduler.model import SCALE, WeekModel, build
+from scheduler.model.continuity import block_wards
 from scheduler.phases import (
     add_hint,
     configure,
@@ -29,7 +30,7 @@ from scheduler.phases import (
     solve_watched,
     with_requirements,
 )
-from scheduler.rota import Rota, SolveReport
+from scheduler.rota import FacesReport, Rota, SolveReport
 from scheduler.scenario import Scenario
 from scheduler.summary import figures
 
@@ -42,6 +43,9 @@ class SolveOptions:
     hint: Rota | None = None
     relative_gap: float = 0.0  # stop early once this close to the bound (0: prove optimal)
     continuity_time: float = 5.0  # seconds for the continuity phase (0: skip it)
+    # Seconds for the familiar-faces phase, when the team's policy asks for continuity
+    # (`Policy.continuity`): the main phase's duties deployed in blocks (see `keep_faces`).
+    faces_time: float = 15.0
     # Seconds for the presence check after the main solve: a quarter at most to find how
     # much presence the rules allow, the rest to re-solve under the policy's
     # presence_trade_limit if the rota fell short of it (0: skip; a repair, a benchmark of
@@ -58,6 +62,8 @@ class SolveOptions:
             raise ValueError(f"time_limit must be positive, got {self.time_limit}")
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
+        if self.faces_time <= 0:
+            raise ValueError(f"faces_time must be positive, got {self.faces_time}")
         if self.presence_time < 0:
             raise ValueError(f"presence_time must not be negative, got {self.presence_time}")
 
@@ -110,7 +116,79 @@ def solve(
     """
     options = options or SolveOptions()
     started = time.perf_counter()
-    return solve_built(build(scenario), options, progress, cancel, started=started)
+    if scenario.policy.continuity is None:
+        return solve_built(build(scenario), options, progress, cancel, started=started)
+    # Familiar faces: the duties are planned for presence first (the counts move freely
+    # from hour to hour, a model CP-SAT proves optimal in seconds); the same duties are
+    # then deployed in blocks that keep continuity. As one model, CP-SAT found no rota of
+    # the sample team in 60 s (docs/model.md, "Familiar faces").
+    planning = replace(options, continuity_time=0)  # continuity is the next phase's
+    week = build(scenario, in_blocks=False)
+    first = solve_built(week, planning, progress, cancel, started=started)
+    if first.rota is None or (cancel is not None and cancel.is_set()):
+        return first  # stopped: the rota so far, not deployed (the checker says so)
+    return keep_faces(scenario, first.rota, options, cancel, started=started)
+
+
+def keep_faces(
+    scenario: Scenario,
+    planned: Rota,
+    options: SolveOptions,
+    cancel: threading.Event | None = None,
+    *,
+    now: datetime | None = None,
+    started: float | None = None,
+) -> SolveResult:
+    """The planned rota's duties, deployed for familiar faces (`Policy.continuity`): each
+    duty in blocks of one ward, over few wards, dedicated officers mostly at home, a
+    ward's own officers at its panel; who attends which event may change. The planned
+    rota's report stands for the duties; `report.faces` says how the deployment went and
+    what continuity cost. If no deployment keeps the policy, the planned rota is returned
+    with the reasons, and the checker names what it breaks."""
+    started = time.perf_counter() if started is None else started
+    week = build(scenario, now)
+    worked = planned.worked()
+    for option, var in week.works.items():
+        week.model.add(var == int((option.staff, option.day, option.template) in worked))
+    add_hint(week, planned)
+    solver = cp_model.CpSolver()
+    configure(solver, replace(options, time_limit=options.faces_time))
+    status = solve_watched(solver, with_requirements(week, week.requirements), cancel)
+    if planned.report is None:
+        raise ValueError("keep_faces deploys a solved rota, which carries its report")
+    report = planned.report.model_copy(deep=True)
+    presence_before = {w.ward: w.weighted_presence for w in planned.wards}
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        rota = extract_rota(week, solver)
+        proved = solver.objective_value == solver.best_objective_bound
+        faces = FacesReport(
+            status=SolveStatus.OPTIMAL if proved else SolveStatus.FEASIBLE,
+            objective=round(solver.objective_value / SCALE, 2),
+            best_bound=round(solver.best_objective_bound / SCALE, 2),
+            wall_time=round(solver.wall_time, 3),
+        )
+    else:
+        rota = planned.model_copy(deep=True)
+        reasons = (
+            explain_infeasible(week)
+            if status == cp_model.INFEASIBLE
+            else [f"No deployment in blocks was found within {options.faces_time:g} s."]
+        )
+        faces = FacesReport(
+            status=SolveStatus(solver.status_name(status)),
+            wall_time=round(solver.wall_time, 3),
+            explanation=[
+                "These duties cannot be deployed with the team's continuity policy; the "
+                "rota is the plan for presence alone, and the checker names what it breaks.",
+                *reasons,
+            ],
+        )
+    for ward in rota.wards:
+        ward.presence_without_continuity = presence_before.get(ward.ward)
+    report.faces = faces
+    report.wall_time = round(time.perf_counter() - started, 3)
+    rota.report = report
+    return SolveResult(rota, report)
 
 
 def solve_built(
@@ -179,7 +257,7 @@ def extract_rota(week: WeekModel, solver: cp_model.CpSolver) -> Rota:
     worked = [option for option, var in week.works.items() if solver.boolean_value(var)]
     attended = {key for key, var in week.attends.items() if solver.boolean_value(var)}
     counts = {key: solver.value(var) for key, var in week.patrol.items()}
-    states = assign_patrols(week, worked, attended, counts)
+    states = assign_patrols(week, worked, attended, counts, block_wards(week, solver))
     duties = build_duties(week, worked, states)
     return Rota(
         team=scenario.team.id,

@@ -47,6 +47,14 @@ def ward_coverage(scenario: Scenario, duties: list[Duty]) -> list[WardCoverage]:
             for activity in duty.activities
             if activity.ward == ward.id
         )
+        own = {person.id for person in scenario.staff if person.home_ward == ward.id}
+        by_own = sum(
+            activity.hours
+            for duty in duties
+            if duty.staff in own
+            for activity in duty.activities
+            if activity.ward == ward.id
+        )
         total_demand = covered_demand = weighted = demand_hours = 0.0
         peaks: dict[datetime, bool] = {}  # each peak hour's start: covered throughout?
         for slot in range(grid.week_slots):
@@ -73,6 +81,7 @@ def ward_coverage(scenario: Scenario, duties: list[Duty]) -> list[WardCoverage]:
                 min_weekly_hours=ward.min_weekly_hours,
                 peak_hours=len(peaks),
                 uncovered_peak_hours=uncovered,
+                own_officers_share=round(by_own / visible, 3) if own and visible else None,
             )
         )
     return coverage
@@ -134,6 +143,9 @@ def staff_summaries(scenario: Scenario, duties: list[Duty]) -> list[StaffSummary
                 duties=len(own),
                 unsocial_duties=unsocial,
                 home_ward_share=home_share,
+                most_wards_in_a_duty=max(
+                    (len({a.ward for a in duty.activities}) for duty in own), default=0
+                ),
                 preferences_met=met,
                 preferences_total=len(person.preferences),
             )

@@ -25,9 +25,21 @@ from api.services.scenarios import ScenarioConflict, assemble_scenario, refuse_e
 from scheduler import Rota, RuleCode, Scenario, check
 
 # Requirements a sergeant may knowingly publish short of: a ward minimum, an event's
-# staffing, their own pins to a duty or an event. Every other rule protects a person or
-# names the team's data, and so does a day pinned off (`pinned_off`: time off agreed).
-COVERAGE_RULES = frozenset({RuleCode.WARD_MINIMUM, RuleCode.EVENT_STAFFING, RuleCode.PINS})
+# staffing, their own pins to a duty or an event, the team's familiar-faces policy (a
+# rota whose duties could not be deployed in blocks says why). Every other rule protects
+# a person or names the team's data, and so does a day pinned off (`pinned_off`: time off
+# agreed).
+COVERAGE_RULES = frozenset(
+    {
+        RuleCode.WARD_MINIMUM,
+        RuleCode.EVENT_STAFFING,
+        RuleCode.PINS,
+        RuleCode.BLOCK_LENGTH,
+        RuleCode.WARDS_PER_DUTY,
+        RuleCode.OWN_WARD_SHARE,
+        RuleCode.OWN_OFFICERS,
+    }
+)
 STALE_SHOWN = 3
 
 

@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from scheduler.checker import coverage, duties, events, pins, structure, working_time
+from scheduler.checker import (
+    continuity,
+    coverage,
+    duties,
+    events,
+    pins,
+    structure,
+    working_time,
+)
 from scheduler.checker.context import Context, Violation
 from scheduler.codes import RuleCode
 from scheduler.rota import Rota
@@ -45,6 +53,10 @@ RULES: dict[RuleCode, Check] = {
     RuleCode.WARD_MINIMUM: coverage.ward_minimum,
     RuleCode.PINS: pins.pins,
     RuleCode.PINNED_OFF: pins.pinned_off,
+    RuleCode.BLOCK_LENGTH: continuity.block_length,
+    RuleCode.WARDS_PER_DUTY: continuity.wards_per_duty,
+    RuleCode.OWN_WARD_SHARE: continuity.own_ward_share,
+    RuleCode.OWN_OFFICERS: continuity.own_officers,
 }
 
 

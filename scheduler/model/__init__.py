@@ -26,7 +26,15 @@ from datetime import datetime
 
 from scheduler import blocks
 from scheduler.codes import RuleCode
-from scheduler.model import coverage, duties, events, objective, pins, working_time
+from scheduler.model import (
+    continuity,
+    coverage,
+    duties,
+    events,
+    objective,
+    pins,
+    working_time,
+)
 from scheduler.model.contracts import ContractShortfall, contract_shortfalls, describe_shortfalls
 from scheduler.model.duties import UNSOCIAL_MIN_HOURS, duty_options
 from scheduler.model.objective import OBJECTIVE_PARTS
@@ -100,20 +108,32 @@ RULES: dict[RuleCode, Enforcement] = {
     RuleCode.WARD_MINIMUM: Enforcement(coverage.ward_minimum),
     RuleCode.PINS: Enforcement(pins.pins),
     RuleCode.PINNED_OFF: Enforcement(duties.duty_options, "a day pinned off has no duty options"),
+    RuleCode.BLOCK_LENGTH: Enforcement(
+        continuity.add_blocks,
+        "a duty is cut into blocks of at least the minimum, each in one ward, and everyone "
+        "on duty is in their block's ward",
+    ),
+    RuleCode.WARDS_PER_DUTY: Enforcement(continuity.wards_per_duty),
+    RuleCode.OWN_WARD_SHARE: Enforcement(continuity.own_ward_share),
+    RuleCode.OWN_OFFICERS: Enforcement(continuity.own_officers),
 }
 
 
-def build(scenario: Scenario, now: datetime | None = None) -> WeekModel:
+def build(scenario: Scenario, now: datetime | None = None, *, in_blocks: bool = True) -> WeekModel:
     """Build the whole model: variables, every rule family in `RULES` order, then the
     objective.
 
     `now` is for a repair of a week under way: a duty that starts before it may end early,
-    where the person becomes unavailable during it (see `duty_options`)."""
+    where the person becomes unavailable during it (see `duty_options`). `in_blocks`
+    False, when the policy asks for continuity: the plan of duties, without blocks (only
+    `own_officers`, a rule on attendance, holds); `scheduler.solve` deploys it after."""
     duties.validate_templates(scenario)
-    week = WeekModel(scenario, TimeGrid.of(scenario))
+    week = WeekModel(scenario, TimeGrid.of(scenario), now=now, in_blocks=in_blocks)
     duties.add_duty_options(week, now)
     pins.place_ward_pins(week)
     events.add_event_attendance(week)
+    coverage.classify(week)
+    continuity.add_blocks(week)
     coverage.add_patrol_counts(week)
     for enforcement in RULES.values():
         if enforcement.by_construction is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
+from scheduler.model import continuity
 from scheduler.model.week import (
     EPSILON,
     PatrolClass,
@@ -27,11 +28,16 @@ def patrol_class(scenario: Scenario, person: Staff) -> PatrolClass:
     return PatrolClass(person.role.warranted, tuple(sorted(wards)))
 
 
-def add_patrol_counts(week: WeekModel) -> None:
-    """Per class, ward and slot: how many patrol, bounded by who is on duty and not at an
-    event."""
+def classify(week: WeekModel) -> None:
+    """Each person's patrol class (`WeekModel.classes`)."""
     for person in week.scenario.staff:
         week.classes[person.id] = patrol_class(week.scenario, person)
+
+
+def add_patrol_counts(week: WeekModel) -> None:
+    """Per class, ward and slot: how many patrol, bounded by who is on duty and not at an
+    event; with continuity, exactly those whose block is in the ward and not at an event
+    there (`scheduler.model.continuity`), in every slot, demand or not."""
     members: dict[PatrolClass, list[str]] = defaultdict(list)
     for staff_id, patrol in week.classes.items():
         members[patrol].append(staff_id)
@@ -40,6 +46,8 @@ def add_patrol_counts(week: WeekModel) -> None:
         for slot in slots:
             events_by_slot[slot].append(event_id)
     pinned = {(ward, slot) for (_, slot), ward in week.ward_pins.items()}
+    blocked = continuity.blocked(week) is not None
+    events = {event.id: event for event in week.scenario.events}
     for patrol, staff_ids in members.items():
         for slot in range(week.grid.slots):
             on_duty = covering_slot(week, staff_ids, slot)
@@ -47,12 +55,23 @@ def add_patrol_counts(week: WeekModel) -> None:
                 continue
             counts = []
             for ward in patrol.wards:
-                if not _patrollable(week, ward, slot, pinned):
+                if not blocked and not _patrollable(week, ward, slot, pinned):
                     continue
                 count = week.model.new_int_var(0, len(staff_ids), f"patrol[{ward},{slot}]")
                 week.patrol[patrol, ward, slot] = count
                 week.present[ward, slot].append((patrol.warranted, count))
                 counts.append(count)
+                here = continuity.block_presence(week, staff_ids, ward, slot) if blocked else None
+                if here is not None:
+                    # Everyone whose block is here patrols, unless at an event here.
+                    at_events_here = [
+                        week.attends[staff_id, event_id]
+                        for event_id in events_by_slot[slot]
+                        if events[event_id].ward == ward
+                        for staff_id in staff_ids
+                        if (staff_id, event_id) in week.attends
+                    ]
+                    week.model.add(count == here - sum(at_events_here))
             at_events = [
                 week.attends[staff_id, event_id]
                 for event_id in events_by_slot[slot]

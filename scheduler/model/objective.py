@@ -21,6 +21,7 @@ OBJECTIVE_PARTS = (
     "optional events",  # each staffed optional event is worth its value
     "unsocial fairness",  # each further unsocial duty for one person costs more
     "preferences",  # met or broken duty preferences
+    "familiar faces",  # own-ward share and own officers at ward events, when goals (soft)
 )
 
 
@@ -84,6 +85,7 @@ def add_objective(week: WeekModel) -> None:
             -UNSOCIAL_FAIRNESS_WEIGHT * k * rung for k, rung in enumerate(ladder)
         ]
     parts["preferences"] += _preference_terms(week)
+    parts["familiar faces"] += week.soft_terms
     week.objective_terms = [term for name in OBJECTIVE_PARTS for term in parts[name]]
     model.maximize(sum(week.objective_terms))
 
@@ -95,7 +97,8 @@ def add_continuity(week: WeekModel) -> None:
     Per class, ward and slot, patrol up to the number of that ward's dedicated officers on
     duty counts; the patrol-block step then sends those officers home first. As part of
     the main objective this slowed the proof several-fold, so the solve maximises it
-    afterwards with presence held at its optimum (`scheduler.solve`).
+    afterwards with presence held at its optimum (`scheduler.solve`). With the policy's
+    continuity, the blocks' own rules do this (`scheduler.model.continuity`).
     """
     dedicated: dict[tuple[PatrolClass, str], list[str]] = defaultdict(list)
     for person in week.scenario.staff:

@@ -75,6 +75,23 @@ def _keep_in_wards(week: WeekModel, kept: dict[str, tuple[str, cp_model.IntVar]]
         week.model.add(week.patrol[key] >= sum(people))
 
 
+def _pin_blocks(week: WeekModel, pin: Pin, literal: cp_model.IntVar) -> None:
+    """With continuity, the pinned duty's blocks that the pin's window touches are in the
+    pinned ward (the whole block: a block is in one ward)."""
+    assert pin.ward is not None
+    for option in week.options[pin.staff]:
+        if option.day != pin.day or option.template != pin.template:
+            continue
+        for block in week.blocks.get(option, []):
+            if not any(week.ward_pins.get((pin.staff, slot)) == pin.ward for slot in block.slots):
+                continue
+            there = block.wards.get(pin.ward)
+            if there is None:
+                week.model.add_bool_or([literal.Not()])
+            else:
+                week.model.add_implication(literal, there)
+
+
 def _event_ward(week: WeekModel, event_id: str) -> str:
     return next(event.ward for event in week.scenario.events if event.id == event_id)
 
@@ -105,4 +122,5 @@ def pins(week: WeekModel) -> None:
             week.model.add_implication(literal, target)
             if pin.ward is not None:
                 kept[pin.staff] = (pin.ward, literal)
+                _pin_blocks(week, pin, literal)
     _keep_in_wards(week, kept)

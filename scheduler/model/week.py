@@ -50,6 +50,16 @@ class PatrolClass:
     wards: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Block:
+    """Part of a duty option spent in one ward (`scheduler.model.continuity`): its slots,
+    their minutes, and one boolean per ward it could be in."""
+
+    slots: tuple[int, ...]
+    minutes: int
+    wards: dict[str, cp_model.IntVar]
+
+
 @dataclass
 class Requirement:
     """A literal-guarded group of constraints, described in a sergeant's words."""
@@ -65,6 +75,10 @@ class WeekModel:
 
     scenario: Scenario
     grid: TimeGrid
+    now: datetime | None = None  # a repair of a week under way: what started is history
+    # Duties deployed in blocks when the policy asks for continuity; False for the plan
+    # of duties that comes first (`scheduler.solve`), where only rules on attendance hold
+    in_blocks: bool = True
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     options: dict[str, list[DutyOption]] = field(default_factory=dict)
     works: dict[DutyOption, cp_model.IntVar] = field(default_factory=dict)
@@ -77,6 +91,10 @@ class WeekModel:
     # The same terms by purpose (OBJECTIVE_PARTS), so a benchmark can weigh what each costs
     objective_parts: dict[str, list[cp_model.LinearExprT]] = field(default_factory=dict)
     continuity: cp_model.LinearExprT = 0
+    # Costs of soft rules (familiar faces as goals), the objective's "familiar faces" part
+    soft_terms: list[cp_model.LinearExprT] = field(default_factory=list)
+    # Each duty option's blocks, when the policy asks for continuity (else empty)
+    blocks: dict[DutyOption, list[Block]] = field(default_factory=dict)
     event_slots: dict[str, range] = field(default_factory=dict)
     # (ward, slot) -> (warranted?, count or attendance variable) of everyone who may be there
     present: dict[tuple[str, int], list[tuple[bool, cp_model.IntVar]]] = field(

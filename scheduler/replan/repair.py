@@ -37,7 +37,14 @@ from scheduler.replan.compare import (
 )
 from scheduler.rota import Duty, Rota
 from scheduler.scenario import Scenario
-from scheduler.solve import Progress, SolveOptions, SolveResult, extract_rota, solve_built
+from scheduler.solve import (
+    Progress,
+    SolveOptions,
+    SolveResult,
+    extract_rota,
+    keep_faces,
+    solve_built,
+)
 from scheduler.summary import figures
 
 # Disruption costs, in demand-weighted presence hours: a change must buy more presence
@@ -216,7 +223,9 @@ def replan(
         changed, fixed = scenario, started_duties(published, replan_.now)
     else:
         changed, fixed = apply_changes(scenario, published, replan_)
-    week = build(changed, now=replan_.now)
+    # With familiar faces, the duties are repaired for presence and then deployed in
+    # blocks (`keep_faces`), as a solve does.
+    week = build(changed, now=replan_.now, in_blocks=False)
     counts = published_counts(week, published)  # also notes each person's published wards
     _freeze(week, published, counts, replan_.now)
     _disruption(week, published, counts, replan_.now)
@@ -252,6 +261,9 @@ def replan(
         result = SolveResult(rota, report)
     if result.rota is None:
         return result, None, changed
+    if changed.policy.continuity is not None:
+        result = keep_faces(changed, result.rota, options, cancel, now=replan_.now)
+        assert result.rota is not None  # the repaired rota stands if no deployment does
     solved = {(d.staff, d.day): d for d in result.rota.duties}
     started = [_splice(d, solved.get((d.staff, d.day)), replan_.now) for d in fixed]
     duties = sorted(
@@ -283,7 +295,7 @@ def replan(
 # teams: "Check failed: heuristics.fixed_search != nullptr".) No presence check: a
 # repair keeps what was published, and the budget is too short to share.
 REPAIR_OPTIONS = SolveOptions(
-    time_limit=2.5, relative_gap=0.001, continuity_time=0, presence_time=0
+    time_limit=2.5, relative_gap=0.001, continuity_time=0, presence_time=0, faces_time=5
 )
 LATE_REPAIR_FACTOR = 10  # how much longer a repair may search when it found nothing in time
 # Each least-change try is limited by the work it does (CP-SAT's deterministic time, which

@@ -17,7 +17,7 @@ from scheduler.scenario.duties import DutyTemplate, in_pcso_window
 from scheduler.scenario.events import EngagementEvent, Seat
 from scheduler.scenario.moving import coming_monday, moved_to
 from scheduler.scenario.pins import Pin
-from scheduler.scenario.policy import Policy
+from scheduler.scenario.policy import Continuity, Policy, PublicNames
 from scheduler.scenario.read import (
     ScenarioError,
     describe_validation_error,
@@ -42,6 +42,7 @@ __all__ = [
     "WEEKDAYS",
     "CarryIn",
     "ClockTime",
+    "Continuity",
     "DutyTemplate",
     "EngagementEvent",
     "Id",
@@ -51,6 +52,7 @@ __all__ = [
     "Pin",
     "Policy",
     "Preference",
+    "PublicNames",
     "Role",
     "Scenario",
     "ScenarioError",

@@ -4,11 +4,49 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
+from typing import Literal
 
-from pydantic import Field, StrictFloat, StrictInt, field_validator
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, field_validator
 
-from scheduler.scenario.base import Strict
+from scheduler.scenario.base import Label, Strict
 from scheduler.scenario.times import ClockTime
+
+
+class Continuity(Strict):
+    """Familiar faces: each ward sees its own officers, and a duty is not spread over
+    many wards. A duty is planned in blocks of at least `min_block_minutes`, each in one
+    ward (events included), over at most `max_wards_per_duty` wards."""
+
+    max_wards_per_duty: StrictInt = Field(
+        2, ge=1, le=24, description="the most wards one duty may visit, events included"
+    )
+    min_block_minutes: StrictInt = Field(
+        120,
+        ge=15,
+        le=720,
+        multiple_of=15,
+        description="a duty stays in a ward at least this long (a shorter duty, all of it)",
+    )
+    own_ward_share: StrictFloat = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="the least share of a dedicated ward officer's patrol time that is in "
+        "their own ward, over the week",
+    )
+    own_officers_at: list[Label] = Field(
+        default_factory=lambda: ["ward-panel"],
+        description="event kinds that one of the ward's own dedicated officers attends, "
+        "when staffed (the ward panel meets its ward officers)",
+    )
+    hard: StrictBool = Field(
+        True,
+        description="own_ward_share and own_officers_at as rules (true) or as goals the "
+        "objective pays for, reported where they fall short (false)",
+    )
+
+
+PublicNames = Literal["role", "first_name", "collar_number"]
 
 
 class Policy(Strict):
@@ -86,6 +124,17 @@ class Policy(Strict):
         ge=0,
         le=100,
         description="extra value of covering demand in a ward below its target share",
+    )
+    continuity: Continuity | None = Field(
+        None,
+        description="familiar faces: blocks, wards per duty, own-ward share, own officers "
+        "at ward events ({} for the defaults); null plans for presence alone (patrol may "
+        "move every hour, the home ward favoured where presence allows)",
+    )
+    public_names: PublicNames = Field(
+        "role",
+        description="how a public ward page names the ward's team: by role only (PCSO), "
+        "role and first name (PCSO Aisha), or role and collar number (PCSO 7421)",
     )
     presence_trade_limit: StrictFloat = Field(
         0.01,

@@ -64,6 +64,14 @@ class Staff(Strict):
     id: Id
     name: Name
     role: Role
+    known_as: Name | None = Field(
+        None,
+        description="the first name residents know them by, for a public ward page that "
+        "names its team (policy.public_names); the first word of `name` if omitted",
+    )
+    collar_number: Label | None = Field(
+        None, description="shoulder number, for a public ward page that names by number"
+    )
     home_ward: Id | None = Field(None, description="dedicated ward officer's ward")
     patrol_wards: list[Id] | None = Field(None, description="wards they may patrol; all if omitted")
     contracted_hours: StrictFloat = Field(40, gt=0, le=80)
@@ -79,6 +87,19 @@ class Staff(Strict):
     unavailable: list[Unavailability] = Field(default_factory=list)
     carry_in: CarryIn = Field(default_factory=CarryIn)
     preferences: list[Preference] = Field(default_factory=list)
+
+    @property
+    def first_name(self) -> str:
+        return self.known_as or self.name.split()[0]
+
+    def public_name(self, naming: str) -> str:
+        """How a public page names them: 'PCSO', 'PCSO Aisha' or 'PCSO 7421' (role only
+        when the number is not recorded)."""
+        if naming == "first_name":
+            return f"{self.role.value} {self.first_name}"
+        if naming == "collar_number" and self.collar_number:
+            return f"{self.role.value} {self.collar_number}"
+        return self.role.value
 
     @field_validator("patrol_wards")
     @classmethod

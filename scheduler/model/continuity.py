@@ -1,0 +1,300 @@
+"""Familiar faces: a duty in blocks, each in one ward, over few wards; dedicated ward
+officers mostly in their own ward; a ward's own officers at its panel (rules
+`block_length`, `wards_per_duty`, `own_ward_share`, `own_officers`).
+
+Formulation (DESIGN.md: continuity that must shape the counts enters "as
+per-person-per-duty ward choices at block level, not per hour"): a duty option's whole
+slots are cut, from its start, into blocks of at least `min_block_minutes` (the last
+takes what is left over), and each block has one boolean per ward the person may patrol.
+The patrol counts of `scheduler.model.coverage` then equal the people whose block is in
+the ward less those at an event there: everyone on duty is in their block's ward,
+patrolling or at an event in it, so `block_length` holds by construction. An attendee's
+blocks that touch the event are in its ward, so an event outside the wards a person may
+patrol is not theirs to attend.
+
+Blocks exist only when the policy's `continuity` is set and the model deploys duties
+(`WeekModel.in_blocks`); the plan of duties that comes first (`scheduler.solve`) has no
+blocks, its counts moving freely from slot to slot, and only `own_officers`, a rule on
+attendance. That plan's presence is what the price of continuity is measured against.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import UTC, date, datetime
+
+from ortools.sat.python import cp_model
+
+from scheduler.model import causes
+from scheduler.model.events import describe_event
+from scheduler.model.week import EPSILON, SCALE, Block, DutyOption, WeekModel, requirement
+from scheduler.rota import Rota
+from scheduler.scenario import Continuity, EngagementEvent, Staff
+from scheduler.timegrid import TimeGrid
+
+SHARE_DENOMINATOR = 1000  # the own-ward share in thousandths, to keep the model integral
+OWN_WARD_WEIGHT = 1.0  # soft: an hour short of the share costs one presence hour
+OWN_OFFICERS_WEIGHT = 2.0  # soft: a listed event without the ward's own officer
+
+
+def policy(week: WeekModel) -> Continuity | None:
+    return week.scenario.policy.continuity
+
+
+def blocked(week: WeekModel) -> Continuity | None:
+    """The policy, when duties are deployed in blocks (`WeekModel.in_blocks`)."""
+    continuity = policy(week)
+    return continuity if continuity is not None and week.in_blocks else None
+
+
+def cut_blocks(
+    grid: TimeGrid, option: DutyOption, minimum: int, now: object = None
+) -> list[tuple[int, ...]]:
+    """The option's whole slots (from `now` on, in a repair) cut from its start into runs
+    of at least `minimum` minutes; what is left at the end joins the last run."""
+    start = option.start if now is None or option.start >= now else now  # type: ignore[operator]
+    slots = [
+        slot
+        for slot in grid.slots_touching(start, option.end)
+        if start <= grid.slot_start(slot) and grid.slot_end(slot) <= option.end
+    ]
+    runs: list[list[int]] = []
+    current: list[int] = []
+    minutes = 0
+    for slot in slots:
+        current.append(slot)
+        minutes += grid.slot_minutes(slot)
+        if minutes >= minimum:
+            runs.append(current)
+            current, minutes = [], 0
+    if current:
+        if runs:
+            runs[-1] += current
+        else:
+            runs.append(current)
+    return [tuple(run) for run in runs]
+
+
+def add_blocks(week: WeekModel) -> None:
+    """Each duty option's blocks, one ward each while it is worked; an attendee's blocks
+    that touch the event are in the event's ward."""
+    continuity = blocked(week)
+    if continuity is None:
+        return
+    model, grid = week.model, week.grid
+    for person in week.scenario.staff:
+        wards = week.classes[person.id].wards
+        for option in week.options[person.id]:
+            blocks = []
+            for index, slots in enumerate(
+                cut_blocks(grid, option, continuity.min_block_minutes, week.now)
+            ):
+                where = {
+                    ward: model.new_bool_var(f"block[{option.staff},{option.day},{index},{ward}]")
+                    for ward in wards
+                }
+                model.add(sum(where.values()) == week.works[option])
+                minutes = sum(grid.slot_minutes(slot) for slot in slots)
+                blocks.append(Block(slots, minutes, where))
+            week.blocks[option] = blocks
+    events = {event.id: event for event in week.scenario.events}
+    for (staff_id, event_id), attends in week.attends.items():
+        event = events[event_id]
+        touched = set(week.event_slots[event_id])
+        start, end = event.start.astimezone(UTC), event.end.astimezone(UTC)
+        for option in week.options[staff_id]:
+            if not (option.start <= start and end <= option.end):
+                continue
+            works = week.works[option]
+            for block in week.blocks[option]:
+                if touched.isdisjoint(block.slots):
+                    continue
+                there = block.wards.get(event.ward)
+                if there is None:  # not a ward they patrol: not theirs to attend
+                    model.add_bool_or([attends.Not(), works.Not()])
+                else:
+                    model.add_bool_or([there, attends.Not(), works.Not()])
+
+
+def block_presence(
+    week: WeekModel, staff_ids: list[str], ward: str, slot: int
+) -> cp_model.LinearExpr | None:
+    """People of `staff_ids` whose block at `slot` is in `ward`; None where one of them
+    has a duty covering the slot without a block there (a repair's history)."""
+    start, end = week.grid.slot_start(slot), week.grid.slot_end(slot)
+    terms = []
+    for staff_id in staff_ids:
+        for option in week.options[staff_id]:
+            if not (option.start <= start and end <= option.end):
+                continue
+            block = next((b for b in week.blocks.get(option, []) if slot in b.slots), None)
+            if block is None:
+                return None
+            if ward in block.wards:
+                terms.append(block.wards[ward])
+    return sum(terms)
+
+
+def wards_per_duty(week: WeekModel) -> None:
+    """Rule `wards_per_duty`: a duty's blocks are in at most `max_wards_per_duty` wards."""
+    continuity = blocked(week)
+    if continuity is None:
+        return
+    model = week.model
+    most = continuity.max_wards_per_duty
+    for option, blocks in week.blocks.items():
+        if len(blocks) <= most:
+            continue
+        wards = {ward for block in blocks for ward in block.wards}
+        if len(wards) <= most:
+            continue
+        visits = {
+            ward: model.new_bool_var(f"visits[{option.staff},{option.day},{ward}]")
+            for ward in wards
+        }
+        for block in blocks:
+            for ward, there in block.wards.items():
+                model.add_implication(there, visits[ward])
+        model.add(sum(visits.values()) <= most)
+
+
+def _patrol_minutes(
+    week: WeekModel, person: Staff, ward: str | None
+) -> tuple[cp_model.LinearExpr, bool]:
+    """The person's patrol minutes over the week (in `ward`, or anywhere for None): their
+    blocks' minutes less the events they attend there; and whether they could have any."""
+    terms: list[cp_model.LinearExprT] = []
+    for option in week.options[person.id]:
+        for block in week.blocks.get(option, []):
+            if ward is None:
+                terms.append(block.minutes * week.works[option])
+            elif ward in block.wards:
+                terms.append(block.minutes * block.wards[ward])
+    for event in week.scenario.events:
+        attends = week.attends.get((person.id, event.id))
+        if attends is not None and ward in (None, event.ward):
+            terms.append(-_minutes(event) * attends)
+    return sum(terms), bool(terms)
+
+
+def _minutes(event: EngagementEvent) -> int:
+    return round((event.end - event.start).total_seconds() / 60)
+
+
+def own_ward_share(week: WeekModel) -> None:
+    """Rule `own_ward_share`: a dedicated ward officer's patrol minutes in their own ward
+    are at least the policy's share of all their patrol minutes. Per person, a requirement
+    group when the policy makes it a rule; else each minute short costs in the objective."""
+    continuity = blocked(week)
+    if continuity is None or continuity.own_ward_share <= 0:
+        return
+    share = math.ceil(SHARE_DENOMINATOR * continuity.own_ward_share - EPSILON)
+    for person in week.scenario.staff:
+        home = person.home_ward
+        if home is None or home not in week.classes[person.id].wards:
+            continue
+        at_home, any_patrol = _patrol_minutes(week, person, home)
+        total, _ = _patrol_minutes(week, person, None)
+        if not any_patrol:
+            continue
+        shortfall = share * total - SHARE_DENOMINATOR * at_home
+        if continuity.hard:
+            ward = _ward_name(week, home)
+            sentence = (
+                f"{causes.who(person)} is a dedicated ward officer for {ward}: at least "
+                f"{continuity.own_ward_share:.0%} of their patrol time is there."
+            )
+            literal = requirement(week, f"own-ward:{person.id}", sentence)
+            week.model.add(shortfall <= 0).only_enforce_if(literal)
+        else:
+            short = week.model.new_int_var(0, 7 * 24 * 60, f"own_ward_short[{person.id}]")
+            week.model.add(SHARE_DENOMINATOR * short >= shortfall)
+            per_minute = max(1, round(SCALE * OWN_WARD_WEIGHT / 60))
+            week.soft_terms.append(-per_minute * short)
+
+
+def own_officers(week: WeekModel) -> None:
+    """Rule `own_officers`: an event of a kind the policy lists (a ward panel), when
+    staffed, has one of its ward's dedicated officers among its attendees. A requirement
+    group per event when the policy makes it a rule; else a cost where it falls short."""
+    continuity = policy(week)
+    if continuity is None or not continuity.own_officers_at:
+        return
+    for event in week.scenario.events:
+        if event.kind not in continuity.own_officers_at:
+            continue
+        officers = [p for p in week.scenario.staff if p.home_ward == event.ward]
+        if not officers:
+            continue  # a ward without dedicated officers has none to send
+        own = [week.attends[p.id, event.id] for p in officers if (p.id, event.id) in week.attends]
+        staffed = week.staffed[event.id]
+        if continuity.hard:
+            sentence = (
+                f"{describe_event(week, event)} meets its ward's own officers: one of "
+                f"{_ward_name(week, event.ward)}'s dedicated ward officers attends; "
+                f"{_who_of_them(week, event, officers, own)}."
+            )
+            literal = requirement(week, f"own-officers:{event.id}", sentence)
+            week.model.add(sum(own) >= staffed).only_enforce_if(literal)
+        else:
+            missing = week.model.new_bool_var(f"own_officers_missing[{event.id}]")
+            week.model.add(sum(own) + missing >= staffed)
+            week.soft_terms.append(-round(SCALE * OWN_OFFICERS_WEIGHT) * missing)
+
+
+def _who_of_them(
+    week: WeekModel, event: EngagementEvent, officers: list[Staff], own: list[cp_model.IntVar]
+) -> str:
+    """Which of the ward's officers could be there, and why the others cannot."""
+    start, end = event.start.astimezone(UTC), event.end.astimezone(UTC)
+    able = [p for p in officers if (p.id, event.id) in week.attends]
+    unable = [p for p in officers if (p.id, event.id) not in week.attends]
+    if not able:
+        everyone = "both" if len(officers) == 2 else "all" if len(officers) > 2 else "the only one"
+        return f"{everyone} cannot be there: {causes.names_with_causes(week, unable, start, end)}"
+    names = " and ".join(causes.who(p) for p in able[:3])
+    more = f" and {len(able) - 3} others" if len(able) > 3 else ""
+    return f"only {names}{more} could be there" if unable else f"{names}{more} could be there"
+
+
+def block_wards(week: WeekModel, solver: cp_model.CpSolver) -> dict[tuple[str, int], str]:
+    """(staff, slot) -> the ward of the worked block that holds the slot."""
+    wards = {}
+    for option, blocks in week.blocks.items():
+        if not solver.boolean_value(week.works[option]):
+            continue
+        for block in blocks:
+            ward = next((w for w, var in block.wards.items() if solver.boolean_value(var)), None)
+            if ward is None:
+                continue
+            for slot in block.slots:
+                wards[option.staff, slot] = ward
+    return wards
+
+
+def hint_blocks(week: WeekModel, rota: Rota) -> None:
+    """Warm start the blocks from a rota: a block's ward is the one its person spent most
+    of the block's time in there (patrol or events)."""
+    spent: dict[tuple[str, date], list[tuple[datetime, datetime, str]]] = defaultdict(list)
+    for duty in rota.duties:
+        spent[duty.staff, duty.day] += [
+            (a.start.astimezone(UTC), a.end.astimezone(UTC), a.ward) for a in duty.activities
+        ]
+    grid = week.grid
+    for option, blocks in week.blocks.items():
+        pieces = spent.get((option.staff, option.day), [])
+        for block in blocks:
+            begins, ends = grid.slot_start(block.slots[0]), grid.slot_end(block.slots[-1])
+            seen: dict[str, float] = defaultdict(float)
+            for start, end, ward in pieces:
+                overlap = (min(end, ends) - max(start, begins)).total_seconds()
+                if overlap > 0:
+                    seen[ward] += overlap
+            chosen = max(seen, key=seen.__getitem__) if seen else None
+            for ward, there in block.wards.items():
+                week.model.add_hint(there, ward == chosen)
+
+
+def _ward_name(week: WeekModel, ward_id: str) -> str:
+    return next(w.name for w in week.scenario.wards if w.id == ward_id)
