@@ -33,7 +33,16 @@ from api.auth import COOKIE, PageCaller, caller_of, session_lifetime
 from api.deps import MAX_ROW_ID, RowId, SessionDep, monday, public_base
 from api.memory import forget_feed_tokens
 from api.schemas import JobPageState, JobView, VersionDiff
-from api.services import jobs, pins, publishing, repairs, sessions, subscriptions, versions
+from api.services import (
+    jobs,
+    pins,
+    publishing,
+    repairs,
+    sessions,
+    subscriptions,
+    versions,
+    ward_team,
+)
 from api.services.access import Caller
 from api.services.errors import Conflict, NotFound
 from api.services.scenarios import assemble_scenario, monday_of
@@ -754,5 +763,6 @@ def ward_page(request: Request, team_id: str, ward_id: str, session: SessionDep)
         team=team,
         ward_name=ward.spec.get("name", ward_id),
         events=events,
+        members=ward_team.ward_team(session, team, ward_id, _now(request)),
         link=link,
     )

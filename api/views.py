@@ -63,6 +63,8 @@ class HeatRow:
     cells: list[HeatCell]
     uncovered_peaks: int
     covered_share: float
+    own_share: float | None = None  # of its visible hours, by its own dedicated officers
+    given_up: float | None = None  # weighted presence given up for continuity
 
 
 @dataclass
@@ -89,6 +91,9 @@ class Week:
     staff: list[dict[str, Any]]
     fairness: list[str]
     wards: list[tuple[str, str, int]]  # (id, name, colour)
+    # Familiar faces: (presence without continuity, with it), when the rota was deployed
+    # for continuity (`scheduler.solve.keep_faces`)
+    faces: tuple[float, float] | None = None
 
 
 def build_week(scenario: Scenario, rota: Rota) -> Week:
@@ -154,6 +159,7 @@ def build_week(scenario: Scenario, rota: Rota) -> Week:
         else:
             day_spans.append((label, 1))
     heat = []
+    coverage = {line.ward: line for line in rota.wards}
     for ward in scenario.wards:
         cells_ = []
         total = covered = 0.0
@@ -190,8 +196,20 @@ def build_week(scenario: Scenario, rota: Rota) -> Week:
                 cells=cells_,
                 uncovered_peaks=uncovered_peaks,
                 covered_share=covered / total if total else 1.0,
+                own_share=line.own_officers_share if (line := coverage.get(ward.id)) else None,
+                given_up=(
+                    line.presence_without_continuity - line.weighted_presence
+                    if line is not None and line.presence_without_continuity is not None
+                    else None
+                ),
             )
         )
+    before = [w.presence_without_continuity for w in rota.wards]
+    faces = (
+        (sum(b for b in before if b is not None), sum(w.weighted_presence for w in rota.wards))
+        if rota.wards and all(b is not None for b in before)
+        else None
+    )
 
     staffing = {line.event: line for line in rota.events}
     events = []
@@ -247,6 +265,7 @@ def build_week(scenario: Scenario, rota: Rota) -> Week:
         staff=staff_lines,
         fairness=fairness_lines(scenario, rota),
         wards=[(ward.id, ward.name, colours[ward.id]) for ward in scenario.wards],
+        faces=faces,
     )
 
 

@@ -371,7 +371,12 @@ def show_rota(scenario: Scenario, rota: Rota, console: Console) -> None:
     for column in ("Ward", "Visible h", "Minimum h", "Demand covered", "Weighted presence"):
         coverage.add_column(column, justify="left" if column == "Ward" else "right")
     coverage.add_column("Peak hours uncovered", justify="right")
+    coverage.add_column("By own officers", justify="right")
+    faces = all(ward.presence_without_continuity is not None for ward in rota.wards)
+    if faces:
+        coverage.add_column("Given up for continuity", justify="right")
     for ward in rota.wards:
+        own = ward.own_officers_share
         coverage.add_row(
             ward_names[ward.ward],
             f"{ward.visible_hours:g}",
@@ -379,8 +384,17 @@ def show_rota(scenario: Scenario, rota: Rota, console: Console) -> None:
             f"{ward.demand_covered:.0%}",
             f"{ward.weighted_presence:.1f}",
             f"{len(ward.uncovered_peak_hours)} of {ward.peak_hours}",
+            f"{own:.0%}" if own is not None else "-",
+            *(
+                [f"{(ward.presence_without_continuity or 0) - ward.weighted_presence:.1f}"]
+                if faces
+                else []
+            ),
         )
     console.print(coverage)
+    if rota.report is not None and rota.report.faces is not None:
+        for line in rota.report.faces.explanation:
+            console.print(Text(line, style="yellow"))
 
     events = Table(title="Engagement events")
     for column in ("When", "Event", "Ward", "Attending"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import quote
@@ -14,9 +15,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from api import pages
+from api import pages, tables
 from api.auth import COOKIE
 from api.exports import BOM, COLUMNS, duties_from_csv, to_csv
 from api.schemas import NewUser
@@ -860,3 +861,89 @@ def test_heatmap_has_an_hour_per_cell_when_duties_start_at_quarter_hours(solved:
         assert row.uncovered_peaks == len(ward.uncovered_peak_hours)
         assert 0 <= row.covered_share <= 1
         assert abs(row.covered_share - ward.demand_covered) < 1e-3
+
+
+@pytest.mark.parametrize("naming", ["role", "first_name", "collar_number"])
+def test_ward_page_names_its_team_as_the_force_chooses(
+    client: TestClient, site: dict[str, str], naming: str
+) -> None:
+    """Each ward's dedicated officers, by role and (as the force chooses) first name or
+    collar number, with the parts of the day they are usually there: never a full name,
+    a day or a date."""
+    _as(client, site["sergeant"])
+    client.post(f"{BASE}/versions/1/publish")
+    _as(client, None)
+    with Session(client.app.state.engine) as session:  # the force's choice, as stored
+        team = session.get(tables.Team, "riverside")
+        assert team is not None
+        team.policy = {**team.policy, "public_names": naming}
+        staff = session.exec(select(tables.StaffMember)).all()
+        for number, row in enumerate(staff):  # a collar number for all but one officer
+            if row.team_id == "riverside" and row.id != "pcso-begum":
+                row.spec = {**row.spec, "collar_number": f"7{number:03d}"}
+        session.add_all([team, *staff])
+        session.commit()
+    client.app.state.clock = lambda: datetime(2026, 11, 23, tzinfo=UTC)
+    scenario = Scenario.model_validate(sample_scenario())
+    with Session(client.app.state.engine) as session:
+        numbers = {
+            row.id: row.spec.get("collar_number")
+            for row in session.exec(select(tables.StaffMember))
+            if row.team_id == "riverside"
+        }
+    for ward in scenario.wards:
+        page = html.unescape(client.get(f"/wards/riverside/{ward.id}").text)
+        own = [p for p in scenario.staff if p.home_ward == ward.id]
+        if not own:
+            assert 'id="ward-team"' not in page
+            continue
+        section = page.split('id="ward-team"', 1)[1].split("</ul>", 1)[0]
+        items = re.findall(r"<li>(.*?)</li>", section, re.S)
+        assert len(items) == len(own)
+        for person in own:
+            assert person.name not in page
+            label = {
+                "role": person.role.value,
+                "first_name": f"{person.role.value} {person.name.split()[0]}",
+                "collar_number": f"{person.role.value} {numbers[person.id]}"
+                if numbers[person.id]
+                else person.role.value,
+            }[naming]
+            assert any(item.strip().startswith(label) for item in items), (label, items)
+        for item in items:
+            usually = item.split("usually here", 1)[1] if "usually here" in item else ""
+            assert "usually here" in item, "a published week says when they are about"
+            words = set(re.findall(r"[a-z]+", usually)) - {"and"}
+            assert words and words <= {"mornings", "afternoons", "evenings", "nights"}, item
+            assert not re.search(r"\d|Mon|Tue|Wed|Thu|Fri|Sat|Sun", usually), item
+
+
+def test_week_view_shows_each_wards_own_officers_and_the_price_of_continuity() -> None:
+    """With familiar faces, each ward's row gives its own officers' share of its hours
+    and the presence given up against the same duties planned for presence alone."""
+    from api.views import build_week
+    from scheduler import solve
+    from tests.support import RULE_TEST, small_team
+
+    scenario = small_team(policy={"continuity": {}})
+    result = solve(scenario, RULE_TEST)
+    assert result.rota is not None, result.report.explanation
+    view = build_week(scenario, result.rota)
+    assert view.faces is not None
+    before, after = view.faces
+    wards = result.rota.wards
+    assert before == pytest.approx(sum(w.presence_without_continuity or 0 for w in wards))
+    assert after == pytest.approx(sum(w.weighted_presence for w in result.rota.wards))
+    for row, ward in zip(view.heat, result.rota.wards, strict=True):
+        assert row.own_share == ward.own_officers_share
+        assert row.given_up == pytest.approx(
+            (ward.presence_without_continuity or 0) - ward.weighted_presence
+        )
+    north = next(w for w in result.rota.wards if w.ward == "north")
+    ann = sum(
+        a.hours for d in result.rota.duties_of("pc-ann") for a in d.activities if a.ward == "north"
+    )
+    assert north.own_officers_share == pytest.approx(ann / north.visible_hours, abs=1e-3)
+    # Without continuity there is nothing to price, and the page says nothing of it.
+    plain = solve(small_team(), RULE_TEST)
+    assert plain.rota is not None and build_week(small_team(), plain.rota).faces is None

@@ -86,7 +86,8 @@ def test_sergeant_generates_publishes_pins_and_exports(page: Page, site: Site) -
     heat_rows = page.locator("#heatmap tbody tr")
     expect(heat_rows).to_have_count(len(scenario.wards))
     expect(heat_rows.first.locator("td.h")).to_have_count(168)
-    uncovered = [int(t) for t in page.locator("#heatmap tbody td:last-child").all_inner_texts()]
+    peaks = page.locator("#heatmap tbody td.peaks-uncovered")
+    uncovered = [int(t) for t in peaks.all_inner_texts()]
     assert uncovered == [len(w.uncovered_peak_hours) for w in rota.wards]
     assert page.locator("#heatmap td.h.peak").count() > 0
     expect(page.locator("#events tbody tr")).to_have_count(len(scenario.events))
