@@ -22,9 +22,10 @@ DOCUMENT = ROOT / "docs" / "benchmarks.md"
 BASELINES = "## Baselines"  # benchmarks/baselines.py
 CUTS = "## Cost of cuts"  # benchmarks/cuts.py
 CURTOIS = "## Published benchmark"  # benchmarks/curtois: "...: Curtois & Qu instances 1-8"
+FACES = "## Familiar faces"  # benchmarks/faces.py
 REPLAN = "## Re-planning"  # benchmarks/replan.py
 SERVICE = "## Service"  # benchmarks/api.py
-SECTIONS = (BASELINES, CUTS, CURTOIS, REPLAN, SERVICE)  # in this order after the solver part
+SECTIONS = (BASELINES, CUTS, FACES, CURTOIS, REPLAN, SERVICE)  # in this order after the solver part
 
 
 def _heading_at(text: str, heading: str) -> int | None:

@@ -33,13 +33,14 @@ from benchmarks.document import (
     CURTOIS,
     CUTS,
     DOCUMENT,
+    FACES,
     REPLAN,
     SERVICE,
     write_and_show,
 )
 from benchmarks.scale import Solved
 
-PARTS = ("solver", "baselines", "cuts", "curtois", "replan", "service")
+PARTS = ("solver", "baselines", "cuts", "faces", "curtois", "replan", "service")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         if plot is None:
             plot = Path(tempfile.gettempdir()) / "cost-of-cuts-short.png" if short else cuts.PLOT
         write_and_show(out, CUTS, cuts.report(short, plot))
+    if "faces" in only:
+        from benchmarks import faces
+
+        write_and_show(out, FACES, faces.report(short))
     if "curtois" in only:
         # Imported only when run, as are replan and service below: they bring their own
         # solvers, servers and clients, which the other parts do not need.

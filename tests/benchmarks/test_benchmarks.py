@@ -48,6 +48,7 @@ def test_every_section_is_written_once(short_run: tuple[str, Path]):
         "## Targets",
         "## Baselines",
         "## Cost of cuts",
+        "## Familiar faces",
         CURTOIS,
         REPLAN,
         SERVICE,
@@ -197,5 +198,20 @@ def test_replan_and_service_sections(short_run: tuple[str, Path]):
     for row in rows:
         assert row.rstrip(" |").endswith("| 0"), "the repaired rota passes the checker"
     assert "solve job overhead" in text and "GET rota, 20 concurrent clients" in text
-    order = ["## Baselines", "## Cost of cuts", CURTOIS, REPLAN, SERVICE]
+    order = ["## Baselines", "## Cost of cuts", "## Familiar faces", CURTOIS, REPLAN, SERVICE]
     assert [text.index(h) for h in order] == sorted(text.index(h) for h in order)
+
+
+def test_familiar_faces_section(short_run: tuple[str, Path]):
+    """The sample team with and without continuity: every rota lawful; with it, no duty
+    in more than two wards and dedicated officers at least 80% at home, for a presence
+    ratio at most 1 (the plan of duties is the same week's optimum) and a price reported."""
+    text, _ = short_run
+    rows = {row[1]: row for row in _table(text, "## Familiar faces")}
+    assert list(rows) == ["without continuity", "with continuity"]
+    plain, faces = rows["without continuity"], rows["with continuity"]
+    assert plain[13] == faces[13] == "0", "the checker passes both"
+    assert faces[11] in ("OPTIMAL", "FEASIBLE"), "deployed in blocks"
+    assert int(faces[5]) <= 2 and float(faces[3]) >= 0.8 - 1e-9
+    assert float(plain[7]) == 1.0 and 0.5 < float(faces[7]) <= 1.01
+    assert 0.5 < float(faces[8]) <= 1.01 and plain[8] == "-"
