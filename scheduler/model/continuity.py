@@ -78,9 +78,15 @@ def cut_blocks(
 
 def add_blocks(week: WeekModel) -> None:
     """Each duty option's blocks, one ward each while it is worked; an attendee's blocks
-    that touch the event are in the event's ward."""
+    that touch the event are in the event's ward. In the plan of duties (no blocks), only
+    the last: nobody is sent to an event in a ward they may not patrol, since the
+    deployment could not keep them there."""
+    if policy(week) is None:
+        return
+    events = {event.id: event for event in week.scenario.events}
     continuity = blocked(week)
     if continuity is None:
+        _plan_attendance(week, events)
         return
     model, grid = week.model, week.grid
     for person in week.scenario.staff:
@@ -98,7 +104,6 @@ def add_blocks(week: WeekModel) -> None:
                 minutes = sum(grid.slot_minutes(slot) for slot in slots)
                 blocks.append(Block(slots, minutes, where))
             week.blocks[option] = blocks
-    events = {event.id: event for event in week.scenario.events}
     for (staff_id, event_id), attends in week.attends.items():
         event = events[event_id]
         touched = set(week.event_slots[event_id])
@@ -115,6 +120,49 @@ def add_blocks(week: WeekModel) -> None:
                     model.add_bool_or([attends.Not(), works.Not()])
                 else:
                     model.add_bool_or([there, attends.Not(), works.Not()])
+
+
+def _plan_attendance(week: WeekModel, events: dict[str, EngagementEvent]) -> None:
+    """The plan of duties attends only what its deployment in blocks can keep: no event
+    in a ward its attendee may not patrol, no two events in different wards in one
+    block of a duty, and events in at most `max_wards_per_duty` wards a duty."""
+    continuity = policy(week)
+    assert continuity is not None
+    model = week.model
+    for (staff_id, event_id), attends in week.attends.items():
+        if events[event_id].ward not in week.classes[staff_id].wards:
+            model.add(attends == 0)
+    for staff_id, options in week.options.items():
+        mine = [(e, a) for (s, e), a in week.attends.items() if s == staff_id]
+        for option in options:
+            inside = [
+                (events[e], a)
+                for e, a in mine
+                if option.start <= events[e].start.astimezone(UTC)
+                and events[e].end.astimezone(UTC) <= option.end
+            ]
+            if len({event.ward for event, _ in inside}) < 2:
+                continue
+            works = week.works[option]
+            for slots in cut_blocks(week.grid, option, continuity.min_block_minutes, week.now):
+                touching = [
+                    (event, a)
+                    for event, a in inside
+                    if not set(week.event_slots[event.id]).isdisjoint(slots)
+                ]
+                for first, (event, a) in enumerate(touching):
+                    for other, b in touching[first + 1 :]:
+                        if other.ward != event.ward:
+                            model.add_bool_or([a.Not(), b.Not(), works.Not()])
+            wards = sorted({event.ward for event, _ in inside})
+            if len(wards) > continuity.max_wards_per_duty:
+                visits = {
+                    ward: model.new_bool_var(f"plan_visits[{option.staff},{option.day},{ward}]")
+                    for ward in wards
+                }
+                for event, a in inside:
+                    model.add_bool_or([a.Not(), works.Not(), visits[event.ward]])
+                model.add(sum(visits.values()) <= continuity.max_wards_per_duty)
 
 
 def block_presence(

@@ -66,6 +66,11 @@ def test_a_deployed_rota_keeps_every_continuity_rule(deployed: tuple[Scenario, R
             assert own_share(scenario, rota, person.id) >= continuity.own_ward_share - 1e-6
     panel = next(line for line in rota.events if line.event == "panel")
     assert "pc-ann" in panel.attendees, "the North panel meets North's own officer"
+    wards = {event.id: event.ward for event in scenario.events}
+    for line in rota.events:  # an attendee stays in the event's ward: one they patrol
+        for staff_id in line.attendees:
+            person = next(p for p in scenario.staff if p.id == staff_id)
+            assert person.patrol_wards is None or wards[line.event] in person.patrol_wards
     # The price is reported per ward against the plan for presence alone.
     for ward in rota.wards:
         assert ward.presence_without_continuity is not None
