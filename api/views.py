@@ -14,7 +14,7 @@ from typing import Any
 from scheduler.rota import Duty, Rota
 from scheduler.scenario import Scenario
 from scheduler.summary import presence_by_slot
-from scheduler.timegrid import HOUR, TimeGrid
+from scheduler.timegrid import TimeGrid
 
 WARD_COLOURS = 10  # .ward-0 ... .ward-9 in beatplan.css, light fills dark text
 ROLE_ORDER = {"SGT": 0, "PC": 1, "PCSO": 2}
@@ -149,7 +149,7 @@ def build_week(scenario: Scenario, rota: Rota) -> Week:
     # (`TimeGrid`), folded back here so the axis reads in hours, as the summary counts them.
     hours: dict[datetime, list[int]] = {}
     for slot in range(grid.week_slots):
-        hour = grid.origin + (grid.slot_start(slot) - grid.origin) // HOUR * HOUR
+        hour = grid.hour_start(slot)
         hours.setdefault(hour, []).append(slot)
     day_spans: list[tuple[str, int]] = []
     for hour in hours:

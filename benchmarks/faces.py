@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -42,22 +41,16 @@ class Faces:
 
 
 def judge(scenario: Scenario, rota: Rota, wall: float) -> Faces:
-    home = {person.id: person.home_ward for person in scenario.staff}
-    at_home: dict[str, float] = defaultdict(float)
-    patrol: dict[str, float] = defaultdict(float)
-    for duty in rota.duties:
-        for activity in duty.activities:
-            if activity.kind == "patrol" and home.get(duty.staff):
-                patrol[duty.staff] += activity.hours
-                at_home[duty.staff] += activity.hours * (activity.ward == home[duty.staff])
     report = rota.report
     assert report is not None
     before = [ward.presence_without_continuity for ward in rota.wards]
     return Faces(
-        shares=[at_home[s] / patrol[s] for s in patrol if patrol[s] > 0],
+        shares=[s.home_ward_share for s in rota.staff if s.home_ward_share is not None],
         wards_per_duty=[len({a.ward for a in duty.activities}) for duty in rota.duties],
         presence=sum(ward.weighted_presence for ward in rota.wards),
-        without=sum(b for b in before if b is not None) if all(before) else None,
+        without=(
+            sum(b for b in before if b is not None) if all(b is not None for b in before) else None
+        ),
         violations=len(check(scenario, rota)),
         plan_status=str(report.status),
         plan_wall=report.wall_time - report.faces.wall_time if report.faces else None,

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from scheduler.model import UNSOCIAL_MIN_HOURS
 from scheduler.rota import Duty, EventStaffing, StaffSummary, WardCoverage
 from scheduler.scenario import Scenario
-from scheduler.timegrid import HOUR, TimeGrid, as_local, minutes_in_window
+from scheduler.timegrid import TimeGrid, as_local, minutes_in_window
 
 
 def figures(scenario: Scenario, duties: list[Duty]) -> dict[str, list]:
@@ -68,7 +68,7 @@ def ward_coverage(scenario: Scenario, duties: list[Duty]) -> list[WardCoverage]:
                 covered_demand += demand * hours if people else 0.0
                 weighted += demand * hours * sum(values[: min(people, len(values))])
             if key in ward.peak_hours:
-                hour = grid.origin + (grid.slot_start(slot) - grid.origin) // HOUR * HOUR
+                hour = grid.hour_start(slot)
                 peaks[hour] = peaks.get(hour, True) and people > 0
         uncovered = [as_local(hour, scenario.zone) for hour, seen in peaks.items() if not seen]
         coverage.append(

@@ -121,6 +121,11 @@ class TimeGrid:
     def slot_end(self, index: int) -> datetime:
         return self.bounds[index + 1]
 
+    def hour_start(self, index: int) -> datetime:
+        """The start of the real hour holding the slot (a slot cut from an hour by a
+        quarter-hour duty belongs to it)."""
+        return self.origin + (self.bounds[index] - self.origin) // HOUR * HOUR
+
     def slot_minutes(self, index: int) -> int:
         return int((self.bounds[index + 1] - self.bounds[index]).total_seconds() // 60)
 

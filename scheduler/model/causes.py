@@ -81,6 +81,12 @@ def _span(week: WeekModel, start: datetime, end: datetime) -> str:
     return f"{first:%a %d %b %H:%M}-{last:%a %d %b %H:%M}"
 
 
+def listed(names: list[str], shown: int = 3) -> str:
+    """'SGT Obi, PC Ray, PC Khan and 3 others': the first few names, and how many more."""
+    more = f" and {len(names) - shown} others" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
 def names_with_causes(week: WeekModel, people: list[Staff], start: datetime, end: datetime) -> str:
     """Who cannot be on duty for [start, end), grouped by cause: 'PC Khan is away (annual
     leave) ...; SGT Obi, PC Ray and 3 others are away (mutual aid) ...'."""
@@ -90,7 +96,7 @@ def names_with_causes(week: WeekModel, people: list[Staff], start: datetime, end
         by_cause.setdefault(cause, []).append(who(person))
     parts = []
     for cause, names in by_cause.items():
-        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} others" if len(names) > 3 else "")
+        shown = listed(names)
         verb = "is" if len(names) == 1 else "are"
         parts.append(f"{shown} {verb} {cause}")
     return "; ".join(parts)

@@ -132,8 +132,11 @@ def _plan_attendance(week: WeekModel, events: dict[str, EngagementEvent]) -> Non
     for (staff_id, event_id), attends in week.attends.items():
         if events[event_id].ward not in week.classes[staff_id].wards:
             model.add(attends == 0)
+    by_staff: dict[str, list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
+    for (staff_id, event_id), attends in week.attends.items():
+        by_staff[staff_id].append((event_id, attends))
     for staff_id, options in week.options.items():
-        mine = [(e, a) for (s, e), a in week.attends.items() if s == staff_id]
+        mine = by_staff[staff_id]
         for option in options:
             inside = [
                 (events[e], a)
@@ -281,7 +284,7 @@ def own_officers(week: WeekModel) -> None:
             sentence = (
                 f"{describe_event(week, event)} meets its ward's own officers: one of "
                 f"{_ward_name(week, event.ward)}'s dedicated ward officers attends; "
-                f"{_who_of_them(week, event, officers, own)}."
+                f"{_who_of_them(week, event, officers)}."
             )
             literal = requirement(week, f"own-officers:{event.id}", sentence)
             week.model.add(sum(own) >= staffed).only_enforce_if(literal)
@@ -291,9 +294,7 @@ def own_officers(week: WeekModel) -> None:
             week.soft_terms.append(-round(SCALE * OWN_OFFICERS_WEIGHT) * missing)
 
 
-def _who_of_them(
-    week: WeekModel, event: EngagementEvent, officers: list[Staff], own: list[cp_model.IntVar]
-) -> str:
+def _who_of_them(week: WeekModel, event: EngagementEvent, officers: list[Staff]) -> str:
     """Which of the ward's officers could be there, and why the others cannot."""
     start, end = event.start.astimezone(UTC), event.end.astimezone(UTC)
     able = [p for p in officers if (p.id, event.id) in week.attends]
@@ -301,9 +302,8 @@ def _who_of_them(
     if not able:
         everyone = "both" if len(officers) == 2 else "all" if len(officers) > 2 else "the only one"
         return f"{everyone} cannot be there: {causes.names_with_causes(week, unable, start, end)}"
-    names = " and ".join(causes.who(p) for p in able[:3])
-    more = f" and {len(able) - 3} others" if len(able) > 3 else ""
-    return f"only {names}{more} could be there" if unable else f"{names}{more} could be there"
+    names = causes.listed([causes.who(p) for p in able])
+    return f"only {names} could be there" if unable else f"{names} could be there"
 
 
 def block_wards(week: WeekModel, solver: cp_model.CpSolver) -> dict[tuple[str, int], str]:
