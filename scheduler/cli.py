@@ -29,6 +29,7 @@ from rich.text import Text
 from scheduler.checker import check
 from scheduler.codes import SolveStatus
 from scheduler.model import contract_shortfalls, describe_shortfalls
+from scheduler.roster import cli as roster_cli
 from scheduler.rota import Rota, load_rota
 from scheduler.scenario import Scenario, ScenarioError, load_scenario
 from scheduler.solve import Progress, SolveOptions, solve
@@ -107,6 +108,7 @@ def parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     generate_cmd.add_argument("kind", choices=["team", "bcu", "force"])
     generate_cmd.add_argument("--seed", type=SEED, default=0)
     generate_cmd.add_argument("--out", type=Path, required=True, help="folder for JSON files")
+    roster_cli.add_commands(commands, SECONDS, COUNT, SEED, GAP)
     return parser, commands
 
 
@@ -502,6 +504,10 @@ COMMANDS: dict[str, Command] = {
     "check": _check,
     "schema": _schema,
     "generate": _generate,
+    "roster": lambda arguments, err: roster_cli.run_roster(arguments, err, _write_out),
+    "deploy": lambda arguments, err: roster_cli.run_deploy(
+        arguments, err, _write_out, check, show_rota
+    ),
 }
 
 if __name__ == "__main__":

@@ -1,0 +1,410 @@
+"""The search for a roster at roster size: a bound from the weeks, a first roster week by
+week, then large neighbourhoods over weeks.
+
+One CP-SAT run on the whole 13-week model finds a poor roster in a minute (32% below its
+bound on the sample team, docs/benchmarks.md): the model is large, and most of it is the
+same week thirteen times. So:
+1. **Bound**: each week alone, with its own rules and objective and none across weeks
+   (`build_week_bound`), is solved; the sum of the weeks' bounds bounds the roster.
+2. **First roster**: week by week, each solved with the next one (its rules across the
+   boundary seen), the earlier weeks fixed and the later ones left empty, hinted from the
+   week's own answer in step 1.
+3. **Neighbourhoods**: the whole model with all tours fixed but those of two consecutive
+   weeks (or of a few people over the whole period), warm-started from the roster so far;
+   kept when better; until the gap to the bound is small enough or the time is up.
+Every step solves the same full model (tours outside the neighbourhood fixed by their
+domains), so every roster found keeps every rule and the objective is the roster's own.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from ortools.sat.python import cp_model
+
+from scheduler.model import DutyOption
+from scheduler.roster.model import (
+    RosterModel,
+    build,
+    build_week_bound,
+    week_scenarios,
+    with_carry,
+)
+from scheduler.roster.period import RosterCarry, RosterPeriod
+from scheduler.scenario import Scenario, moved_to
+
+BOUND_SHARE = 0.25  # of the time limit, at most, for the weeks' bounds
+STEP_SHARE = 0.35  # of the time limit, at most, for the first roster
+NEIGHBOURHOOD_SECONDS = 3.0
+
+
+@dataclass
+class SearchResult:
+    roster: RosterModel
+    values: list[int] | None  # every variable's value in the best roster, by proto index
+    objective: int | None
+    bound: int | None  # None: not every week's bound was found in the time
+    proved: bool  # the bound is the optimum (every week proved, nothing across weeks binds)
+    first_time: float | None
+    wall_time: float
+    trace: list[tuple[float, int]] = field(default_factory=list)  # (seconds, objective)
+
+
+def _solver(seconds: float, workers: int, seed: int, gap: float = 0.0) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, seconds)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.relative_gap_limit = gap
+    return solver
+
+
+def search(
+    team: Scenario,
+    period: RosterPeriod,
+    *,
+    time_limit: float = 60.0,
+    workers: int = 2,
+    seed: int = 0,
+    gap: float = 0.005,
+    hint: dict[tuple, bool] | None = None,
+    cancel: threading.Event | None = None,
+    progress: Callable[[float, int, int], None] | None = None,
+) -> SearchResult:
+    """The best roster found in `time_limit` seconds, and the bound it is measured against.
+
+    `hint`: a previous roster's tours, (staff, day, template) -> worked, tried first."""
+    started = time.perf_counter()
+
+    def elapsed() -> float:
+        return time.perf_counter() - started
+
+    def stopped() -> bool:
+        return elapsed() >= time_limit or (cancel is not None and cancel.is_set())
+
+    weeks = week_scenarios(team, period)
+    roster = build(team, period, weeks)
+    rng = random.Random(seed)
+    count = len(weeks)
+
+    # 1. The first roster, week by week, each week solved with what came before carried in.
+    state = _State(team, period, weeks, roster)
+    step_seconds = max(1.5, STEP_SHARE * time_limit / count)
+    for index in range(count):
+        chosen = state.window(index, index + 1, fixed_after=0, planned_after=False)
+        solver = _solver(step_seconds, workers, seed, gap=gap)
+        if hint is not None or index == 0:
+            state.hint(chosen, hint or {})
+        else:  # weeks are alike: start from the week before, a week on
+            state.hint_shifted(chosen, period.mondays()[index - 1])
+        status = solver.solve(chosen.model)
+        if status == cp_model.UNKNOWN and not stopped():  # a loaded machine: once more, longer
+            solver = _solver(3 * step_seconds, workers, seed + 1, gap=gap)
+            status = solver.solve(chosen.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return _none(roster, started, proved=status == cp_model.INFEASIBLE)
+        state.take(chosen, solver, last_week=index)
+    objective = state.evaluate(workers)
+    first_time = elapsed() if objective is not None else None
+
+    # 2. The bound: each week alone; weeks alike (no leave, exception or event of their own)
+    # are solved once.
+    bound: int | None = 0
+    proved = True
+    solved: dict[str, tuple[int | None, bool]] = {}
+    per_week = max(1.0, BOUND_SHARE * time_limit / count)
+    for index in range(count):
+        key = _signature(team, period, weeks, index)
+        if key not in solved:
+            week = build_week_bound(team, period, weeks, index)
+            solver = _solver(per_week, workers, seed, gap=gap / 2)
+            status = solver.solve(week.model)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                solved[key] = (None, False)  # no bound known for this week
+            else:
+                solved[key] = (round(solver.best_objective_bound), status == cp_model.OPTIMAL)
+        week_bound, optimal = solved[key]
+        bound = None if bound is None or week_bound is None else bound + week_bound
+        proved = proved and optimal
+        if stopped():
+            bound, proved = None, False
+            break
+
+    # 3. Neighbourhoods of two weeks, with the weeks after them that their rules reach.
+    trace = [(round(elapsed(), 2), objective)] if objective is not None else []
+    if progress is not None and objective is not None:
+        progress(elapsed(), objective, bound)
+    every = max(1, period.rules.weekends_off_in - 1)
+    while objective is not None and not stopped():
+        if bound is not None and bound > 0 and (bound - objective) / bound <= gap:
+            break
+        first = rng.randrange(max(1, count - 1))
+        last = min(count, first + 2)
+        chosen = state.window(first, last, fixed_after=min(count - last, every))
+        seconds = min(NEIGHBOURHOOD_SECONDS, time_limit - elapsed())
+        if seconds < 0.3:
+            break
+        current = state.complete_hint(chosen, workers)
+        if current is None:
+            continue
+        solver = _solver(seconds, workers, seed + len(trace), gap=0.0)
+        status = solver.solve(chosen.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            continue
+        if solver.objective_value <= current:
+            continue  # nothing better in this neighbourhood
+        saved = dict(state.tours), state.values
+        state.take(chosen, solver, last_week=last - 1, first_week=first)
+        better = state.evaluate(workers)
+        if better is None or better <= objective:
+            state.tours, state.values = saved
+            continue
+        objective = better
+        trace.append((round(elapsed(), 2), objective))
+        if progress is not None:
+            progress(elapsed(), objective, bound)
+    values = state.values
+    return SearchResult(
+        roster=roster,
+        values=values,
+        objective=objective,
+        bound=bound,
+        proved=proved and objective is not None and bound is not None and objective >= bound,
+        first_time=first_time,
+        wall_time=elapsed(),
+        trace=trace,
+    )
+
+
+class _State:
+    """The roster so far, as tours by (staff, day), and models of windows of its weeks."""
+
+    def __init__(
+        self, team: Scenario, period: RosterPeriod, weeks: list[Scenario], full: RosterModel
+    ) -> None:
+        self.team, self.period, self.weeks, self.full = team, period, weeks, full
+        self.tours: dict[tuple[str, date], DutyOption] = {}
+        self.values: list[int] | None = None
+        self.domains = {
+            var.index: tuple(full.model.proto.variables[var.index].domain)
+            for var in full.works.values()
+        }
+
+    def _spans(self, staff: str, before: date) -> list[tuple[date, datetime, datetime]]:
+        spans = [
+            (d, o.start, o.end) for (s, d), o in self.tours.items() if s == staff and d < before
+        ]
+        spans += [
+            (d, f.start, f.end)
+            for (s, d), f in self.full.fixed.items()
+            if s == staff and d < before
+        ]
+        return sorted(spans)
+
+    def window(
+        self, first: int, last: int, fixed_after: int, planned_after: bool = True
+    ) -> RosterModel:
+        """The model of weeks [first, last + fixed_after), what comes before carried in,
+        the `fixed_after` weeks after kept as they are (`planned_after` False: the weeks
+        after are not planned yet, and do not count towards the contract)."""
+        period, team = self.period, self.team
+        monday = period.mondays()[first]
+        free_until = period.mondays()[last - 1] + timedelta(days=7)
+        inside_until = monday + timedelta(weeks=last + fixed_after - first)
+        original = {c.staff: c for c in period.carry}
+        carry = []
+        balance = {}
+        for person in team.staff:
+            spans = self._spans(person.id, monday)
+            before = original.get(person.id)
+            hours = list(before.weekly_hours) if before else []
+            weekend_history = list(before.weekends_worked) if before else []
+            for week in period.mondays()[:first]:
+                end = week + timedelta(days=7)
+                hours.append(
+                    sum((e - s).total_seconds() / 3600 for d, s, e in spans if week <= d < end)
+                )
+                weekend_history.append(
+                    any(
+                        d in (week + timedelta(days=5), week + timedelta(days=6))
+                        for d, _, _ in spans
+                    )
+                )
+            run = before.days_worked_in_a_row if before and first == 0 else 0
+            worked_days = {d for d, _, _ in spans}
+            if first > 0:
+                day = monday - timedelta(days=1)
+                while day in worked_days:
+                    run += 1
+                    day -= timedelta(days=1)
+                if day < period.start and before is not None:
+                    run += before.days_worked_in_a_row
+            last_end = spans[-1][2] if spans else (before.last_duty_end if before else None)
+            carry.append(
+                RosterCarry(
+                    staff=person.id,
+                    weekly_hours=hours[-16:],
+                    weekends_worked=weekend_history[-26:],
+                    days_worked_in_a_row=run,
+                    last_duty_end=last_end,
+                    opted_out=bool(before and before.opted_out),
+                )
+            )
+            outside = [
+                (s, e)
+                for d, s, e in self._spans(person.id, period.end)
+                if not monday <= d < inside_until
+            ]
+            worked = sum((e - s).total_seconds() / 60 for s, e in outside)
+            outside_days = [
+                d
+                for d in period.days
+                if (d < monday or (planned_after and d >= inside_until))
+                and (person.id, d) not in self.full.away
+            ]
+            balance[person.id] = round(
+                worked - person.contracted_hours * 60 * len(outside_days) / 7
+            )
+        end = last + fixed_after
+        sub = period.model_copy(update={"start": monday, "weeks": end - first, "carry": carry})
+        weeks = [with_carry(self.weeks[first], carry), *self.weeks[first + 1 : end]]
+        # the first roster's weeks share the period's tolerance out (a week may not use all
+        # of it); a neighbourhood of a whole roster has the whole of it, as the period has
+        tolerance = None
+        if not planned_after:
+            tolerance = round(
+                period.rules.contract_tolerance_hours * 60 * (last - first) / period.weeks
+            )
+        outside = {}
+        for person in team.staff:
+            worked = {
+                d
+                for d, _, _ in self._spans(person.id, period.end)
+                if not monday <= d < inside_until
+            }
+            nights = sum(
+                1
+                for (s, d), o in self.tours.items()
+                if s == person.id and o.night and not monday <= d < inside_until
+            )
+            weekends = sum(
+                1
+                for sat, sun in (
+                    (m + timedelta(days=5), m + timedelta(days=6)) for m in period.mondays()
+                )
+                if not monday <= sat < inside_until and (sat in worked or sun in worked)
+            )
+            outside[person.id] = (nights, weekends)
+        model = build(team, sub, weeks, balance=balance, tolerance=tolerance, outside=outside)
+        # the weeks after: as they are
+        for option, var in model.works.items():
+            if option.day >= free_until:
+                tour = self.tours.get((option.staff, option.day))
+                model.model.add(var == int(tour is not None and tour.template == option.template))
+        return model
+
+    def hint(self, model: RosterModel, tours: dict[tuple, bool] | None) -> None:
+        for option, var in model.works.items():
+            if tours is None:
+                tour = self.tours.get((option.staff, option.day))
+                model.model.add_hint(var, tour is not None and tour.template == option.template)
+            else:
+                model.model.add_hint(var, tours.get((option.staff, option.day, option.template), 0))
+
+    def complete_hint(self, model: RosterModel, workers: int) -> float | None:
+        """Hint every variable of the model with the roster so far (solved with its tours
+        fixed, which propagation settles at once); its objective, or None."""
+        fixed = model.model.clone()
+        for option, var in model.works.items():
+            tour = self.tours.get((option.staff, option.day))
+            worked = int(tour is not None and tour.template == option.template)
+            fixed.add(fixed.get_bool_var_from_proto_index(var.index) == worked)
+        solver = _solver(5.0, workers, 0)
+        if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        model.model.clear_hints()
+        for index in range(len(model.model.proto.variables)):
+            var = model.model.get_int_var_from_proto_index(index)
+            model.model.add_hint(var, solver.value(var))
+        return solver.objective_value
+
+    def hint_shifted(self, model: RosterModel, monday: date) -> None:
+        """Hint the week from `monday` a week on: each person's tours of that week."""
+        week = {
+            (staff, day + timedelta(days=7), o.template)
+            for (staff, day), o in self.tours.items()
+            if monday <= day < monday + timedelta(days=7)
+        }
+        for option, var in model.works.items():
+            model.model.add_hint(var, (option.staff, option.day, option.template) in week)
+
+    def take(
+        self,
+        model: RosterModel,
+        solver: cp_model.CpSolver,
+        last_week: int,
+        first_week: int | None = None,
+    ) -> None:
+        """Keep the model's tours for weeks up to `last_week` (from `first_week`, if given:
+        the weeks before are unchanged; otherwise those in the model)."""
+        mondays = self.period.mondays()
+        begin = mondays[first_week] if first_week is not None else model.period.start
+        end = mondays[last_week] + timedelta(days=7)
+        for key in [k for k in self.tours if begin <= k[1] < end]:
+            del self.tours[key]
+        for option, var in model.works.items():
+            if begin <= option.day < end and solver.value(var):
+                self.tours[option.staff, option.day] = option
+
+    def evaluate(self, workers: int) -> int | None:
+        """The whole roster in the full model: its objective, or None if it breaks a rule
+        that only the whole period sees."""
+        model = self.full.model
+        chosen = {(o.staff, o.day, o.template) for o in self.tours.values()}
+        for option, var in self.full.works.items():
+            value = int((option.staff, option.day, option.template) in chosen)
+            domain = model.proto.variables[var.index].domain
+            domain.clear()
+            domain.extend([value, value])
+        solver = _solver(30.0, workers, 0)
+        status = solver.solve(model)
+        _restore(model, self.domains)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        self.values = [
+            solver.value(model.get_int_var_from_proto_index(i))
+            for i in range(len(model.proto.variables))
+        ]
+        return round(solver.objective_value)
+
+
+def _signature(team: Scenario, period: RosterPeriod, weeks: list[Scenario], index: int) -> str:
+    """What makes a week's bound its own: the week as data, moved back to the first week
+    (the first week also carries in what came before)."""
+    data = weeks[index].model_dump(mode="json")
+    return json.dumps([index == 0, moved_to(data, period.start)], sort_keys=True, default=str)
+
+
+def _restore(model: cp_model.CpModel, domains: dict[int, tuple]) -> None:
+    for index, domain in domains.items():
+        model.proto.variables[index].domain.clear()
+        model.proto.variables[index].domain.extend(domain)
+    model.clear_hints()
+
+
+def _none(roster: RosterModel, started: float, proved: bool) -> SearchResult:
+    return SearchResult(
+        roster=roster,
+        values=None,
+        objective=None,
+        bound=None,
+        proved=proved,
+        first_time=None,
+        wall_time=time.perf_counter() - started,
+    )

@@ -1,0 +1,276 @@
+"""The roster: solved rosters keep every roster rule (by the independent checker), and a
+week deployed within a published roster keeps its tours unless changes are allowed, each
+change listed with its notice and what it owes."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from scheduler.checker import check
+from scheduler.cli import main
+from scheduler.roster import (
+    Roster,
+    RosterAbsence,
+    RosterCarry,
+    RosterDay,
+    RosterOptions,
+    RosterPeriod,
+    RosterRequest,
+    solve_roster,
+)
+from scheduler.roster.check import check_roster
+from scheduler.roster.within import deploy, pinned, roster_rota
+from scheduler.scenario import Scenario
+from tests.support import RULE_TEST, one_line_exit_2, small_team
+
+START = date(2026, 11, 23)  # the small team's week: a Monday
+TOLD = datetime(2026, 10, 1, 9, tzinfo=UTC)
+LONDON = ZoneInfo("Europe/London")  # well over 15 days before the period
+
+
+def team(**overrides) -> Scenario:
+    return small_team(**overrides)
+
+
+@cache
+def four_weeks() -> tuple[Scenario, RosterPeriod, Roster]:
+    """The small team's roster for four weeks, with leave, a course day and a request."""
+    scenario = team()
+    period = RosterPeriod(
+        start=START,
+        weeks=4,
+        absences=[
+            RosterAbsence(staff="pcso-cy", first=date(2026, 12, 1), last=date(2026, 12, 3)),
+            RosterAbsence(
+                staff="pc-ann", first=date(2026, 12, 9), kind="course", start="09:00", end="17:00"
+            ),
+        ],
+        requests=[RosterRequest(staff="sgt-bo", day=date(2026, 12, 12), off=True)],
+        carry=[RosterCarry(staff="pc-ann", days_worked_in_a_row=6)],
+    )
+    roster = solve_roster(scenario, period, RosterOptions(time_limit=4))
+    assert roster.days, roster.report.explanation
+    return scenario, period, roster
+
+
+def test_a_solved_roster_keeps_every_roster_rule():
+    scenario, period, roster = four_weeks()
+    assert check_roster(scenario, period, roster) == []
+    assert {d.day for d in roster.days} == set(period.days)
+    assert len(roster.days) == len(scenario.staff) * len(period.days)
+    report = roster.report
+    assert report.objective is not None and report.best_bound is not None
+    assert report.objective <= report.best_bound + 1e-6
+    assert 0 <= (report.gap or 0) < 1
+
+
+def test_booked_days_are_shown_and_worked_courses_count():
+    _, period, roster = four_weeks()
+    leave = [d for d in roster.days if d.staff == "pcso-cy" and d.kind == "leave"]
+    assert [d.day for d in leave] == period.absences[0].days
+    assert all(d.code == "AL" for d in leave)
+    course = roster.day_of("pc-ann", date(2026, 12, 9))
+    assert course is not None and course.kind == "course" and course.code == "TRG"
+    assert course.hours == 8
+    ann = next(p for p in roster.people if p.staff == "pc-ann")
+    assert ann.hours >= 8  # the course's hours count towards their time
+
+
+def test_carried_days_in_a_row_are_respected():
+    _, _, roster = four_weeks()
+    # six days worked before the period: at most one more before a rest day (limit 7)
+    first_days = [roster.day_of("pc-ann", START + timedelta(days=n)) for n in range(2)]
+    assert any(d is not None and d.kind != "duty" for d in first_days)
+
+
+def test_every_person_stays_within_contract_and_tolerance():
+    _, period, roster = four_weeks()
+    for person in roster.people:
+        assert person.hours <= person.contracted_hours + period.rules.contract_tolerance_hours
+
+
+def test_a_week_deployed_within_the_roster_keeps_every_tour():
+    scenario, _, roster = four_weeks()
+    week = scenario  # the roster's first week is the team's own week
+    deployment = deploy(week, roster, changes="never", now=TOLD, options=RULE_TEST)
+    rota = deployment.result.rota
+    assert rota is not None, deployment.result.report.explanation
+    rostered = {
+        (d.staff, d.day, d.template) for d in roster.duties() if d.day < START + timedelta(7)
+    }
+    assert rota.worked() == rostered
+    assert deployment.changes == [] and deployment.kept_roster
+    assert check(deployment.scenario, rota) == []
+
+
+def test_re_solving_an_unchanged_published_week_changes_no_duty():
+    scenario, _, roster = four_weeks()
+    first = deploy(scenario, roster, changes="if-needed", now=TOLD, options=RULE_TEST)
+    again = deploy(scenario, roster, changes="if-needed", now=TOLD, options=RULE_TEST)
+    assert first.result.rota is not None and again.result.rota is not None
+    assert first.result.rota.worked() == again.result.rota.worked()
+    assert again.changes == []
+
+
+def test_an_event_nobody_rostered_can_staff_changes_the_roster_at_a_cost():
+    """A mandatory event on a day the roster gives every warranted officer off: with
+    changes never allowed there is no week; if needed, the fewest tours change, each with
+    its notice and what it owes."""
+    scenario, _, solved = four_weeks()
+    second_week = [START + timedelta(days=7 + n) for n in range(7)]
+    off_day = second_week[2]  # a Wednesday: Ann rostered off, Bo on a late
+    late = next(t for t in scenario.duty_templates if t.id == "late")
+    edits = {
+        ("pc-ann", second_week[1]): RosterDay(
+            staff="pc-ann", day=second_week[1], kind="rest", code="R"
+        ),
+        ("sgt-bo", second_week[1]): RosterDay(
+            staff="sgt-bo", day=second_week[1], kind="rest", code="R"
+        ),
+        ("pc-ann", off_day): RosterDay(staff="pc-ann", day=off_day, kind="rest", code="R"),
+        ("sgt-bo", off_day): RosterDay(
+            staff="sgt-bo",
+            day=off_day,
+            kind="duty",
+            template="late",
+            start=at(off_day, late.start),
+            end=at(off_day, late.end),
+            code="late",
+        ),
+    }
+    roster = solved.model_copy(
+        update={"days": [edits.get((d.staff, d.day), d) for d in solved.days]}
+    )
+    data = json.loads(scenario.model_dump_json())
+    data["week_start"] = str(second_week[0])
+    data["pins"] = []
+    data["events"] = [
+        {
+            "id": "urgent",
+            "name": "Gold group briefing",
+            "ward": "north",
+            "place": "Station",
+            "start": f"{off_day}T12:00:00",
+            "end": f"{off_day}T13:00:00",
+            "mandatory": True,
+            "min_warranted": 2,
+        }
+    ]
+    week = Scenario.model_validate(data)
+    never = deploy(week, roster, changes="never", now=TOLD, options=RULE_TEST)
+    assert never.result.rota is None
+    needed = deploy(week, roster, changes="if-needed", now=TOLD, options=RULE_TEST)
+    rota = needed.result.rota
+    assert rota is not None, needed.result.report.explanation
+    assert not needed.kept_roster and needed.note
+    assert check(needed.scenario, rota) == []
+    made = {(c.staff, c.change) for c in needed.changes if c.day == off_day}
+    assert made == {("pc-ann", "added"), ("sgt-bo", "moved")}
+    for change in needed.changes:
+        assert change.clear_days >= 15
+        assert change.compensation is None or "replacement rest day" in change.compensation
+    # told the day before: under 15 days' notice, time and a half, at least 4 h
+    late = datetime.combine(off_day - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    urgent = deploy(week, roster, changes="if-needed", now=late, options=RULE_TEST)
+    assert urgent.result.rota is not None
+    owed = [c for c in urgent.changes if c.change == "added"]
+    assert owed and all("time-and-a-half" in (c.compensation or "") for c in owed)
+    assert all(c.paid_hours >= 6 for c in owed)
+
+
+def at(day: date, clock: str) -> datetime:
+    return datetime.combine(day, time.fromisoformat(clock), tzinfo=LONDON).astimezone(UTC)
+
+
+def test_pinned_week_pins_every_rostered_day():
+    scenario, _, roster = four_weeks()
+    week = pinned(scenario, roster)
+    days = {(p.staff, p.day) for p in week.pins if p.day is not None}
+    assert days == {(s.id, d) for s in scenario.staff for d in scenario.days}
+    assert roster_rota(week, roster).worked() == {
+        (d.staff, d.day, d.template) for d in roster.duties() if d.day in set(scenario.days)
+    }
+
+
+def test_a_week_outside_the_roster_is_refused():
+    scenario, _, roster = four_weeks()
+    later = scenario.model_copy(update={"week_start": START + timedelta(weeks=6)})
+    with pytest.raises(ValueError, match="outside the roster"):
+        deploy(later, roster, now=TOLD, options=RULE_TEST)
+
+
+def test_period_input_is_checked_with_readable_messages():
+    with pytest.raises(ValueError, match="a roster starts on a Monday"):
+        RosterPeriod(start=date(2026, 11, 24))
+    with pytest.raises(ValueError, match=r"ends .* before it starts"):
+        RosterAbsence(staff="x", first=date(2026, 12, 2), last=date(2026, 12, 1))
+    with pytest.raises(ValueError, match="leave is a whole day"):
+        RosterAbsence(staff="x", first=date(2026, 12, 2), start="09:00", end="17:00")
+    with pytest.raises(ValueError, match="either template or off"):
+        RosterRequest(staff="x", day=date(2026, 12, 2))
+
+
+@pytest.mark.extra  # two solves through the command line: 8 s of the quick tier's 5 minutes
+def test_cli_plans_checks_and_writes_a_roster(tmp_path: Path, capsys):
+    scenario_path = tmp_path / "team.json"
+    scenario_path.write_text(team().model_dump_json())
+    period_path = tmp_path / "period.json"
+    period_path.write_text(json.dumps({"start": str(START), "weeks": 4}))
+    out = tmp_path / "roster.json"
+    code = main(
+        ["roster", str(scenario_path), str(period_path), "--time-limit", "3", "-o", str(out)]
+    )
+    text = capsys.readouterr().out
+    assert code == 0, text
+    assert "every roster rule holds" in text
+    roster = Roster.model_validate_json(out.read_text())
+    assert len(roster.days) == 4 * 7 * len(team().staff)
+    rota_out = tmp_path / "rota.json"
+    code = main(
+        [
+            "deploy",
+            str(scenario_path),
+            str(out),
+            "--now",
+            "2026-10-01T09:00",
+            "--time-limit",
+            "5",
+            "-o",
+            str(rota_out),
+        ]
+    )
+    text = capsys.readouterr().out
+    assert code == 0, text
+    # The period does not know the team week's ward panel, so the roster may not have a
+    # warranted officer on for it: then the tours it needs change, each listed.
+    assert "Every rostered tour and rest day kept." in text or "Changes to the roster" in text
+    assert rota_out.exists()
+
+
+def test_cli_bad_period_is_one_line_exit_2(tmp_path: Path, capsys):
+    scenario_path = tmp_path / "team.json"
+    scenario_path.write_text(team().model_dump_json())
+    period_path = tmp_path / "period.json"
+    period_path.write_text(json.dumps({"start": "2026-11-24", "weeks": 4}))
+    err = one_line_exit_2(main, ["roster", str(scenario_path), str(period_path)], capsys)
+    assert "Monday" in err
+    period_path.write_text(
+        json.dumps({"start": str(START), "absences": [{"staff": "nobody", "first": str(START)}]})
+    )
+    err = one_line_exit_2(main, ["roster", str(scenario_path), str(period_path)], capsys)
+    assert "'nobody'" in err and "not in the team" in err
+
+
+def test_unreadable_period_is_one_line_exit_2(tmp_path: Path, capsys):
+    path = tmp_path / "period.json"
+    path.write_text("{not json")
+    scenario_path = tmp_path / "team.json"
+    scenario_path.write_text(team().model_dump_json())
+    err = one_line_exit_2(main, ["roster", str(scenario_path), str(path)], capsys)
+    assert str(path) in err
