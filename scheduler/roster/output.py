@@ -78,6 +78,9 @@ class RosterReport(Out):
         None, description="demand-weighted presence-hours the roster makes possible"
     )
     explanation: list[str] = Field(default_factory=list)
+    trace: list[tuple[float, float]] = Field(
+        default_factory=list, description="(seconds, objective) each time the roster improved"
+    )
 
 
 class Roster(Out):

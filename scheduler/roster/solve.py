@@ -83,6 +83,7 @@ def solve_roster(
         expected_presence=round(
             sum(values[v.index] for v, _ in roster.hour_values.values()) / UNIT, 1
         ),
+        trace=[(seconds, round(objective / UNIT, 2)) for seconds, objective in found.trace],
     )
     return read_roster(roster, lambda var: values[var.index], report)
 
