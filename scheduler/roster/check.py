@@ -936,6 +936,7 @@ RULES: dict[RosterRule, Check] = {
 
 
 def check_roster(team: Scenario, period: RosterPeriod, roster: Roster) -> list[RosterViolation]:
-    """Every hard-rule violation of `roster` for `team` over `period`; empty when lawful."""
-    reading = Reading.of(team, period, roster)
+    """Every hard-rule violation of `roster` for `team` over `period`; empty when lawful.
+    What the team's week carries in counts as the period's carry, as the roster has it."""
+    reading = Reading.of(team, period.with_team_carry(team), roster)
     return [violation for rule in RULES.values() for violation in rule(reading)]

@@ -37,7 +37,7 @@ from scheduler.scenario import WEEKDAYS, CarryIn, Role, Scenario, clock_minutes,
 from scheduler.timegrid import local_instant
 
 UNIT = 4 * SCALE  # objective units per demand-weighted presence-hour (quarter-hour counts)
-EVENT_SHORT_COST = 20  # presence-hours per person short at a mandatory event
+EVENT_SHORT_COST = 200  # presence-hours per person short at a mandatory event: all but a rule
 CONTRACT_SHORT_COST = 3  # presence-hours per hour below contract (less the tolerance)
 TEMPLATE_PREFERENCE_COST = 0.25  # presence-hours per tour a standing preference is (not) met
 REQUEST_COST = 2  # presence-hours per unit of a request's weight

@@ -20,6 +20,7 @@ from scheduler.scenario import (
     ClockTime,
     EngagementEvent,
     Id,
+    Scenario,
     Strict,
     Surge,
     Text,
@@ -215,3 +216,22 @@ class RosterPeriod(Strict):
 
     def mondays(self) -> list[date]:
         return [self.start + timedelta(weeks=n) for n in range(self.weeks)]
+
+    def with_team_carry(self, team: Scenario) -> RosterPeriod:
+        """The period with what the team's week carries in (each person's last duty's end
+        and days worked in a row) for anyone the period gives no carry, when the team's
+        week is the period's first: the week a sergeant describes is the roster's start."""
+        if team.week_start != self.start:
+            return self
+        given = {c.staff for c in self.carry}
+        added = [
+            RosterCarry(
+                staff=person.id,
+                days_worked_in_a_row=person.carry_in.days_worked_in_a_row,
+                last_duty_end=person.carry_in.last_duty_end,
+            )
+            for person in team.staff
+            if person.id not in given
+            and (person.carry_in.last_duty_end is not None or person.carry_in.days_worked_in_a_row)
+        ]
+        return self.model_copy(update={"carry": [*self.carry, *added]}) if added else self

@@ -88,6 +88,7 @@ def search(
     def stopped() -> bool:
         return elapsed() >= time_limit or (cancel is not None and cancel.is_set())
 
+    period = period.with_team_carry(team)
     weeks = week_scenarios(team, period)
     roster = build(team, period, weeks)
     rng = random.Random(seed)

@@ -35,7 +35,7 @@ STAND_DOWN_COST = 4.0  # presence-hours for a rostered tour not worked (owes not
 HOUR_OFF_COST = 2.0
 # When changes are made only because the week needs them ("if-needed"), each costs this
 # many times more, so that only what the week needs is changed.
-NEEDED_ONLY = 10
+NEEDED_ONLY = 100
 LABELS = {"leave": "annual leave", "course": "course", "court": "court", "other": "absence"}
 
 
