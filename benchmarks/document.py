@@ -25,7 +25,9 @@ CURTOIS = "## Published benchmark"  # benchmarks/curtois: "...: Curtois & Qu ins
 FACES = "## Familiar faces"  # benchmarks/faces.py
 REPLAN = "## Re-planning"  # benchmarks/replan.py
 SERVICE = "## Service"  # benchmarks/api.py
-SECTIONS = (BASELINES, CUTS, FACES, CURTOIS, REPLAN, SERVICE)  # in this order after the solver part
+ROSTER = "## The roster"  # benchmarks/roster.py
+# in this order after the solver part
+SECTIONS = (BASELINES, CUTS, FACES, CURTOIS, REPLAN, SERVICE, ROSTER)
 
 
 def _heading_at(text: str, heading: str) -> int | None:

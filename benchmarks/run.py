@@ -1,6 +1,6 @@
 """Reproducible benchmarks: the one command that regenerates docs/benchmarks.md.
 
-    python -m benchmarks.run                  # everything (30-50 minutes on 2 quiet cores)
+    python -m benchmarks.run                  # everything (60-80 minutes on 2 quiet cores)
     python -m benchmarks.run --short          # small and quick; the test suite runs this
     python -m benchmarks.run --only solver,baselines   # a subset; other sections are kept
 
@@ -9,7 +9,9 @@ single teams, among them the sample team stretched by cuts, a BCU, a force of 10
 *baselines* (`benchmarks.baselines`: Beatplan against a sergeant's pattern rota and a
 marginal-gain greedy), *cuts* (`benchmarks.cuts`: cost of staff cuts on the sample team,
 with a plot), *curtois* (`benchmarks.curtois`: the published Curtois & Qu benchmark),
-*replan* (`benchmarks.replan`) and *service* (`benchmarks.api`).
+*replan* (`benchmarks.replan`), *service* (`benchmarks.api`) and *roster*
+(`benchmarks.roster`: the sample team's 13-week roster, against a five-week pattern, and a
+force's rosters).
 
 Every part has one entry, `report(short, ...)`, that returns its section's Markdown lines
 (heading first) and writes nothing; this command writes each into the file with
@@ -35,12 +37,13 @@ from benchmarks.document import (
     DOCUMENT,
     FACES,
     REPLAN,
+    ROSTER,
     SERVICE,
     write_and_show,
 )
 from benchmarks.scale import Solved
 
-PARTS = ("solver", "baselines", "cuts", "faces", "curtois", "replan", "service")
+PARTS = ("solver", "baselines", "cuts", "faces", "curtois", "replan", "service", "roster")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import api
 
         write_and_show(out, SERVICE, api.report(short))
+    if "roster" in only:
+        from benchmarks import roster
+
+        write_and_show(out, ROSTER, roster.report(short))
     return 0
 
 

@@ -52,6 +52,7 @@ def test_every_section_is_written_once(short_run: tuple[str, Path]):
         CURTOIS,
         REPLAN,
         SERVICE,
+        "## The roster",
     ]
     for heading in headings:
         assert text.count(f"\n{heading}") + text.startswith(heading) == 1, heading

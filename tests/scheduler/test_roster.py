@@ -274,3 +274,39 @@ def test_unreadable_period_is_one_line_exit_2(tmp_path: Path, capsys):
     scenario_path.write_text(team().model_dump_json())
     err = one_line_exit_2(main, ["roster", str(scenario_path), str(path)], capsys)
     assert str(path) in err
+
+
+@pytest.mark.extra  # the sample team's 13 weeks: a minute's search
+def test_the_sample_roster_keeps_every_rule_and_its_first_week_deploys():
+    from scheduler.roster.figures import figures
+    from scheduler.scenario import load_scenario
+    from tests.support import FIXTURES
+
+    scenario = load_scenario(FIXTURES / "riverside.json")
+    period = RosterPeriod.model_validate(
+        json.loads((FIXTURES / "riverside-roster.json").read_text())
+    )
+    roster = solve_roster(scenario, period, RosterOptions(time_limit=60))
+    assert roster.days, roster.report.explanation
+    assert check_roster(scenario, period, roster) == []
+    # the figures read from the days alone agree with the model's own
+    assert figures(scenario, period, roster.days).expected_presence == pytest.approx(
+        roster.report.expected_presence, abs=0.2
+    )
+    # the booked absences are on the roster, the carried 48-hour average holds PC Walsh
+    # to 24 h in the first week (16 weeks of 49.5 h before it)
+    walsh = sum(
+        d.hours for d in roster.days if d.staff == "pc-walsh" and d.day < START + timedelta(7)
+    )
+    assert walsh <= 24
+    deployment = deploy(scenario, roster, now=TOLD, options=RULE_TEST)
+    rota = deployment.result.rota
+    assert rota is not None, deployment.result.report.explanation
+    assert check(deployment.scenario, rota) == []
+    kept = {(d.staff, d.day, d.template) for d in roster.duties() if d.day in set(scenario.days)}
+    if deployment.kept_roster:
+        assert rota.worked() == kept
+    else:
+        changed = {(c.staff, c.day) for c in deployment.changes}
+        assert {(s, d) for s, d, _ in rota.worked() ^ kept} <= changed
+        assert all(c.clear_days >= 15 for c in deployment.changes)
