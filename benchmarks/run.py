@@ -1,6 +1,6 @@
 """Reproducible benchmarks: the one command that regenerates docs/benchmarks.md.
 
-    python -m benchmarks.run                  # everything (60-80 minutes on 2 quiet cores)
+    python -m benchmarks.run                  # everything (90-110 minutes on 2 quiet cores)
     python -m benchmarks.run --short          # small and quick; the test suite runs this
     python -m benchmarks.run --only solver,baselines   # a subset; other sections are kept
 

@@ -1,19 +1,20 @@
-"""The search for a roster at roster size: a bound from the weeks, a first roster week by
-week, then large neighbourhoods over weeks.
+"""The search for a roster at roster size: a first roster week by week, a bound from the
+weeks alone, then large neighbourhoods of two weeks.
 
-One CP-SAT run on the whole 13-week model finds a poor roster in a minute (32% below its
-bound on the sample team, docs/benchmarks.md): the model is large, and most of it is the
-same week thirteen times. So:
-1. **Bound**: each week alone, with its own rules and objective and none across weeks
-   (`build_week_bound`), is solved; the sum of the weeks' bounds bounds the roster.
-2. **First roster**: week by week, each solved with the next one (its rules across the
-   boundary seen), the earlier weeks fixed and the later ones left empty, hinted from the
-   week's own answer in step 1.
-3. **Neighbourhoods**: the whole model with all tours fixed but those of two consecutive
-   weeks (or of a few people over the whole period), warm-started from the roster so far;
-   kept when better; until the gap to the bound is small enough or the time is up.
-Every step solves the same full model (tours outside the neighbourhood fixed by their
-domains), so every roster found keeps every rule and the objective is the roster's own.
+One CP-SAT run on the whole 13-week model of the sample team (26,000 variables, 81,000
+constraints) found a roster about a third below its bound in a minute: it spent the time
+in presolve and the root LP. So (docs/roster.md, "The search"):
+1. **First roster**: week by week, each week a small model with what came before carried
+   in (`_State.window`), hinted from the week before moved on a week; a week that finds
+   nothing in its time starts again from a lawful start (`_State.start_from`).
+2. **Bound**: each week alone, with its own rules and objective and none across weeks
+   (`build_week_bound`), is a relaxation; the sum of the weeks' bounds, less the contract
+   shortfall no roster escapes, bounds the roster. Weeks alike are solved once.
+3. **Neighbourhoods**: two consecutive weeks re-planned, the weeks after them that the
+   weekend rule reaches kept as they are, warm-started from a complete hint of the roster
+   so far, until the gap to the bound is small enough or the time is up.
+Every roster kept has been through the whole model with its tours fixed (`_State.evaluate`),
+so it keeps every rule the model states, and its objective is the whole roster's.
 """
 
 from __future__ import annotations
