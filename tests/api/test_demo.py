@@ -18,6 +18,7 @@ from tests.api.api_support import FIXTURES
 from tests.api.feed_support import icaljs
 
 
+@pytest.mark.extra  # solves the sample team: 8-30 s of the quick tier's 5 minutes
 def test_demo_publishes_the_sample_teams_coming_week(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):

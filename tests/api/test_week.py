@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, date, datetime
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -30,6 +31,7 @@ def _solve(client: TestClient) -> dict:
     return job
 
 
+@pytest.mark.extra  # solves the sample team: 8-30 s of the quick tier's 5 minutes
 def test_sergeants_week_end_to_end(client: TestClient):
     """Import, solve, read, pin, re-solve, publish and diff; every rota passes the checker."""
     imported = client.post("/teams/riverside/scenario", json=sample_scenario())

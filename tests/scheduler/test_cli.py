@@ -110,6 +110,7 @@ def test_unreadable_files_are_one_line_exit_2(tmp_path: Path, capsys: pytest.Cap
     assert "a rota JSON file" in err  # the scenario itself was read
 
 
+@pytest.mark.extra  # solves the sample team: 8-30 s of the quick tier's 5 minutes
 def test_out_is_written_whole_or_not_at_all(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ):
@@ -430,6 +431,7 @@ def test_generate_that_cannot_write_is_one_line_exit_2(
     )
 
 
+@pytest.mark.extra  # solves the sample team: 8-30 s of the quick tier's 5 minutes
 def test_solve_names_contracted_hours_the_templates_cannot_reach(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):

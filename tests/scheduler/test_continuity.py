@@ -177,6 +177,7 @@ def test_the_checker_finds_each_continuity_rule_broken(deployed: tuple[Scenario,
     }
 
 
+@pytest.mark.extra  # solves the sample team: 8-30 s of the quick tier's 5 minutes
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     wards=st.integers(1, 3),
