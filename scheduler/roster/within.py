@@ -147,13 +147,23 @@ def deploy(
     options = options or SolveOptions()
     now = now or datetime.now(UTC)
     if changes != "allowed":
-        week = pinned(scenario, roster)
-        result = solve(week, options, cancel=cancel)
-        if result.rota is not None or changes == "never":
-            return Deployment(result, week)
+        try:
+            week = pinned(scenario, roster)
+        except ValueError as error:  # the sergeant's own pins clash with the roster
+            if changes == "never":
+                raise ValueError(
+                    f"the week's pins clash with the roster: {error}; allow changes "
+                    "(--changes if-needed) or remove the pin"
+                ) from None
+            reasons = [str(error).splitlines()[-1].strip()]
+        else:
+            result = solve(week, options, cancel=cancel)
+            if result.rota is not None or changes == "never":
+                return Deployment(result, week)
+            reasons = result.report.explanation
         note = (
             "the week cannot be staffed with the rostered tours alone ("
-            + "; ".join(result.report.explanation)
+            + "; ".join(reasons)
             + "); rostered tours were changed, each at what it owes"
         )
     else:
