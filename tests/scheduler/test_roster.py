@@ -310,3 +310,29 @@ def test_the_sample_roster_keeps_every_rule_and_its_first_week_deploys():
         changed = {(c.staff, c.day) for c in deployment.changes}
         assert {(s, d) for s, d, _ in rota.worked() ^ kept} <= changed
         assert all(c.clear_days >= 15 for c in deployment.changes)
+
+
+def test_a_sergeants_event_pin_on_a_rostered_rest_day():
+    """The week pins the sergeant to the panel on a day the roster gives them off: never
+    changing the roster is a readable error; if needed, their tour changes, at a cost."""
+    scenario, _, solved = four_weeks()
+    panel_day = date(2026, 11, 24)
+    roster = solved.model_copy(
+        update={
+            "days": [
+                RosterDay(staff=d.staff, day=d.day, kind="rest", code="R")
+                if (d.staff, d.day) == ("sgt-bo", panel_day)
+                else d
+                for d in solved.days
+            ]
+        }
+    )
+    data = json.loads(scenario.model_dump_json())
+    data["pins"] = [{"staff": "sgt-bo", "event": "panel"}]
+    week = Scenario.model_validate(data)
+    with pytest.raises(ValueError, match="clash with the roster"):
+        deploy(week, roster, changes="never", now=TOLD, options=RULE_TEST)
+    needed = deploy(week, roster, changes="if-needed", now=TOLD, options=RULE_TEST)
+    assert needed.result.rota is not None and not needed.kept_roster
+    assert ("sgt-bo", panel_day) in {(c.staff, c.day) for c in needed.changes}
+    assert check(needed.scenario, needed.result.rota) == []
