@@ -12,13 +12,14 @@ from scheduler.roster.model import (
     WARRANTED,
     RosterModel,
     hour_marginals,
+    quarters,
     week_scenarios,
     weekends,
 )
 from scheduler.roster.output import RosterDay
 from scheduler.roster.period import RosterPeriod
 from scheduler.scenario import WEEKDAYS, Scenario, clock_minutes
-from scheduler.timegrid import local_instant
+from scheduler.timegrid import local_instant, minutes_in_window
 
 
 @dataclass(frozen=True)
@@ -38,25 +39,18 @@ def figures(team: Scenario, period: RosterPeriod, days: list[RosterDay]) -> Rost
     model = RosterModel(team, period, week_scenarios(team, period))
     origin = model.start_utc
     hours = model.hours()
-    quarters: dict[int, int] = defaultdict(int)
+    quarters_on: dict[int, int] = defaultdict(int)
     warranted_quarters: dict[int, int] = defaultdict(int)
     roles = {p.id: p.role for p in team.staff}
     for day in days:
         if day.kind != "duty" or day.start is None or day.end is None:
             continue
-        start, end = day.start.astimezone(UTC), day.end.astimezone(UTC)
-        first = max(0, int((start - origin).total_seconds() // 3600))
-        for hour in range(first, hours):
-            begins = origin + timedelta(hours=hour)
-            if begins >= end:
-                break
-            overlap = min(end, begins + timedelta(hours=1)) - max(start, begins)
-            covered = int(overlap.total_seconds() // 900)
-            quarters[hour] += covered
+        for hour, covered in quarters(model, day.start.astimezone(UTC), day.end.astimezone(UTC)):
+            quarters_on[hour] += covered
             if roles.get(day.staff) in WARRANTED:
                 warranted_quarters[hour] += covered
     presence = 0.0
-    for hour, count in quarters.items():
+    for hour, count in quarters_on.items():
         for j, marginal in enumerate(hour_marginals(model, hour)):
             presence += marginal * max(0, min(4, count - 4 * j)) / 4
     short = 0.0
@@ -74,7 +68,7 @@ def figures(team: Scenario, period: RosterPeriod, days: list[RosterDay]) -> Rost
             hour = int((begins - origin).total_seconds() // 3600)
             while origin + timedelta(hours=hour) < ends and hour < hours:
                 if hour >= 0:
-                    short += max(0, cover.min_on_duty * 4 - quarters.get(hour, 0)) / 4
+                    short += max(0, cover.min_on_duty * 4 - quarters_on.get(hour, 0)) / 4
                     short += max(0, cover.min_warranted * 4 - warranted_quarters.get(hour, 0)) / 4
                 hour += 1
     night_days = _night_days(team, days)
@@ -98,24 +92,15 @@ def figures(team: Scenario, period: RosterPeriod, days: list[RosterDay]) -> Rost
 
 
 def _night_days(team: Scenario, days: list[RosterDay]) -> set[tuple[str, object]]:
-    """Tours with at least the policy's night hours inside the night window."""
+    """Tours with at least the policy's night hours inside the night window (as the week's
+    `duty_options` flags a night)."""
     policy = team.policy
-    found = set()
-    for day in days:
-        if day.kind != "duty" or day.start is None or day.end is None:
-            continue
-        minutes = 0
-        for offset in (-1, 0):
-            night_day = day.day + timedelta(days=offset)
-            begins = local_instant(team, night_day, policy.night_start).astimezone(UTC)
-            end_day = (
-                night_day + timedelta(days=1)
-                if clock_minutes(policy.night_end) <= clock_minutes(policy.night_start)
-                else night_day
-            )
-            ends = local_instant(team, end_day, policy.night_end).astimezone(UTC)
-            overlap = min(ends, day.end.astimezone(UTC)) - max(begins, day.start.astimezone(UTC))
-            minutes += max(0, overlap.total_seconds() / 60)
-        if minutes >= policy.night_min_hours * 60:
-            found.add((day.staff, day.day))
-    return found
+    return {
+        (day.staff, day.day)
+        for day in days
+        if day.kind == "duty"
+        and day.start is not None
+        and day.end is not None
+        and minutes_in_window(team, day.start, day.end, policy.night_start, policy.night_end)
+        >= policy.night_min_hours * 60
+    }

@@ -539,7 +539,7 @@ def _week_of(roster: RosterModel, instant: datetime) -> Scenario:
     return roster.weeks[index]
 
 
-def _quarters(roster: RosterModel, option_start: datetime, option_end: datetime):
+def quarters(roster: RosterModel, option_start: datetime, option_end: datetime):
     """(hour index, quarter hours of it covered) for a span."""
     origin = roster.start_utc
     first = max(0, int((option_start - origin).total_seconds() // 3600))
@@ -575,8 +575,8 @@ def _presence(roster: RosterModel) -> None:
     model = roster.model
     terms: dict[int, list] = defaultdict(list)
     for option, var in roster.works.items():
-        for hour, quarters in _quarters(roster, option.start, option.end):
-            terms[hour].append(quarters * var)
+        for hour, covered in quarters(roster, option.start, option.end):
+            terms[hour].append(covered * var)
     for hour in range(roster.hours()):
         if not terms.get(hour):
             continue
@@ -616,8 +616,8 @@ def _cover(roster: RosterModel) -> None:
     if any(c.min_warranted for c in roster.period.cover):
         for option, var in roster.works.items():
             if roles[option.staff] in WARRANTED:
-                for hour, quarters in _quarters(roster, option.start, option.end):
-                    warranted_terms[hour].append(quarters * var)
+                for hour, covered in quarters(roster, option.start, option.end):
+                    warranted_terms[hour].append(covered * var)
     for cover in roster.period.cover:
         for day in roster.period.days:
             if WEEKDAYS[day.weekday()] not in cover.days:
