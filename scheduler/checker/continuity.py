@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from scheduler.checker import wording
 from scheduler.checker.context import TOLERANCE, Context, Shift, Violation, Visit, in_hours
+from scheduler.checker.duties import cut_short
 from scheduler.codes import RuleCode
 
 
@@ -45,7 +46,8 @@ def _on(context: Context, shift: Shift) -> str:
 
 def block_length(context: Context) -> list[Violation]:
     """Rule `block_length`: in a duty that moves between wards, each run lasts at least
-    `min_block_minutes` (a duty that stays in one ward may be shorter)."""
+    `min_block_minutes` (a duty that stays in one ward may be shorter, and so may the last
+    run of a duty cut short when its person became unavailable)."""
     continuity = context.scenario.policy.continuity
     if continuity is None:
         return []
@@ -55,6 +57,8 @@ def block_length(context: Context) -> list[Violation]:
         pieces = runs(visits)
         if len(pieces) < 2:
             continue
+        if cut_short(context, shift):
+            pieces = pieces[:-1]
         for ward, start, end in pieces:
             if end - start < minimum - timedelta(seconds=1):
                 hours = wording.number(round(in_hours(end - start), 2))

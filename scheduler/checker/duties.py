@@ -12,6 +12,15 @@ from scheduler.checker.context import DAY_NAMES, TOLERANCE, Context, Shift, Viol
 from scheduler.codes import RuleCode
 
 
+def cut_short(context: Context, shift: Shift) -> bool:
+    """The duty began at its template's start and ended early, at the moment its person
+    became unavailable (a repaired week records that)."""
+    start, end = context.span(shift.duty.day, shift.template.start, shift.template.end)
+    person = context.people[shift.duty.staff]
+    cut_at = {context.utc(absence.start) for absence in person.unavailable}
+    return shift.start == start and start < shift.end < end and shift.end in cut_at
+
+
 def template(context: Context) -> list[Violation]:
     """Rule `template`: a duty runs at its template's times on its day; the role may work
     it, and it is one of the person's templates if they have a list (an arranged template
@@ -22,12 +31,10 @@ def template(context: Context) -> list[Violation]:
     found: list[Violation] = []
     for staff_id, shifts in context.shifts.items():
         person = context.people[staff_id]
-        cut_at = {context.utc(absence.start) for absence in person.unavailable}
         for shift in shifts:
             template, day = shift.template, shift.duty.day
             start, end = context.span(day, template.start, template.end)
-            cut_short = shift.start == start and start < shift.end < end and shift.end in cut_at
-            if (shift.start, shift.end) != (start, end) and not cut_short:
+            if (shift.start, shift.end) != (start, end) and not cut_short(context, shift):
                 found.append(
                     Violation(
                         RuleCode.TEMPLATE,

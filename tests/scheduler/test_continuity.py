@@ -242,3 +242,45 @@ def test_a_repair_deploys_the_repaired_duties_in_blocks(deployed: tuple[Scenario
     assert check(changed, repair.rota) == []
     assert history_of(rota, now) == history_of(repair.rota, now)
     assert not [d for d in repair.rota.duties_of(sick) if now <= d.start < absence.end]
+
+
+def test_a_duty_cut_short_may_end_in_a_short_run_and_no_other_may(
+    deployed: tuple[Scenario, Rota],
+) -> None:
+    """A repaired duty whose person became unavailable ends early; its last run in a ward
+    may then be shorter than a block. The same duty ending there without that reason
+    breaks its template, and a short run in the middle of a duty is short all the same."""
+    scenario, rota = deployed
+    scenario = scenario.with_policy(continuity=Continuity(max_wards_per_duty=2))
+    duty = next(
+        d for d in rota.duties if d.staff == "pcso-cy" and d.end - d.start >= timedelta(hours=6)
+    )
+    cut = duty.start + timedelta(hours=3)
+
+    def patrol(ward: str, hours: tuple[float, float]) -> Activity:
+        start, end = (duty.start + timedelta(hours=h) for h in hours)
+        return Activity(kind="patrol", ward=ward, start=start, end=end)
+
+    def with_duty(activities: list[Activity], end: Any) -> Rota:
+        changed = duty.model_copy(update={"activities": activities, "end": end})
+        return rota.model_copy(
+            update={"duties": [changed if d is duty else d for d in rota.duties]}
+        )
+
+    data = scenario.model_dump(mode="json")
+    for person in data["staff"]:
+        if person["id"] == "pcso-cy":
+            person["unavailable"] = [
+                {"start": cut.isoformat(), "end": (cut + timedelta(days=1)).isoformat()}
+            ]
+    sent_home = Scenario.model_validate(data)
+    short_last = with_duty([patrol("south", (0, 2)), patrol("north", (2, 3))], cut)
+    rules = {v.rule for v in check(sent_home, short_last) if v.staff == "pcso-cy"}
+    assert RuleCode.BLOCK_LENGTH not in rules and RuleCode.TEMPLATE not in rules, rules
+    rules = {v.rule for v in check(scenario, short_last) if v.staff == "pcso-cy"}
+    assert {RuleCode.BLOCK_LENGTH, RuleCode.TEMPLATE} <= rules
+    short_middle = with_duty(
+        [patrol("south", (0, 2)), patrol("north", (2, 2.5)), patrol("south", (2.5, 3))], cut
+    )
+    rules = {v.rule for v in check(sent_home, short_middle) if v.staff == "pcso-cy"}
+    assert RuleCode.BLOCK_LENGTH in rules
