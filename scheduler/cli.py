@@ -78,7 +78,8 @@ def parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
         type=SECONDS,
         default=30.0,
         help=f"seconds for the search; a presence check (up to {SolveOptions().presence_time:g} "
-        f"s) and a continuity phase (up to {SolveOptions().continuity_time:g} s) follow",
+        f"s) and a continuity phase (up to {SolveOptions().continuity_time:g} s) follow; with "
+        "policy.continuity, the deployment in blocks instead (half this, 3 to 15 s)",
     )
     solve_cmd.add_argument("--workers", type=COUNT, default=2, help="CP-SAT workers")
     solve_cmd.add_argument("--seed", type=SEED, default=0)

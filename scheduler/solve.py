@@ -34,6 +34,11 @@ from scheduler.rota import FacesReport, Rota, SolveReport
 from scheduler.scenario import Scenario
 from scheduler.summary import figures
 
+# The familiar-faces phase's seconds when not given: at least 3 (the sample team's first
+# deployment comes in under a second), at most 15 (about 98% of the plan's presence kept:
+# docs/benchmarks.md, "Familiar faces").
+FACES_SECONDS = (3.0, 15.0)
+
 
 @dataclass(frozen=True)
 class SolveOptions:
@@ -45,7 +50,9 @@ class SolveOptions:
     continuity_time: float = 5.0  # seconds for the continuity phase (0: skip it)
     # Seconds for the familiar-faces phase, when the team's policy asks for continuity
     # (`Policy.continuity`): the main phase's duties deployed in blocks (see `keep_faces`).
-    faces_time: float = 15.0
+    # None: half the time limit, within FACES_SECONDS (a quick solve asked for is deployed
+    # quickly too).
+    faces_time: float | None = None
     # Seconds for the presence check after the main solve: a quarter at most to find how
     # much presence the rules allow, the rest to re-solve under the policy's
     # presence_trade_limit if the rota fell short of it (0: skip; a repair, a benchmark of
@@ -62,10 +69,19 @@ class SolveOptions:
             raise ValueError(f"time_limit must be positive, got {self.time_limit}")
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
-        if self.faces_time <= 0:
+        if self.faces_time is not None and self.faces_time <= 0:
             raise ValueError(f"faces_time must be positive, got {self.faces_time}")
         if self.presence_time < 0:
             raise ValueError(f"presence_time must not be negative, got {self.presence_time}")
+
+    @property
+    def faces_seconds(self) -> float:
+        """The familiar-faces phase's seconds: `faces_time`, or half the time limit within
+        FACES_SECONDS."""
+        if self.faces_time is not None:
+            return self.faces_time
+        low, high = FACES_SECONDS
+        return min(high, max(low, self.time_limit / 2))
 
 
 @dataclass(frozen=True)
@@ -138,21 +154,28 @@ def keep_faces(
     *,
     now: datetime | None = None,
     started: float | None = None,
+    history: Rota | None = None,
+    freeze: Callable[[WeekModel], None] | None = None,
 ) -> SolveResult:
     """The planned rota's duties, deployed for familiar faces (`Policy.continuity`): each
     duty in blocks of one ward, over few wards, dedicated officers mostly at home, a
     ward's own officers at its panel; who attends which event may change. The planned
     rota's report stands for the duties; `report.faces` says how the deployment went and
     what continuity cost. If no deployment keeps the policy, the planned rota is returned
-    with the reasons, and the checker names what it breaks."""
+    with the reasons, and the checker names what it breaks.
+
+    A repair (`now`) passes the published rota as `history` (its wards before `now`
+    count in the continuity rules) and `freeze`, which keeps what has started."""
     started = time.perf_counter() if started is None else started
-    week = build(scenario, now)
+    week = build(scenario, now, history=history)
     worked = planned.worked()
     for option, var in week.works.items():
         week.model.add(var == int((option.staff, option.day, option.template) in worked))
+    if freeze is not None:
+        freeze(week)
     add_hint(week, planned)
     solver = cp_model.CpSolver()
-    configure(solver, replace(options, time_limit=options.faces_time))
+    configure(solver, replace(options, time_limit=options.faces_seconds))
     status = solve_watched(solver, with_requirements(week, week.requirements), cancel)
     if planned.report is None:
         raise ValueError("keep_faces deploys a solved rota, which carries its report")
@@ -172,7 +195,7 @@ def keep_faces(
         reasons = (
             explain_infeasible(week)
             if status == cp_model.INFEASIBLE
-            else [f"No deployment in blocks was found within {options.faces_time:g} s."]
+            else [f"No deployment in blocks was found within {options.faces_seconds:g} s."]
         )
         faces = FacesReport(
             status=SolveStatus(solver.status_name(status)),

@@ -39,6 +39,7 @@ from scheduler.model.contracts import ContractShortfall, contract_shortfalls, de
 from scheduler.model.duties import UNSOCIAL_MIN_HOURS, duty_options
 from scheduler.model.objective import OBJECTIVE_PARTS
 from scheduler.model.week import SCALE, DutyOption, PatrolClass, Requirement, WeekModel
+from scheduler.rota import Rota
 from scheduler.scenario import Scenario
 from scheduler.timegrid import TimeGrid
 
@@ -119,16 +120,24 @@ RULES: dict[RuleCode, Enforcement] = {
 }
 
 
-def build(scenario: Scenario, now: datetime | None = None, *, in_blocks: bool = True) -> WeekModel:
+def build(
+    scenario: Scenario,
+    now: datetime | None = None,
+    *,
+    in_blocks: bool = True,
+    history: Rota | None = None,
+) -> WeekModel:
     """Build the whole model: variables, every rule family in `RULES` order, then the
     objective.
 
     `now` is for a repair of a week under way: a duty that starts before it may end early,
     where the person becomes unavailable during it (see `duty_options`). `in_blocks`
     False, when the policy asks for continuity: the plan of duties, without blocks (only
-    `own_officers`, a rule on attendance, holds); `scheduler.solve` deploys it after."""
+    `own_officers`, a rule on attendance, holds); `scheduler.solve` deploys it after.
+    `history`, in a repair deployed in blocks: the published rota, whose wards before
+    `now` count in the continuity rules of the duties under way and of the week."""
     duties.validate_templates(scenario)
-    week = WeekModel(scenario, TimeGrid.of(scenario), now=now, in_blocks=in_blocks)
+    week = WeekModel(scenario, TimeGrid.of(scenario), now=now, in_blocks=in_blocks, history=history)
     duties.add_duty_options(week, now)
     pins.place_ward_pins(week)
     events.add_event_attendance(week)

@@ -16,12 +16,18 @@ Blocks exist only when the policy's `continuity` is set and the model deploys du
 (`WeekModel.in_blocks`); the plan of duties that comes first (`scheduler.solve`) has no
 blocks, its counts moving freely from slot to slot, and only `own_officers`, a rule on
 attendance. That plan's presence is what the price of continuity is measured against.
+
+In a repair, blocks start at `now`; what the published rota did before it
+(`WeekModel.history`) counts too: a duty under way keeps the ward it is in until its run
+there has lasted a block, its wards before `now` count towards its most, and the week's
+patrol before `now` counts in the own-ward share.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from ortools.sat.python import cp_model
@@ -49,15 +55,16 @@ def blocked(week: WeekModel) -> Continuity | None:
 
 
 def cut_blocks(
-    grid: TimeGrid, option: DutyOption, minimum: int, now: object = None
+    grid: TimeGrid, option: DutyOption, minimum: int, now: datetime | None = None
 ) -> list[tuple[int, ...]]:
-    """The option's whole slots (from `now` on, in a repair) cut from its start into runs
-    of at least `minimum` minutes; what is left at the end joins the last run."""
-    start = option.start if now is None or option.start >= now else now  # type: ignore[operator]
+    """The option's whole slots cut from its start into runs of at least `minimum`
+    minutes; what is left at the end joins the last run. In a repair, only the slots from
+    the one `now` falls in: a duty under way keeps its published cuts, its block in
+    progress running on to where it ends."""
     slots = [
         slot
-        for slot in grid.slots_touching(start, option.end)
-        if start <= grid.slot_start(slot) and grid.slot_end(slot) <= option.end
+        for slot in grid.slots_touching(option.start, option.end)
+        if option.start <= grid.slot_start(slot) and grid.slot_end(slot) <= option.end
     ]
     runs: list[list[int]] = []
     current: list[int] = []
@@ -73,7 +80,65 @@ def cut_blocks(
             runs[-1] += current
         else:
             runs.append(current)
-    return [tuple(run) for run in runs]
+    if now is not None and option.start < now:
+        first = grid.first_slot(now)
+        runs = [[slot for slot in run if slot >= first] for run in runs]
+    return [tuple(run) for run in runs if run]
+
+
+def minutes_from(grid: TimeGrid, slots: tuple[int, ...], now: datetime | None) -> int:
+    """The slots' minutes (from `now` on, in a repair: before it is history)."""
+    if now is None:
+        return sum(grid.slot_minutes(slot) for slot in slots)
+    seconds = sum(
+        max(0.0, (grid.slot_end(slot) - max(grid.slot_start(slot), now)).total_seconds())
+        for slot in slots
+    )
+    return round(seconds / 60)
+
+
+@dataclass(frozen=True)
+class UnderWay:
+    """A duty under way at a repair's `now`, as published: the wards it has been in, and
+    the run it is in (its ward and when it began)."""
+
+    wards: frozenset[str]
+    ward: str
+    since: datetime
+
+
+def under_way(week: WeekModel) -> dict[tuple[str, date], UnderWay]:
+    """(staff, day) -> the published duty under way at `now`, in a repair with history."""
+    if week.history is None or week.now is None:
+        return {}
+    now = week.now
+    found = {}
+    for duty in week.history.duties:
+        if not (duty.start < now < duty.end):
+            continue
+        before = sorted((a for a in duty.activities if a.start < now), key=lambda a: a.start)
+        if not before:
+            continue
+        ward, since = before[-1].ward, before[-1].start
+        for activity in reversed(before):
+            if activity.ward != ward:
+                break
+            since = activity.start
+        found[duty.staff, duty.day] = UnderWay(frozenset(a.ward for a in before), ward, since)
+    return found
+
+
+def held_ward(
+    week: WeekModel, before: UnderWay | None, first: tuple[int, ...], minimum: int
+) -> str | None:
+    """The ward a duty under way must stay in for its block in progress (`first`, its
+    slots from `now`'s on): the ward it is in, when leaving it at `now` would leave a run
+    shorter than a block (the run so far, or what is left of the block); else None."""
+    if before is None or not first or week.now is None:
+        return None
+    so_far = (week.now - before.since).total_seconds() / 60
+    ahead = (week.grid.slot_end(first[-1]) - week.now).total_seconds() / 60
+    return before.ward if so_far < minimum or ahead < minimum else None
 
 
 def add_blocks(week: WeekModel) -> None:
@@ -89,21 +154,24 @@ def add_blocks(week: WeekModel) -> None:
         _plan_attendance(week, events)
         return
     model, grid = week.model, week.grid
+    started = under_way(week)
+    minimum = continuity.min_block_minutes
     for person in week.scenario.staff:
         wards = week.classes[person.id].wards
         for option in week.options[person.id]:
             blocks = []
-            for index, slots in enumerate(
-                cut_blocks(grid, option, continuity.min_block_minutes, week.now)
-            ):
+            for index, slots in enumerate(cut_blocks(grid, option, minimum, week.now)):
                 where = {
                     ward: model.new_bool_var(f"block[{option.staff},{option.day},{index},{ward}]")
                     for ward in wards
                 }
                 model.add(sum(where.values()) == week.works[option])
-                minutes = sum(grid.slot_minutes(slot) for slot in slots)
-                blocks.append(Block(slots, minutes, where))
+                blocks.append(Block(slots, minutes_from(grid, slots, week.now), where))
             week.blocks[option] = blocks
+            before = started.get((option.staff, option.day))
+            held = held_ward(week, before, blocks[0].slots if blocks else (), minimum)
+            if held is not None and held in blocks[0].wards:
+                model.add_implication(week.works[option], blocks[0].wards[held])
     for (staff_id, event_id), attends in week.attends.items():
         event = events[event_id]
         touched = set(week.event_slots[event_id])
@@ -135,6 +203,8 @@ def _plan_attendance(week: WeekModel, events: dict[str, EngagementEvent]) -> Non
     by_staff: dict[str, list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
     for (staff_id, event_id), attends in week.attends.items():
         by_staff[staff_id].append((event_id, attends))
+    started = under_way(week)
+    minimum = continuity.min_block_minutes
     for staff_id, options in week.options.items():
         mine = by_staff[staff_id]
         for option in options:
@@ -144,28 +214,37 @@ def _plan_attendance(week: WeekModel, events: dict[str, EngagementEvent]) -> Non
                 if option.start <= events[e].start.astimezone(UTC)
                 and events[e].end.astimezone(UTC) <= option.end
             ]
-            if len({event.ward for event, _ in inside}) < 2:
+            before = started.get((option.staff, option.day))
+            if not inside or (before is None and len({e.ward for e, _ in inside}) < 2):
                 continue
             works = week.works[option]
-            for slots in cut_blocks(week.grid, option, continuity.min_block_minutes, week.now):
+            cuts = cut_blocks(week.grid, option, minimum, week.now)
+            for index, slots in enumerate(cuts):
                 touching = [
                     (event, a)
                     for event, a in inside
                     if not set(week.event_slots[event.id]).isdisjoint(slots)
                 ]
+                # A duty under way stays in its ward for the block in progress
+                held = held_ward(week, before, slots, minimum) if index == 0 else None
                 for first, (event, a) in enumerate(touching):
+                    if held is not None and event.ward != held:
+                        model.add_bool_or([a.Not(), works.Not()])
                     for other, b in touching[first + 1 :]:
                         if other.ward != event.ward:
                             model.add_bool_or([a.Not(), b.Not(), works.Not()])
-            wards = sorted({event.ward for event, _ in inside})
-            if len(wards) > continuity.max_wards_per_duty:
+            already = before.wards if before is not None else frozenset()
+            room = max(0, continuity.max_wards_per_duty - len(already))
+            wards = sorted({event.ward for event, _ in inside} - already)
+            if len(wards) > room:
                 visits = {
                     ward: model.new_bool_var(f"plan_visits[{option.staff},{option.day},{ward}]")
                     for ward in wards
                 }
                 for event, a in inside:
-                    model.add_bool_or([a.Not(), works.Not(), visits[event.ward]])
-                model.add(sum(visits.values()) <= continuity.max_wards_per_duty)
+                    if event.ward in visits:
+                        model.add_bool_or([a.Not(), works.Not(), visits[event.ward]])
+                model.add(sum(visits.values()) <= room)
 
 
 def block_presence(
@@ -193,12 +272,15 @@ def wards_per_duty(week: WeekModel) -> None:
     if continuity is None:
         return
     model = week.model
-    most = continuity.max_wards_per_duty
+    before = under_way(week)
     for option, blocks in week.blocks.items():
-        if len(blocks) <= most:
+        past = before.get((option.staff, option.day))
+        already = past.wards if past is not None else frozenset()
+        room = max(0, continuity.max_wards_per_duty - len(already))  # after `now`, new wards
+        if len(blocks) <= room:
             continue
-        wards = {ward for block in blocks for ward in block.wards}
-        if len(wards) <= most:
+        wards = {ward for block in blocks for ward in block.wards} - already
+        if len(wards) <= room:
             continue
         visits = {
             ward: model.new_bool_var(f"visits[{option.staff},{option.day},{ward}]")
@@ -206,16 +288,18 @@ def wards_per_duty(week: WeekModel) -> None:
         }
         for block in blocks:
             for ward, there in block.wards.items():
-                model.add_implication(there, visits[ward])
-        model.add(sum(visits.values()) <= most)
+                if ward in visits:
+                    model.add_implication(there, visits[ward])
+        model.add(sum(visits.values()) <= room)
 
 
 def _patrol_minutes(
     week: WeekModel, person: Staff, ward: str | None
 ) -> tuple[cp_model.LinearExpr, bool]:
     """The person's patrol minutes over the week (in `ward`, or anywhere for None): their
-    blocks' minutes less the events they attend there; and whether they could have any."""
-    terms: list[cp_model.LinearExprT] = []
+    blocks' minutes less the events they attend there (from `now` on, in a repair, and
+    what the published rota patrolled before it); and whether they could have any."""
+    terms: list[cp_model.LinearExprT] = [_patrolled_before(week, person, ward)]
     for option in week.options[person.id]:
         for block in week.blocks.get(option, []):
             if ward is None:
@@ -225,12 +309,29 @@ def _patrol_minutes(
     for event in week.scenario.events:
         attends = week.attends.get((person.id, event.id))
         if attends is not None and ward in (None, event.ward):
-            terms.append(-_minutes(event) * attends)
-    return sum(terms), bool(terms)
+            terms.append(-_minutes(event, week.now) * attends)
+    return sum(terms), len(terms) > 1
 
 
-def _minutes(event: EngagementEvent) -> int:
-    return round((event.end - event.start).total_seconds() / 60)
+def _patrolled_before(week: WeekModel, person: Staff, ward: str | None) -> int:
+    """Minutes the published rota had the person patrol (in `ward`, or anywhere) before a
+    repair's `now`: history, outside the blocks."""
+    if week.history is None or week.now is None:
+        return 0
+    now, minutes = week.now, 0.0
+    for duty in week.history.duties:
+        if duty.staff != person.id or duty.start >= now:
+            continue
+        for activity in duty.activities:
+            if activity.kind == "patrol" and activity.start < now and ward in (None, activity.ward):
+                minutes += (min(activity.end, now) - activity.start).total_seconds() / 60
+    return round(minutes)
+
+
+def _minutes(event: EngagementEvent, now: datetime | None = None) -> int:
+    """The event's minutes (from `now` on, in a repair: the blocks' part of it)."""
+    start = event.start if now is None else max(event.start, now)
+    return max(0, round((event.end - start).total_seconds() / 60))
 
 
 def own_ward_share(week: WeekModel) -> None:

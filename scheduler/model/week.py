@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from ortools.sat.python import cp_model
 
+from scheduler.rota import Rota
 from scheduler.scenario import Pin, Scenario
 from scheduler.timegrid import TimeGrid
 
@@ -79,6 +80,9 @@ class WeekModel:
     # Duties deployed in blocks when the policy asks for continuity; False for the plan
     # of duties that comes first (`scheduler.solve`), where only rules on attendance hold
     in_blocks: bool = True
+    # A repair deployed in blocks: the published rota, whose duties under way at `now`
+    # carry their wards before it into the continuity rules (`scheduler.model.continuity`)
+    history: Rota | None = None
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     options: dict[str, list[DutyOption]] = field(default_factory=dict)
     works: dict[DutyOption, cp_model.IntVar] = field(default_factory=dict)

@@ -89,6 +89,30 @@ def _freeze(week: WeekModel, published: Rota, counts: dict[tuple, int], now: dat
             model.add(var == counts.get((patrol_class, ward, slot), 0))
 
 
+def _keep_for_faces(week: WeekModel, published: Rota, planned: Rota, now: datetime) -> None:
+    """The repaired duties' deployment in blocks keeps what has started, and everyone the
+    repair kept at an event they were published to attend (the deployment may otherwise
+    choose attendees afresh, and an officer taken off an event unsettles the organisers)."""
+    _freeze(week, published, published_counts(week, published), now)  # notes planned_wards
+    begins = {event.id: event.start for event in week.scenario.events}
+    for key in published.attendance() & planned.attendance():
+        var = week.attends.get(key)
+        if var is not None and begins[key[1]] >= now:
+            week.model.add(var == 1)
+    # A block away from the ward its person was published to patrol then costs what the
+    # repair's own plan paid for it: the deployment changes no more wards than it must.
+    terms = []
+    for option, blocks in week.blocks.items():
+        for block in blocks:
+            ward = week.planned_wards.get((option.staff, block.slots[-1]))
+            there = block.wards.get(ward) if ward is not None else None
+            if there is not None:
+                per_block = round(WARD_HOUR_COST * SCALE * block.minutes / 60)
+                terms.append(-per_block * (week.works[option] - there))
+    week.objective_terms += terms
+    week.model.maximize(sum(week.objective_terms))
+
+
 def history_of(rota: Rota, now: datetime) -> list[tuple]:
     """What a rota did before `now`: each started duty's template, start, end (if passed)
     and its activities up to `now`. A repair keeps this exactly (a duty under way may
@@ -225,7 +249,7 @@ def replan(
         changed, fixed = apply_changes(scenario, published, replan_)
     # With familiar faces, the duties are repaired for presence and then deployed in
     # blocks (`keep_faces`), as a solve does.
-    week = build(changed, now=replan_.now, in_blocks=False)
+    week = build(changed, now=replan_.now, in_blocks=False, history=published)
     counts = published_counts(week, published)  # also notes each person's published wards
     _freeze(week, published, counts, replan_.now)
     _disruption(week, published, counts, replan_.now)
@@ -262,7 +286,16 @@ def replan(
     if result.rota is None:
         return result, None, changed
     if changed.policy.continuity is not None:
-        result = keep_faces(changed, result.rota, options, cancel, now=replan_.now)
+        planned = result.rota
+        result = keep_faces(
+            changed,
+            result.rota,
+            options,
+            cancel,
+            now=replan_.now,
+            history=published,
+            freeze=lambda deployed: _keep_for_faces(deployed, published, planned, replan_.now),
+        )
         assert result.rota is not None  # the repaired rota stands if no deployment does
     solved = {(d.staff, d.day): d for d in result.rota.duties}
     started = [_splice(d, solved.get((d.staff, d.day)), replan_.now) for d in fixed]
