@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.document import CUTS, DOCUMENT, ROOT, write_and_show
+from benchmarks.document import CUTS, DOCUMENT, ROOT, sample_plan, write_and_show
 from benchmarks.metrics import demand_hours_unseen, peak_hours_covered, presence_score
-from scheduler import Scenario, SolveOptions, check, load_scenario, solve
+from scheduler import Scenario, SolveOptions, check, solve
 from scheduler.codes import SolveStatus
 from scheduler.scenario import Role
 
@@ -166,7 +166,7 @@ def plot(points: list[Point], path: Path) -> None:
 
 def report(short: bool, plot_path: Path) -> list[str]:
     """The section's Markdown lines; the plot is written to `plot_path`."""
-    sample = load_scenario(ROOT / "fixtures" / "riverside.json")
+    sample = sample_plan()
     most = 2 if short else 8
     options = SolveOptions(
         time_limit=4.0 if short else 20.0,

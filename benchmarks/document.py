@@ -16,8 +16,11 @@ from pathlib import Path
 
 import ortools
 
+from scheduler import Scenario, load_scenario
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENT = ROOT / "docs" / "benchmarks.md"
+SAMPLE = ROOT / "fixtures" / "riverside.json"
 # The solver part writes the top of the document, before any of these headings.
 BASELINES = "## Baselines"  # benchmarks/baselines.py
 CUTS = "## Cost of cuts"  # benchmarks/cuts.py
@@ -86,3 +89,10 @@ def machine() -> str:
         f"{os.cpu_count()} cores ({cpu_model()}), Python {platform.python_version()}, "
         f"OR-Tools {ortools.__version__}, {platform.system()} {platform.release()}"
     )
+
+
+def sample_plan() -> Scenario:
+    """The sample team without its familiar-faces policy: what the solver, cost-of-cuts
+    and re-planning figures measure (the plan for presence, proved optimal or not; the
+    familiar-faces part, benchmarks/faces.py, measures the sample with its policy)."""
+    return load_scenario(SAMPLE).with_policy(continuity=None)

@@ -92,7 +92,7 @@ def report(short: bool) -> list[str]:
         "the counts allow), and *with* the default `policy.continuity` (blocks of at least "
         "2 h, at most 2 wards a duty, dedicated ward officers at least 80% of their patrol "
         "time at home, each ward panel meeting one of its own officers): the plan of duties, "
-        f"then their deployment in blocks (up to {options.faces_time:g} s). *Own-ward share*: "
+        f"then their deployment in blocks (up to {options.faces_seconds:g} s). *Own-ward share*: "
         "each dedicated ward officer's patrol hours in their own ward over all their patrol "
         "hours, median and lowest over the officers; *wards per duty*: mean and most. "
         "*Presence ratio*: the rota's demand-weighted presence over the same week's without "
@@ -142,7 +142,7 @@ def report(short: bool) -> list[str]:
             "- The plan of duties with continuity asked: median "
             f"{statistics.median(plan_walls):.1f} s "
             f"over {len(plan_walls)} team(s) (max {max(plan_walls):.1f} s); the deployment adds "
-            f"up to {options.faces_time:g} s.",
+            f"up to {options.faces_seconds:g} s.",
         ]
     lines.append("")
     return lines

@@ -21,8 +21,8 @@ import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from benchmarks.document import REPLAN, ROOT, machine, part_command
-from scheduler import SolveOptions, check, load_scenario, solve
+from benchmarks.document import REPLAN, machine, part_command, sample_plan
+from scheduler import SolveOptions, check, solve
 from scheduler.generate import generate_instance
 from scheduler.replan import (
     REPAIR_OPTIONS,
@@ -186,7 +186,7 @@ LABELS = {"sick": "officer sick on Wednesday", "briefing": "urgent briefing, 2 s
 def report(short: bool) -> list[str]:
     """The Re-planning section's Markdown lines: the sample team's repairs (3 seeds; short:
     one), and in full mode the BCU's."""
-    sample = load_scenario(ROOT / "fixtures" / "riverside.json")
+    sample = sample_plan()
     seeds = [0] if short else [0, 1, 2]
     limits = (10.0, 5.0) if short else (PUBLISH_LIMIT, SCRATCH_LIMIT)
     labelled: list[tuple[str, Run]] = []

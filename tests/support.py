@@ -87,10 +87,12 @@ def small_team(**overrides: Any) -> Scenario:
     return Scenario.model_validate(data)
 
 
-# Enough for a test of a rule: the main solve alone. The presence check and the
-# continuity phase have tests of their own (tests/scheduler/test_phases.py, test_solve.py,
-# tests/benchmarks/test_baselines.py), and each would cost seconds in every rule test.
-RULE_TEST = SolveOptions(time_limit=20, workers=2, continuity_time=0, presence_time=0)
+# Enough for a test of a rule: the main solve alone (and, for a team whose policy asks
+# for familiar faces, a short deployment in blocks). The presence check and the phases
+# after it have tests of their own (tests/scheduler/test_phases.py, test_solve.py,
+# test_continuity.py, tests/benchmarks/test_baselines.py), and each would cost seconds in
+# every rule test.
+RULE_TEST = SolveOptions(time_limit=20, workers=2, continuity_time=0, presence_time=0, faces_time=3)
 
 
 def solve_checked(scenario: Scenario, time_limit: float = 20) -> Rota:

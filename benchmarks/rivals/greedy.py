@@ -24,9 +24,18 @@ from scheduler.scenario import EngagementEvent, Role, Scenario, Staff
 from scheduler.timegrid import TimeGrid
 
 # Rules the greedy may leave unmet (it never breaks the others): requirements on the
-# team as a whole, which a move-by-move heuristic cannot always reach.
+# team as a whole, which a move-by-move heuristic cannot always reach, and the familiar
+# faces a team's policy may ask for (it places people hour by hour, not in blocks).
 REQUIREMENT_RULES = frozenset(
-    {RuleCode.EVENT_STAFFING, RuleCode.WARD_MINIMUM, RuleCode.LONE_WORKING}
+    {
+        RuleCode.EVENT_STAFFING,
+        RuleCode.WARD_MINIMUM,
+        RuleCode.LONE_WORKING,
+        RuleCode.BLOCK_LENGTH,
+        RuleCode.WARDS_PER_DUTY,
+        RuleCode.OWN_WARD_SHARE,
+        RuleCode.OWN_OFFICERS,
+    }
 )
 
 

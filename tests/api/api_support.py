@@ -20,9 +20,17 @@ from scheduler.scenario import moved_to
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
-def sample_scenario(name: str = "riverside.json", week: date | None = None) -> dict[str, Any]:
-    """A sample scenario's JSON, moved to the week starting on Monday `week` if given."""
+def sample_scenario(
+    name: str = "riverside.json", week: date | None = None, *, faces: bool = False
+) -> dict[str, Any]:
+    """A sample scenario's JSON, moved to the week starting on Monday `week` if given.
+
+    Without its familiar-faces policy unless `faces`: the deployment in blocks would add
+    seconds to every solve and repair of the service's tests, which test the service;
+    tests/scheduler (test_continuity.py, test_replan.py) test the deployment."""
     data = json.loads((FIXTURES / name).read_text())
+    if not faces:
+        data.get("policy", {}).pop("continuity", None)
     return moved_to(data, week) if week is not None else data
 
 

@@ -273,6 +273,7 @@ def test_schema_examples_validate(capsys: pytest.CaptureFixture[str]):
     assert any(example.get("skills") and example.get("roles") for example in examples[Seat])
 
 
+@pytest.mark.extra  # repairs the sample team (its deployment in blocks): about 9 s
 def test_replan_sample_changes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ):

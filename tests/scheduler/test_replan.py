@@ -42,15 +42,16 @@ def published() -> tuple[Scenario, Rota]:
 
 
 def _lawful_repair(scenario: Scenario, rota: Rota, now: datetime, *changes) -> Repair:
-    """Repair with a generous budget (these tests assert what a repair changes, not how
-    fast it is: benchmarks/replan.py measures that, so a slow machine must not make them
-    flaky); the repair passes the checker and leaves the past as published."""
-    options = replace(REPAIR_OPTIONS, time_limit=10)
+    """Repair with more than the service's budget (these tests assert what a repair
+    changes, not how fast it is: benchmarks/replan.py measures that, so a slow machine
+    must not make them flaky), and a short deployment in blocks for the sample team's
+    familiar faces; the repair passes the checker and leaves the past as published."""
+    options = replace(REPAIR_OPTIONS, time_limit=4, faces_time=3)
     result, repair, changed = replan(
         scenario, rota, Replan(now=now, changes=list(changes)), options
     )
     assert repair is not None, result.report.explanation
-    assert check(changed, repair.rota) == []
+    assert check(changed, repair.rota) == [], result.report.faces
     assert history_of(rota, now) == history_of(repair.rota, now)  # the past never changes
     return repair
 
@@ -143,6 +144,7 @@ def _attendance_from(scenario: Scenario, rota: Rota, now: datetime) -> set[tuple
     return {(staff, event) for staff, event in rota.attendance() if begins[event] >= now}
 
 
+@pytest.mark.extra  # repairs the sample team (its deployment in blocks): about 9 s
 def test_others_keep_their_events_and_every_attendance_change_is_listed(published):
     """An officer with no event that day goes sick: nobody is taken off an event they
     were published to attend (swapping attendees buys nothing and unsettles officers and
@@ -218,6 +220,7 @@ def test_officer_pulled_from_an_event_under_way_leaves_when_it_ends(published):
     assert event in kept.activities
 
 
+@pytest.mark.extra  # repairs the sample team (its deployment in blocks): about 9 s
 def test_urgent_event_and_surge_are_covered(published):
     """A mandatory reassurance meeting is staffed; a surge leaves the past alone."""
     scenario, rota = published
@@ -505,3 +508,27 @@ def test_a_duty_under_way_keeps_its_past_and_takes_the_repairs_future():
     ) == (history_of(Rota(team="t", week_start=date(2026, 11, 23), duties=[spliced]), at(12)))
     assert _splice(published, None, at(12)) == published
     assert _splice(published, solved, at(19)) == published  # finished: history entirely
+
+
+@pytest.mark.extra  # five repairs of the sample team, about 45 s
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(2026, 11, 23, 8, 10, tzinfo=UTC),  # a Monday morning, mid-slot
+        datetime(2026, 11, 24, 12, 0, tzinfo=UTC),
+        datetime(2026, 11, 25, 17, 40, tzinfo=UTC),  # evening events under way
+        datetime(2026, 11, 26, 22, 15, tzinfo=UTC),  # lates and nights on duty
+        datetime(2026, 11, 28, 14, 5, tzinfo=UTC),
+    ],
+)
+def test_a_repair_at_any_moment_keeps_the_familiar_faces(published, now: datetime):
+    """Whoever is on duty at `now` is sent home then: the repair keeps every continuity
+    rule of the sample team's policy (a duty under way finishes its block in its ward, its
+    wards before `now` count), with only the cut duty's last run allowed to be short."""
+    scenario, rota = published
+    assert scenario.policy.continuity is not None
+    on_duty = _under_way(rota, now)
+    sick = Absence(staff=on_duty.staff, start=now, end=now + timedelta(days=1), category="sick")
+    repair = _lawful_repair(scenario, rota, now, sick)  # the checker passes, the past kept
+    assert repair.rota.report is not None and repair.rota.report.faces is not None
+    assert repair.rota.report.faces.status in ("OPTIMAL", "FEASIBLE")
