@@ -427,6 +427,16 @@ def show_rota(scenario: Scenario, rota: Rota, console: Console) -> None:
             f"gap {report.gap:.2%}, {report.wall_time:.1f} s, seed {report.seed}, "
             f"OR-Tools {report.ortools_version}"
         )
+        faces = report.faces
+        if faces is not None and faces.objective is not None:
+            # The status above is the plan of duties'; their deployment in blocks is its own
+            before = sum(ward.presence_without_continuity or 0 for ward in rota.wards)
+            after = sum(ward.weighted_presence for ward in rota.wards)
+            kept = f", {after / before:.1%} of the plan's presence kept" if before else ""
+            console.print(
+                f"Familiar faces: the duties deployed in blocks, {faces.status} in "
+                f"{faces.wall_time:.1f} s{kept}"
+            )
 
 
 def show_repair(repair: object, published: Rota, scenario: Scenario, console: Console) -> None:

@@ -21,13 +21,15 @@ QUICK = ["--time-limit", "10", "--gap", "0.02"]
 def test_solve_shows_the_week_and_writes_a_rota_that_check_passes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
-    """Solving the sample team shows the grid, ward coverage and events, and writes a
-    rota that `beatplan check` passes."""
+    """Solving the sample team shows the grid, ward coverage and events, and how its
+    duties were deployed for familiar faces (its policy asks for them), and writes a rota
+    that `beatplan check` passes."""
     rota_path = tmp_path / "rota.json"
     argv = ["solve", str(FIXTURES / "riverside.json"), "--out", str(rota_path)]
     assert main([*argv, *QUICK]) == 0
     out = capsys.readouterr().out
     assert "Ward coverage" in out and "Engagement events" in out and "Market Square" in out
+    assert "Familiar faces: the duties deployed in blocks" in out
     assert "Contracted hours the duty templates cannot reach" not in out  # all within reach
     rota = json.loads(rota_path.read_text())
     assert rota["report"]["status"] in ("OPTIMAL", "FEASIBLE")
