@@ -17,10 +17,11 @@ Blocks exist only when the policy's `continuity` is set and the model deploys du
 blocks, its counts moving freely from slot to slot, and only `own_officers`, a rule on
 attendance. That plan's presence is what the price of continuity is measured against.
 
-In a repair, blocks start at `now`; what the published rota did before it
-(`WeekModel.history`) counts too: a duty under way keeps the ward it is in until its run
-there has lasted a block, its wards before `now` count towards its most, and the week's
-patrol before `now` counts in the own-ward share.
+In a repair, blocks keep the cuts a duty was published with, from the slot `now` falls in
+on, and what the published rota did before `now` (`WeekModel.history`) counts too: a duty
+under way stays in its ward for its block in progress when leaving at `now` would leave a
+run shorter than a block (`held_ward`), its wards before `now` count towards its most,
+and the week's patrol before `now` counts in the own-ward share.
 """
 
 from __future__ import annotations
