@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from api import tables
+from scheduler.roster import Roster
 from scheduler.rota import Rota
 
 PAST_WINDOW = timedelta(weeks=4)
@@ -172,6 +173,49 @@ def sync_week(session: Session, team_id: str, week: date, rota: Rota) -> dict[st
             entry.week_start = week  # a loaded row: the session writes the change
             existing[entry.uid] = entry
     counts = {"added": 0, "changed": 0, "cancelled": 0, "removed": 0, "unchanged": 0}
+    _bring(session, team_id, week, wanted, existing, now, counts)
+    # A rostered rest day or absence stays in its officer's feed unless the week works it
+    worked = {(duty.staff, duty.day.isoformat()) for duty in rota.duties}
+    following = datetime.combine(week + timedelta(days=7), time(0), ZoneInfo(team.timezone))
+    private = _made_private(
+        session, team_id, {u for u, e in existing.items() if u not in wanted and e.kind == "public"}
+    )
+    for uid, entry in existing.items():
+        if uid in wanted:
+            continue
+        if entry.kind == "rest" and (entry.staff_id, _rest_day(uid)) not in worked:
+            continue
+        if entry.kind == "public" and uid in private:
+            # Made private since: gone from the ward's feed, not "CANCELLED" with its
+            # place and time (it is going ahead, and residents are not to know of it).
+            if entry.status != WITHDRAWN:
+                _withdraw(session, entry, now)
+                counts["removed"] += 1
+        elif entry.status == WITHDRAWN:
+            continue  # still withdrawn (its event deleted since): never shown as cancelled
+        elif entry.kind == "public" and entry.starts_at >= following:
+            # Stored here before public entries were kept to the week they start in:
+            # the following week's to keep or cancel, not this week's.
+            entry.week_start = week + timedelta(days=7)
+            session.add(entry)
+        elif entry.status != CANCELLED:
+            entry.status, entry.sequence, entry.changed_at = CANCELLED, entry.sequence + 1, now
+            session.add(entry)
+            counts["cancelled"] += 1
+    return counts
+
+
+def _bring(
+    session: Session,
+    team_id: str,
+    week: date,
+    wanted: dict[str, Wanted],
+    existing: dict[str, tables.FeedEntry],
+    now: datetime,
+    counts: dict[str, int],
+) -> None:
+    """Add the wanted entries that are new, and change those that differ: SEQUENCE up
+    when the time, status or place changes, or a rostered tour becomes a deployed duty."""
     for uid, want in wanted.items():
         entry = existing.get(uid)
         if entry is None:
@@ -200,6 +244,7 @@ def sync_week(session: Session, team_id: str, week: date, rota: Rota) -> dict[st
             or entry.ends_at != want.ends_at
             or entry.status != CONFIRMED
             or entry.location != want.location
+            or entry.summary.startswith(ROSTERED) != want.summary.startswith(ROSTERED)
         )
         textual = (entry.summary, entry.description, entry.ward_id) != (
             want.summary,
@@ -217,31 +262,110 @@ def sync_week(session: Session, team_id: str, week: date, rota: Rota) -> dict[st
         entry.changed_at = now
         session.add(entry)
         counts["changed"] += 1
-    following = datetime.combine(week + timedelta(days=7), time(0), ZoneInfo(team.timezone))
-    private = _made_private(
-        session, team_id, {u for u, e in existing.items() if u not in wanted and e.kind == "public"}
-    )
-    for uid, entry in existing.items():
-        if uid in wanted:
+
+
+# --- the roster -------------------------------------------------------------------------
+
+ROSTERED = "Rostered: "  # a tour's summary until its week is deployed
+AWAY = {"rest": "Rest day", "leave": "Annual leave", "course": "Course", "court": "Court"}
+
+
+def rest_uid(team_id: str, staff_id: str, day: date) -> str:
+    """The UID of a rostered rest day or absence in its officer's feed."""
+    return f"rest-{team_id}-{staff_id}-{day.isoformat()}@beatplan"
+
+
+def _rest_day(uid: str) -> str:
+    """The ISO day a `rest_uid` names."""
+    return uid.removesuffix("@beatplan")[-10:]
+
+
+def roster_entries(
+    session: Session, team: tables.Team, roster: Roster, skipped: set[date]
+) -> dict[date, dict[str, Wanted]]:
+    """By week, the entries a published roster gives its officers: each tour under the
+    UID its deployed duty will have ("Rostered: Early 07:00-15:00"), and each rest day or
+    absence; none in the `skipped` weeks (their deployment is published)."""
+    zone = ZoneInfo(team.timezone)
+    templates = {t.id: t.spec["name"] for t in session.exec(_items(tables.DutyTemplate, team.id))}
+    station = team.station or team.name
+    weeks: dict[date, dict[str, Wanted]] = {}
+    for day in roster.days:
+        monday = day.day - timedelta(days=day.day.weekday())
+        if monday in skipped:
             continue
-        if entry.kind == "public" and uid in private:
-            # Made private since: gone from the ward's feed, not "CANCELLED" with its
-            # place and time (it is going ahead, and residents are not to know of it).
-            if entry.status != WITHDRAWN:
-                _withdraw(session, entry, now)
-                counts["removed"] += 1
-        elif entry.status == WITHDRAWN:
-            continue  # still withdrawn (its event deleted since): never shown as cancelled
-        elif entry.kind == "public" and entry.starts_at >= following:
-            # Stored here before public entries were kept to the week they start in:
-            # the following week's to keep or cancel, not this week's.
-            entry.week_start = week + timedelta(days=7)
-            session.add(entry)
-        elif entry.status != CANCELLED:
-            entry.status, entry.sequence, entry.changed_at = CANCELLED, entry.sequence + 1, now
-            session.add(entry)
-            counts["cancelled"] += 1
+        span = (
+            f" {_clock(day.start, zone)}-{_clock(day.end, zone)}"
+            if day.start is not None and day.end is not None
+            else ""
+        )
+        if day.kind == "duty" and day.start is not None and day.end is not None:
+            name = templates.get(day.template or "", day.template or "duty")
+            want = Wanted(
+                uid=f"duty-{team.id}-{day.staff}-{day.day.isoformat()}@beatplan",
+                kind="duty",
+                staff_id=day.staff,
+                ward_id=None,
+                starts_at=day.start.astimezone(UTC),
+                ends_at=day.end.astimezone(UTC),
+                summary=f"{ROSTERED}{name}{span}",
+                location=station,
+                description="Your rostered tour: wards, patrols and events follow when "
+                "the week is deployed.",
+            )
+        else:
+            begins = datetime.combine(day.day, time(0), zone)
+            ends = datetime.combine(day.day + timedelta(days=1), time(0), zone)
+            words = AWAY.get(day.kind, "Away")
+            want = Wanted(
+                uid=rest_uid(team.id, day.staff, day.day),
+                kind="rest",
+                staff_id=day.staff,
+                ward_id=None,
+                starts_at=(day.start or begins).astimezone(UTC),
+                ends_at=(day.end or ends).astimezone(UTC),
+                summary=f"{words}{span}",
+                location="" if day.kind == "rest" else station,
+                description=f"Rostered: {words.lower()} ({day.code}).",
+            )
+        weeks.setdefault(monday, {})[want.uid] = want
+    return weeks
+
+
+def sync_roster(
+    session: Session, team: tables.Team, roster: Roster, skipped: set[date]
+) -> dict[str, int]:
+    """Bring officers' feeds to a published roster, week by week, except the `skipped`
+    weeks (their deployment is published, and its rota governs them); the caller commits.
+    An entry the roster no longer gives is cancelled."""
+    now = datetime.now(UTC)
+    counts = {"added": 0, "changed": 0, "cancelled": 0, "removed": 0, "unchanged": 0}
+    entries = roster_entries(session, team, roster, skipped)
+    for monday in roster_weeks(roster):
+        if monday in skipped:
+            continue
+        wanted = entries.get(monday, {})
+        existing = {
+            entry.uid: entry
+            for entry in session.exec(
+                select(tables.FeedEntry).where(
+                    col(tables.FeedEntry.team_id) == team.id,
+                    col(tables.FeedEntry.week_start) == monday,
+                    col(tables.FeedEntry.kind).in_(["duty", "rest"]),
+                )
+            )
+        }
+        _bring(session, team.id, monday, wanted, existing, now, counts)
+        for uid, entry in existing.items():
+            if uid not in wanted and entry.status != CANCELLED:
+                entry.status, entry.sequence, entry.changed_at = CANCELLED, entry.sequence + 1, now
+                session.add(entry)
+                counts["cancelled"] += 1
     return counts
+
+
+def roster_weeks(roster: Roster) -> list[date]:
+    return [roster.start + timedelta(weeks=n) for n in range(roster.weeks)]
 
 
 def withdraw_private(session: Session, team_id: str, event_ids: list[str]) -> int:
@@ -477,5 +601,6 @@ def _event(entry: tables.FeedEntry, subject: Subject, names: dict[str, str]) -> 
         event.add("location", entry.location)
         event.add("description", entry.description)
     event.add("summary", f"CANCELLED: {summary}" if cancelled else summary)
-    event.add("transp", "TRANSPARENT" if cancelled or subject.kind == "ward" else "OPAQUE")
+    transparent = cancelled or subject.kind == "ward" or entry.kind == "rest"
+    event.add("transp", "TRANSPARENT" if transparent else "OPAQUE")
     return event

@@ -41,7 +41,7 @@ from api import pages
 from api.auth import Guesses, SignInNeeded
 from api.db import make_engine, migrate
 from api.deps import ERRORS
-from api.routes import feeds, items, jobs, replans, rotas, teams, users
+from api.routes import feeds, items, jobs, replans, rosters, rotas, teams, users
 from api.services.errors import DomainError, field_error
 from api.settings import Settings, get_settings
 from api.worker import recover_interrupted, start_worker
@@ -99,7 +99,14 @@ def create_app(
     app.add_middleware(NoStore)
     app.add_middleware(AllowedHosts, hosts=settings.host_names)
     app.add_middleware(SecurityHeaders)  # outermost: on every response, refusals too
-    for router in (teams.router, jobs.router, rotas.router, users.router, replans.router):
+    for router in (
+        teams.router,
+        jobs.router,
+        rotas.router,
+        users.router,
+        replans.router,
+        rosters.router,
+    ):
         app.include_router(router, responses=ERRORS)
     app.include_router(feeds.router, responses={404: ERRORS[404]})  # /ical/...: no token
     for router in items.routers():

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api import tables
+from scheduler.roster import Roster, RosterPeriod
 from scheduler.rota import Activity, Duty, StaffSummary, WardCoverage
 from scheduler.scenario import Id, Name, Pin
 
@@ -310,3 +311,58 @@ class FeedView(View):
 class IssuedFeed(FeedView):
     url: str = Field(description="the secret https address, shown only now")
     webcal: str = Field(description="the same as webcal://, which calendar apps subscribe to")
+
+
+# -- rosters ----------------------------------------------------------------------------
+
+
+class RosterUpload(BaseModel):
+    """A roster to store as a draft: its period and the roster `beatplan roster` planned."""
+
+    model_config = ConfigDict(extra="forbid")
+    period: RosterPeriod
+    roster: Roster
+
+
+class RosterPublish(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str | None = Field(
+        None,
+        max_length=500,
+        description="why the roster is published less than a month before it starts",
+    )
+
+
+class RosterVersionView(View):
+    start: date
+    weeks: int
+    number: int
+    status: tables.VersionStatus
+    created_at: datetime
+    published_at: datetime | None
+    late_reason: str | None = Field(description="why it was published less than a month ahead")
+
+
+class RosterView(View):
+    version: RosterVersionView
+    period: dict[str, Any]
+    roster: dict[str, Any]
+
+
+class RosterChange(View):
+    staff: str
+    day: date
+    before: str = Field(description="the day as rostered before: duty code and times, R, AL")
+    after: str
+    clear_days: int = Field(description="clear days' notice of the change")
+    owed: str | None = Field(description="what the Regulations owe for a tour added or moved")
+
+
+class PublishedRoster(RosterVersionView):
+    changes: list[RosterChange] = Field(
+        description="each change from the roster it supersedes, from today on"
+    )
+    deployed_weeks: list[date] = Field(
+        description="weeks whose deployment is published already: their own rota governs "
+        "them (repair them to follow the roster)"
+    )

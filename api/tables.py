@@ -126,6 +126,39 @@ class RotaVersion(SQLModel, table=True):
     basis: dict[str, Any] | None = Field(default=None, sa_type=JSON, nullable=True)
 
 
+class RosterVersion(SQLModel, table=True):
+    """A roster of a team's tours and rest days for a period (4 to 26 weeks from a
+    Monday), as `scheduler.roster` plans it. A published version never changes; a change
+    is a new one, and publishing it supersedes the one before."""
+
+    __tablename__ = "roster_version"
+    __table_args__ = (
+        sa.UniqueConstraint("team_id", "start", "number"),
+        sa.Index(
+            "one_published_per_period",
+            "team_id",
+            "start",
+            unique=True,
+            sqlite_where=sa.text("status = 'published'"),
+            postgresql_where=sa.text("status = 'published'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(foreign_key="team.id", max_length=64)
+    start: date
+    weeks: int
+    number: int
+    status: str = Field(default=VersionStatus.DRAFT.value, max_length=16)  # a VersionStatus
+    created_at: datetime = _instant(nullable=False)
+    published_at: datetime | None = _instant(nullable=True)
+    # Why it was published less than a month before it starts (Police Regulations, Annex
+    # E: a roster is published at least a month ahead), as the sergeant recorded it
+    late_reason: str | None = None
+    period: dict[str, Any] = Field(sa_type=JSON, nullable=False)  # a RosterPeriod
+    roster: dict[str, Any] = Field(sa_type=JSON, nullable=False)  # a Roster
+
+
 class JobStatus(StrEnum):
     QUEUED = "queued"
     RUNNING = "running"

@@ -89,6 +89,23 @@ MATRIX: dict[tuple[str, str], tuple[str, object, set[str]]] = {
         None,
         LEADS,
     ),
+    ("GET", "/teams/{team_id}/rosters"): ("/teams/riverside/rosters", None, LEADS),
+    ("POST", "/teams/{team_id}/rosters"): ("/teams/riverside/rosters", {}, LEADS),
+    ("GET", "/teams/{team_id}/rosters/{start}"): (
+        "/teams/riverside/rosters/2027-01-04",
+        None,
+        LEADS,
+    ),
+    ("POST", "/teams/{team_id}/rosters/{start}/versions/{number}/publish"): (
+        "/teams/riverside/rosters/2027-01-04/versions/1/publish",
+        {},
+        LEADS,
+    ),
+    ("GET", "/teams/{team_id}/rosters/{start}/diff"): (
+        "/teams/riverside/rosters/2027-01-04/diff?from=1&to=1",
+        None,
+        LEADS,
+    ),
     ("POST", "/feeds"): (
         "/feeds",
         {"team_id": "riverside", "kind": "duties", "staff_id": "pcso-begum"},

@@ -185,6 +185,7 @@ def _under_way(rota: Rota, now: datetime) -> Duty:
     )
 
 
+@pytest.mark.extra  # repairs the sample team: about 10 s (and five moments below)
 def test_officer_sent_home_mid_duty_leaves_then(published):
     """Someone sent home sick at `now` leaves their duty then: the repair ends that duty at
     `now`, keeps what it did before as published, reports it cut short, and passes the

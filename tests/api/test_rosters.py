@@ -1,0 +1,216 @@
+"""Rosters in the service: a planned roster is stored as a draft only when it is lawful
+for the team as stored, published a month ahead (or with the reason it is late), and
+superseded with each change's notice and what it owes; officers' calendars carry the
+rostered tours and rest days, and keep their UIDs when the week is deployed."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from typing import Any
+
+import icalendar
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from api import feeds, tables
+from api.services import versions
+from api.services.scenarios import assemble_scenario
+from scheduler.roster import Roster, RosterOptions, RosterPeriod, solve_roster
+from scheduler.roster.period import RosterAbsence
+from scheduler.roster.within import deploy
+from scheduler.scenario import Scenario
+from scheduler.scenario.moving import moved_to
+from tests.api.feed_support import icaljs
+from tests.support import BEFORE_THE_SAMPLE_WEEK, RULE_TEST, small_team
+
+TEAM = "test-team"
+AHEAD = date(2026, 12, 28)  # more than a month after the tests' today (Fri 20 Nov 2026)
+SOON = date(2026, 11, 30)  # less than a month after it
+ROSTERS = f"/teams/{TEAM}/rosters"
+DEPLOYED = 8.0  # seconds for a roster whose first week is deployed with no change
+
+
+def team_week(start: date) -> dict[str, Any]:
+    return moved_to(small_team().model_dump(mode="json"), start)
+
+
+@cache
+def planned(
+    start: date, leave: tuple[str, date] | None = None, seconds: float = 4
+) -> tuple[RosterPeriod, Roster]:
+    """The small team's four-week roster from `start` (solved once per test process),
+    with a day of leave if given; lawful whatever its time, and given DEPLOYED seconds it
+    staffs its mandatory panel on a loaded machine too."""
+    absences = [RosterAbsence(staff=leave[0], first=leave[1])] if leave else []
+    period = RosterPeriod(start=start, weeks=4, absences=absences)
+    roster = solve_roster(
+        Scenario.model_validate(team_week(start)), period, RosterOptions(time_limit=seconds)
+    )
+    assert roster.days, roster.report.explanation
+    return period, roster
+
+
+def upload(client: TestClient, period: RosterPeriod, roster: Roster) -> Any:
+    body = {"period": period.model_dump(mode="json"), "roster": roster.model_dump(mode="json")}
+    return client.post(ROSTERS, json=body)
+
+
+def with_team(client: TestClient, start: date) -> None:
+    assert client.post(f"/teams/{TEAM}/scenario", json=team_week(start)).status_code == 201
+
+
+def test_a_roster_is_stored_published_and_superseded_with_what_each_change_owes(
+    client: TestClient,
+):
+    with_team(client, AHEAD)
+    period, roster = planned(AHEAD, seconds=DEPLOYED)
+    stored = upload(client, period, roster)
+    assert stored.status_code == 201, stored.text
+    assert stored.json()["status"] == "draft" and stored.json()["number"] == 1
+    assert client.get(f"{ROSTERS}/{AHEAD}").json()["roster"] == roster.model_dump(mode="json")
+    first = client.post(f"{ROSTERS}/{AHEAD}/versions/1/publish", json={})
+    assert first.status_code == 200, first.text
+    assert first.json()["status"] == "published" and first.json()["changes"] == []
+    # The second version books a day of leave on a day the first rosters a tour.
+    tour = next(d for d in roster.duties() if d.staff == "pc-ann")
+    period2, roster2 = planned(AHEAD, ("pc-ann", tour.day))
+    assert upload(client, period2, roster2).status_code == 201
+    second = client.post(f"{ROSTERS}/{AHEAD}/versions/2/publish", json={})
+    assert second.status_code == 200, second.text
+    changes = second.json()["changes"]
+    today = BEFORE_THE_SAMPLE_WEEK.date()
+    assert {"staff": "pc-ann", "day": tour.day.isoformat()}.items() <= next(
+        c for c in changes if c["staff"] == "pc-ann" and c["day"] == tour.day.isoformat()
+    ).items()
+    for change in changes:
+        assert change["before"] != change["after"]
+        assert change["clear_days"] == (date.fromisoformat(change["day"]) - today).days - 1
+        if change["after"] in ("R", "AL", "not rostered"):
+            assert change["owed"] is None  # a tour taken away owes nothing by the table
+    listed = {(v["number"], v["status"]) for v in client.get(ROSTERS).json()}
+    assert listed == {(1, "superseded"), (2, "published")}
+    assert client.get(f"{ROSTERS}/{AHEAD}/diff", params={"from": 1, "to": 2}).json() == changes
+    again = client.post(f"{ROSTERS}/{AHEAD}/versions/1/publish", json={})
+    assert again.status_code == 409 and "superseded" in again.json()["detail"]
+
+
+@pytest.mark.extra  # two more rosters solved: about 10 s
+def test_a_roster_less_than_a_month_ahead_needs_the_reason(client: TestClient):
+    with_team(client, SOON)
+    period, roster = planned(SOON)
+    assert upload(client, period, roster).status_code == 201
+    refused = client.post(f"{ROSTERS}/{SOON}/versions/1/publish", json={})
+    assert refused.status_code == 422
+    [problem] = refused.json()["detail"]
+    assert problem["loc"][-1] == "reason" and "month" in problem["msg"]
+    assert client.get(f"{ROSTERS}/{SOON}").json()["version"]["status"] == "draft"
+    reason = "Team formed on 16 Nov; agreed with the Federation rep"
+    published = client.post(f"{ROSTERS}/{SOON}/versions/1/publish", json={"reason": reason})
+    assert published.status_code == 200, published.text
+    assert published.json()["late_reason"] == reason
+    # Another roster overlapping it is refused, naming the published one and the fix.
+    later = SOON + timedelta(weeks=2)
+    period, roster = planned(later)
+    overlapping = upload(client, period, roster)
+    assert overlapping.status_code == 409
+    assert (
+        str(SOON) in overlapping.json()["detail"]
+        and "start this one" in overlapping.json()["detail"]
+    )
+
+
+def test_a_roster_that_breaks_a_rule_for_the_team_is_not_stored(client: TestClient):
+    with_team(client, AHEAD)
+    period, roster = planned(AHEAD, seconds=DEPLOYED)
+    data = roster.model_dump(mode="json")
+    rest = next(d for d in data["days"] if d["staff"] == "pcso-cy" and d["kind"] == "rest")
+    day = date.fromisoformat(rest["day"])
+    rest.update(
+        kind="duty",
+        template="night",  # PCs' and sergeants' only
+        code="night",
+        start=datetime(day.year, day.month, day.day, 22, tzinfo=UTC).isoformat(),
+        end=(
+            datetime(day.year, day.month, day.day, 22, tzinfo=UTC) + timedelta(hours=8)
+        ).isoformat(),
+    )
+    refused = client.post(ROSTERS, json={"period": period.model_dump(mode="json"), "roster": data})
+    assert refused.status_code == 409
+    assert "Cy Adeyemi" in refused.json()["detail"] and "not stored" in refused.json()["detail"]
+    assert client.get(ROSTERS).json() == []
+    wrong = client.post(ROSTERS, json={"period": {"start": "2026-12-29"}, "roster": data})
+    assert wrong.status_code == 422
+    assert any(p["loc"][-2:] == ["period", "start"] for p in wrong.json()["detail"])
+
+
+def _events(client: TestClient, staff: str) -> dict[str, icalendar.Event]:
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        subject = feeds.Subject(kind="duties", team_id=TEAM, staff_id=staff)
+        body = feeds.render(session, subject, "duties", "Europe/London", BEFORE_THE_SAMPLE_WEEK)
+    calendar = icalendar.Calendar.from_ical(body)
+    return {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+
+
+def test_calendars_carry_the_roster_and_keep_its_uids_when_the_week_is_deployed(
+    client: TestClient,
+):
+    with_team(client, AHEAD)
+    period, roster = planned(AHEAD, seconds=DEPLOYED)
+    assert upload(client, period, roster).status_code == 201
+    assert client.post(f"{ROSTERS}/{AHEAD}/versions/1/publish", json={}).status_code == 200
+    events = _events(client, "pc-ann")
+    mine = [d for d in roster.days if d.staff == "pc-ann"]
+    tours = {f"duty-{TEAM}-pc-ann-{d.day}@beatplan": d for d in mine if d.kind == "duty"}
+    rests = {feeds.rest_uid(TEAM, "pc-ann", d.day): d for d in mine if d.kind == "rest"}
+    assert set(tours) | set(rests) == set(events)  # three months ahead: the whole period
+    for uid, day in tours.items():
+        event = events[uid]
+        assert str(event["SUMMARY"]).startswith("Rostered: ")
+        assert event.decoded("DTSTART") == day.start and event.decoded("DTEND") == day.end
+        assert int(event["SEQUENCE"]) == 0 and str(event["TRANSP"]) == "OPAQUE"
+    assert all(str(events[uid]["TRANSP"]) == "TRANSPARENT" for uid in rests)
+    # The first week deployed within the roster and published: the same UIDs, refined.
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        team = session.get(tables.Team, TEAM)
+        assert team is not None
+        week = assemble_scenario(session, team, AHEAD)
+        deployment = deploy(
+            week, roster, changes="never", now=BEFORE_THE_SAMPLE_WEEK, options=RULE_TEST
+        )
+        assert deployment.result.rota is not None and deployment.kept_roster
+        versions.add_draft(session, TEAM, AHEAD, deployment.result.rota)
+        session.commit()
+    published = client.post(f"/teams/{TEAM}/weeks/{AHEAD}/versions/1/publish")
+    assert published.status_code == 200, published.text
+    after = _events(client, "pc-ann")
+    assert set(events) <= set(after)  # nothing gone; the events the week sends her to added
+    assert all(uid.startswith("event-") for uid in set(after) - set(events))
+    first_week = {uid for uid, d in tours.items() if d.day < AHEAD + timedelta(days=7)}
+    assert first_week
+    for uid in first_week:
+        assert not str(after[uid]["SUMMARY"]).startswith("Rostered: ")
+        assert int(after[uid]["SEQUENCE"]) == 1 and str(after[uid]["STATUS"]) == "CONFIRMED"
+    for uid in set(tours) - first_week:
+        assert int(after[uid]["SEQUENCE"]) == 0  # later weeks: still as rostered
+    for uid in rests:
+        assert str(after[uid]["STATUS"]) == "CONFIRMED"
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        kinds = {e.kind for e in session.exec(select(tables.FeedEntry))}
+    assert {"duty", "rest"} <= kinds
+
+
+@pytest.mark.extra  # ical.js, which .ci/run installs
+def test_a_rostered_feed_reads_the_same_in_icaljs(client: TestClient):
+    """Thunderbird's parser reads the rostered tours and rest days at the same instants."""
+    with_team(client, AHEAD)
+    period, roster = planned(AHEAD, seconds=DEPLOYED)
+    assert upload(client, period, roster).status_code == 201
+    assert client.post(f"{ROSTERS}/{AHEAD}/versions/1/publish", json={}).status_code == 200
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        subject = feeds.Subject(kind="duties", team_id=TEAM, staff_id="pcso-cy")
+        body = feeds.render(session, subject, "duties", "Europe/London", BEFORE_THE_SAMPLE_WEEK)
+    parsed = icaljs(body)
+    summaries = {event["summary"] for event in parsed["events"]}
+    assert any(s.startswith("Rostered: ") for s in summaries) and "Rest day" in summaries
