@@ -19,8 +19,9 @@ attendance. That plan's presence is what the price of continuity is measured aga
 
 In a repair, blocks keep the cuts a duty was published with, from the slot `now` falls in
 on, and what the published rota did before `now` (`WeekModel.history`) counts too: a duty
-under way stays in its ward for its block in progress when leaving at `now` would leave a
-run shorter than a block (`held_ward`), its wards before `now` count towards its most,
+under way leaving its ward at `now` when that leaves a run shorter than a block
+(`held_ward`) costs HELD_RUN_WEIGHT presence-hours (the week's other rules may need it:
+the checker then names the short run), its wards before `now` count towards its most,
 and the week's patrol before `now` counts in the own-ward share.
 """
 
@@ -41,6 +42,7 @@ from scheduler.scenario import Continuity, EngagementEvent, Staff
 from scheduler.timegrid import TimeGrid
 
 SHARE_DENOMINATOR = 1000  # the own-ward share in thousandths, to keep the model integral
+HELD_RUN_WEIGHT = 4.0  # a repair: a duty under way leaving its ward before its block is done
 OWN_WARD_WEIGHT = 1.0  # soft: an hour short of the share costs one presence hour
 OWN_OFFICERS_WEIGHT = 2.0  # soft: a listed event without the ward's own officer
 
@@ -172,7 +174,11 @@ def add_blocks(week: WeekModel) -> None:
             before = started.get((option.staff, option.day))
             held = held_ward(week, before, blocks[0].slots if blocks else (), minimum)
             if held is not None and held in blocks[0].wards:
-                model.add_implication(week.works[option], blocks[0].wards[held])
+                # A cost, not a rule: the week's other rules (a PCSO never alone where
+                # lone working is barred, an urgent event) may need the move, and then the
+                # checker names the short run, as a sergeant may publish it
+                cost = round(SCALE * HELD_RUN_WEIGHT)
+                week.soft_terms.append(-cost * (week.works[option] - blocks[0].wards[held]))
     for (staff_id, event_id), attends in week.attends.items():
         event = events[event_id]
         touched = set(week.event_slots[event_id])
@@ -219,18 +225,13 @@ def _plan_attendance(week: WeekModel, events: dict[str, EngagementEvent]) -> Non
             if not inside or (before is None and len({e.ward for e, _ in inside}) < 2):
                 continue
             works = week.works[option]
-            cuts = cut_blocks(week.grid, option, minimum, week.now)
-            for index, slots in enumerate(cuts):
+            for slots in cut_blocks(week.grid, option, minimum, week.now):
                 touching = [
                     (event, a)
                     for event, a in inside
                     if not set(week.event_slots[event.id]).isdisjoint(slots)
                 ]
-                # A duty under way stays in its ward for the block in progress
-                held = held_ward(week, before, slots, minimum) if index == 0 else None
                 for first, (event, a) in enumerate(touching):
-                    if held is not None and event.ward != held:
-                        model.add_bool_or([a.Not(), works.Not()])
                     for other, b in touching[first + 1 :]:
                         if other.ward != event.ward:
                             model.add_bool_or([a.Not(), b.Not(), works.Not()])

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from benchmarks.replan import briefing
 from scheduler import check, load_scenario
+from scheduler.codes import RuleCode
 from scheduler.model import build
 from scheduler.replan import (
     REPAIR_OPTIONS,
@@ -45,15 +46,33 @@ def _lawful_repair(scenario: Scenario, rota: Rota, now: datetime, *changes) -> R
     """Repair with more than the service's budget (these tests assert what a repair
     changes, not how fast it is: benchmarks/replan.py measures that, so a slow machine
     must not make them flaky), and a short deployment in blocks for the sample team's
-    familiar faces; the repair passes the checker and leaves the past as published."""
+    familiar faces; the repair passes the checker and leaves the past as published. One
+    thing may fall short, as a sergeant may publish it: a duty under way that had to move
+    to another ward at `now` (another rule needed it there: a PCSO left alone where lone
+    working is barred), its run before or after the move shorter than a block."""
     options = replace(REPAIR_OPTIONS, time_limit=4, faces_time=3)
     result, repair, changed = replan(
         scenario, rota, Replan(now=now, changes=list(changes)), options
     )
     assert repair is not None, result.report.explanation
-    assert check(changed, repair.rota) == [], result.report.faces
+    broken = [
+        v
+        for v in check(changed, repair.rota)
+        if not (v.rule == RuleCode.BLOCK_LENGTH and _moved_at(repair.rota, v.staff, now))
+    ]
+    assert broken == [], (result.report.faces, [v.message for v in broken])
     assert history_of(rota, now) == history_of(repair.rota, now)  # the past never changes
     return repair
+
+
+def _moved_at(rota: Rota, staff: str, now: datetime) -> bool:
+    """The person's duty under way at `now` moves to another ward then."""
+    for duty in rota.duties_of(staff):
+        before = [a for a in duty.activities if a.end == now]
+        after = [a for a in duty.activities if a.start == now]
+        if duty.start < now < duty.end and before and after:
+            return before[0].ward != after[0].ward
+    return False
 
 
 def _someone_working(rota: Rota, day: date) -> str:
@@ -203,6 +222,7 @@ def test_officer_sent_home_mid_duty_leaves_then(published):
     )
 
 
+@pytest.mark.extra  # repairs the sample team mid-event: about 10 s
 def test_officer_pulled_from_an_event_under_way_leaves_when_it_ends(published):
     """An absence that begins while its person is at an event that has begun starts when
     the event ends: the event stays staffed as it happened, and the duty ends then."""
@@ -525,7 +545,8 @@ def test_a_duty_under_way_keeps_its_past_and_takes_the_repairs_future():
 def test_a_repair_at_any_moment_keeps_the_familiar_faces(published, now: datetime):
     """Whoever is on duty at `now` is sent home then: the repair keeps every continuity
     rule of the sample team's policy (a duty under way finishes its block in its ward, its
-    wards before `now` count), with only the cut duty's last run allowed to be short."""
+    wards before `now` count), the cut duty's last run and a move at `now` that another
+    rule needs aside (`_lawful_repair`)."""
     scenario, rota = published
     assert scenario.policy.continuity is not None
     on_duty = _under_way(rota, now)

@@ -58,7 +58,7 @@ def four_weeks() -> tuple[Scenario, RosterPeriod, Roster]:
         requests=[RosterRequest(staff="sgt-bo", day=date(2026, 12, 12), off=True)],
         carry=[RosterCarry(staff="pc-ann", days_worked_in_a_row=6)],
     )
-    roster = solve_roster(scenario, period, RosterOptions(time_limit=8))
+    roster = solve_roster(scenario, period, RosterOptions(time_limit=6))
     assert roster.days, roster.report.explanation
     return scenario, period, roster
 
