@@ -61,6 +61,7 @@ def with_team(client: TestClient, start: date) -> None:
     assert client.post(f"/teams/{TEAM}/scenario", json=team_week(start)).status_code == 201
 
 
+@pytest.mark.extra  # a second roster solved, and two publishes: about 12 s
 def test_a_roster_is_stored_published_and_superseded_with_what_each_change_owes(
     client: TestClient,
 ):

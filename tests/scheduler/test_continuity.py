@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from scheduler import Rota, Scenario, check, solve
 from scheduler.codes import RuleCode, SolveStatus
+from scheduler.replan import Absence
 from scheduler.rota import Activity
 from scheduler.scenario import Continuity
-from tests.support import RULE_TEST, small_team
+from tests.support import RULE_TEST, lawful_repair, small_team
 
 FACES = replace(RULE_TEST, faces_time=10)
 _CONTINUITY = {"block_length", "wards_per_duty", "own_ward_share", "own_officers"}
@@ -284,3 +285,24 @@ def test_a_duty_cut_short_may_end_in_a_short_run_and_no_other_may(
     )
     rules = {v.rule for v in check(sent_home, short_middle) if v.staff == "pcso-cy"}
     assert RuleCode.BLOCK_LENGTH in rules
+
+
+def test_a_repair_of_a_duty_under_way_keeps_the_familiar_faces(
+    deployed: tuple[Scenario, Rota],
+) -> None:
+    """Someone sent home in the middle of a slot of their duty: the repair, deployed in
+    blocks from then on with the published week as history, passes the checker (a duty
+    under way may move ward at `now` only when another rule needs it)."""
+    scenario, rota = deployed
+    duty = next(
+        d
+        for d in sorted(rota.duties, key=lambda d: d.start)
+        if d.end - d.start >= timedelta(hours=6)
+    )
+    now = duty.start + timedelta(hours=2, minutes=10)
+    sick = Absence(staff=duty.staff, start=now, end=now + timedelta(days=1), category="sick")
+    repair = lawful_repair(scenario, rota, now, sick)
+    assert repair.rota.report is not None and repair.rota.report.faces is not None
+    assert repair.rota.report.faces.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+    [cut] = [d for d in repair.rota.duties if (d.staff, d.day) == (duty.staff, duty.day)]
+    assert cut.end == now

@@ -3,7 +3,6 @@ owes what DOMAIN.md's table says."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -11,14 +10,11 @@ from pydantic import ValidationError
 
 from benchmarks.replan import briefing
 from scheduler import check, load_scenario
-from scheduler.codes import RuleCode
 from scheduler.model import build
 from scheduler.replan import (
-    REPAIR_OPTIONS,
     Absence,
     EventChange,
     PinChange,
-    Repair,
     Replan,
     Surge,
     apply_changes,
@@ -30,7 +26,7 @@ from scheduler.replan import (
 from scheduler.replan.repair import _touched_days
 from scheduler.rota import Duty, Rota
 from scheduler.scenario import EngagementEvent, Pin, Policy, Role, Scenario
-from tests.support import FIXTURES, sample_rota
+from tests.support import FIXTURES, lawful_repair, sample_rota
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # Tuesday noon of the sample week
 # Removing one officer for one day may change at most this many other officers' duties.
@@ -42,43 +38,11 @@ def published() -> tuple[Scenario, Rota]:
     return load_scenario(FIXTURES / "riverside.json"), sample_rota()
 
 
-def _lawful_repair(scenario: Scenario, rota: Rota, now: datetime, *changes) -> Repair:
-    """Repair with more than the service's budget (these tests assert what a repair
-    changes, not how fast it is: benchmarks/replan.py measures that, so a slow machine
-    must not make them flaky), and a short deployment in blocks for the sample team's
-    familiar faces; the repair passes the checker and leaves the past as published. One
-    thing may fall short, as a sergeant may publish it: a duty under way that had to move
-    to another ward at `now` (another rule needed it there: a PCSO left alone where lone
-    working is barred), its run before or after the move shorter than a block."""
-    options = replace(REPAIR_OPTIONS, time_limit=4, faces_time=3)
-    result, repair, changed = replan(
-        scenario, rota, Replan(now=now, changes=list(changes)), options
-    )
-    assert repair is not None, result.report.explanation
-    broken = [
-        v
-        for v in check(changed, repair.rota)
-        if not (v.rule == RuleCode.BLOCK_LENGTH and _moved_at(repair.rota, v.staff, now))
-    ]
-    assert broken == [], (result.report.faces, [v.message for v in broken])
-    assert history_of(rota, now) == history_of(repair.rota, now)  # the past never changes
-    return repair
-
-
-def _moved_at(rota: Rota, staff: str, now: datetime) -> bool:
-    """The person's duty under way at `now` moves to another ward then."""
-    for duty in rota.duties_of(staff):
-        before = [a for a in duty.activities if a.end == now]
-        after = [a for a in duty.activities if a.start == now]
-        if duty.start < now < duty.end and before and after:
-            return before[0].ward != after[0].ward
-    return False
-
-
 def _someone_working(rota: Rota, day: date) -> str:
     return next(d.staff for d in rota.duties if d.day == day)
 
 
+@pytest.mark.extra  # repairs the sample team: about 8 s
 def test_one_officer_sick_for_a_day(published):
     """The sick officer's duty goes; other officers' duties change within the bound;
     duties already started are exactly as published; the checker passes."""
@@ -91,7 +55,7 @@ def test_one_officer_sick_for_a_day(published):
         end=datetime(2026, 11, 26, 0, 0, tzinfo=UTC),
         category="sick",
     )
-    repair = _lawful_repair(scenario, rota, NOW, absence)
+    repair = lawful_repair(scenario, rota, NOW, absence)
     assert not any(d.staff == sick and d.day == wednesday for d in repair.rota.duties)
     others = {c.staff for c in repair.changes if c.staff != sick and c.change != "ward changed"}
     assert len(others) <= OTHERS_CHANGED_BOUND, repair.changes
@@ -113,7 +77,7 @@ def test_an_urgent_event_short_of_people_moves_few_duties_on_its_own_day(publish
     assert isinstance(change, EventChange)
     thursday = date(2026, 11, 26)
     assert change.event.start.astimezone(scenario.zone).date() == thursday
-    repair = _lawful_repair(scenario, rota, request.now, change)
+    repair = lawful_repair(scenario, rota, request.now, change)
     changed = [c for c in repair.changes if c.change != "ward changed"]
     assert {c.day for c in changed} == {thursday}, changed
     assert len(changed) <= 3, changed
@@ -177,7 +141,7 @@ def test_others_keep_their_events_and_every_attendance_change_is_listed(publishe
     )
     start = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
     absence = Absence(staff=sick, start=start, end=start + timedelta(days=1), category="sick")
-    repair = _lawful_repair(scenario, rota, NOW, absence)
+    repair = lawful_repair(scenario, rota, NOW, absence)
     before = _attendance_from(scenario, rota, NOW)
     after = _attendance_from(scenario, repair.rota, NOW)
     assert before <= after, f"taken off an event: {sorted(before - after)}"
@@ -212,7 +176,7 @@ def test_officer_sent_home_mid_duty_leaves_then(published):
     scenario, rota = published
     under_way = _under_way(rota, NOW)
     sick = Absence(staff=under_way.staff, start=NOW, end=NOW + timedelta(days=1), category="sick")
-    repair = _lawful_repair(scenario, rota, NOW, sick)
+    repair = lawful_repair(scenario, rota, NOW, sick)
     [kept] = [d for d in repair.rota.duties if (d.staff, d.day) == (under_way.staff, under_way.day)]
     assert (kept.template, kept.start, kept.end) == (under_way.template, under_way.start, NOW)
     assert all(a.end <= NOW for a in kept.activities)
@@ -235,7 +199,7 @@ def test_officer_pulled_from_an_event_under_way_leaves_when_it_ends(published):
     )
     now = event.start + (event.end - event.start) / 2
     pulled = Absence(staff=under_way.staff, start=now, end=now + timedelta(hours=8), category="aid")
-    repair = _lawful_repair(scenario, rota, now, pulled)
+    repair = lawful_repair(scenario, rota, now, pulled)
     [kept] = [d for d in repair.rota.duties if (d.staff, d.day) == (under_way.staff, under_way.day)]
     assert kept.end.astimezone(UTC) == event.end.astimezone(UTC)
     assert event in kept.activities
@@ -546,11 +510,11 @@ def test_a_repair_at_any_moment_keeps_the_familiar_faces(published, now: datetim
     """Whoever is on duty at `now` is sent home then: the repair keeps every continuity
     rule of the sample team's policy (a duty under way finishes its block in its ward, its
     wards before `now` count), the cut duty's last run and a move at `now` that another
-    rule needs aside (`_lawful_repair`)."""
+    rule needs aside (`tests.support.lawful_repair`)."""
     scenario, rota = published
     assert scenario.policy.continuity is not None
     on_duty = _under_way(rota, now)
     sick = Absence(staff=on_duty.staff, start=now, end=now + timedelta(days=1), category="sick")
-    repair = _lawful_repair(scenario, rota, now, sick)  # the checker passes, the past kept
+    repair = lawful_repair(scenario, rota, now, sick)  # the checker passes, the past kept
     assert repair.rota.report is not None and repair.rota.report.faces is not None
     assert repair.rota.report.faces.status in ("OPTIMAL", "FEASIBLE")
