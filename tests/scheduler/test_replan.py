@@ -70,8 +70,12 @@ def test_an_urgent_event_short_of_people_moves_few_duties_on_its_own_day(publish
     default 2.5 s the full repair alone changed a median of 8 duties across the week, up
     to 112 on BCU teams; the quick try that lets anyone change on the touched days only
     is what gets it right in time. Here the budget is generous, so this asserts the
-    bound, not the speed.)"""
+    bound, not the speed.) The sample's plan, as benchmarks/replan.py measures it: with
+    familiar faces, the five brought in may include a dedicated officer whose own-ward
+    share the hour in Market Square breaks (the plan of duties does not weigh shares),
+    and the deployment falls back to the plan (docs/model.md)."""
     scenario, rota = published
+    scenario = scenario.with_policy(continuity=None)
     request = briefing(scenario, rota)
     (change,) = request.changes
     assert isinstance(change, EventChange)
