@@ -139,7 +139,9 @@ def without_long_days(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def lawful_repair(scenario: Scenario, rota: Rota, now: datetime, *changes) -> Repair:
+def lawful_repair(
+    scenario: Scenario, rota: Rota, now: datetime, *changes, time_limit: float = 4
+) -> Repair:
     """Repair with more than the service's budget (these tests assert what a repair
     changes, not how fast it is: benchmarks/replan.py measures that, so a slow machine
     must not make them flaky), and a short deployment in blocks for the sample team's
@@ -147,7 +149,7 @@ def lawful_repair(scenario: Scenario, rota: Rota, now: datetime, *changes) -> Re
     thing may fall short, as a sergeant may publish it: a duty under way that had to move
     to another ward at `now` (another rule needed it there: a PCSO left alone where lone
     working is barred), its run before or after the move shorter than a block."""
-    options = replace(REPAIR_OPTIONS, time_limit=4, faces_time=3)
+    options = replace(REPAIR_OPTIONS, time_limit=time_limit, faces_time=3)
     result, repair, changed = replan(
         scenario, rota, Replan(now=now, changes=list(changes)), options
     )

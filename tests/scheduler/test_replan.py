@@ -81,7 +81,7 @@ def test_an_urgent_event_short_of_people_moves_few_duties_on_its_own_day(publish
     assert isinstance(change, EventChange)
     thursday = date(2026, 11, 26)
     assert change.event.start.astimezone(scenario.zone).date() == thursday
-    repair = lawful_repair(scenario, rota, request.now, change)
+    repair = lawful_repair(scenario, rota, request.now, change, time_limit=10)
     changed = [c for c in repair.changes if c.change != "ward changed"]
     assert {c.day for c in changed} == {thursday}, changed
     assert len(changed) <= 3, changed
