@@ -259,21 +259,20 @@ def diff_rosters(
         staff, day = key
         if day < today:
             continue
-        was, now = before.get(key), after.get(key)
-        if _same(was, now):
+        was, becomes = before.get(key), after.get(key)
+        if _same(was, becomes):
             continue
         clear_days = (day - today).days - 1
         owed = None
-        if now is not None and now.kind == "duty" and roles.get(staff) is not None:
+        if becomes is not None and becomes.kind == "duty" and roles.get(staff) is not None:
             change = "added" if was is None or was.kind != "duty" else "moved"
-            hours = now.hours
             bring = 0.0
-            if change == "moved" and was is not None and was.start and now.start:
-                bring = max(0.0, (was.start - now.start).total_seconds() / 3600)
+            if change == "moved" and was is not None and was.start and becomes.start:
+                bring = max(0.0, (was.start - becomes.start).total_seconds() / 3600)
             owed = compensation(
                 role=roles[staff],
                 change=change,
-                hours=hours,
+                hours=becomes.hours,
                 clear_days=clear_days,
                 public_holiday=day in policy.public_holidays,
                 pcso_notice_days=policy.pcso_rest_day_notice_days,
@@ -285,7 +284,7 @@ def diff_rosters(
                 "staff": staff,
                 "day": day.isoformat(),
                 "before": _words(was, zone),
-                "after": _words(now, zone),
+                "after": _words(becomes, zone),
                 "clear_days": clear_days,
                 "owed": owed.rule if owed is not None else None,
             }

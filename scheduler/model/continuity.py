@@ -134,9 +134,10 @@ def under_way(week: WeekModel) -> dict[tuple[str, date], UnderWay]:
 def held_ward(
     week: WeekModel, before: UnderWay | None, first: tuple[int, ...], minimum: int
 ) -> str | None:
-    """The ward a duty under way must stay in for its block in progress (`first`, its
-    slots from `now`'s on): the ward it is in, when leaving it at `now` would leave a run
-    shorter than a block (the run so far, or what is left of the block); else None."""
+    """The ward a duty under way should stay in for its block in progress (`first`, its
+    slots from `now`'s on; leaving costs HELD_RUN_WEIGHT): the ward it is in, when leaving
+    it at `now` would leave a run shorter than a block (the run so far, or what is left of
+    the block); else None."""
     if before is None or not first or week.now is None:
         return None
     so_far = (week.now - before.since).total_seconds() / 60
