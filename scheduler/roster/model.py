@@ -223,6 +223,7 @@ def build(
     _presence(roster)
     _cover(roster)
     _events(roster)
+    _pins(roster)
     _fairness(roster)
     _rotation(roster)
     _requests(roster)
@@ -251,6 +252,7 @@ def build_week_bound(
         _presence,
         _cover,
         _events,
+        _pins,
         _requests,
     ):
         rule(roster)
@@ -662,6 +664,38 @@ def _events(roster: RosterModel) -> None:
             roster.parts["events"].append(-round(cost * UNIT) * short)
             if number == 0:
                 roster.shortfalls.append(("event", event, short))
+
+
+def _pins(roster: RosterModel) -> None:
+    """The sergeant's pins in the team's week, where the period holds them: at an event
+    (each time the period holds that event), a tour, or a rest day. As a mandatory event's
+    seat, each unmet costs all but a rule (EVENT_SHORT_COST): the roster keeps them when
+    it can, and the week deployed within it keeps the rest or says why it cannot."""
+    by_day: dict[tuple[str, date], list[tuple[DutyOption, cp_model.IntVar]]] = defaultdict(list)
+    for option, var in roster.works.items():
+        by_day[option.staff, option.day].append((option, var))
+    days = set(roster.period.days)
+    cost = round(EVENT_SHORT_COST * UNIT)
+    for pin in roster.team.pins:
+        if pin.event is not None:
+            for event in event_list(roster):
+                if event.id != pin.event:
+                    continue
+                covering = [
+                    var
+                    for o, var in roster.works.items()
+                    if o.staff == pin.staff
+                    and o.start <= event.start.astimezone(UTC)
+                    and event.end.astimezone(UTC) <= o.end
+                ]
+                roster.parts["pins"].append(-cost * (1 - sum(covering)))
+        elif pin.day in days:
+            options = by_day.get((pin.staff, pin.day), [])
+            if pin.off:
+                roster.parts["pins"] += [-cost * var for _, var in options]
+            else:
+                kept = sum(var for o, var in options if o.template == pin.template)
+                roster.parts["pins"].append(-cost * (1 - kept))
 
 
 def _spread(

@@ -18,11 +18,19 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
+from pydantic import ValidationError
+
 from scheduler.model import SCALE, build
 from scheduler.replan.compare import DutyChange, compare, compensation
 from scheduler.roster.output import Roster, RosterDay
 from scheduler.rota import Duty, Rota
-from scheduler.scenario import CarryIn, Pin, Scenario, Unavailability
+from scheduler.scenario import (
+    CarryIn,
+    Pin,
+    Scenario,
+    Unavailability,
+    describe_validation_error,
+)
 from scheduler.solve import SolveOptions, SolveResult, keep_faces, solve, solve_built
 from scheduler.timegrid import local_instant
 
@@ -149,13 +157,14 @@ def deploy(
     if changes != "allowed":
         try:
             week = pinned(scenario, roster)
-        except ValueError as error:  # the sergeant's own pins clash with the roster
+        except ValidationError as error:  # the sergeant's own pins clash with the roster
+            clash = describe_validation_error(error, "week").removeprefix("week: ")
             if changes == "never":
                 raise ValueError(
-                    f"the week's pins clash with the roster: {error}; allow changes "
+                    f"the week's pins clash with the roster: {clash}; allow changes "
                     "(--changes if-needed) or remove the pin"
                 ) from None
-            reasons = [str(error).splitlines()[-1].strip()]
+            reasons = [f"the week's pins clash with the roster: {clash}"]
         else:
             result = solve(week, options, cancel=cancel)
             if result.rota is not None or changes == "never":

@@ -340,3 +340,29 @@ def test_a_sergeants_event_pin_on_a_rostered_rest_day():
     assert needed.result.rota is not None and not needed.kept_roster
     assert ("sgt-bo", panel_day) in {(c.staff, c.day) for c in needed.changes}
     assert check(needed.scenario, needed.result.rota) == []
+
+
+def test_the_roster_keeps_the_sergeants_pins_where_the_period_holds_them():
+    """The week's pins reach the roster: a pin to a weekly event puts that person on a
+    tour covering it each week; a dated tour or rest day is rostered so."""
+    data = json.loads(team().model_dump_json())
+    data["pins"] = [
+        {"staff": "sgt-bo", "event": "panel"},
+        {"staff": "pc-ann", "day": "2026-11-24", "off": True},
+        {"staff": "pcso-cy", "day": "2026-11-26", "template": "early"},
+    ]
+    scenario = Scenario.model_validate(data)
+    period = RosterPeriod(start=START, weeks=4, weekly_events=["panel"])
+    roster = solve_roster(scenario, period, RosterOptions(time_limit=6))
+    assert roster.days, roster.report.explanation
+    assert check_roster(scenario, period, roster) == []
+    for week in range(4):
+        panel = datetime(2026, 11, 24, 18, 30, tzinfo=LONDON) + timedelta(weeks=week)
+        tour = roster.day_of("sgt-bo", panel.date())
+        assert tour is not None and tour.kind == "duty", (week, tour)
+        assert tour.start <= panel and panel + timedelta(minutes=90) <= tour.end
+    assert roster.day_of("pc-ann", date(2026, 11, 24)).kind == "rest"
+    assert roster.day_of("pcso-cy", date(2026, 11, 26)).template == "early"
+    # so the week deployed within it keeps every tour, the sergeant's pin with them
+    deployment = deploy(scenario, roster, changes="never", now=TOLD, options=RULE_TEST)
+    assert deployment.result.rota is not None and deployment.kept_roster
