@@ -152,10 +152,17 @@ class JobView(View):
     finished_at: datetime | None
     cancel_requested: bool
     stop_requested: bool
-    kind: Literal["solve", "replan"]
+    kind: Literal["solve", "replan", "roster"] = Field(
+        description="solve: a week; replan: a repair of a published week; roster: the "
+        "team's tours and rest days for the period from week_start"
+    )
     repair: dict[str, Any] | None = Field(
         description="a finished repair's draft version, the version it repaired, its "
         "changed duties (notice, compensation), event attendance and presence per ward"
+    )
+    roster: dict[str, Any] | None = Field(
+        description="a finished roster job's draft: its period's start and version number "
+        "(GET /teams/{team}/rosters/{start}?version=N)"
     )
 
     @classmethod
@@ -174,14 +181,15 @@ class JobView(View):
             cancel_requested=job.cancel_requested,
             stop_requested=job.stop_requested,
             kind=job.kind,
-            repair=job.result,
+            repair=job.result if job.kind == "replan" else None,
+            roster=job.result if job.kind == "roster" else None,
         )
 
 
 class JobPageState(JobView):
     """What the progress page polls: the job, and where to go when it is done."""
 
-    week_page: str
+    week_page: str = Field(description="the page the job belongs to: its week, or the rosters")
     next: str | None = Field(description="the draft it made, when it made one")
 
 
@@ -322,6 +330,17 @@ class RosterUpload(BaseModel):
     model_config = ConfigDict(extra="forbid")
     period: RosterPeriod
     roster: Roster
+
+
+class RosterGenerate(BaseModel):
+    """A roster to plan in the service: the period (as `beatplan roster` reads it) and
+    the seconds to search."""
+
+    model_config = ConfigDict(extra="forbid")
+    period: RosterPeriod
+    time_limit: float | None = Field(
+        None, gt=0, le=3600, description="seconds to search; the service's roster default"
+    )
 
 
 class RosterPublish(BaseModel):

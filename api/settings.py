@@ -19,6 +19,7 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///beatplan.sqlite"
     solve_time_limit: float = 30.0
+    roster_time_limit: float = 60.0  # a 13-week roster's search, when a request gives none
     solve_workers: int = 2
     job_poll_seconds: float = 0.05
     # a running job's heartbeat (api.worker's lease); well under its 60 s staleness

@@ -41,11 +41,13 @@ from sqlmodel import Session, col, select
 
 from api import tables
 from api.db import make_engine
-from api.services import versions
+from api.services import rosters, versions
+from api.services.errors import Conflict
 from api.services.scenarios import ScenarioConflict, assemble_scenario
 from api.settings import Settings
 from scheduler import SolveOptions, solve
 from scheduler.replan import REPAIR_OPTIONS, Replan, replan
+from scheduler.roster import Roster, RosterOptions, RosterPeriod, solve_roster
 from scheduler.rota import Rota
 from scheduler.solve import Progress
 
@@ -192,7 +194,8 @@ def _finish(engine: Engine, job_id: int, status: tables.JobStatus, message: str 
 
 
 def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
-    """Solve one claimed job and store the rota as a new draft version."""
+    """Solve one claimed job and store the rota (or a roster job's roster) as a new draft
+    version."""
     with Session(engine) as session:
         job = session.get(tables.SolveJob, job_id)
         team = session.get(tables.Team, job.team_id) if job else None
@@ -206,6 +209,7 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
         basis = versions.basis(session, job.team_id, job.week_start)  # as the scenario
         time_limit = job.time_limit
         replan_request, published, published_number = None, None, None
+        period = RosterPeriod.model_validate(job.request) if job.kind == "roster" else None
         if job.kind == "replan":
             replan_request = Replan.model_validate(job.request)
             version = versions.published(session, job.team_id, job.week_start)
@@ -218,7 +222,7 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
     keep = threading.Event()  # stopped on request, keeping the best rota found so far
     last_write = [0.0]
 
-    def progress(update_: Progress) -> None:
+    def record(objective: float, bound: float | None, elapsed: float) -> None:
         if time.monotonic() - last_write[0] < PROGRESS_EVERY:
             return
         last_write[0] = time.monotonic()
@@ -226,13 +230,12 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
             session.exec(
                 update(tables.SolveJob)
                 .where(col(tables.SolveJob.id) == job_id, col(tables.SolveJob.status) == _RUNNING)
-                .values(
-                    objective=update_.objective,
-                    bound=update_.bound,
-                    elapsed=round(update_.elapsed, 2),
-                )
+                .values(objective=objective, bound=bound, elapsed=round(elapsed, 2))
             )
             session.commit()
+
+    def progress(update_: Progress) -> None:
+        record(update_.objective, update_.bound, update_.elapsed)
 
     def watch_cancel() -> None:
         while not done.is_set():
@@ -258,7 +261,15 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
     threading.Thread(target=watch_cancel, daemon=True).start()
     repair = None
     try:
-        if replan_request is not None:
+        if period is not None:
+            roster = solve_roster(
+                scenario,
+                period,
+                RosterOptions(time_limit=time_limit, workers=settings.solve_workers),
+                cancel=cancel,
+                progress=lambda elapsed, objective, bound: record(objective, bound, elapsed),
+            )
+        elif replan_request is not None:
             options = replace(
                 REPAIR_OPTIONS,
                 time_limit=time_limit,
@@ -290,6 +301,9 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
         done.set()
     if server_gone.is_set():
         _finish(engine, job_id, tables.JobStatus.FAILED, SERVER_GONE)
+        return
+    if period is not None:
+        _store_roster(engine, job_id, period, roster, cancel.is_set(), keep.is_set())
         return
     if cancel.is_set() and not (keep.is_set() and result.rota is not None):
         message = "stopped before it found a rota" if keep.is_set() else "cancelled on request"
@@ -339,6 +353,62 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
                 ),
             }
             job.message += f", {repair.changed_duties} duties changed"
+        session.add(job)
+        session.commit()
+
+
+def _store_roster(
+    engine: Engine,
+    job_id: int,
+    period: RosterPeriod,
+    roster: Roster,
+    cancelled: bool,
+    kept: bool,
+) -> None:
+    """End a roster job: its roster stored as the period's next draft in the transaction
+    that marks the job succeeded, or the job failed (no roster, or one the team's data as
+    stored now refuses) or cancelled."""
+    report = roster.report
+    if cancelled and not (kept and roster.days):
+        message = "stopped before it found a roster" if kept else "cancelled on request"
+        _finish(engine, job_id, tables.JobStatus.CANCELLED, message)
+        return
+    if not roster.days:
+        _finish(engine, job_id, tables.JobStatus.FAILED, " ".join(report.explanation))
+        return
+    with Session(engine) as session:
+        ended = session.exec(
+            update(tables.SolveJob)
+            .where(col(tables.SolveJob.id) == job_id, col(tables.SolveJob.status) == _RUNNING)
+            .values(
+                status=tables.JobStatus.SUCCEEDED.value,
+                objective=report.objective,
+                bound=report.best_bound,
+                elapsed=report.wall_time,
+                finished_at=datetime.now(UTC),
+            )
+        )
+        if ended.rowcount != 1:
+            session.rollback()
+            log.warning("job %s was no longer running; its roster is not stored", job_id)
+            return
+        job = session.get(tables.SolveJob, job_id)
+        team = session.get(tables.Team, job.team_id) if job else None
+        assert job is not None and team is not None
+        try:
+            version = rosters.store_draft(session, team, period, roster)
+        except Conflict as error:  # the team changed while it was planned, or a roster
+            # overlapping it was published
+            session.rollback()
+            _finish(engine, job_id, tables.JobStatus.FAILED, str(error))
+            return
+        below = f", at most {report.gap:.1%} below the best possible" if report.gap else ""
+        job.message = f"{report.status}{below}: roster draft version {version.number}"
+        if kept:
+            job.message = f"stopped on request at {report.wall_time:.1f} s{below}: roster " + (
+                f"draft version {version.number}"
+            )
+        job.result = {"version": version.number, "start": period.start.isoformat()}
         session.add(job)
         session.commit()
 

@@ -11,14 +11,16 @@ from fastapi import APIRouter, Query, Request, Response
 from api.auth import CallerDep, LedTeamDep
 from api.deps import SessionDep
 from api.schemas import (
+    JobView,
     PublishedRoster,
     RosterChange,
+    RosterGenerate,
     RosterPublish,
     RosterUpload,
     RosterVersionView,
     RosterView,
 )
-from api.services import rosters
+from api.services import jobs, rosters
 
 router = APIRouter(tags=["rosters"])
 
@@ -44,6 +46,25 @@ def store_roster(
         f"/teams/{team.id}/rosters/{version.start}?version={version.number}"
     )
     return RosterVersionView.model_validate(version)
+
+
+@router.post("/teams/{team_id}/rosters/generate", status_code=202)
+def generate_roster(
+    team: LedTeamDep,
+    caller: CallerDep,
+    body: RosterGenerate,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+) -> JobView:
+    """Queue the planning of the team's roster for the period (leave, courses, court,
+    events, cover, carry-in, requests as `beatplan roster` reads them): 202 with the job,
+    which stores the roster as the period's next draft. One job of the period's first
+    week at a time: a second gets 409 with the running one's URL."""
+    limit = body.time_limit or request.app.state.settings.roster_time_limit
+    job = jobs.start_roster(session, caller, team, body.period, limit, request.app.state.clock())
+    response.headers["Location"] = jobs.url(job)
+    return JobView.of(job)
 
 
 @router.get("/teams/{team_id}/rosters/{start}")

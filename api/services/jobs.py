@@ -1,21 +1,23 @@
-"""Solve and repair jobs: queue one (or refuse while another of the team-week runs),
-find a caller's job, stop it (keeping the best rota so far) or cancel it.
+"""Solve, repair and roster jobs: queue one (or refuse while another of the team-week
+runs), find a caller's job, stop it (keeping the best rota or roster so far) or cancel it.
 
 The job table is the record of every job; the worker (`api.worker`) claims queued ones.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from api import tables
+from api.services import rosters
 from api.services.access import Caller
 from api.services.audit import audit
 from api.services.errors import Conflict, NotFound
 from api.services.scenarios import assemble_scenario, refuse_ended
+from scheduler.roster import RosterPeriod
 
 
 def url(job: tables.SolveJob) -> str:
@@ -80,6 +82,47 @@ def start_solve(
     return job
 
 
+def start_roster(
+    session: Session,
+    caller: Caller,
+    team: tables.Team,
+    period: RosterPeriod,
+    time_limit: float,
+    now: datetime,
+) -> tables.SolveJob:
+    """Queue the planning of the team's roster for `period`, and commit; the worker stores
+    it as the period's next draft (`rosters.store_draft`). Refused now, not left to fail
+    the job: a period that has ended (Conflict), one naming someone not in the team
+    (Invalid), bad stored data (Conflict), a published roster of the team overlapping it,
+    or another job of the period's first week queued or running (Conflict)."""
+    today = rosters.today_of(team, now)
+    if period.end <= today:
+        raise Conflict(
+            f"the period ended on {period.end - timedelta(days=1)}; plan one from "
+            f"{today + timedelta(days=(7 - today.weekday()) % 7)} or later"
+        )
+    scenario = assemble_scenario(session, team, period.start)
+    rosters.refuse_unknown_staff(scenario, period)
+    rosters.refuse_overlap(session, team.id, period)
+    job = tables.SolveJob(
+        team_id=team.id,
+        week_start=period.start,
+        time_limit=time_limit,
+        created_at=datetime.now(UTC),
+        kind="roster",
+        request=period.model_dump(mode="json"),
+    )
+    queue(session, job, "a job")
+    audit(session, caller, "start roster", team.id, url(job))
+    session.commit()
+    return job
+
+
+def roster_made(job: tables.SolveJob) -> int | None:
+    """The number of the roster draft a roster job stored, if it stored one."""
+    return (job.result or {}).get("version") if job.kind == "roster" else None
+
+
 def led_job(session: Session, caller: Caller, job_id: int) -> tables.SolveJob:
     """A job of a team the caller leads. Any other is NotFound as if it did not exist, so
     trying job ids does not tell which teams there are or how busy they are."""
@@ -120,6 +163,14 @@ def request_stop(session: Session, caller: Caller, job_id: int, keep: bool) -> t
 def _already_finished(session: Session, job: tables.SolveJob, verb: str) -> str:
     """Why a finished job cannot be stopped or cancelled: its status, and what to do."""
     said = f"job {job.id} has already finished ({job.status}); there is nothing to {verb}"
+    if job.kind == "roster":
+        made = roster_made(job)
+        if made is not None:
+            return f"{said}: open it to see its roster, draft version {made}"
+        return (
+            f"{said}: open it to see how it ended, and plan the roster from "
+            f"{job.week_start} again if one is still needed"
+        )
     made = version_made(session, job.id or 0)
     if made is not None:
         return (

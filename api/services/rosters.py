@@ -31,7 +31,7 @@ from scheduler.replan.compare import compensation
 from scheduler.roster import Roster, RosterPeriod
 from scheduler.roster.check import check_roster
 from scheduler.roster.output import RosterDay
-from scheduler.scenario import Policy, Role
+from scheduler.scenario import Policy, Role, Scenario
 
 DRAFT, PUBLISHED, SUPERSEDED = versions.DRAFT, versions.PUBLISHED, versions.SUPERSEDED
 SHOWN = 3  # problems named in a refusal; the rest counted
@@ -59,6 +59,19 @@ def add_draft(
     not the team's or not of this period, and (Conflict) if the roster checker finds it
     breaks a rule for the team as stored now, or if another published roster of the team
     overlaps the period."""
+    version = store_draft(session, team, period, roster)
+    audit(session, caller, "roster draft", team.id, f"{period.start} v{version.number}")
+    session.commit()
+    session.refresh(version)
+    return version
+
+
+def store_draft(
+    session: Session, team: tables.Team, period: RosterPeriod, roster: Roster
+) -> tables.RosterVersion:
+    """Add the roster as the period's next draft, flushed, not committed (`add_draft`'s
+    checks and refusals): the worker stores a generated roster in the transaction that
+    ends its job."""
     if roster.team != team.id:
         raise Invalid.at(
             ["roster", "team"], f"the roster is team {roster.team!r}'s, not {team.id!r}"
@@ -94,10 +107,21 @@ def add_draft(
     )
     session.add(version)
     session.flush()
-    audit(session, caller, "roster draft", team.id, f"{period.start} v{version.number}")
-    session.commit()
-    session.refresh(version)
     return version
+
+
+def refuse_unknown_staff(team: Scenario, period: RosterPeriod) -> None:
+    """Invalid if the period names someone who is not in the team (leave, carry-in or a
+    request), at the item's place in the period."""
+    known = {person.id for person in team.staff}
+    for field in ("absences", "carry", "requests"):
+        for index, item in enumerate(getattr(period, field)):
+            if item.staff not in known:
+                raise Invalid.at(
+                    ["period", field, index, "staff"],
+                    f"{item.staff!r} is not in the team; use one of the team's staff ids "
+                    f"(e.g. {sorted(known)[0]!r})",
+                )
 
 
 def refuse_overlap(session: Session, team_id: str, period: RosterPeriod) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 
@@ -41,9 +42,12 @@ def solve_roster(
     period: RosterPeriod,
     options: RosterOptions | None = None,
     cancel: threading.Event | None = None,
+    progress: Callable[[float, float, float | None], None] | None = None,
 ) -> Roster:
     """The best roster found in the time limit (or the reason there is none), by
-    `scheduler.roster.search`."""
+    `scheduler.roster.search`. `progress(elapsed, objective, bound)` is called with each
+    better roster (the bound None while the search knows none); `cancel` stops the search,
+    which returns the best roster so far."""
     options = options or RosterOptions()
     hinted = None
     if options.hint is not None:
@@ -57,6 +61,13 @@ def solve_roster(
         gap=options.relative_gap,
         hint=hinted,
         cancel=cancel,
+        progress=(
+            None
+            if progress is None
+            else lambda seconds, objective, bound: progress(
+                seconds, objective / UNIT, None if bound is None else bound / UNIT
+            )
+        ),
     )
     roster = found.roster
     if found.values is None or found.objective is None:

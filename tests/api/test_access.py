@@ -91,6 +91,11 @@ MATRIX: dict[tuple[str, str], tuple[str, object, set[str]]] = {
     ),
     ("GET", "/teams/{team_id}/rosters"): ("/teams/riverside/rosters", None, LEADS),
     ("POST", "/teams/{team_id}/rosters"): ("/teams/riverside/rosters", {}, LEADS),
+    ("POST", "/teams/{team_id}/rosters/generate"): (
+        "/teams/riverside/rosters/generate",
+        {},
+        LEADS,
+    ),
     ("GET", "/teams/{team_id}/rosters/{start}"): (
         "/teams/riverside/rosters/2027-01-04",
         None,

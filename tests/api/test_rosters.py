@@ -18,10 +18,12 @@ from api import feeds, tables
 from api.services import versions
 from api.services.scenarios import assemble_scenario
 from scheduler.roster import Roster, RosterOptions, RosterPeriod, solve_roster
+from scheduler.roster.check import check_roster
 from scheduler.roster.period import RosterAbsence
 from scheduler.roster.within import deploy
 from scheduler.scenario import Scenario
 from scheduler.scenario.moving import moved_to
+from tests.api.api_support import wait_for_job
 from tests.api.feed_support import icaljs
 from tests.support import BEFORE_THE_SAMPLE_WEEK, RULE_TEST, small_team
 
@@ -225,3 +227,48 @@ def test_a_rostered_feed_reads_the_same_in_icaljs(client: TestClient):
     parsed = icaljs(body)
     summaries = {event["summary"] for event in parsed["events"]}
     assert any(s.startswith("Rostered: ") for s in summaries) and "Rest day" in summaries
+
+
+def test_a_roster_planned_in_the_service_is_stored_as_a_checked_draft(client: TestClient):
+    with_team(client, AHEAD)
+    period = RosterPeriod(
+        start=AHEAD, weeks=4, absences=[RosterAbsence(staff="pc-ann", first=AHEAD)]
+    )
+    body = {"period": period.model_dump(mode="json"), "time_limit": 4}
+    started = client.post(f"{ROSTERS}/generate", json=body)
+    assert started.status_code == 202, started.text
+    assert started.json()["kind"] == "roster" and started.headers["Location"].startswith("/jobs/")
+    busy = client.post(f"{ROSTERS}/generate", json=body)  # one job of the week at a time
+    assert busy.status_code == 409 and busy.json()["detail"]["job"] == started.json()["url"]
+    job = wait_for_job(client, started.json()["url"])
+    assert job["status"] == "succeeded", job["message"]
+    assert job["roster"] == {"version": 1, "start": str(AHEAD)}
+    assert "roster draft version 1" in job["message"]
+    stored = client.get(f"{ROSTERS}/{AHEAD}", params={"version": 1}).json()
+    assert stored["version"]["status"] == "draft"
+    roster = Roster.model_validate(stored["roster"])
+    assert roster.start == AHEAD and roster.weeks == 4
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        team = session.get(tables.Team, TEAM)
+        assert team is not None
+        scenario = assemble_scenario(session, team, AHEAD)
+    assert check_roster(scenario, period, roster) == []
+    assert [d.code for d in roster.days if d.staff == "pc-ann" and d.day == AHEAD] == ["AL"]
+
+
+def test_a_roster_job_is_refused_at_once_for_what_would_fail_it(client: TestClient):
+    with_team(client, AHEAD)
+    stranger = {
+        "start": str(AHEAD),
+        "weeks": 4,
+        "absences": [{"staff": "pc-nobody", "first": str(AHEAD)}],
+    }
+    refused = client.post(f"{ROSTERS}/generate", json={"period": stranger})
+    assert refused.status_code == 422
+    [problem] = refused.json()["detail"]
+    assert problem["loc"][-4:] == ["period", "absences", 0, "staff"]
+    assert "pc-nobody" in problem["msg"] and "pc-ann" in problem["msg"]
+    ended = {"start": "2026-10-05", "weeks": 4}  # ended before the tests' today
+    gone = client.post(f"{ROSTERS}/generate", json={"period": ended})
+    assert gone.status_code == 409 and "ended" in gone.json()["detail"]
+    assert client.get(ROSTERS).json() == []
