@@ -55,6 +55,7 @@ from scheduler.scenario import Pin, describe_validation_error
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.globals["timedelta"] = timedelta
+templates.env.globals["zip"] = zip
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_PREFIXES = ("/ui", "/signin", "/signout", "/wards/")
 router = APIRouter(include_in_schema=False)
@@ -72,7 +73,12 @@ def is_private(path: str) -> bool:
 
 
 _JOB_POLL = re.compile(r"/ui/jobs/(\d+)/state")
-_UNDER_PAGE = (re.compile(r"(/ui/teams/[^/]+/weeks/[^/]+)/.+"), re.compile(r"(/ui/jobs/\d+)/.+"))
+_UNDER_PAGE = (
+    re.compile(r"(/ui/teams/[^/]+/weeks/[^/]+)/.+"),
+    re.compile(r"(/ui/jobs/\d+)/.+"),
+    re.compile(r"(/ui/teams/[^/]+/rosters)/generate"),
+    re.compile(r"(/ui/teams/[^/]+/rosters/[^/]+)/.+"),
+)
 
 
 def sign_in_needed(request: Request) -> Response:
@@ -136,7 +142,7 @@ def _same_origin(request: Request) -> None:
 SameOrigin = Depends(_same_origin)
 
 
-def _render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
@@ -153,12 +159,12 @@ def error_page(
             else str(item)
             for item in detail
         )
-    return _render(
+    return render(
         request, "error.html", status_code, status=status_code, detail=str(detail), back=back
     )
 
 
-def _now(request: Request) -> datetime:
+def now_of(request: Request) -> datetime:
     return request.app.state.clock()
 
 
@@ -194,7 +200,7 @@ def _signin_page(
     request: Request, next: str, unsent: bool = False, error: str | None = None, status: int = 200
 ) -> HTMLResponse:
     lifetime = session_lifetime(request)
-    return _render(
+    return render(
         request,
         "signin.html",
         status,
@@ -248,7 +254,7 @@ async def signin(
         return page
     lifetime = session_lifetime(request)
     session_id = await run_in_threadpool(
-        sessions.start_session, session, caller, token, _now(request), lifetime
+        sessions.start_session, session, caller, token, now_of(request), lifetime
     )
     response = RedirectResponse(_local(next), 303)
     response.set_cookie(
@@ -267,7 +273,7 @@ def signout(request: Request, session: SessionDep) -> Response:
     """End the session in the database (a copy of the cookie stops working too)."""
     session_id = request.cookies.get(COOKIE)
     if session_id:
-        sessions.end_session(session, session_id, _now(request))
+        sessions.end_session(session, session_id, now_of(request))
     response = RedirectResponse("/signin", 303)
     response.delete_cookie(COOKIE)
     return response
@@ -286,8 +292,8 @@ def home(request: Request, caller: PageCaller, session: SessionDep) -> Response:
             .where(col(tables.RotaVersion.team_id) == team.id)
             .order_by(col(tables.RotaVersion.week_start).desc())
         ).first()
-        latest[team.id] = week or _this_monday(team, _now(request))
-    return _render(request, "home.html", caller=caller, teams=teams, latest=latest)
+        latest[team.id] = week or _this_monday(team, now_of(request))
+    return render(request, "home.html", caller=caller, teams=teams, latest=latest)
 
 
 def _this_monday(team: tables.Team, now: datetime) -> date:
@@ -300,7 +306,7 @@ def _this_monday(team: tables.Team, now: datetime) -> date:
 @router.get("/ui/teams/{team_id}")
 def team_now(request: Request, team_id: str, caller: PageCaller, session: SessionDep) -> Response:
     team = led_team(session, caller, team_id)
-    return RedirectResponse(f"/ui/teams/{team.id}/weeks/{_this_monday(team, _now(request))}", 303)
+    return RedirectResponse(f"/ui/teams/{team.id}/weeks/{_this_monday(team, now_of(request))}", 303)
 
 
 @router.get("/ui/teams/{team_id}/weeks/{week}")
@@ -323,7 +329,7 @@ def week_page(
     running = jobs.active_job(session, team.id, week)
     zone = ZoneInfo(team.timezone)
     live = versions.published(session, team.id, week)
-    return _render(
+    return render(
         request,
         "week.html",
         caller=caller,
@@ -350,7 +356,7 @@ def week_page(
         live=live,
         categories=get_args(Category),
         # an absence is recorded from now, or from the week's start if that is later
-        now_local=max(_now(request), datetime.combine(week, time(0), zone))
+        now_local=max(now_of(request), datetime.combine(week, time(0), zone))
         .astimezone(zone)
         .strftime("%Y-%m-%dT%H:%M"),
         repair=_repair_of(session, caller, team.id, week, repair) if repair else None,
@@ -425,7 +431,7 @@ def generate(
     team = led_team(session, caller, team_id)
     limit = request.app.state.settings.solve_time_limit
     try:
-        job = jobs.start_solve(session, caller, team, monday(week), limit, _now(request))
+        job = jobs.start_solve(session, caller, team, monday(week), limit, now_of(request))
     except Conflict as error:
         if isinstance(error.detail, dict) and error.detail["job"]:
             return RedirectResponse("/ui" + error.detail["job"], 303)  # follow the running one
@@ -457,8 +463,8 @@ def record_absence(
         )
     except ValidationError as error:
         raise HTTPException(422, describe_validation_error(error, "absence")) from None
-    replan = Replan(now=_now(request), changes=[absence])
-    job = repairs.start_repair(session, caller, team, monday(week), replan, _now(request))
+    replan = Replan(now=now_of(request), changes=[absence])
+    job = repairs.start_repair(session, caller, team, monday(week), replan, now_of(request))
     return RedirectResponse(f"/ui/jobs/{job.id}", 303)
 
 
@@ -505,7 +511,7 @@ def publish(
 ) -> Response:
     team = led_team(session, caller, team_id)
     _, following = publishing.publish_draft(
-        session, caller, team, monday(week), number, _now(request)
+        session, caller, team, monday(week), number, now_of(request)
     )
     if following:
         return _back(team.id, week, "published-following-breaks", number)
@@ -526,7 +532,7 @@ def diff_page(
     week = monday(week)
     changes = versions.diff(session, team.id, week, from_, to)
     result = VersionDiff(from_=from_, to=to, changes=changes).model_dump(mode="json", by_alias=True)
-    return _render(
+    return render(
         request,
         "diff.html",
         caller=caller,
@@ -587,6 +593,11 @@ def export_xlsx(
 
 def _job_state(session: Session, caller: Caller, job_id: int) -> JobPageState:
     job = jobs.led_job(session, caller, job_id)
+    if job.kind == "roster":  # back to the team's rosters; on to the roster it made
+        made = jobs.roster_made(job)
+        rosters_page = f"/ui/teams/{job.team_id}/rosters"
+        following = f"{rosters_page}/{job.week_start}?version={made}" if made else None
+        return JobPageState(**JobView.of(job).model_dump(), week_page=rosters_page, next=following)
     made = jobs.version_made(session, job_id)
     week = f"/ui/teams/{job.team_id}/weeks/{job.week_start}"
     following = f"{week}?version={made}" if made is not None else None
@@ -598,7 +609,7 @@ def _job_state(session: Session, caller: Caller, job_id: int) -> JobPageState:
 @router.get("/ui/jobs/{job_id}")
 def job_page(request: Request, job_id: RowId, caller: PageCaller, session: SessionDep) -> Response:
     state = _job_state(session, caller, job_id).model_dump(mode="json")
-    return _render(request, "job.html", caller=caller, job=state)
+    return render(request, "job.html", caller=caller, job=state)
 
 
 @router.post("/ui/jobs/{job_id}/cancel", dependencies=[SameOrigin])
@@ -652,7 +663,7 @@ def _officer_page(
     team = session.get(tables.Team, team_id)
     assert team is not None
     zone = ZoneInfo(team.timezone)
-    start = _this_monday(team, _now(request))
+    start = _this_monday(team, now_of(request))
     published = session.exec(
         select(tables.RotaVersion)
         .where(
@@ -674,7 +685,7 @@ def _officer_page(
         weeks.append({"start": version.week_start, "number": version.number, "duties": lines})
     feeds_ = subscriptions.live_duty_feeds(session, team_id, staff_id)
     me = _staff(session, team_id).get(staff_id, {"name": staff_id})
-    return _render(
+    return render(
         request,
         "officer.html",
         caller=caller,
@@ -741,7 +752,7 @@ def ward_page(request: Request, team_id: str, ward_id: str, session: SessionDep)
             col(tables.FeedEntry.kind) == "public",
             col(tables.FeedEntry.ward_id) == ward_id,
             col(tables.FeedEntry.status) == "CONFIRMED",
-            col(tables.FeedEntry.ends_at) >= _now(request),
+            col(tables.FeedEntry.ends_at) >= now_of(request),
         )
         .order_by(col(tables.FeedEntry.starts_at))
         .limit(50)
@@ -756,13 +767,13 @@ def ward_page(request: Request, team_id: str, ward_id: str, session: SessionDep)
         for entry in entries
     ]
     link = _feed_links(f"{public_base(request)}/ical/public/{team_id}/{ward_id}.ics")
-    return _render(
+    return render(
         request,
         "ward.html",
         caller=None,
         team=team,
         ward_name=ward.spec.get("name", ward_id),
         events=events,
-        members=ward_team.ward_team(session, team, ward_id, _now(request)),
+        members=ward_team.ward_team(session, team, ward_id, now_of(request)),
         link=link,
     )

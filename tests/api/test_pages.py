@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from api import pages, tables
+from api import pages, roster_pages, tables
 from api.auth import COOKIE
 from api.exports import BOM, COLUMNS, duties_from_csv, to_csv
 from api.schemas import NewUser
@@ -92,6 +92,8 @@ def _as(client: TestClient, token: str | None) -> None:
 # of visitor gets: the team's sergeant, an officer, another team's sergeant, and someone
 # not signed in ("signin": sent to the sign-in page).
 T = "/ui/teams/{team_id}/weeks/{week}"
+R = "/ui/teams/{team_id}/rosters"
+ROSTERS = "/ui/teams/riverside/rosters"  # no roster stored: a roster's page is a 404
 PAGES = {
     ("GET", "/"): ("/", ("303", "303", "303", "303")),
     ("GET", "/signin"): ("/signin", ("200", "200", "200", "200")),
@@ -132,6 +134,13 @@ PAGES = {
         "/wards/riverside/market-square",
         ("200", "200", "200", "200"),
     ),
+    ("GET", R): (ROSTERS, ("200", "403", "403", "signin")),
+    ("POST", f"{R}/generate"): (f"{ROSTERS}/generate", ("422", "422", "422", "signin")),
+    ("GET", f"{R}/{{start}}"): (f"{ROSTERS}/{WEEK}", ("404", "403", "403", "signin")),
+    ("POST", f"{R}/{{start}}/versions/{{number}}/publish"): (
+        f"{ROSTERS}/{WEEK}/versions/1/publish",
+        ("404", "403", "403", "signin"),
+    ),
 }
 
 
@@ -139,7 +148,8 @@ def test_every_page_route_is_in_the_matrix() -> None:
     """A new page cannot be added without saying who may open it."""
     declared = {
         (method, route.path)
-        for route in pages.router.routes
+        for router in (pages.router, roster_pages.router)
+        for route in router.routes
         for method in route.methods - {"HEAD"}  # type: ignore[attr-defined]
     }
     assert all(pages.is_page(path) for _, path in declared)

@@ -1,0 +1,146 @@
+"""The roster in the pages, without a browser: plan one from the form (with the period's
+file), follow the job, read the grid against the roster the API stores, publish it (with
+the reason a late roster needs), and the same refusals as the API."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.roster_view import BLOCK_DAYS, short_codes
+from api.settings import Settings
+from scheduler.roster import Roster, RosterPeriod
+from scheduler.roster.check import check_roster
+from scheduler.scenario import Scenario
+from scheduler.scenario.moving import moved_to
+from tests.api.api_support import admin_token, wait_for_job
+from tests.support import small_team
+
+TEAM = "test-team"
+SOON = date(2026, 11, 30)  # less than a month after the tests' today (Fri 20 Nov 2026)
+PAGES = f"/ui/teams/{TEAM}/rosters"
+
+
+@pytest.fixture
+def browser(database_url: str) -> Iterator[TestClient]:
+    """The app with its worker and a 4 s roster search, signed in to the pages as an
+    admin (a session cookie, as a browser), the small team stored from SOON."""
+    app = create_app(Settings(database_url=database_url, roster_time_limit=4))
+    with TestClient(app) as client:
+        token = admin_token(app.state.engine)
+        team = moved_to(small_team().model_dump(mode="json"), SOON)
+        stored = client.post(
+            f"/teams/{TEAM}/scenario", json=team, headers={"Authorization": f"Bearer {token}"}
+        )
+        assert stored.status_code == 201, stored.text
+        assert client.post("/signin", data={"token": token}, follow_redirects=False).is_redirect
+        client.api = {"Authorization": f"Bearer {token}"}  # type: ignore[attr-defined]
+        yield client
+
+
+def _api(client: TestClient, path: str) -> dict:
+    reply = client.get(path, headers=client.api)  # type: ignore[attr-defined]
+    assert reply.status_code == 200, reply.text
+    return reply.json()
+
+
+def _text(page: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def test_a_roster_is_planned_read_and_published_from_the_pages(browser: TestClient):
+    listing = browser.get(PAGES)
+    assert listing.status_code == 200 and "No roster yet" in listing.text
+    period = {
+        "start": str(SOON),
+        "weeks": 4,
+        "absences": [{"staff": "pc-ann", "first": str(SOON), "last": "2026-12-01"}],
+    }
+    planned = browser.post(
+        f"{PAGES}/generate",
+        data={"start": str(SOON), "weeks": "4"},
+        files={"period_file": ("period.json", json.dumps(period), "application/json")},
+        follow_redirects=False,
+    )
+    assert planned.status_code == 303, planned.text[:400]
+    job_page = planned.headers["location"]
+    assert job_page.startswith("/ui/jobs/")
+    assert "Planning the roster" in browser.get(job_page).text
+    job = wait_for_job(browser, f"{job_page}/state")
+    assert job["status"] == "succeeded", job["message"]
+    assert job["next"] == f"{PAGES}/{SOON}?version=1"
+
+    page = browser.get(job["next"])
+    assert page.status_code == 200
+    stored = _api(browser, f"/teams/{TEAM}/rosters/{SOON}")
+    roster = Roster.model_validate(stored["roster"])
+    team = Scenario.model_validate(moved_to(small_team().model_dump(mode="json"), SOON))
+    assert check_roster(team, RosterPeriod.model_validate(stored["period"]), roster) == []
+    codes = short_codes(team.duty_templates)
+    # Each person's row gives their rostered days' codes, in order: AL on the leave.
+    for person in team.staff:
+        row = re.search(
+            rf"<tr><th scope=\"row\">{re.escape(person.name)} .*?</tr>", page.text, re.S
+        )
+        assert row is not None, person.name
+        cells = re.findall(r"<td class=\"c-[a-z]+[^\"]*\" title=\"[^\"]*\">([^<]*)</td>", row[0])
+        days = sorted((d for d in roster.days if d.staff == person.id), key=lambda d: d.day)
+        wanted = [codes.get(d.template or "", d.code) if d.kind == "duty" else d.code for d in days]
+        assert cells == wanted[:BLOCK_DAYS], person.name
+    assert re.search(r"<strong>AL</strong> annual leave", page.text)
+    for template in team.duty_templates:
+        if any(d.template == template.id for d in roster.days):
+            assert f"<strong>{codes[template.id]}</strong> {template.name}" in page.text
+    text = _text(page.text)
+    assert "Fewest on" not in text or "need" in text
+    assert "Why it is published less than a month" in text  # SOON is within a month
+
+    # Publishing without the reason is the API's refusal, as a page; nothing is published.
+    refused = browser.post(f"{PAGES}/{SOON}/versions/1/publish", data={}, follow_redirects=False)
+    assert refused.status_code == 422 and "month" in _text(refused.text)
+    assert _api(browser, f"/teams/{TEAM}/rosters/{SOON}")["version"]["status"] == "draft"
+    published = browser.post(
+        f"{PAGES}/{SOON}/versions/1/publish",
+        data={"reason": "New team; agreed with the Federation rep"},
+        follow_redirects=False,
+    )
+    assert published.status_code == 303
+    after = browser.get(published.headers["location"])
+    assert "is published" in after.text and "New team; agreed" in after.text
+    assert _api(browser, f"/teams/{TEAM}/rosters/{SOON}")["version"]["status"] == "published"
+
+
+def test_the_plan_form_names_a_bad_file_and_queues_nothing(browser: TestClient):
+    mismatch = {"start": "2026-12-07", "weeks": 4}
+    refused = browser.post(
+        f"{PAGES}/generate",
+        data={"start": str(SOON), "weeks": "4"},
+        files={"period_file": ("period.json", json.dumps(mismatch), "application/json")},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 422
+    assert "2026-12-07" in _text(refused.text) and "make them the same" in _text(refused.text)
+    stranger = {"absences": [{"staff": "pc-nobody", "first": str(SOON)}]}
+    unknown = browser.post(
+        f"{PAGES}/generate",
+        data={"start": str(SOON), "weeks": "4"},
+        files={"period_file": ("period.json", json.dumps(stranger), "application/json")},
+        follow_redirects=False,
+    )
+    assert unknown.status_code == 422 and "pc-nobody" in _text(unknown.text)
+    garbled = browser.post(
+        f"{PAGES}/generate",
+        data={"start": str(SOON), "weeks": "4"},
+        files={"period_file": ("period.json", b"{not json", "application/json")},
+        follow_redirects=False,
+    )
+    assert garbled.status_code == 422 and "not JSON" in _text(garbled.text)
+    assert "No roster yet" in browser.get(PAGES).text
+    assert "being planned" not in browser.get(PAGES).text
