@@ -11,12 +11,12 @@ import argparse
 import os
 import socket
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from rich.console import Console
 
-from scheduler import SolveOptions, check, load_scenario, solve
+from scheduler import SolveOptions, check, load_scenario
 from scheduler.cli import (
     COMMANDS,
     COUNT,
@@ -29,7 +29,8 @@ from scheduler.cli import (
     show_rota,
 )
 from scheduler.cli import parser as library_parser
-from scheduler.scenario import coming_monday
+from scheduler.roster import RosterPeriod
+from scheduler.scenario import Scenario, coming_monday
 
 # The service's modules are imported by the commands that use them: `beatplan solve`
 # and `beatplan check` start without loading the web stack and the database layer.
@@ -65,10 +66,20 @@ def parser() -> argparse.ArgumentParser:
 
     demo_cmd = commands.add_parser(
         "demo",
-        help="solve the sample team's coming week, publish it in a fresh SQLite database, "
-        "serve the API",
+        help="plan the sample team's roster from the coming week, deploy its first week, "
+        "publish both in a fresh SQLite database, serve the API and the pages",
     )
     demo_cmd.add_argument("--scenario", type=Path, default=Path("fixtures/riverside.json"))
+    demo_cmd.add_argument(
+        "--roster",
+        type=Path,
+        default=Path("fixtures/riverside-roster.json"),
+        help="the roster period (leave, courses, court, events, cover); moved to start "
+        "on the week planned",
+    )
+    demo_cmd.add_argument(
+        "--roster-time-limit", type=SECONDS, default=30.0, help="seconds to plan the roster"
+    )
     demo_cmd.add_argument(
         "--week",
         type=MONDAY,
@@ -130,8 +141,12 @@ def _serve(arguments: argparse.Namespace, _err: Console) -> int:
     return 0
 
 
+DEMO_LATE_REASON = "the demo: the sample team's first roster, published the week before it starts"
+
+
 def _demo(arguments: argparse.Namespace, err: Console) -> int:
-    """The README's main job: the sample week on screen, then published in the service."""
+    """The README's main job: the sample team's roster planned from the coming week, its
+    first week deployed within it, both on screen, then published in the service."""
     import uvicorn
     from sqlmodel import Session
 
@@ -139,22 +154,60 @@ def _demo(arguments: argparse.Namespace, err: Console) -> int:
     from api.db import make_engine, migrate
     from api.main import create_app
     from api.schemas import NewUser
-    from api.services import subscriptions, users, versions
+    from api.services import rosters, subscriptions, users, versions
+    from api.services.access import caller_for
     from api.services.scenarios import import_scenario
     from api.settings import Settings
+    from scheduler.roster import RosterOptions, solve_roster
+    from scheduler.roster.check import check_roster
+    from scheduler.roster.cli import roster_line, show_roster
+    from scheduler.roster.within import deploy
 
-    scenario = load_scenario(arguments.scenario, arguments.week or coming_monday())
+    monday = arguments.week or coming_monday()
+    scenario = load_scenario(arguments.scenario, monday)
+    period = _demo_period(arguments.roster, scenario)
     _check_demo_database(arguments.database)
     if not arguments.no_serve:  # before solving and publishing, not after
         _check_port("127.0.0.1", arguments.port)
-    result = solve(scenario, SolveOptions(time_limit=arguments.time_limit))
+    out = console()
+    out.print(
+        f"Planning {scenario.team.name}'s roster: {period.weeks} weeks from {period.start} "
+        f"({arguments.roster_time_limit:g} s)..."
+    )
+    roster = solve_roster(scenario, period, RosterOptions(time_limit=arguments.roster_time_limit))
+    if not roster.days:
+        raise UsageError(
+            f"the sample roster could not be planned: {' '.join(roster.report.explanation)}"
+        )
+    show_roster(scenario, roster, out, weeks=2)
+    out.print(roster_line(roster))
+    broken = check_roster(scenario, period, roster)
+    if broken:
+        out.print(f"Independent roster check: {len(broken)} violation(s)", style="red")
+        return 1
+    out.print("Independent roster check: every roster rule holds.")
+
+    now = datetime.now(UTC)
+    out.print(f"\nDeploying the week of {monday} within the roster...")
+    deployment = deploy(
+        scenario,
+        roster,
+        changes="if-needed",
+        now=now,
+        options=SolveOptions(time_limit=arguments.time_limit),
+    )
+    result = deployment.result
     if result.rota is None:
         raise UsageError(
-            f"the sample week could not be solved: {' '.join(result.report.explanation)}"
+            f"the sample week could not be deployed: {' '.join(result.report.explanation)}"
         )
-    out = console()
-    show_rota(scenario, result.rota, out)
-    violations = check(scenario, result.rota)
+    show_rota(deployment.scenario, result.rota, out)
+    out.print(
+        f"{len(deployment.changes)} change(s) to the roster ({deployment.note})"
+        if deployment.changes
+        else "Every rostered tour and rest day of the week kept."
+    )
+    violations = check(deployment.scenario, result.rota)
     if violations:
         out.print(f"Independent check: {len(violations)} violation(s)", style="red")
         return 1
@@ -166,12 +219,17 @@ def _demo(arguments: argparse.Namespace, err: Console) -> int:
     migrate(engine)
     with Session(engine, expire_on_commit=False) as session:
         import_scenario(session, scenario)
-        session.flush()
-        draft = versions.add_draft(session, scenario.team.id, scenario.week_start, result.rota)
-        versions.publish(session, draft)
         admin, token = users.create_user(
             session, NewUser(name="Demo admin", role=tables.Role.ADMIN)
         )
+        session.commit()
+        team = session.get(tables.Team, scenario.team.id)
+        assert team is not None
+        caller = caller_for(session, admin)
+        stored = rosters.add_draft(session, caller, team, period, roster)
+        rosters.publish(session, caller, team, period.start, stored.number, now, DEMO_LATE_REASON)
+        draft = versions.add_draft(session, scenario.team.id, scenario.week_start, result.rota)
+        versions.publish(session, draft)
         officer = next(p for p in scenario.staff if result.rota.duties_of(p.id))
         _, feed = subscriptions.issue_feed(
             session, admin.id, "duties", scenario.team.id, officer.id
@@ -181,15 +239,18 @@ def _demo(arguments: argparse.Namespace, err: Console) -> int:
     base = f"http://127.0.0.1:{arguments.port}"
     week = f"{base}/teams/{scenario.team.id}/weeks/{scenario.week_start}"
     out.print(
-        f"\nPublished version 1 in {arguments.database}. Admin token (shown only now):\n  {token}\n"
+        f"\nPublished the roster (version 1) and the week (version 1) in {arguments.database}. "
+        f"Admin token (shown only now):\n  {token}\n"
         f"Sergeant's pages: {base}/signin (paste the token), then "
         f"{base}/ui/teams/{scenario.team.id}/weeks/{scenario.week_start}\n"
+        f"The roster:       {base}/ui/teams/{scenario.team.id}/rosters/{period.start}\n"
         f"{scenario.wards[0].name}'s public page: "
         f"{base}/wards/{scenario.team.id}/{scenario.wards[0].id}\n"
         f"API docs:       {base}/docs\n"
         f"Published rota: {week}/rota\n"
         f"Try: curl -H 'Authorization: Bearer {token}' {week}/rota/wards/{scenario.wards[0].id}\n"
-        f"{officer.name}'s duties as a calendar feed (subscribe in a calendar app):\n"
+        f"{officer.name}'s duties as a calendar feed (subscribe in a calendar app; the "
+        f"roster's tours and rest days for {period.weeks} weeks, this week's in full):\n"
         f"  {base}/ical/{feed}.ics\n"
         f"{scenario.wards[0].name}'s public events: "
         f"{base}/ical/public/{scenario.team.id}/{scenario.wards[0].id}.ics",
@@ -200,6 +261,23 @@ def _demo(arguments: argparse.Namespace, err: Console) -> int:
     out.print("Serving; press Ctrl-C to stop.")
     uvicorn.run(create_app(settings), host="127.0.0.1", port=arguments.port, log_level="warning")
     return 0
+
+
+def _demo_period(path: Path, scenario: Scenario) -> RosterPeriod:
+    """The roster period in `path`, moved to start on the scenario's week."""
+    from pydantic import ValidationError
+
+    from scheduler.scenario import describe_validation_error, read_json
+    from scheduler.scenario.moving import period_moved_to
+
+    data = read_json(path, "roster period")
+    if not isinstance(data, dict) or "start" not in data:
+        raise UsageError(f"{path}: not a roster period; give one with its start and weeks")
+    moved = period_moved_to(data, scenario.week_start, scenario.team.timezone)
+    try:
+        return RosterPeriod.model_validate(moved)
+    except ValidationError as error:
+        raise UsageError(f"{path}: {describe_validation_error(error, 'roster period')}") from None
 
 
 def _admin(arguments: argparse.Namespace, _err: Console) -> int:

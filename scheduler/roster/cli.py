@@ -101,18 +101,27 @@ def run_roster(arguments: argparse.Namespace, err: Console, write_out) -> int:
         for violation in violations:
             out.print(f"  - [{violation.rule}] {violation.message}")
         return 1
-    below = 100 * (report.gap or 0)
-    out.print(
-        f"Roster {roster.start} for {roster.weeks} weeks: {report.status}, expected presence "
-        f"{report.expected_presence:g} demand-weighted hours, at most {below:.1f}% below the "
-        f"best possible; first roster in {report.first_roster_time} s, {report.wall_time} s "
-        "in all."
-    )
+    out.print(roster_line(roster))
     out.print("Independent check: every roster rule holds.")
     if arguments.out is not None:
         write_out(arguments.out, roster.model_dump_json(indent=2) + "\n")
         out.print(f"Roster written to {arguments.out}")
     return 0
+
+
+def roster_line(roster: Roster) -> str:
+    """The roster's result in one sentence: status, expected presence, how far from the
+    best possible it may be (when the search knows a bound), and its times."""
+    report = roster.report
+    if report.gap is not None:
+        quality = f"at most {100 * report.gap:.1f}% below the best possible"
+    else:
+        quality = "how far from the best possible is not known (no bound in the time given)"
+    return (
+        f"Roster {roster.start} for {roster.weeks} weeks: {report.status}, expected presence "
+        f"{report.expected_presence:g} demand-weighted hours, {quality}; first roster in "
+        f"{report.first_roster_time} s, {report.wall_time} s in all."
+    )
 
 
 def _known_staff(team: Scenario, period: RosterPeriod) -> None:

@@ -26,6 +26,15 @@ def moved_to(data: dict[str, Any], week_start: date) -> dict[str, Any]:
     return _shifted(data, timedelta(days=days), zone)
 
 
+def period_moved_to(data: dict[str, Any], start: date, timezone: str) -> dict[str, Any]:
+    """A copy of roster period `data` (`scheduler.roster.RosterPeriod`'s JSON) moved to
+    start on Monday `start`, as `moved_to` moves a scenario; `timezone` is the team's."""
+    if start.weekday() != 0:
+        raise ValueError(f"{start} is a {start:%A}; a roster starts on a Monday")
+    days = (start - date.fromisoformat(data["start"])).days
+    return _shifted(data, timedelta(days=days), ZoneInfo(timezone))
+
+
 def _shifted(value: Any, by: timedelta, zone: ZoneInfo) -> Any:
     if isinstance(value, dict):
         return {key: _shifted(item, by, zone) for key, item in value.items()}

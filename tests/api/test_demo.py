@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,12 +18,13 @@ from tests.api.api_support import FIXTURES
 from tests.api.feed_support import icaljs
 
 
-@pytest.mark.extra  # solves the sample team: 8-30 s of the quick tier's 5 minutes
-def test_demo_publishes_the_sample_teams_coming_week(
+@pytest.mark.extra  # plans the sample team's roster and deploys a week: about 100 s
+def test_demo_publishes_the_sample_teams_roster_and_its_first_week(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
-    """The demo plans the sample team's coming week (a week that can still be changed),
-    prints the rota, stores it as published version 1, and its token works."""
+    """The demo plans the sample team's roster from the coming week (a week that can
+    still be changed), deploys that week within it, prints both, stores them published
+    (the roster with the reason it is late), and its token works."""
     week = coming_monday()
     database = tmp_path / "demo.sqlite"
     code = main(
@@ -31,6 +32,8 @@ def test_demo_publishes_the_sample_teams_coming_week(
             "demo",
             "--scenario",
             str(FIXTURES / "riverside.json"),
+            "--roster",
+            str(FIXTURES / "riverside-roster.json"),
             "--database",
             str(database),
             "--no-serve",
@@ -38,6 +41,7 @@ def test_demo_publishes_the_sample_teams_coming_week(
     )
     assert code == 0
     out = capsys.readouterr().out
+    assert "every roster rule holds" in out
     assert "Ward coverage" in out and "every hard rule holds" in out
     token = re.search(r"shown only now\):\s+(\S+)", out).group(1)
     app = create_app(Settings(database_url=f"sqlite:///{database}"), run_worker=False)
@@ -45,16 +49,26 @@ def test_demo_publishes_the_sample_teams_coming_week(
     with TestClient(app) as client:
         headers = {"Authorization": f"Bearer {token}"}
         body = client.get(f"/teams/riverside/weeks/{week}/rota", headers=headers).json()
+        rosters = client.get("/teams/riverside/rosters", headers=headers).json()
         officer_feed, ward_feed = re.findall(r"http://127\.0\.0\.1:\d+(/ical/\S+\.ics)", out)
         feed = client.get(officer_feed)
-        week_page, ward_page = re.findall(r"http://127\.0\.0\.1:\d+(/(?:ui|wards)/\S+)", out)
-        client.cookies.set("beatplan_session", token)
-        assert client.get(week_page).status_code == 200
+        week_page, roster_page, ward_page = re.findall(
+            r"http://127\.0\.0\.1:\d+(/(?:ui|wards)/\S+)", out
+        )
+        assert client.post("/signin", data={"token": token}, follow_redirects=False).is_redirect
+        assert "Coverage by ward and hour" in client.get(week_page).text  # signed in
+        assert "Who works when" in client.get(roster_page).text
         assert client.get(ward_page).status_code == 200
         assert client.get(ward_feed).status_code == 200
     assert body["version"]["status"] == "published"
-    duties = [e for e in icaljs(feed.content)["events"] if e["uid"].startswith("duty-")]
-    staff = duties[0]["uid"].split("-riverside-")[1].rsplit(f"-{week.year}", 1)[0]
-    assert len(duties) == len([d for d in body["rota"]["duties"] if d["staff"] == staff])
+    [roster] = rosters
+    assert (roster["start"], roster["weeks"], roster["status"]) == (str(week), 13, "published")
+    assert roster["late_reason"]  # published the week before it starts
+    events = [e for e in icaljs(feed.content)["events"] if e["uid"].startswith("duty-")]
+    staff = events[0]["uid"].split("-riverside-")[1].rsplit(f"-{week.year}", 1)[0]
+    this_week = [e for e in events if e["start"][:10] < str(week + timedelta(days=7))]
+    assert len(this_week) == len([d for d in body["rota"]["duties"] if d["staff"] == staff])
+    later = [e for e in events if e not in this_week]
+    assert later and all(e["summary"].startswith("Rostered: ") for e in later)
     scenario = load_scenario(FIXTURES / "riverside.json", week)
     assert check(scenario, Rota.model_validate(body["rota"])) == []
