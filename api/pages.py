@@ -38,6 +38,7 @@ from api.services import (
     pins,
     publishing,
     repairs,
+    rosters,
     sessions,
     subscriptions,
     versions,
@@ -685,6 +686,9 @@ def _officer_page(
         weeks.append({"start": version.week_start, "number": version.number, "duties": lines})
     feeds_ = subscriptions.live_duty_feeds(session, team_id, staff_id)
     me = _staff(session, team_id).get(staff_id, {"name": staff_id})
+    rostered, roster_changes = rosters.rostered_for(
+        session, team, staff_id, rosters.today_of(team, now_of(request))
+    )
     return render(
         request,
         "officer.html",
@@ -694,6 +698,8 @@ def _officer_page(
         weeks=weeks,
         feeds=feeds_,
         link=link,
+        rostered=rostered,
+        roster_changes=roster_changes,
     )
 
 

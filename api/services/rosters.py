@@ -325,3 +325,41 @@ def _same(first: RosterDay | None, second: RosterDay | None) -> bool:
         second.start,
         second.end,
     )
+
+
+def rostered_for(
+    session: Session, team: tables.Team, staff: str, today: date
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One person's rostered days from `today` in the team's published rosters (day, code
+    and times, kind), and the changes to them that each roster published over another
+    made, from today on (as `diff_rosters`, with when they were told: the publication)."""
+    zone = ZoneInfo(team.timezone)
+    days: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
+    for version in listed(session, team.id):
+        if version.status != PUBLISHED or version.start + timedelta(weeks=version.weeks) <= today:
+            continue
+        roster = Roster.model_validate(version.roster)
+        days += [
+            {
+                "day": d.day,
+                "monday": d.day - timedelta(days=d.day.weekday()),
+                "kind": d.kind,
+                "words": _words(d, zone),
+            }
+            for d in sorted(roster.days, key=lambda d: d.day)
+            if d.staff == staff and d.day >= today
+        ]
+        before = [
+            v
+            for v in listed(session, team.id)
+            if v.start == version.start and v.status == SUPERSEDED and v.number < version.number
+        ]
+        if before:
+            told = version.published_at
+            changes += [
+                {**change, "told": told}
+                for change in diff_rosters(session, team, before[-1], version, today)
+                if change["staff"] == staff
+            ]
+    return days, changes

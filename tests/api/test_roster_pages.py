@@ -12,10 +12,14 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from api.main import create_app
 from api.roster_view import BLOCK_DAYS, short_codes
+from api.schemas import NewUser
+from api.services.users import create_user
 from api.settings import Settings
+from api.tables import Role
 from scheduler.roster import Roster, RosterPeriod
 from scheduler.roster.check import check_roster
 from scheduler.scenario import Scenario
@@ -144,3 +148,53 @@ def test_the_plan_form_names_a_bad_file_and_queues_nothing(browser: TestClient):
     assert garbled.status_code == 422 and "not JSON" in _text(garbled.text)
     assert "No roster yet" in browser.get(PAGES).text
     assert "being planned" not in browser.get(PAGES).text
+
+
+def _plan(browser: TestClient, period: dict) -> int:
+    """Plan a roster from the pages' form; the number of the draft it stored."""
+    planned = browser.post(
+        f"{PAGES}/generate",
+        data={"start": period["start"], "weeks": str(period["weeks"])},
+        files={"period_file": ("period.json", json.dumps(period), "application/json")},
+        follow_redirects=False,
+    )
+    assert planned.status_code == 303, planned.text[:400]
+    job = wait_for_job(browser, f"{planned.headers['location']}/state")
+    assert job["status"] == "succeeded", job["message"]
+    return job["roster"]["version"]
+
+
+@pytest.mark.extra  # two rosters planned and published: about 12 s
+def test_an_officer_sees_their_roster_ahead_and_what_a_new_one_changed(browser: TestClient):
+    reason = {"reason": "New team; agreed with the Federation rep"}
+    first = _plan(browser, {"start": str(SOON), "weeks": 4})
+    assert browser.post(f"{PAGES}/{SOON}/versions/{first}/publish", data=reason).status_code == 200
+    stored = Roster.model_validate(_api(browser, f"/teams/{TEAM}/rosters/{SOON}")["roster"])
+    tour = next(d for d in stored.duties() if d.staff == "pc-ann")
+    leave = {"staff": "pc-ann", "first": str(tour.day)}
+    second = _plan(browser, {"start": str(SOON), "weeks": 4, "absences": [leave]})
+    assert browser.post(f"{PAGES}/{SOON}/versions/{second}/publish", data=reason).status_code == 200
+    sergeant_view = _text(browser.get(f"{PAGES}/{SOON}").text)
+    assert f"What changed from version {first}" in sergeant_view
+
+    with Session(browser.app.state.engine) as session:  # type: ignore[attr-defined]
+        _, token = create_user(
+            session, NewUser(name="Ann", role=Role.OFFICER, team_id=TEAM, staff_id="pc-ann")
+        )
+        session.commit()
+    browser.cookies.clear()
+    assert browser.post("/signin", data={"token": token}, follow_redirects=False).is_redirect
+    page = browser.get("/ui/me")
+    assert page.status_code == 200
+    changes = re.search(r'<table class="list" id="my-roster-changes">.*?</table>', page.text, re.S)
+    assert changes is not None
+    rows = _text(changes[0])
+    assert str(tour.day) in rows and "AL" in rows and "clear days" in rows
+    ahead = _text(re.search(r'<table class="list" id="my-roster">.*?</table>', page.text, re.S)[0])
+    final = Roster.model_validate(_api(browser, f"/teams/{TEAM}/rosters/{SOON}")["roster"])
+    for day in final.days:
+        if day.staff == "pc-ann" and day.kind == "duty":
+            assert f"{day.day:%a %d}" in ahead
+    assert ahead.count("rest") == sum(
+        1 for d in final.days if d.staff == "pc-ann" and d.kind == "rest"
+    )
