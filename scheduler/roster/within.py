@@ -18,9 +18,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
+from ortools.sat.python import cp_model
 from pydantic import ValidationError
 
 from scheduler.model import SCALE, build
+from scheduler.phases import add_hint, solve_watched, with_requirements
 from scheduler.replan.compare import DutyChange, compare, compensation
 from scheduler.roster.output import Roster, RosterDay
 from scheduler.rota import Duty, Rota
@@ -128,12 +130,17 @@ def _absence(scenario: Scenario, day: RosterDay) -> Unavailability:
     return Unavailability(start=start, end=end, reason=LABELS.get(day.kind, day.kind))
 
 
-def pinned(scenario: Scenario, roster: Roster) -> Scenario:
-    """The week with every rostered tour and rest day pinned."""
+def pinned(
+    scenario: Scenario, roster: Roster, free: set[tuple[str, date]] | None = None
+) -> Scenario:
+    """The week with every rostered tour and rest day pinned, but those of `free`
+    (staff, day)."""
     _check_period(scenario, roster)
     week = _carry(scenario, roster)
     pins = [p for p in week.pins if p.day is None or p.ward is not None or p.event is not None]
     for day in roster_days(roster, scenario.week_start):
+        if free and (day.staff, day.day) in free:
+            continue
         if day.kind == "duty":
             pins.append(Pin(staff=day.staff, day=day.day, template=day.template))
         else:
@@ -172,7 +179,7 @@ def deploy(
             reasons = result.report.explanation
         note = (
             "the week cannot be staffed with the rostered tours alone ("
-            + "; ".join(reasons)
+            + " ".join(reasons)
             + "); rostered tours were changed, each at what it owes"
         )
     else:
@@ -180,6 +187,14 @@ def deploy(
     _check_period(scenario, roster)
     week = _carry(scenario, roster)
     published = roster_rota(week, roster)
+    if changes == "if-needed":
+        # The fewest changes the week needs, found alone (a quick model whose only aim
+        # is to keep the roster); then only those person-days are freed. Freeing every
+        # tour at once and trading presence against large change costs changed 96 tours
+        # of the sample's week where two would do.
+        free = _fewest_changes(week, published, now, options, cancel)
+        if free is not None:
+            week = pinned(scenario, roster, free)
     continuity = week.policy.continuity is not None
     model = build(week, in_blocks=not continuity)
     _change_costs(model, published, now, NEEDED_ONLY if changes == "if-needed" else 1)
@@ -189,6 +204,32 @@ def deploy(
     made = compare(week, published, result.rota, now) if result.rota is not None else []
     made = [c for c in made if c.change != "ward changed"]  # the roster gives no wards
     return Deployment(result, week, made, kept_roster=not made, note=note)
+
+
+def _fewest_changes(
+    week: Scenario,
+    published: Rota,
+    now: datetime,
+    options: SolveOptions,
+    cancel: threading.Event | None,
+) -> set[tuple[str, date]] | None:
+    """The (staff, day) whose rostered tour or rest day the week must change, at the
+    least cost of what the changes owe (every rule of the week kept, presence ignored),
+    in a third of the time limit; None if none was found in it."""
+    model = build(week, in_blocks=False)
+    model.objective_terms = []
+    _change_costs(model, published, now, 1)
+    add_hint(model, published)
+    solving = with_requirements(model, model.requirements)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(1.0, options.time_limit / 3)
+    solver.parameters.num_workers = options.workers
+    solver.parameters.random_seed = options.seed
+    status = solve_watched(solver, solving, cancel, None)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    worked = {(o.staff, o.day, o.template) for o, var in model.works.items() if solver.value(var)}
+    return {(staff, day) for staff, day, _ in worked ^ published.worked()}
 
 
 def _change_costs(model, published: Rota, now: datetime, factor: int) -> None:
