@@ -73,9 +73,8 @@ def parser() -> argparse.ArgumentParser:
     demo_cmd.add_argument(
         "--roster",
         type=Path,
-        default=Path("fixtures/riverside-roster.json"),
-        help="the roster period (leave, courses, court, events, cover); moved to start "
-        "on the week planned",
+        help="the roster period (leave, courses, court, events, cover), moved to start on "
+        "the week planned (default: SCENARIO-roster.json beside the scenario)",
     )
     demo_cmd.add_argument(
         "--roster-time-limit", type=SECONDS, default=30.0, help="seconds to plan the roster"
@@ -165,7 +164,10 @@ def _demo(arguments: argparse.Namespace, err: Console) -> int:
 
     monday = arguments.week or coming_monday()
     scenario = load_scenario(arguments.scenario, monday)
-    period = _demo_period(arguments.roster, scenario)
+    roster_file = arguments.roster or arguments.scenario.with_name(
+        f"{arguments.scenario.stem}-roster.json"
+    )
+    period = _demo_period(roster_file, scenario)
     _check_demo_database(arguments.database)
     if not arguments.no_serve:  # before solving and publishing, not after
         _check_port("127.0.0.1", arguments.port)

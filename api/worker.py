@@ -403,11 +403,8 @@ def _store_roster(
             _finish(engine, job_id, tables.JobStatus.FAILED, str(error))
             return
         below = f", at most {report.gap:.1%} below the best possible" if report.gap else ""
-        job.message = f"{report.status}{below}: roster draft version {version.number}"
-        if kept:
-            job.message = f"stopped on request at {report.wall_time:.1f} s{below}: roster " + (
-                f"draft version {version.number}"
-            )
+        how = f"stopped on request at {report.wall_time:.1f} s" if kept else report.status
+        job.message = f"{how}{below}: roster draft version {version.number}"
         job.result = {"version": version.number, "start": period.start.isoformat()}
         session.add(job)
         session.commit()

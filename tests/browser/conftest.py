@@ -60,7 +60,7 @@ def _free_port() -> int:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """Beatplan serving the sample team, with "now" fixed at the sample week's Monday."""
     database_url = f"sqlite:///{tmp_path_factory.mktemp('site') / 'beatplan.sqlite'}"
-    app = create_app(Settings(database_url=database_url, solve_time_limit=8))
+    app = create_app(Settings(database_url=database_url, solve_time_limit=8, roster_time_limit=20))
     app.state.clock = lambda: datetime(2026, 11, 23, 8, tzinfo=UTC)
     port = _free_port()
     server = uvicorn.Server(
