@@ -77,7 +77,7 @@ def parser() -> argparse.ArgumentParser:
         "the week planned (default: SCENARIO-roster.json beside the scenario)",
     )
     demo_cmd.add_argument(
-        "--roster-time-limit", type=SECONDS, default=30.0, help="seconds to plan the roster"
+        "--roster-time-limit", type=SECONDS, default=60.0, help="seconds to plan the roster"
     )
     demo_cmd.add_argument(
         "--week",

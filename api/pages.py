@@ -333,6 +333,7 @@ def week_page(
     return render(
         request,
         "week.html",
+        roster=rosters.covering(session, team.id, week),
         caller=caller,
         team=team,
         week=week,

@@ -164,6 +164,11 @@ class JobView(View):
         description="a finished roster job's draft: its period's start and version number "
         "(GET /teams/{team}/rosters/{start}?version=N)"
     )
+    deployment: dict[str, Any] | None = Field(
+        description="a finished solve of a week the published roster holds: that roster "
+        "(start, version), each change its draft makes to the rostered tours (notice, "
+        "compensation) and why"
+    )
 
     @classmethod
     def of(cls, job: tables.SolveJob) -> JobView:
@@ -183,6 +188,7 @@ class JobView(View):
             kind=job.kind,
             repair=job.result if job.kind == "replan" else None,
             roster=job.result if job.kind == "roster" else None,
+            deployment=job.result if job.kind == "solve" else None,
         )
 
 

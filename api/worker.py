@@ -48,6 +48,7 @@ from api.settings import Settings
 from scheduler import SolveOptions, solve
 from scheduler.replan import REPAIR_OPTIONS, Replan, replan
 from scheduler.roster import Roster, RosterOptions, RosterPeriod, solve_roster
+from scheduler.roster.within import deploy
 from scheduler.rota import Rota
 from scheduler.solve import Progress
 
@@ -210,6 +211,11 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
         time_limit = job.time_limit
         replan_request, published, published_number = None, None, None
         period = RosterPeriod.model_validate(job.request) if job.kind == "roster" else None
+        # A week the team's published roster holds is deployed within it: its tours kept
+        # unless the week cannot be staffed otherwise (scheduler.roster.within).
+        within = rosters.covering(session, job.team_id, job.week_start)
+        rostered = Roster.model_validate(within.roster) if within and job.kind == "solve" else None
+        within_number = within.number if within else None
         if job.kind == "replan":
             replan_request = Replan.model_validate(job.request)
             version = versions.published(session, job.team_id, job.week_start)
@@ -259,7 +265,7 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
     done = threading.Event()
     server_gone = threading.Event()
     threading.Thread(target=watch_cancel, daemon=True).start()
-    repair = None
+    repair, deployment = None, None
     try:
         if period is not None:
             roster = solve_roster(
@@ -287,16 +293,23 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
                 applied=True,  # stored with the week when the repair was asked for
             )
         else:
-            result = solve(
-                scenario,
-                SolveOptions(
-                    time_limit=time_limit,
-                    workers=settings.solve_workers,
-                    time_limit_name=TIME_LIMIT_FIELD,
-                ),
-                progress=progress,
-                cancel=cancel,
+            options = SolveOptions(
+                time_limit=time_limit,
+                workers=settings.solve_workers,
+                time_limit_name=TIME_LIMIT_FIELD,
             )
+            if rostered is not None:
+                deployment = deploy(
+                    scenario,
+                    rostered,
+                    changes="if-needed",
+                    options=options,
+                    cancel=cancel,
+                    progress=progress,
+                )
+                result = deployment.result
+            else:
+                result = solve(scenario, options, progress=progress, cancel=cancel)
     finally:
         done.set()
     if server_gone.is_set():
@@ -343,6 +356,17 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
                 f"bound: draft version {version.number}"
                 if report.gap is not None
                 else f"stopped on request: draft version {version.number}"
+            )
+        if deployment is not None:
+            job.result = {
+                "roster": {"start": rostered.start.isoformat(), "version": within_number},
+                "changes": [change.model_dump(mode="json") for change in deployment.changes],
+                "note": deployment.note,
+            }
+            job.message += (
+                f", {len(deployment.changes)} change(s) to the published roster"
+                if deployment.changes
+                else ", within the published roster: every rostered tour kept"
             )
         if repair is not None:
             job.result = {

@@ -158,6 +158,20 @@ def published(session: Session, team_id: str, start: date) -> tables.RosterVersi
     ).first()
 
 
+def covering(session: Session, team_id: str, week: date) -> tables.RosterVersion | None:
+    """The published roster whose period holds the week, if any (they never overlap)."""
+    for version in session.exec(
+        select(tables.RosterVersion).where(
+            col(tables.RosterVersion.team_id) == team_id,
+            col(tables.RosterVersion.status) == PUBLISHED,
+            col(tables.RosterVersion.start) <= week,
+        )
+    ):
+        if week < version.start + timedelta(weeks=version.weeks):
+            return version
+    return None
+
+
 def listed(session: Session, team_id: str) -> list[tables.RosterVersion]:
     """The team's roster versions, by period and number."""
     query = (

@@ -14,6 +14,7 @@ for compensation knowingly; every change made is listed with its notice and what
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
@@ -33,7 +34,14 @@ from scheduler.scenario import (
     Unavailability,
     describe_validation_error,
 )
-from scheduler.solve import SolveOptions, SolveResult, keep_faces, solve, solve_built
+from scheduler.solve import (
+    Progress,
+    SolveOptions,
+    SolveResult,
+    keep_faces,
+    solve,
+    solve_built,
+)
 from scheduler.timegrid import local_instant
 
 Changes = Literal["never", "if-needed", "allowed"]
@@ -156,6 +164,7 @@ def deploy(
     now: datetime | None = None,
     options: SolveOptions | None = None,
     cancel: threading.Event | None = None,
+    progress: Callable[[Progress], None] | None = None,
 ) -> Deployment:
     """Solve the scenario's week within the roster (see the module's docstring). `now` is
     when the change would be told, for its notice (the machine's clock by default)."""
@@ -173,7 +182,7 @@ def deploy(
                 ) from None
             reasons = [f"the week's pins clash with the roster: {clash}"]
         else:
-            result = solve(week, options, cancel=cancel)
+            result = solve(week, options, progress=progress, cancel=cancel)
             if result.rota is not None or changes == "never":
                 return Deployment(result, week)
             reasons = result.report.explanation
@@ -198,7 +207,9 @@ def deploy(
     continuity = week.policy.continuity is not None
     model = build(week, in_blocks=not continuity)
     _change_costs(model, published, now, NEEDED_ONLY if changes == "if-needed" else 1)
-    result = solve_built(model, replace(options, hint=options.hint or published), cancel=cancel)
+    result = solve_built(
+        model, replace(options, hint=options.hint or published), progress=progress, cancel=cancel
+    )
     if result.rota is not None and continuity:
         result = keep_faces(week, result.rota, options, cancel)
     made = compare(week, published, result.rota, now) if result.rota is not None else []

@@ -118,6 +118,10 @@ def test_a_roster_is_planned_read_and_published_from_the_pages(browser: TestClie
     assert published.status_code == 303
     after = browser.get(published.headers["location"])
     assert "is published" in after.text and "New team; agreed" in after.text
+    # The weeks it holds say they are deployed within it, and link to it.
+    week = browser.get(f"/ui/teams/{TEAM}/weeks/{SOON}").text
+    assert "deployed within the" in week and f'href="{PAGES}/{SOON}"' in week
+    assert "deployed within the" not in browser.get(f"/ui/teams/{TEAM}/weeks/2026-11-23").text
     assert _api(browser, f"/teams/{TEAM}/rosters/{SOON}")["version"]["status"] == "published"
 
 

@@ -272,3 +272,31 @@ def test_a_roster_job_is_refused_at_once_for_what_would_fail_it(client: TestClie
     gone = client.post(f"{ROSTERS}/generate", json={"period": ended})
     assert gone.status_code == 409 and "ended" in gone.json()["detail"]
     assert client.get(ROSTERS).json() == []
+
+
+@pytest.mark.extra  # a roster solved, then the week solved within it: about 20 s
+def test_a_week_the_published_roster_holds_is_solved_within_it(client: TestClient):
+    """The service's solve of a week keeps the published roster's tours: the law fixes
+    them a month ahead, so a re-solve may not move them freely."""
+    with_team(client, AHEAD)
+    period, roster = planned(AHEAD, seconds=DEPLOYED)
+    assert upload(client, period, roster).status_code == 201
+    assert client.post(f"{ROSTERS}/{AHEAD}/versions/1/publish", json={}).status_code == 200
+    started = client.post(f"/teams/{TEAM}/weeks/{AHEAD}/solve", json={"time_limit": 10})
+    assert started.status_code == 202, started.text
+    job = wait_for_job(client, started.json()["url"])
+    assert job["status"] == "succeeded", job["message"]
+    assert job["deployment"]["roster"] == {"start": str(AHEAD), "version": 1}
+    draft = client.get(f"/teams/{TEAM}/weeks/{AHEAD}/rota", params={"version": 1}).json()
+    worked = {(d["staff"], d["day"], d["template"]) for d in draft["rota"]["duties"]}
+    rostered = {
+        (d.staff, str(d.day), d.template)
+        for d in roster.duties()
+        if d.day < AHEAD + timedelta(days=7)
+    }
+    changed = {(c["staff"], c["day"]) for c in job["deployment"]["changes"]}
+    # every difference from the roster is a change listed with its notice and what it owes
+    assert {(s, d) for s, d, _ in worked ^ rostered} == changed
+    assert all(c["clear_days"] >= 0 for c in job["deployment"]["changes"])
+    if not changed:
+        assert "every rostered tour kept" in job["message"]
