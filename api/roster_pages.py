@@ -19,7 +19,7 @@ from sqlmodel import col, select
 
 from api import tables
 from api.auth import PageCaller
-from api.deps import SessionDep, monday
+from api.deps import SessionDep
 from api.pages import SameOrigin, now_of, render
 from api.roster_view import build_roster
 from api.services import jobs, rosters
@@ -83,7 +83,7 @@ async def generate_roster(
     period as `beatplan roster` reads it (leave, courses, court, events, cover, carry-in,
     requests); its start and weeks must be the form's."""
     team = led_team(session, caller, team_id)
-    data: dict = {"start": monday(start).isoformat(), "weeks": weeks}
+    data: dict = {"start": start.isoformat(), "weeks": weeks}
     if period_file is not None and period_file.filename:
         try:
             given = json.loads(await period_file.read())

@@ -150,6 +150,10 @@ def test_the_plan_form_names_a_bad_file_and_queues_nothing(browser: TestClient):
         follow_redirects=False,
     )
     assert garbled.status_code == 422 and "not JSON" in _text(garbled.text)
+    tuesday = browser.post(
+        f"{PAGES}/generate", data={"start": "2026-12-01", "weeks": "4"}, follow_redirects=False
+    )
+    assert tuesday.status_code == 422 and "a roster starts on a Monday" in _text(tuesday.text)
     assert "No roster yet" in browser.get(PAGES).text
     assert "being planned" not in browser.get(PAGES).text
 
