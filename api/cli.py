@@ -29,8 +29,7 @@ from scheduler.cli import (
     show_rota,
 )
 from scheduler.cli import parser as library_parser
-from scheduler.roster import RosterPeriod
-from scheduler.scenario import Scenario, coming_monday
+from scheduler.scenario import coming_monday
 
 # The service's modules are imported by the commands that use them: `beatplan solve`
 # and `beatplan check` start without loading the web stack and the database layer.
@@ -159,7 +158,7 @@ def _demo(arguments: argparse.Namespace, err: Console) -> int:
     from api.settings import Settings
     from scheduler.roster import RosterOptions, solve_roster
     from scheduler.roster.check import check_roster
-    from scheduler.roster.cli import roster_line, show_roster
+    from scheduler.roster.cli import load_period, roster_line, show_roster
     from scheduler.roster.within import deploy
 
     monday = arguments.week or coming_monday()
@@ -167,7 +166,7 @@ def _demo(arguments: argparse.Namespace, err: Console) -> int:
     roster_file = arguments.roster or arguments.scenario.with_name(
         f"{arguments.scenario.stem}-roster.json"
     )
-    period = _demo_period(roster_file, scenario)
+    period = load_period(roster_file, moved_to=scenario)
     _check_demo_database(arguments.database)
     if not arguments.no_serve:  # before solving and publishing, not after
         _check_port("127.0.0.1", arguments.port)
@@ -263,23 +262,6 @@ def _demo(arguments: argparse.Namespace, err: Console) -> int:
     out.print("Serving; press Ctrl-C to stop.")
     uvicorn.run(create_app(settings), host="127.0.0.1", port=arguments.port, log_level="warning")
     return 0
-
-
-def _demo_period(path: Path, scenario: Scenario) -> RosterPeriod:
-    """The roster period in `path`, moved to start on the scenario's week."""
-    from pydantic import ValidationError
-
-    from scheduler.scenario import describe_validation_error, read_json
-    from scheduler.scenario.moving import period_moved_to
-
-    data = read_json(path, "roster period")
-    if not isinstance(data, dict) or "start" not in data:
-        raise UsageError(f"{path}: not a roster period; give one with its start and weeks")
-    moved = period_moved_to(data, scenario.week_start, scenario.team.timezone)
-    try:
-        return RosterPeriod.model_validate(moved)
-    except ValidationError as error:
-        raise UsageError(f"{path}: {describe_validation_error(error, 'roster period')}") from None
 
 
 def _admin(arguments: argparse.Namespace, _err: Console) -> int:

@@ -165,6 +165,14 @@ def error_page(
     )
 
 
+def follow_running(error: Conflict) -> RedirectResponse:
+    """A job refused because its team-week has one queued or running: to that job's
+    progress page; any other refusal (or one whose job ended meanwhile) stands."""
+    if isinstance(error.detail, dict) and error.detail["job"]:
+        return RedirectResponse("/ui" + error.detail["job"], 303)
+    raise error
+
+
 def now_of(request: Request) -> datetime:
     return request.app.state.clock()
 
@@ -435,9 +443,7 @@ def generate(
     try:
         job = jobs.start_solve(session, caller, team, monday(week), limit, now_of(request))
     except Conflict as error:
-        if isinstance(error.detail, dict) and error.detail["job"]:
-            return RedirectResponse("/ui" + error.detail["job"], 303)  # follow the running one
-        raise
+        return follow_running(error)
     return RedirectResponse(f"/ui/jobs/{job.id}", 303)
 
 

@@ -9,7 +9,7 @@ nothing the API would refuse; every form posts, then redirects to a page that on
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, Response, UploadFile
@@ -20,7 +20,7 @@ from sqlmodel import col, select
 from api import tables
 from api.auth import PageCaller
 from api.deps import SessionDep
-from api.pages import SameOrigin, now_of, render
+from api.pages import SameOrigin, follow_running, now_of, render
 from api.roster_view import build_roster
 from api.services import jobs, rosters
 from api.services.errors import Conflict
@@ -34,10 +34,6 @@ NOTICES = {
     "published": "Roster version {version} is published: officers' calendars now carry its "
     "tours and rest days.",
 }
-
-
-def first_monday_from(day: date) -> date:
-    return day + timedelta(days=(7 - day.weekday()) % 7)
 
 
 @router.get("/ui/teams/{team_id}/rosters")
@@ -64,7 +60,7 @@ def rosters_page(
         team=team,
         periods=periods,
         running=running,
-        suggested=first_monday_from(rosters.month_ahead(today)),
+        suggested=rosters.first_monday(rosters.month_ahead(today)),
         limit=request.app.state.settings.roster_time_limit,
     )
 
@@ -109,9 +105,7 @@ async def generate_roster(
     try:
         job = jobs.start_roster(session, caller, team, period, limit, now_of(request))
     except Conflict as error:
-        if isinstance(error.detail, dict) and error.detail["job"]:
-            return RedirectResponse("/ui" + error.detail["job"], 303)  # follow the running one
-        raise
+        return follow_running(error)
     return RedirectResponse(f"/ui/jobs/{job.id}", 303)
 
 
@@ -133,10 +127,8 @@ def roster_page(
     today = rosters.today_of(team, now_of(request))
     versions_ = [v for v in rosters.listed(session, team.id) if v.start == shown.start]
     # A published roster that superseded another: what changed, with notice and what it owes.
-    before = [v for v in versions_ if v.status == rosters.SUPERSEDED and v.number < shown.number]
-    changes = []
-    if shown.status == rosters.PUBLISHED and before:
-        changes = rosters.diff_rosters(session, team, before[-1], shown, today)
+    before = rosters.superseded_by(session, shown) if shown.status == rosters.PUBLISHED else None
+    changes = rosters.diff_rosters(session, team, before, shown, today) if before else []
     notice = NOTICES.get(done or "")
     return render(
         request,
@@ -151,7 +143,7 @@ def roster_page(
         late=period.start < rosters.month_ahead(today),
         today=today,
         changes=changes,
-        changed_from=before[-1].number if changes else None,
+        changed_from=before.number if before else None,
         staff_names={p.id: p.name for p in scenario.staff},
         notice=notice.format(version=shown.number) if notice else None,
     )

@@ -327,20 +327,7 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
         return
     report = result.report
     with Session(engine) as session:
-        # The job ends succeeded, and gains its draft, only if it is still running: both
-        # in one transaction, the conditional update first (it takes the row's lock).
-        ended = session.exec(
-            update(tables.SolveJob)
-            .where(col(tables.SolveJob.id) == job_id, col(tables.SolveJob.status) == _RUNNING)
-            .values(
-                status=tables.JobStatus.SUCCEEDED.value,
-                objective=report.objective,
-                bound=report.best_bound,
-                elapsed=report.wall_time,
-                finished_at=datetime.now(UTC),
-            )
-        )
-        if ended.rowcount != 1:
+        if not _succeeded(session, job_id, report.objective, report.best_bound, report.wall_time):
             session.rollback()
             log.warning("job %s was no longer running; its rota is not stored", job_id)
             return
@@ -381,6 +368,30 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
         session.commit()
 
 
+def _succeeded(
+    session: Session,
+    job_id: int,
+    objective: float | None,
+    bound: float | None,
+    elapsed: float,
+) -> bool:
+    """Mark the job succeeded, with its figures, if it is still running; False if it is
+    not. The job gains its draft in the same transaction, after this conditional update
+    (which takes the row's lock), so a job that another process failed gains none."""
+    ended = session.exec(
+        update(tables.SolveJob)
+        .where(col(tables.SolveJob.id) == job_id, col(tables.SolveJob.status) == _RUNNING)
+        .values(
+            status=tables.JobStatus.SUCCEEDED.value,
+            objective=objective,
+            bound=bound,
+            elapsed=elapsed,
+            finished_at=datetime.now(UTC),
+        )
+    )
+    return ended.rowcount == 1
+
+
 def _store_roster(
     engine: Engine,
     job_id: int,
@@ -401,18 +412,7 @@ def _store_roster(
         _finish(engine, job_id, tables.JobStatus.FAILED, " ".join(report.explanation))
         return
     with Session(engine) as session:
-        ended = session.exec(
-            update(tables.SolveJob)
-            .where(col(tables.SolveJob.id) == job_id, col(tables.SolveJob.status) == _RUNNING)
-            .values(
-                status=tables.JobStatus.SUCCEEDED.value,
-                objective=report.objective,
-                bound=report.best_bound,
-                elapsed=report.wall_time,
-                finished_at=datetime.now(UTC),
-            )
-        )
-        if ended.rowcount != 1:
+        if not _succeeded(session, job_id, report.objective, report.best_bound, report.wall_time):
             session.rollback()
             log.warning("job %s was no longer running; its roster is not stored", job_id)
             return

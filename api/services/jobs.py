@@ -99,7 +99,7 @@ def start_roster(
     if period.end <= today:
         raise Conflict(
             f"the period ended on {period.end - timedelta(days=1)}; plan one from "
-            f"{today + timedelta(days=(7 - today.weekday()) % 7)} or later"
+            f"{rosters.first_monday(today)} or later"
         )
     scenario = assemble_scenario(session, team, period.start)
     rosters.refuse_unknown_staff(scenario, period)

@@ -26,7 +26,7 @@ from api.services import versions
 from api.services.access import Caller
 from api.services.audit import audit
 from api.services.errors import Conflict, Invalid
-from api.services.scenarios import assemble_scenario
+from api.services.scenarios import assemble_scenario, monday_of
 from scheduler.replan.compare import compensation
 from scheduler.roster import Roster, RosterPeriod
 from scheduler.roster.check import check_roster
@@ -41,6 +41,31 @@ def month_ahead(today: date) -> date:
     """The same day a calendar month later (the month's last day where it is shorter)."""
     year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
     return date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+
+
+def first_monday(day: date) -> date:
+    """The first Monday on or after `day`: the earliest a roster from then can start."""
+    return day + timedelta(days=(7 - day.weekday()) % 7)
+
+
+def ends(version: tables.RosterVersion) -> date:
+    """The day after the version's period."""
+    return version.start + timedelta(weeks=version.weeks)
+
+
+def superseded_by(session: Session, version: tables.RosterVersion) -> tables.RosterVersion | None:
+    """The version of the same period that `version` superseded when it was published (the
+    newest superseded one numbered before it), if any."""
+    return session.exec(
+        select(tables.RosterVersion)
+        .where(
+            col(tables.RosterVersion.team_id) == version.team_id,
+            col(tables.RosterVersion.start) == version.start,
+            col(tables.RosterVersion.status) == SUPERSEDED,
+            col(tables.RosterVersion.number) < version.number,
+        )
+        .order_by(col(tables.RosterVersion.number).desc())
+    ).first()
 
 
 def _listed(items: list[str]) -> str:
@@ -113,15 +138,14 @@ def store_draft(
 def refuse_unknown_staff(team: Scenario, period: RosterPeriod) -> None:
     """Invalid if the period names someone who is not in the team (leave, carry-in or a
     request), at the item's place in the period."""
-    known = {person.id for person in team.staff}
-    for field in ("absences", "carry", "requests"):
-        for index, item in enumerate(getattr(period, field)):
-            if item.staff not in known:
-                raise Invalid.at(
-                    ["period", field, index, "staff"],
-                    f"{item.staff!r} is not in the team; use one of the team's staff ids "
-                    f"(e.g. {sorted(known)[0]!r})",
-                )
+    unknown = period.unknown_staff(team)
+    if unknown:
+        field, index, staff = unknown[0]
+        raise Invalid.at(
+            ["period", field, index, "staff"],
+            f"{staff!r} is not in the team; use one of the team's staff ids "
+            f"(e.g. {min(person.id for person in team.staff)!r})",
+        )
 
 
 def refuse_overlap(session: Session, team_id: str, period: RosterPeriod) -> None:
@@ -133,12 +157,11 @@ def refuse_overlap(session: Session, team_id: str, period: RosterPeriod) -> None
             col(tables.RosterVersion.start) != period.start,
         )
     ):
-        ends = other.start + timedelta(weeks=other.weeks)
-        if other.start < period.end and period.start < ends:
+        if other.start < period.end and period.start < ends(other):
             raise Conflict(
                 f"the published roster of {other.weeks} weeks from {other.start} overlaps "
                 f"this period ({period.weeks} weeks from {period.start}); a team's rosters "
-                f"follow one another: start this one on {ends} or later"
+                f"follow one another: start this one on {ends(other)} or later"
             )
 
 
@@ -167,7 +190,7 @@ def covering(session: Session, team_id: str, week: date) -> tables.RosterVersion
             col(tables.RosterVersion.start) <= week,
         )
     ):
-        if week < version.start + timedelta(weeks=version.weeks):
+        if week < ends(version):
             return version
     return None
 
@@ -351,29 +374,24 @@ def rostered_for(
     days: list[dict[str, Any]] = []
     changes: list[dict[str, Any]] = []
     for version in listed(session, team.id):
-        if version.status != PUBLISHED or version.start + timedelta(weeks=version.weeks) <= today:
+        if version.status != PUBLISHED or ends(version) <= today:
             continue
         roster = Roster.model_validate(version.roster)
         days += [
             {
                 "day": d.day,
-                "monday": d.day - timedelta(days=d.day.weekday()),
+                "monday": monday_of(d.day),
                 "kind": d.kind,
                 "words": _words(d, zone),
             }
             for d in sorted(roster.days, key=lambda d: d.day)
             if d.staff == staff and d.day >= today
         ]
-        before = [
-            v
-            for v in listed(session, team.id)
-            if v.start == version.start and v.status == SUPERSEDED and v.number < version.number
-        ]
-        if before:
-            told = version.published_at
+        before = superseded_by(session, version)
+        if before is not None:
             changes += [
-                {**change, "told": told}
-                for change in diff_rosters(session, team, before[-1], version, today)
+                {**change, "told": version.published_at}
+                for change in diff_rosters(session, team, before, version, today)
                 if change["staff"] == staff
             ]
     return days, changes

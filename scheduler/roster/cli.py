@@ -18,6 +18,7 @@ from scheduler.roster.period import RosterPeriod
 from scheduler.roster.solve import RosterOptions, solve_roster
 from scheduler.roster.within import deploy
 from scheduler.scenario import Scenario, describe_validation_error, load_scenario, read_json
+from scheduler.scenario.moving import period_moved_to
 
 BAD_INPUT = 2
 
@@ -60,9 +61,16 @@ def add_commands(commands: argparse._SubParsersAction, seconds, count, seed, gap
     deploy_cmd.add_argument("--time-limit", type=seconds, default=30.0)
 
 
-def load_period(path: Path) -> RosterPeriod:
+def load_period(path: Path, moved_to: Scenario | None = None) -> RosterPeriod:
+    """The period in `path`; with `moved_to`, moved by whole weeks to start on that
+    team's week (as `moved_to` moves a scenario)."""
+    data = read_json(path, "roster period")
+    if moved_to is not None:
+        if not isinstance(data, dict) or "start" not in data:
+            raise UsageError(f"{path}: not a roster period; give one with its start and weeks")
+        data = period_moved_to(data, moved_to.week_start, moved_to.team.timezone)
     try:
-        return RosterPeriod.model_validate(read_json(path, "roster period"))
+        return RosterPeriod.model_validate(data)
     except ValidationError as error:
         raise UsageError(f"{path}: {describe_validation_error(error, 'roster period')}") from error
 
@@ -125,13 +133,13 @@ def roster_line(roster: Roster) -> str:
 
 
 def _known_staff(team: Scenario, period: RosterPeriod) -> None:
-    known = {person.id for person in team.staff}
-    for item in [*period.absences, *period.carry, *period.requests]:
-        if item.staff not in known:
-            raise UsageError(
-                f"the period names {item.staff!r}, who is not in the team; use one of the "
-                f"team's staff ids (e.g. {sorted(known)[0]!r})"
-            )
+    unknown = period.unknown_staff(team)
+    if unknown:
+        _, _, staff = unknown[0]
+        raise UsageError(
+            f"the period names {staff!r}, who is not in the team; use one of the team's "
+            f"staff ids (e.g. {min(person.id for person in team.staff)!r})"
+        )
 
 
 def show_roster(team: Scenario, roster: Roster, out: Console, weeks: int = 4) -> None:

@@ -217,6 +217,17 @@ class RosterPeriod(Strict):
     def mondays(self) -> list[date]:
         return [self.start + timedelta(weeks=n) for n in range(self.weeks)]
 
+    def unknown_staff(self, team: Scenario) -> list[tuple[str, int, str]]:
+        """(field, index, staff id) of each absence, carry-in or request naming someone
+        who is not in the team."""
+        known = {person.id for person in team.staff}
+        return [
+            (field, index, item.staff)
+            for field in ("absences", "carry", "requests")
+            for index, item in enumerate(getattr(self, field))
+            if item.staff not in known
+        ]
+
     def with_team_carry(self, team: Scenario) -> RosterPeriod:
         """The period with what the team's week carries in (each person's last duty's end
         and days worked in a row) for anyone the period gives no carry, when the team's
