@@ -9,6 +9,7 @@ without a browser.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -191,11 +192,12 @@ def _cover(
 ) -> list[CountRow]:
     """For each cover window of the period, the fewest on duty in any of its hours, per
     day it applies, against its minimum."""
-    spans = [
-        (d.start, d.end)
-        for d in roster.days
-        if d.kind == "duty" and d.start is not None and d.end is not None
-    ]
+    # Tours by the day they start: a window opening on `day` (and running past midnight)
+    # is covered only by tours starting the day before, that day or the next.
+    spans: dict[date, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for d in roster.days:
+        if d.kind == "duty" and d.start is not None and d.end is not None:
+            spans[d.day].append((d.start, d.end))
     rows = []
     for cover in period.cover:
         begin, end = clock_minutes(cover.start), clock_minutes(cover.end)
@@ -206,11 +208,12 @@ def _cover(
                 counts.append(None)
                 continue
             opens = datetime.combine(day, time(0), zone) + timedelta(minutes=begin)
+            near = [*spans[day - timedelta(days=1)], *spans[day], *spans[day + timedelta(days=1)]]
             fewest = None
             for hour in range(0, length, 60):
                 at = (opens + timedelta(minutes=hour)).astimezone(zone)
                 until = at + timedelta(minutes=min(60, length - hour))
-                on = sum(1 for start, finish in spans if start <= at and until <= finish)
+                on = sum(1 for start, finish in near if start <= at and until <= finish)
                 fewest = on if fewest is None else min(fewest, on)
             counts.append(fewest)
         rows.append(
