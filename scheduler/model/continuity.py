@@ -22,7 +22,8 @@ on, and what the published rota did before `now` (`WeekModel.history`) counts to
 under way leaving its ward at `now` when that leaves a run shorter than a block
 (`held_ward`) costs HELD_RUN_WEIGHT presence-hours (the week's other rules may need it:
 the checker then names the short run), its wards before `now` count towards its most,
-and the week's patrol before `now` counts in the own-ward share.
+and the week's patrol before `now` counts in the own-ward share (a past short of it on its
+own excuses the week no more than that past: OWN_WARD_PAST_WEIGHT per hour not made up).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from scheduler.timegrid import TimeGrid
 SHARE_DENOMINATOR = 1000  # the own-ward share in thousandths, to keep the model integral
 HELD_RUN_WEIGHT = 4.0  # a repair: a duty under way leaving its ward before its block is done
 OWN_WARD_WEIGHT = 1.0  # soft: an hour short of the share costs one presence hour
+OWN_WARD_PAST_WEIGHT = 10.0  # a repair: an hour of the past's shortfall left unmade up
 OWN_OFFICERS_WEIGHT = 2.0  # soft: a listed event without the ward's own officer
 
 
@@ -361,7 +363,23 @@ def own_ward_share(week: WeekModel) -> None:
                 f"{continuity.own_ward_share:.0%} of their patrol time is there."
             )
             literal = requirement(week, f"own-ward:{person.id}", sentence)
-            week.model.add(shortfall <= 0).only_enforce_if(literal)
+            # In a repair, the patrol before `now` may be short of the share on its own
+            # (the published week made it up later, and the person is now sent home): the
+            # week may then fall short by no more than that past does, so what is left of
+            # it keeps the share, and each minute it does not make up costs
+            past = share * _patrolled_before(week, person, None) - SHARE_DENOMINATOR * (
+                _patrolled_before(week, person, home)
+            )
+            if past > 0:
+                unmade = week.model.new_int_var(
+                    0, math.ceil(past / SHARE_DENOMINATOR), f"own_ward_unmade[{person.id}]"
+                )
+                week.model.add(shortfall <= past).only_enforce_if(literal)
+                week.model.add(SHARE_DENOMINATOR * unmade >= shortfall)
+                per_minute = max(1, round(SCALE * OWN_WARD_PAST_WEIGHT / 60))
+                week.soft_terms.append(-per_minute * unmade)
+            else:
+                week.model.add(shortfall <= 0).only_enforce_if(literal)
         else:
             short = week.model.new_int_var(0, 7 * 24 * 60, f"own_ward_short[{person.id}]")
             week.model.add(SHARE_DENOMINATOR * short >= shortfall)

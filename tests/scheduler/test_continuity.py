@@ -306,3 +306,52 @@ def test_a_repair_of_a_duty_under_way_keeps_the_familiar_faces(
     assert repair.rota.report.faces.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
     [cut] = [d for d in repair.rota.duties if (d.staff, d.day) == (duty.staff, duty.day)]
     assert cut.end == now
+
+
+@pytest.mark.parametrize("hours_away", [4, 10], ids=["made-up-later", "past-too-far-away"])
+def test_a_repair_makes_up_a_past_short_of_the_own_ward_share_as_far_as_it_can(
+    deployed: tuple[Scenario, Rota], hours_away: int
+) -> None:
+    """A dedicated officer published away from their own ward early in the week (the
+    rest of the week at home made up the share, or not), and a repair from Wednesday: the
+    days left keep the share, and the week meets it wherever they can make the past up.
+    Where they cannot, the deployment still stands and the checker names the week's
+    share, short by no more than the past alone is short."""
+    from datetime import UTC, datetime
+
+    scenario, rota = deployed
+    scenario = scenario.with_policy(continuity=Continuity(max_wards_per_duty=2))
+    officer = next(p for p in scenario.staff if p.id == "pc-ann")
+    now = datetime(2026, 11, 25, 6, tzinfo=UTC)
+    left = timedelta(hours=hours_away)  # from the start of each of their duties before now
+    duties = []
+    for duty in sorted(rota.duties, key=lambda d: d.start):
+        if duty.staff == officer.id and duty.end <= now and left:
+            first, *rest = duty.activities
+            split = min(first.end, first.start + left)
+            left -= split - first.start
+            moved = [first.model_copy(update={"ward": "south", "end": split})]
+            if split < first.end:
+                moved.append(first.model_copy(update={"start": split}))
+            duty = duty.model_copy(update={"activities": moved + rest})
+        duties.append(duty)
+    assert not left
+    published = rota.model_copy(update={"duties": duties})
+    assert [v for v in check(scenario, published) if v.rule != RuleCode.OWN_WARD_SHARE] == []
+    before = published.model_copy(update={"duties": [d for d in duties if d.end <= now]})
+    assert own_share(scenario, before, officer.id) < 0.8  # the past short on its own
+    sick = next(d.staff for d in rota.duties if d.day == now.date() and d.staff != officer.id)
+    absence = Absence(staff=sick, start=now, end=now + timedelta(days=1), category="sick")
+    repair = lawful_repair(scenario, published, now, absence)  # excuses only the past's
+    assert repair.rota.report is not None and repair.rota.report.faces is not None
+    assert repair.rota.report.faces.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+    ahead = repair.rota.model_copy(
+        update={"duties": [d for d in repair.rota.duties if d.start >= now]}
+    )
+    assert own_share(scenario, ahead, officer.id) >= 0.8 - 1e-9
+    week = own_share(scenario, repair.rota, officer.id)
+    short = week < 0.8 - 1e-9
+    assert not short or own_share(scenario, ahead, officer.id) == 1.0, week
+    broken = {v.rule for v in check(scenario, repair.rota) if v.staff == officer.id}
+    assert (RuleCode.OWN_WARD_SHARE in broken) == short
+    assert short == (hours_away == 10)  # 4 h away is made up by the days at home after
