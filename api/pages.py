@@ -13,7 +13,7 @@ from another host.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, get_args
 from urllib.parse import quote, urlsplit
@@ -601,17 +601,45 @@ def export_xlsx(
 
 def _job_state(session: Session, caller: Caller, job_id: int) -> JobPageState:
     job = jobs.led_job(session, caller, job_id)
+    view = JobView.of(job)
+    words = {"quality": _quality(view), "time_taken": _time_taken(view)}
     if job.kind == "roster":  # back to the team's rosters; on to the roster it made
         made = jobs.roster_made(job)
         rosters_page = f"/ui/teams/{job.team_id}/rosters"
         following = f"{rosters_page}/{job.week_start}?version={made}" if made else None
-        return JobPageState(**JobView.of(job).model_dump(), week_page=rosters_page, next=following)
+        return JobPageState(**view.model_dump(), week_page=rosters_page, next=following, **words)
     made = jobs.version_made(session, job_id)
     week = f"/ui/teams/{job.team_id}/weeks/{job.week_start}"
     following = f"{week}?version={made}" if made is not None else None
     if following is not None and job.kind == "replan":  # the draft, and what it changed
         following += f"&repair={job.id}#repair-h"
-    return JobPageState(**JobView.of(job).model_dump(), week_page=week, next=following)
+    return JobPageState(**view.model_dump(), week_page=week, next=following, **words)
+
+
+def _quality(job: JobView) -> str:
+    """The best rota (roster) so far in plain words: at most how far below the best
+    possible it is (the solver's bound), rather than the objective and the bound."""
+    what = "roster" if job.kind == "roster" else "rota"
+    running = job.status in tables.ACTIVE_JOB
+    objective, bound = job.progress.objective, job.progress.bound
+    if objective is None or bound is None:
+        return f"No {what} found yet." if running else ""
+    lead = f"Best {what} so far" if running else f"The {what} found"
+    gap = abs(bound - objective) / max(1.0, abs(bound))  # as scheduler.solve.Progress.gap
+    if gap < 0.0005:
+        return f"{lead}: the best possible."
+    return f"{lead}: at most {gap:.1%} below the best possible."
+
+
+def _time_taken(job: JobView) -> str:
+    """How long the job has been running (or ran), in words; "–" until it starts."""
+    if job.started_at is None:
+        return "–"
+    end = job.finished_at or datetime.now(UTC)
+    seconds = max(0, round((end - job.started_at).total_seconds()))
+    minutes, seconds = divmod(seconds, 60)
+    took = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+    return took if job.finished_at is not None else f"{took} so far"
 
 
 @router.get("/ui/jobs/{job_id}")

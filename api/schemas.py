@@ -197,6 +197,11 @@ class JobPageState(JobView):
 
     week_page: str = Field(description="the page the job belongs to: its week, or the rosters")
     next: str | None = Field(description="the draft it made, when it made one")
+    quality: str = Field(
+        description="the best rota (roster) so far in words: at most how far below the best "
+        "possible it is"
+    )
+    time_taken: str = Field(description="how long the job has run (or ran), in words")
 
 
 # -- the abstraction report -------------------------------------------------------------

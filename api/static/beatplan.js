@@ -19,10 +19,6 @@ document.addEventListener("click", async (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
 
-function figure(value, unit) {
-  return value === null || value === undefined ? "–" : value.toFixed(1) + (unit || "");
-}
-
 function pause(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -56,9 +52,8 @@ async function follow(box) {
     }
     retry = 1000;
     document.getElementById("job-status").textContent = state.status;
-    document.getElementById("job-objective").textContent = figure(state.progress.objective);
-    document.getElementById("job-bound").textContent = figure(state.progress.bound);
-    document.getElementById("job-elapsed").textContent = figure(state.progress.elapsed, " s");
+    document.getElementById("job-quality").textContent = state.quality;
+    document.getElementById("job-elapsed").textContent = state.time_taken;
     document.getElementById("job-message").textContent = state.message || "";
     if (done.includes(state.status)) {
       const stop = document.getElementById("job-stop");

@@ -192,6 +192,43 @@ def test_cross_site_form_posts_are_refused(client: TestClient, site: dict[str, s
     assert before["status"] == "succeeded"
 
 
+def test_the_progress_page_speaks_plain_words(client: TestClient, site: dict[str, str]) -> None:
+    """The progress page says how good the best rota is against the best possible (not
+    the objective and the bound) and how long the solve has run, as it runs and after."""
+    started = datetime.now(UTC) - timedelta(seconds=75)
+    with Session(client.app.state.engine) as session:
+        job = SolveJob(
+            team_id="riverside",
+            week_start=date(2026, 12, 7),
+            status="running",
+            time_limit=120,
+            created_at=started,
+            started_at=started,
+            objective=90.0,
+            bound=100.0,
+            elapsed=3.0,
+        )
+        session.add(job)
+        session.commit()
+        job_id = job.id
+    _as(client, site["sergeant"])
+    state = client.get(f"/ui/jobs/{job_id}/state").json()
+    assert state["quality"] == "Best rota so far: at most 10.0% below the best possible."
+    assert re.fullmatch(r"1 min 1[5-9] s so far", state["time_taken"]), state["time_taken"]
+    page = html.unescape(client.get(f"/ui/jobs/{job_id}").text)
+    assert state["quality"] in page and "1 min 1" in page
+    assert "Objective" not in page and "Bound" not in page
+    with Session(client.app.state.engine) as session:
+        ended = session.get(SolveJob, job_id)
+        assert ended is not None
+        ended.status, ended.finished_at = "succeeded", started + timedelta(seconds=42)
+        ended.objective = ended.bound = 100.0
+        session.add(ended)
+        session.commit()
+    state = client.get(f"/ui/jobs/{job_id}/state").json()
+    assert (state["quality"], state["time_taken"]) == ("The rota found: the best possible.", "42 s")
+
+
 def test_sign_in_sets_a_strict_http_only_cookie(client: TestClient, site: dict[str, str]):
     _as(client, None)
     reply = client.post(
