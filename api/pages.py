@@ -194,7 +194,10 @@ def _qr(url: str) -> str:
 
 
 def _feed_links(https: str) -> dict[str, str]:
-    return {"url": https, "webcal": "webcal://" + https.split("://", 1)[1], "qr": _qr(https)}
+    """A feed's addresses; its QR code carries the webcal one, which a phone's camera
+    hands to the calendar app to subscribe (the https one would only download it once)."""
+    webcal = "webcal://" + https.split("://", 1)[1]
+    return {"url": https, "webcal": webcal, "qr": _qr(webcal)}
 
 
 # -- signing in ---------------------------------------------------------------------------

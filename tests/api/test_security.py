@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import segno
 import uvicorn
 from fastapi.testclient import TestClient
 
@@ -143,6 +144,11 @@ def test_the_public_url_is_used_and_its_host_allowed(database_url: str) -> None:
         assert made["url"].startswith("https://beatplan.example.org/ical/")
         page = client.get("/wards/riverside/market-square")
         assert page.status_code == 200 and "webcal://beatplan.example.org/ical/public/" in page.text
+        # The QR code a resident scans carries the webcal address, to subscribe
+        [webcal] = re.findall(r'id="feed-webcal" readonly value="([^"]+)"', page.text)
+        assert segno.make(webcal, error="m").svg_inline(
+            scale=4, dark="#111", light="#fff", title=webcal
+        ) in page.text.replace("&#x27;", "'")
 
 
 def test_allowed_hosts_are_bare_names() -> None:
