@@ -56,6 +56,18 @@ from scheduler.scenario import Pin, describe_validation_error
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.globals["timedelta"] = timedelta
+
+
+def _as_date(value: date | datetime | str) -> date | datetime:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+# Dates are written one way on every page, as the scheduler's messages write them: "Mon 23
+# Nov 2026", "Mon 23 Nov" within a week or a period, "Mon 23 Nov 2026 14:05 UTC" for when
+# something was done (grids keep their compact column heads, "Mon 23")
+templates.env.filters["date"] = lambda value: f"{_as_date(value):%a %d %b %Y}"
+templates.env.filters["day"] = lambda value: f"{_as_date(value):%a %d %b}"
+templates.env.filters["stamp"] = lambda value: f"{_as_date(value):%a %d %b %Y %H:%M} UTC"
 templates.env.globals["zip"] = zip
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_PREFIXES = ("/ui", "/signin", "/signout", "/wards/")

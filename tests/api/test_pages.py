@@ -229,6 +229,27 @@ def test_the_progress_page_speaks_plain_words(client: TestClient, site: dict[str
     assert (state["quality"], state["time_taken"]) == ("The rota found: the best possible.", "42 s")
 
 
+def test_pages_write_dates_one_way(client: TestClient, site: dict[str, str]) -> None:
+    """No page shows a date as 2026-11-23: dates read "Mon 23 Nov 2026" (or "Mon 23 Nov"
+    within a week), as the scheduler's messages write them; form values and links may
+    carry ISO dates, which nobody reads."""
+    iso = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+    shown = []
+    for token, paths in (
+        (site["sergeant"], ["/ui", BASE, f"{BASE}/diff?from=1&to=1", "/ui/jobs/1", ROSTERS]),
+        (site["officer"], ["/ui/me"]),
+        (None, ["/wards/riverside/market-square"]),
+    ):
+        _as(client, token)
+        for path in paths:
+            page = client.get(path)
+            assert page.status_code == 200, path
+            text = re.sub(r"<(script|style)\b.*?</\1>", " ", page.text, flags=re.S)
+            text = html.unescape(re.sub(r"<[^>]*>", " ", text))  # tags and their attributes
+            shown += [(path, found) for found in iso.findall(text)]
+    assert shown == []
+
+
 def test_sign_in_sets_a_strict_http_only_cookie(client: TestClient, site: dict[str, str]):
     _as(client, None)
     reply = client.post(
@@ -497,7 +518,7 @@ def test_an_absence_recorded_on_the_week_page_is_repaired_and_shown(
     )
     assert made.status_code == 303 and made.headers["location"].startswith("/ui/jobs/")
     job_page = client.get(made.headers["location"]).text
-    assert "Repairing the week of 2026-11-23" in job_page
+    assert "Repairing the week of Mon 23 Nov 2026" in job_page
     assert "stays with the week even if the repair is cancelled" in job_page
     state = wait_for_job(client, made.headers["location"] + "/state")
     assert state["status"] == "succeeded", state["message"]
