@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from scheduler.rota import Activity, Duty
+from scheduler.scenario import absence_code
 
 COLUMNS = (
     "staff_id",
@@ -129,9 +130,14 @@ def to_xlsx(
     duties: list[Duty],
     staff: dict[str, dict[str, str]],
     wards: dict[str, str],
+    away: dict[str, dict[date, str]] | None = None,
 ) -> bytes:
-    """A workbook: "Week" (staff by day, each cell the duty's times and wards) and
-    "Duties" (the CSV's rows, typed: dates and times as text in ISO form)."""
+    """A workbook: "Week" (staff by day, each cell the duty's times and wards, or the
+    code and reason of a day away, from `away`: staff -> day -> reason; a legend of the
+    codes below; one A4 landscape page) and "Duties" (the CSV's rows, typed: dates and
+    times as text in ISO form)."""
+    away = away or {}
+    codes: set[tuple[str, str]] = set()
     book = Workbook()
     grid = book.active
     grid.title = "Week"
@@ -150,7 +156,13 @@ def to_xlsx(
         for day in days:
             duty = by_person.get(person_id, {}).get(day)
             if duty is None:
-                cells.append("off")
+                reason = away.get(person_id, {}).get(day)
+                if reason:
+                    code = absence_code(reason)
+                    codes.add(code)
+                    cells.append(f"{code[0]}\n{reason}")
+                else:
+                    cells.append("off")
                 continue
             places = sorted({wards.get(a.ward, a.ward) for a in duty.activities})
             cells.append(f"{duty.start:%H:%M}-{duty.end:%H:%M}\n" + ", ".join(places))
@@ -161,10 +173,15 @@ def to_xlsx(
     grid.column_dimensions["A"].width = 24
     for column in range(3, 10):
         grid.column_dimensions[get_column_letter(column)].width = 22
+    grid.append([])
+    legend = "; ".join(f"{code} {meaning}" for code, meaning in sorted(codes))
+    grid.append([f"Away: {legend}; off: no duty." if codes else "off: no duty."])
     grid.freeze_panes = "C3"
     grid.page_setup.orientation = "landscape"
     grid.page_setup.paperSize = grid.PAPERSIZE_A4
+    grid.sheet_properties.pageSetUpPr.fitToPage = True  # else Excel ignores the fit below
     grid.page_setup.fitToWidth = 1
+    grid.page_setup.fitToHeight = 1
 
     sheet = book.create_sheet("Duties")
     sheet.append(list(COLUMNS))

@@ -599,13 +599,24 @@ def export_xlsx(
     team_id: str, week: date, caller: PageCaller, session: SessionDep, version: int | None = None
 ) -> Response:
     team, chosen, rota = _export_parts(session, caller, team_id, week, version)
+    scenario = assemble_scenario(session, team, rota.week_start)
+    days = [rota.week_start + timedelta(days=offset) for offset in range(7)]
+    away = {
+        person.id: {
+            day: reason
+            for day in days
+            if (reason := views.leave_on(person.unavailable, day, scenario.zone))
+        }
+        for person in scenario.staff
+    }
     body = exports.to_xlsx(
-        f"{team.name}: week of {rota.week_start:%d %B %Y}, version {chosen.number} "
+        f"{team.name}: week of {rota.week_start:%a %d %b %Y}, version {chosen.number} "
         f"({chosen.status})",
         rota.week_start,
         rota.duties,
         _staff(session, team.id),
         _names(session, tables.Ward, team.id),
+        away,
     )
     name = f"{team.id}-{rota.week_start}-v{chosen.number}.xlsx"
     return _download(body, XLSX, name)

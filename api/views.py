@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from scheduler.rota import Duty, Rota
-from scheduler.scenario import Scenario
+from scheduler.scenario import Scenario, absence_code
 from scheduler.summary import presence_by_slot
 from scheduler.timegrid import TimeGrid
 
@@ -35,6 +35,7 @@ class Cell:
     colour: int | None = None  # the main ward's colour index
     template: str = ""
     leave: str = ""  # reason, when unavailable all or part of the day and off
+    code: str = ""  # the reason's code (`absence_code`), when off and unavailable
 
 
 @dataclass
@@ -91,6 +92,7 @@ class Week:
     staff: list[dict[str, Any]]
     fairness: list[str]
     wards: list[tuple[str, str, int]]  # (id, name, colour)
+    codes: list[tuple[str, str]]  # the absence codes in the grid, with their meanings
     # Familiar faces: (presence without continuity, with it), when the rota was deployed
     # for continuity (`scheduler.solve.keep_faces`)
     faces: tuple[float, float] | None = None
@@ -114,7 +116,9 @@ def build_week(scenario: Scenario, rota: Rota) -> Week:
         for day in days:
             duty = by_person.get(person.id, {}).get(day)
             if duty is None:
-                cells.append(Cell(leave=_leave_on(person.unavailable, day, zone)))
+                reason = leave_on(person.unavailable, day, zone)
+                code = absence_code(reason)[0] if reason else ""
+                cells.append(Cell(leave=reason, code=code))
                 continue
             ward_ids = sorted({a.ward for a in duty.activities}, key=lambda w: ward_names.get(w, w))
             main = duty.main_ward
@@ -265,11 +269,13 @@ def build_week(scenario: Scenario, rota: Rota) -> Week:
         staff=staff_lines,
         fairness=fairness_lines(scenario, rota),
         wards=[(ward.id, ward.name, colours[ward.id]) for ward in scenario.wards],
+        codes=sorted({absence_code(c.leave) for row in rows for c in row.cells if c.code}),
         faces=faces,
     )
 
 
-def _leave_on(unavailable: list[Any], day: date, zone: Any) -> str:
+def leave_on(unavailable: list[Any], day: date, zone: Any) -> str:
+    """The reason someone is away all or part of the day (local), or ""."""
     for absence in unavailable:
         first = absence.start.astimezone(zone).date()
         last = (absence.end - timedelta(seconds=1)).astimezone(zone).date()

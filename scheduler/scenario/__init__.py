@@ -24,7 +24,14 @@ from scheduler.scenario.read import (
     load_scenario,
     read_json,
 )
-from scheduler.scenario.staff import CarryIn, Preference, Role, Staff, Unavailability
+from scheduler.scenario.staff import (
+    CarryIn,
+    Preference,
+    Role,
+    Staff,
+    Unavailability,
+    absence_code,
+)
 from scheduler.scenario.times import (
     ALL_DAYS,
     WEEKDAYS,
@@ -66,6 +73,7 @@ __all__ = [
     "Ward",
     "Weekday",
     "Window",
+    "absence_code",
     "clock_minutes",
     "coming_monday",
     "describe_validation_error",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -34,6 +35,32 @@ class Unavailability(Strict):
         if real(self.end) <= real(self.start):
             raise ValueError(f"unavailability ends ({self.end}) before it starts ({self.start})")
         return self
+
+
+# A day away in the grids, as duty sheets write it: (code, meaning, words in the reason that
+# mark it), the first that matches; the roster's codes (AL, TRG, CRT, ABS) and a repair's
+# absence categories (`scheduler.replan.Category`: sick, aid, response, custody, ...)
+ABSENCES = (
+    ("SICK", "sick", ("sick", "ill")),
+    ("AL", "annual leave", ("annual leave", "holiday")),
+    ("LV", "other leave", ("leave",)),
+    ("TRG", "training or a course", ("training", "course", "refresher")),
+    ("CRT", "court", ("court", "witness")),
+    ("AID", "mutual aid", ("aid",)),
+    ("RESP", "taken to response", ("response",)),
+    ("CUST", "custody", ("custody",)),
+    ("CTRL", "control room", ("control",)),
+)
+OTHER_ABSENCE = ("ABS", "away for another reason")
+
+
+def absence_code(reason: str) -> tuple[str, str]:
+    """The code and its meaning for a reason someone is away ("annual leave": AL)."""
+    words = reason.lower()
+    for code, meaning, marks in ABSENCES:
+        if any(re.search(rf"\b{re.escape(mark)}", words) for mark in marks):
+            return code, meaning
+    return OTHER_ABSENCE
 
 
 class CarryIn(Strict):

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from api import pages, roster_pages, tables
+from api import pages, roster_pages, tables, views
 from api.auth import COOKIE
 from api.exports import BOM, COLUMNS, duties_from_csv, to_csv
 from api.schemas import NewUser
@@ -27,6 +27,7 @@ from api.tables import Role, SolveJob
 from scheduler import Rota, Scenario
 from scheduler.generate import generate_instance
 from scheduler.rota import Activity, Duty
+from scheduler.scenario import absence_code
 from tests.api.api_support import sample_scenario, wait_for_job
 from tests.support import sample_rota, without_long_days
 
@@ -451,15 +452,55 @@ def test_xlsx_holds_the_apis_duties(client: TestClient, site: dict[str, str]) ->
         d.model_dump_json() for d in rota.duties
     )
     week = book["Week"]
-    names = [row[0] for row in week.iter_rows(min_row=3, values_only=True)]
-    assert sorted(names) == sorted(person.name for person in scenario.staff)
-    worked = sum(
-        1
-        for row in week.iter_rows(min_row=3, values_only=True)
-        for cell in row[2:]
-        if cell != "off"
-    )
-    assert worked == len(rota.duties)
+    people = {person.name: person for person in scenario.staff}
+    rows = [row for row in week.iter_rows(min_row=3, values_only=True) if row[0] in people]
+    assert sorted(row[0] for row in rows) == sorted(people)
+    days = [scenario.week_start + timedelta(days=offset) for offset in range(7)]
+    worked = away = 0
+    for row in rows:
+        working = {d.day for d in rota.duties_of(people[row[0]].id)}
+        for day, cell in zip(days, row[2:9], strict=True):
+            reason = views.leave_on(people[row[0]].unavailable, day, scenario.zone)
+            if day in working:  # the duty's times and wards
+                worked += 1
+                assert re.match(r"\d\d:\d\d-\d\d:\d\d\n", cell), cell
+            elif reason:  # the reason kept, with its code, not "off"
+                away += 1
+                assert cell == f"{absence_code(reason)[0]}\n{reason}"
+            else:
+                assert cell == "off"
+    assert worked == len(rota.duties) and away > 0
+    legend = [row[0] for row in week.iter_rows(min_row=3, values_only=True) if row[0]]
+    assert "Away: AL annual leave; " in legend[-1] and legend[-1].endswith("off: no duty.")
+    # A wall sheet: one A4 landscape page
+    assert week.page_setup.orientation == "landscape" and int(week.page_setup.paperSize) == 9
+    assert week.sheet_properties.pageSetUpPr.fitToPage
+    assert (week.page_setup.fitToWidth, week.page_setup.fitToHeight) == (1, 1)
+
+
+def test_the_week_grid_codes_days_away_with_a_legend(
+    client: TestClient, site: dict[str, str]
+) -> None:
+    """A day someone is away shows its code (AL, TRG, CRT, SICK ...) with the reason for
+    screen readers and as a tooltip; the codes used are explained above the grid."""
+    scenario = Scenario.model_validate(sample_scenario())
+    _as(client, site["sergeant"])
+    page = client.get(BASE).text
+    [legend] = re.findall(r'<p class="legend-codes" id="absence-codes">(.*?)</p>', page)
+    shown = set(re.findall(r"<strong>(\w+)</strong> ([^;<]+)", legend))
+    expected = {
+        absence_code(reason)
+        for person in scenario.staff
+        for offset in range(7)
+        if (
+            reason := views.leave_on(
+                person.unavailable, scenario.week_start + timedelta(days=offset), scenario.zone
+            )
+        )
+    }
+    assert shown == expected and ("AL", "annual leave") in shown
+    cells = re.findall(r'<abbr title="([^"]+)">(\w+)</abbr>', page)
+    assert cells and all(absence_code(html.unescape(r))[0] == code for r, code in cells)
 
 
 def test_ward_page_names_no_officer(client: TestClient, site: dict[str, str]) -> None:

@@ -19,6 +19,7 @@ from scheduler.scenario import (
     Scenario,
     ScenarioError,
     Team,
+    absence_code,
     describe_validation_error,
     load_scenario,
     read_json,
@@ -266,3 +267,21 @@ def test_a_ward_pin_names_a_ward_they_patrol_for_part_of_the_duty(pin: dict, pro
     with pytest.raises(ValidationError, match=problem):
         small_team(pins=[{**base, **pin}])
     small_team(pins=[{**base, "ward": "south", "start": "18:00", "end": "20:00"}])
+
+
+@pytest.mark.parametrize(
+    ("reason", "code"),
+    [
+        ("annual leave", "AL"),
+        ("Public order refresher training", "TRG"),
+        ("court (prosecution witness)", "CRT"),
+        ("sick", "SICK"),
+        ("aid", "AID"),
+        ("control-room", "CTRL"),
+        ("parental leave", "LV"),
+        ("dentist", "ABS"),
+        ("unavailable", "ABS"),
+    ],
+)
+def test_a_reason_for_being_away_has_its_code(reason: str, code: str) -> None:
+    assert absence_code(reason)[0] == code
