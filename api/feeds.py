@@ -134,8 +134,7 @@ def wanted_entries(session: Session, team: tables.Team, rota: Rota) -> list[Want
                 ends_at=ends.astimezone(UTC),
                 summary=spec["name"],
                 location=spec["place"],
-                description=f"Come and meet your neighbourhood team: {spec['name']} "
-                f"({wards.get(spec['ward'], spec['ward'])}).",
+                description=public_description(spec, wards.get(spec["ward"], spec["ward"])),
             )
         )
     return wanted
@@ -390,6 +389,13 @@ def withdraw_private(session: Session, team_id: str, event_ids: list[str]) -> in
 def _withdraw(session: Session, entry: tables.FeedEntry, now: datetime) -> None:
     entry.status, entry.sequence, entry.changed_at = WITHDRAWN, entry.sequence + 1, now
     session.add(entry)
+
+
+def public_description(spec: dict[str, Any], ward: str) -> str:
+    """A public event in words: who it is for (its `audience`, or everyone)."""
+    audience = spec.get("audience") or ""
+    who = f"For {audience}." if audience else "Open to everyone."
+    return f"Come and meet your neighbourhood team: {spec['name']} ({ward}). {who}"
 
 
 def public_uid(team_id: str, event_id: str) -> str:

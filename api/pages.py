@@ -805,6 +805,20 @@ def officer_feed(request: Request, caller: PageCaller, session: SessionDep) -> R
 # -- the public ward page -----------------------------------------------------------------
 
 
+PUBLIC_WEEKS_AHEAD = 13  # a ward page lists the events planned this far ahead
+
+
+@router.get("/wards/{team_id}")
+def wards_page(request: Request, team_id: str, session: SessionDep) -> HTMLResponse:
+    """A team's wards, for residents: each links to its page; how to reach the team."""
+    team = session.get(tables.Team, team_id)
+    if team is None:
+        raise HTTPException(404, f"no team {team_id!r}")
+    wards = session.exec(select(tables.Ward).where(col(tables.Ward.team_id) == team_id)).all()
+    listed = sorted(((w.id, w.spec.get("name", w.id)) for w in wards), key=lambda w: w[1])
+    return render(request, "wards.html", caller=None, team=team, wards=listed)
+
+
 @router.get("/wards/{team_id}/{ward_id}")
 def ward_page(request: Request, team_id: str, ward_id: str, session: SessionDep) -> HTMLResponse:
     team = session.get(tables.Team, team_id)
@@ -812,27 +826,35 @@ def ward_page(request: Request, team_id: str, ward_id: str, session: SessionDep)
     if team is None or ward is None:
         raise HTTPException(404, f"no ward {ward_id!r} in team {team_id!r}")
     zone = ZoneInfo(team.timezone)
-    entries = session.exec(
-        select(tables.FeedEntry)
+    now = now_of(request)
+    # The events the team plans in the ward, public ones only, whether or not their week's
+    # rota is published yet (who attends is not shown: a rota decides it)
+    rows = session.exec(
+        select(tables.EngagementEvent)
         .where(
-            col(tables.FeedEntry.team_id) == team_id,
-            col(tables.FeedEntry.kind) == "public",
-            col(tables.FeedEntry.ward_id) == ward_id,
-            col(tables.FeedEntry.status) == "CONFIRMED",
-            col(tables.FeedEntry.ends_at) >= now_of(request),
+            col(tables.EngagementEvent.team_id) == team_id,
+            col(tables.EngagementEvent.starts_at) >= now - timedelta(days=1),
+            col(tables.EngagementEvent.starts_at) < now + timedelta(weeks=PUBLIC_WEEKS_AHEAD),
         )
-        .order_by(col(tables.FeedEntry.starts_at))
-        .limit(50)
+        .order_by(col(tables.EngagementEvent.starts_at))
     ).all()
-    events = [
-        {
-            "summary": entry.summary,
-            "location": entry.location,
-            "day": entry.starts_at.astimezone(zone),
-            "times": views.span(entry.starts_at, entry.ends_at, zone),
-        }
-        for entry in entries
-    ]
+    events = []
+    for row in rows:
+        spec = row.spec
+        if spec.get("ward") != ward_id or not spec.get("public", True):
+            continue
+        begins, ends = (_aware(spec[name], zone) for name in ("start", "end"))
+        if ends < now:
+            continue
+        events.append(
+            {
+                "summary": spec.get("name", row.id),
+                "location": spec.get("place", ""),
+                "day": begins.astimezone(zone),
+                "times": views.span(begins, ends, zone),
+                "audience": spec.get("audience") or "",
+            }
+        )
     link = _feed_links(f"{public_base(request)}/ical/public/{team_id}/{ward_id}.ics")
     return render(
         request,
@@ -840,7 +862,14 @@ def ward_page(request: Request, team_id: str, ward_id: str, session: SessionDep)
         caller=None,
         team=team,
         ward_name=ward.spec.get("name", ward_id),
-        events=events,
-        members=ward_team.ward_team(session, team, ward_id, now_of(request)),
+        events=events[:50],
+        weeks_ahead=PUBLIC_WEEKS_AHEAD,
+        members=ward_team.ward_team(session, team, ward_id, now),
         link=link,
     )
+
+
+def _aware(text: str, zone: ZoneInfo) -> datetime:
+    """An event's stored time: local to the team where it has no offset."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)

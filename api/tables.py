@@ -49,6 +49,7 @@ class Team(SQLModel, table=True):
     name: str
     timezone: str = "Europe/London"
     station: str = ""
+    contact: str = ""
     policy: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
 
 

@@ -62,6 +62,7 @@ def import_scenario(session: Session, scenario: Scenario) -> None:
     team.name = scenario.team.name
     team.timezone = scenario.team.timezone
     team.station = scenario.team.station
+    team.contact = scenario.team.contact
     team.policy = scenario.policy.model_dump(mode="json")
     session.add(team)
     session.flush()
@@ -210,6 +211,7 @@ def assemble_scenario(session: Session, team: tables.Team, week_start: date) -> 
             "name": team.name,
             "timezone": team.timezone,
             "station": team.station,
+            "contact": team.contact,
         },
         "week_start": week_start.isoformat(),
         "policy": team.policy,

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import ConfigDict, Field, StrictBool, StrictFloat, StrictInt, model_validator
 
-from scheduler.scenario.base import Id, Label, Name, Strict, Text
+from scheduler.scenario.base import Id, Label, MaybeText, Name, Strict, Text
 from scheduler.scenario.staff import Role, Staff
 from scheduler.scenario.times import real
 
@@ -77,6 +77,11 @@ class EngagementEvent(Strict):
         description="worth of an optional event, in demand-weighted presence hours",
     )
     public: StrictBool = True
+    audience: MaybeText = Field(
+        "",
+        description="who a public event is for, when not everyone (a school assembly: "
+        "'pupils and parents of St Mark's Primary'); public pages and feeds say so",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> EngagementEvent:

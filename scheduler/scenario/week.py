@@ -25,6 +25,11 @@ class Team(Strict):
     name: Name
     timezone: str = "Europe/London"
     station: MaybeText = ""
+    contact: MaybeText = Field(
+        "",
+        description="how residents reach the team, other than 999 (a phone number, an email, "
+        "a drop-in), shown on its public ward pages",
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -669,3 +669,13 @@ def test_access_log_hides_feed_secrets(path: str, logged: str):
     assert logging.getLogger("uvicorn.access").filter(record)
     line = record.getMessage()
     assert "s3cr3tT0ken" not in line and f'"GET {logged} HTTP' in line
+
+
+def test_a_public_event_says_who_it_is_for() -> None:
+    """A school assembly is for its pupils and parents, not "open to everyone"."""
+    panel = {"name": "Ward panel"}
+    assembly = {"name": "Assembly", "audience": "pupils and parents of St Mark's Primary"}
+    assert feeds.public_description(panel, "St Mark's").endswith("(St Mark's). Open to everyone.")
+    assert feeds.public_description(assembly, "St Mark's").endswith(
+        "(St Mark's). For pupils and parents of St Mark's Primary."
+    )

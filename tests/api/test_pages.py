@@ -28,7 +28,7 @@ from scheduler import Rota, Scenario
 from scheduler.generate import generate_instance
 from scheduler.rota import Activity, Duty
 from scheduler.scenario import absence_code
-from tests.api.api_support import sample_scenario, wait_for_job
+from tests.api.api_support import admin_token, sample_scenario, wait_for_job
 from tests.support import sample_rota, without_long_days
 
 WEEK = "2026-11-23"
@@ -131,6 +131,7 @@ PAGES = {
     ("GET", "/ui/jobs/{job_id}/state"): ("/ui/jobs/1/state", ("200", "404", "404", "401")),
     ("GET", "/ui/me"): ("/ui/me", ("403", "200", "403", "signin")),
     ("POST", "/ui/me/feed"): ("/ui/me/feed", ("403", "303", "403", "signin")),
+    ("GET", "/wards/{team_id}"): ("/wards/riverside", ("200", "200", "200", "200")),
     ("GET", "/wards/{team_id}/{ward_id}"): (
         "/wards/riverside/market-square",
         ("200", "200", "200", "200"),
@@ -501,6 +502,50 @@ def test_the_week_grid_codes_days_away_with_a_legend(
     assert shown == expected and ("AL", "annual leave") in shown
     cells = re.findall(r'<abbr title="([^"]+)">(\w+)</abbr>', page)
     assert cells and all(absence_code(html.unescape(r))[0] == code for r, code in cells)
+
+
+def test_residents_find_their_ward_the_team_and_the_events_planned(
+    client: TestClient, site: dict[str, str]
+) -> None:
+    """A resident starts at the team's ward index, opens their ward and finds how to reach
+    the team and the public events planned ahead, published week or not, each saying who
+    it is for; a private event is not there, and neither are other wards' events."""
+    data = sample_scenario()
+    data["team"] |= {"id": "meadow", "contact": "Call 101 ext 4321, or meadow@police.example"}
+    marks = [e for e in data["events"] if e["ward"] == "st-marks" and e.get("public", 1)]
+    assert len(marks) >= 2
+    marks[0]["audience"] = "pupils and parents of St Mark's Primary"
+    marks[1]["public"] = False
+    later = {  # five weeks on, in a week nobody has planned or published
+        **marks[0],
+        "id": "later-cuppa",
+        "name": "Cuppa with a Copper",
+        "start": "2026-12-30T10:00:00",
+        "end": "2026-12-30T11:00:00",
+        "audience": "",
+    }
+    admin = {"Authorization": f"Bearer {admin_token(client.app.state.engine)}"}
+    assert client.post("/teams/meadow/scenario", json=data, headers=admin).status_code == 201
+    assert client.put("/teams/meadow/events/later-cuppa", json=later, headers=admin).is_success
+    _as(client, None)
+    clock = client.app.state.clock
+    client.app.state.clock = lambda: datetime(2026, 11, 23, tzinfo=UTC)
+    try:
+        index = html.unescape(client.get("/wards/meadow").text)
+        names = re.findall(r'<a href="/wards/meadow/([\w-]+)">([^<]+)</a>', index)
+        assert sorted(names) == sorted((w["id"], w["name"]) for w in data["wards"])
+        assert "Call 101 ext 4321, or meadow@police.example" in index and "call 999" in index
+        page = html.unescape(client.get("/wards/meadow/st-marks").text)
+    finally:
+        client.app.state.clock = clock
+    assert "Call 101 ext 4321" in page and 'href="/wards/meadow"' in page
+    listed = re.findall(r"<li><strong>[^<]+</strong> \S+: ([^,]+),", page)
+    public = [e["name"] for e in data["events"] if e["ward"] == "st-marks" and e.get("public", 1)]
+    assert sorted(listed) == sorted([*public, "Cuppa with a Copper"])
+    assert marks[1]["name"] not in listed  # private
+    assert "For pupils and parents of St Mark's Primary." in page
+    assert page.count("Open to everyone.") == len(listed) - 1
+    assert client.get("/wards/nobody").status_code == 404
 
 
 def test_ward_page_names_no_officer(client: TestClient, site: dict[str, str]) -> None:
