@@ -52,6 +52,7 @@ from scheduler.model import contract_shortfalls, describe_shortfalls
 from scheduler.replan import Absence, Category, Replan
 from scheduler.rota import Duty, Rota
 from scheduler.scenario import Pin, describe_validation_error
+from scheduler.solve import gap_words
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -69,6 +70,7 @@ templates.env.filters["date"] = lambda value: f"{_as_date(value):%a %d %b %Y}"
 templates.env.filters["day"] = lambda value: f"{_as_date(value):%a %d %b}"
 templates.env.filters["stamp"] = lambda value: f"{_as_date(value):%a %d %b %Y %H:%M} UTC"
 templates.env.globals["zip"] = zip
+templates.env.globals["gap_words"] = gap_words
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_PREFIXES = ("/ui", "/signin", "/signout", "/wards/")
 router = APIRouter(include_in_schema=False)
@@ -652,9 +654,7 @@ def _quality(job: JobView) -> str:
         return f"No {what} found yet." if running else ""
     lead = f"Best {what} so far" if running else f"The {what} found"
     gap = abs(bound - objective) / max(1.0, abs(bound))  # as scheduler.solve.Progress.gap
-    if gap < 0.0005:
-        return f"{lead}: the best possible."
-    return f"{lead}: at most {gap:.1%} below the best possible."
+    return f"{lead}: {gap_words(gap)}."
 
 
 def _time_taken(job: JobView) -> str:

@@ -50,7 +50,7 @@ from scheduler.replan import REPAIR_OPTIONS, Replan, replan
 from scheduler.roster import Roster, RosterOptions, RosterPeriod, solve_roster
 from scheduler.roster.within import deploy
 from scheduler.rota import Rota
-from scheduler.solve import Progress
+from scheduler.solve import Progress, gap_words
 
 log = logging.getLogger("beatplan.worker")
 PROGRESS_EVERY = 0.5  # seconds between progress writes
@@ -426,7 +426,7 @@ def _store_roster(
             session.rollback()
             _finish(engine, job_id, tables.JobStatus.FAILED, str(error))
             return
-        below = f", at most {report.gap:.1%} below the best possible" if report.gap else ""
+        below = f", {gap_words(report.gap)}" if report.gap is not None else ""
         how = f"stopped on request at {report.wall_time:.1f} s" if kept else report.status
         job.message = f"{how}{below}: roster draft version {version.number}"
         job.result = {"version": version.number, "start": period.start.isoformat()}

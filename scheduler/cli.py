@@ -176,7 +176,7 @@ def _replan(arguments: argparse.Namespace, err: Console) -> int:
     if violations:
         out.print(f"Independent check: {len(violations)} violation(s)", style="red")
         for violation in violations:
-            out.print(f"  - [{violation.rule}] {violation.message}", soft_wrap=True)
+            out.print(f"  - [{violation.rule}] {violation.message}", soft_wrap=True, markup=False)
         if arguments.out is not None:
             out.print(f"Not written to {arguments.out}: a repair must pass the check.")
         return 1
@@ -279,7 +279,7 @@ def _solve(arguments: argparse.Namespace, err: Console) -> int:
     if violations:
         out.print(f"Independent check: {len(violations)} violation(s)", style="red")
         for violation in violations:
-            out.print(f"  - [{violation.rule}] {violation.message}", soft_wrap=True)
+            out.print(f"  - [{violation.rule}] {violation.message}", soft_wrap=True, markup=False)
         if arguments.out is not None:
             out.print(f"Not written to {arguments.out}: a rota must pass the check.")
         return 1

@@ -97,6 +97,19 @@ class Progress:
         return abs(self.bound - self.objective) / max(1.0, abs(self.bound))
 
 
+def gap_words(gap: float | None) -> str:
+    """How far a rota (roster) may be from the best possible, for people: "at most 3.2%
+    below the best possible". A gap of 100% or more (the costs outweigh the presence so
+    far, as early in a search) says only that it is far from it."""
+    if gap is None:
+        return "how far from the best possible is not known (no bound in the time given)"
+    if gap < 0.0005:
+        return "the best possible"
+    if gap >= 1:
+        return "far from the best possible (more than 100% below it): give it more time"
+    return f"at most {gap:.1%} below the best possible"
+
+
 @dataclass(frozen=True)
 class SolveResult:
     rota: Rota | None

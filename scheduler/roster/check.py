@@ -490,7 +490,8 @@ def break_(r: Reading) -> list[RosterViolation]:
 def absence(r: Reading) -> list[RosterViolation]:
     """Rule `absence`: each booked day away shows as its kind (with its booked hours, if
     any) and nothing else; no worked span runs into a whole day away; nobody is shown away
-    on a day nothing is booked."""
+    on a day nothing is booked; no tour overlaps what the team's file makes its people
+    unavailable for."""
     found: list[RosterViolation] = []
     booked: dict[tuple[str, date], list[RosterAbsence]] = defaultdict(list)
     for away in r.period.absences:
@@ -548,6 +549,21 @@ def absence(r: Reading) -> list[RosterViolation]:
                             f"{who(person)}'s {span.noun} {r.stretch(span.start, span.end)} "
                             f"runs into their {NOUNS[kind]} on "
                             f"{wording.date(day)}; the whole day is booked away.",
+                        )
+                    )
+    # What the team's own file books (its people's unavailability), wherever it falls
+    for person in r.team.staff:
+        for gap in person.unavailable:
+            begins, ends = r.utc(gap.start), r.utc(gap.end)
+            for span in r.spans.get(person.id, []):
+                if span.start < ends and begins < span.end and span.template is not None:
+                    found.append(
+                        RosterViolation(
+                            RosterRule.ABSENCE,
+                            person.id,
+                            f"{who(person)}'s {span.noun} {r.stretch(span.start, span.end)} "
+                            f"overlaps their {gap.reason} ({r.stretch(begins, ends)}), "
+                            "booked in the team's week.",
                         )
                     )
     return found

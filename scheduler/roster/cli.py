@@ -19,6 +19,7 @@ from scheduler.roster.solve import RosterOptions, solve_roster
 from scheduler.roster.within import deploy
 from scheduler.scenario import Scenario, describe_validation_error, load_scenario, read_json
 from scheduler.scenario.moving import period_moved_to
+from scheduler.solve import gap_words
 
 BAD_INPUT = 2
 
@@ -107,7 +108,7 @@ def run_roster(arguments: argparse.Namespace, err: Console, write_out) -> int:
     if violations:
         out.print(f"Independent check: {len(violations)} violation(s)", style="red")
         for violation in violations:
-            out.print(f"  - [{violation.rule}] {violation.message}")
+            out.print(f"  - [{violation.rule}] {violation.message}", markup=False)
         return 1
     out.print(roster_line(roster))
     out.print("Independent check: every roster rule holds.")
@@ -121,10 +122,7 @@ def roster_line(roster: Roster) -> str:
     """The roster's result in one sentence: status, expected presence, how far from the
     best possible it may be (when the search knows a bound), and its times."""
     report = roster.report
-    if report.gap is not None:
-        quality = f"at most {100 * report.gap:.1f}% below the best possible"
-    else:
-        quality = "how far from the best possible is not known (no bound in the time given)"
+    quality = gap_words(report.gap)
     return (
         f"Roster {roster.start} for {roster.weeks} weeks: {report.status}, expected presence "
         f"{report.expected_presence:g} demand-weighted hours, {quality}; first roster in "
@@ -225,7 +223,7 @@ def run_deploy(arguments: argparse.Namespace, err: Console, write_out, check, sh
     if violations:
         out.print(f"Independent check: {len(violations)} violation(s)", style="red")
         for violation in violations:
-            out.print(f"  - [{violation.rule}] {violation.message}")
+            out.print(f"  - [{violation.rule}] {violation.message}", markup=False)
         return 1
     out.print("Independent check: every hard rule holds.")
     if arguments.out is not None:

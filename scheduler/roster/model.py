@@ -121,11 +121,23 @@ class RosterModel:
 def week_scenarios(team: Scenario, period: RosterPeriod) -> list[Scenario]:
     """The team's week moved to each week of the period, with the period's leave as
     unavailability, its demand exceptions as surges and its events; no pins, no carry-in
-    but the first week's (the roster states the rules across weeks itself)."""
+    but the first week's (the roster states the rules across weeks itself). What the team
+    file itself books stays where it falls: its people's unavailability (at its own
+    instants, in whichever week of the period it touches) and, in the team's own week when
+    the period holds it, all its events (not only the recurring ones), as the week
+    deployed within the roster will have them."""
     data = team.model_dump(mode="json", exclude_none=True)
     data["pins"], data["surges"] = [], []
     recurring = set(period.weekly_events)
-    data["events"] = [event for event in data.get("events", []) if event["id"] in recurring]
+    own_events = list(data.get("events", []))
+    data["events"] = [event for event in own_events if event["id"] in recurring]
+    booked = {
+        person.id: [
+            (_aware(team, gap.start), _aware(team, gap.end), gap.reason)
+            for gap in person.unavailable
+        ]
+        for person in team.staff
+    }
     for person in data["staff"]:
         person["unavailable"] = []
         person["carry_in"] = {}
@@ -151,6 +163,14 @@ def week_scenarios(team: Scenario, period: RosterPeriod) -> list[Scenario]:
             ]
         week_start = local_instant(team, monday, "00:00")
         week_end = local_instant(team, monday + timedelta(days=7), "00:00")
+        for person in moved["staff"]:
+            person["unavailable"] += [  # a day's margin each side, for tours across midnight
+                {"start": start.isoformat(), "end": end.isoformat(), "reason": reason}
+                for start, end, reason in booked.get(person["id"], [])
+                if start < week_end + timedelta(days=1) and week_start - timedelta(days=1) < end
+            ]
+        if monday == team.week_start:
+            moved["events"] = list(own_events)
         moved["surges"] = [
             exception.model_dump(mode="json", exclude={"reason"})
             for exception in period.demand_exceptions
@@ -642,7 +662,8 @@ def event_list(roster: RosterModel) -> list:
 
 
 def _events(roster: RosterModel) -> None:
-    """Known events: enough people able to fill their seats on duty throughout."""
+    """Known events: enough people able to fill their seats, and holding the skills they
+    require, on duty throughout."""
     model = roster.model
     people = {p.id: p for p in roster.staff}
     for event in event_list(roster):
@@ -652,11 +673,15 @@ def _events(roster: RosterModel) -> None:
             if o.start <= event.start.astimezone(UTC) and event.end.astimezone(UTC) <= o.end
         ]
         cost = EVENT_SHORT_COST if event.mandatory else max(0.5, event.value)
-        needs = [(max(event.min_staff, sum(s.count for s in event.seats)), lambda p: True)]
+        needs = [(max(event.min_staff, sum(s.count for s in event.seats)), lambda p: True, "")]
         if event.min_warranted:
-            needs.append((event.min_warranted, lambda p: p.role in WARRANTED))
-        needs += [(seat.count, seat.fits) for seat in event.seats]
-        for number, (wanted, fits) in enumerate(needs):
+            needs.append((event.min_warranted, lambda p: p.role in WARRANTED, "warranted officers"))
+        needs += [(seat.count, seat.fits, seat.words()) for seat in event.seats]
+        needs += [  # someone holding each skill the event requires (a Prevent panel's)
+            (1, lambda p, skill=skill: skill in p.skills, f"someone with the skill '{skill}'")
+            for skill in event.required_skills
+        ]
+        for number, (wanted, fits, words) in enumerate(needs):
             if wanted <= 0:
                 continue
             short = model.new_int_var(0, wanted, f"event_short[{event.id},{event.start},{number}]")
@@ -664,6 +689,8 @@ def _events(roster: RosterModel) -> None:
             roster.parts["events"].append(-round(cost * UNIT) * short)
             if number == 0:
                 roster.shortfalls.append(("event", event, short))
+            else:
+                roster.shortfalls.append(("event-need", (event, words), short))
 
 
 def _pins(roster: RosterModel) -> None:

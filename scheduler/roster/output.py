@@ -65,6 +65,11 @@ class EventCover(Out):
     end: AwareDatetime
     wanted: int
     on_duty: int = Field(description="people able to fill it who are on duty throughout")
+    unmet: list[str] = Field(
+        default_factory=list,
+        description="what else it needs that nobody on duty throughout gives: a seat, the "
+        "warranted officers, a required skill",
+    )
 
 
 class RosterReport(Out):

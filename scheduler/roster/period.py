@@ -10,7 +10,7 @@ hours each person worked before the period (for the 17-week average), and reques
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from pydantic import Field, StrictBool, StrictFloat, StrictInt, field_validator, model_validator
@@ -204,6 +204,35 @@ class RosterPeriod(Strict):
         if value.weekday() != 0:
             raise ValueError(f"{value} is a {value:%A}; a roster starts on a Monday")
         return value
+
+    @model_validator(mode="after")
+    def _before_and_once(self) -> RosterPeriod:
+        # What is carried in came before the period: a night duty of the Sunday before may
+        # end on its first morning, not later
+        latest = datetime.combine(self.start, time(12))
+        for carry in self.carry:
+            end = carry.last_duty_end
+            if end is not None and end.replace(tzinfo=None) > latest:
+                raise ValueError(
+                    f"the carry-in of {carry.staff!r} says their last duty before the period "
+                    f"ended {end:%a %d %b %Y %H:%M}, inside the period (from "
+                    f"{self.start:%a %d %b %Y}); give the end of their last duty before it"
+                )
+        # A day's booked hours are one stretch: two would leave one of them unread
+        worked: dict[tuple[str, date], RosterAbsence] = {}
+        for absence in self.absences:
+            if absence.start is None:
+                continue
+            for day in absence.days:
+                other = worked.setdefault((absence.staff, day), absence)
+                if other is not absence:
+                    raise ValueError(
+                        f"{absence.staff!r} has two bookings with hours on {day:%a %d %b %Y} "
+                        f"({other.kind} {other.start}-{other.end}, {absence.kind} "
+                        f"{absence.start}-{absence.end}); book the day once, from the first "
+                        "start to the last end"
+                    )
+        return self
 
     @property
     def days(self) -> list[date]:

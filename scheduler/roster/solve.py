@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, timedelta
@@ -224,6 +225,11 @@ def _cover_shortfalls(roster: RosterModel, value) -> list[CoverShortfall]:
 
 def _event_cover(roster: RosterModel, value) -> list[EventCover]:
     found = []
+    unmet: dict[tuple[str, object], list[str]] = defaultdict(list)
+    for kind, key, short in roster.shortfalls:
+        if kind == "event-need" and value(short) > 0:
+            event, words = key
+            unmet[event.id, event.start].append(words)
     for kind, event, short in roster.shortfalls:
         if kind != "event":
             continue
@@ -236,6 +242,7 @@ def _event_cover(roster: RosterModel, value) -> list[EventCover]:
                 end=event.end,
                 wanted=wanted,
                 on_duty=wanted - value(short),
+                unmet=unmet.get((event.id, event.start), []),
             )
         )
     return found

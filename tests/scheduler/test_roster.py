@@ -27,6 +27,7 @@ from scheduler.roster import (
 from scheduler.roster.check import check_roster
 from scheduler.roster.within import deploy, pinned, roster_rota
 from scheduler.scenario import Scenario
+from scheduler.solve import gap_words
 from tests.support import RULE_TEST, one_line_exit_2, small_team
 
 DATA = Path(__file__).parent / "data"
@@ -317,6 +318,105 @@ def test_the_sample_roster_keeps_every_rule_and_its_first_week_deploys():
         assert all(c.clear_days >= 15 for c in deployment.changes)
 
 
+def test_the_team_files_own_leave_and_events_reach_the_roster():
+    """What the team's file itself books is in the roster, as the week deployed within it
+    will have it: a day's leave in its week, a court date weeks later, and a one-off
+    mandatory panel that needs the Prevent skill (only the sergeant has it); the checker
+    reads the leave too, and the week deploys without changing a tour."""
+    data = json.loads(team().model_dump_json())
+    away = {
+        "pc-ann": ("2026-11-25T00:00:00", "2026-11-26T00:00:00", "annual leave"),
+        "pcso-cy": ("2026-12-09T09:00:00", "2026-12-09T17:00:00", "court"),
+    }
+    for person in data["staff"]:
+        if person["id"] in away:
+            start, end, reason = away[person["id"]]
+            person["unavailable"] = [{"start": start, "end": end, "reason": reason}]
+    prevent = {
+        "id": "prevent",
+        "name": "Prevent panel",
+        "ward": "north",
+        "place": "Town hall",
+        "start": "2026-11-26T10:00:00",
+        "end": "2026-11-26T11:00:00",
+        "mandatory": True,
+        "required_skills": ["prevent"],
+    }
+    data["events"].append(prevent)
+    scenario = Scenario.model_validate(data)
+    period = RosterPeriod(start=START, weeks=4, weekly_events=["panel"])
+    roster = solve_roster(scenario, period, RosterOptions(time_limit=6))
+    assert roster.days, roster.report.explanation
+    assert check_roster(scenario, period, roster) == []
+    for staff, (start, end, _) in away.items():
+        begins, ends = (datetime.fromisoformat(t).replace(tzinfo=LONDON) for t in (start, end))
+        assert not [
+            d for d in roster.duties() if d.staff == staff and d.start < ends and begins < d.end
+        ]
+    panel = datetime(2026, 11, 26, 10, tzinfo=LONDON)
+    tour = roster.day_of("sgt-bo", panel.date())
+    assert tour is not None and tour.kind == "duty" and tour.start <= panel < tour.end
+    [cover] = [e for e in roster.events if e.event == "prevent"]
+    assert cover.on_duty >= 1 and cover.unmet == []
+    deployment = deploy(scenario, roster, changes="never", now=TOLD, options=RULE_TEST)
+    assert deployment.result.rota is not None and deployment.kept_roster
+    # The checker reads the team's leave: a tour on it is named
+    ann = next(d for d in roster.days if (d.staff, d.day) == ("pc-ann", date(2026, 11, 25)))
+    early = next(t for t in scenario.duty_templates if t.id == "early")
+    on_leave = roster.model_copy(
+        update={
+            "days": [
+                d.model_copy(
+                    update={
+                        "kind": "duty",
+                        "template": "early",
+                        "code": "E",
+                        "start": datetime.combine(d.day, time.fromisoformat(early.start), LONDON),
+                        "end": datetime.combine(d.day, time.fromisoformat(early.end), LONDON),
+                    }
+                )
+                if d is ann
+                else d
+                for d in roster.days
+            ]
+        }
+    )
+    named = [v.message for v in check_roster(scenario, period, on_leave) if v.rule == "absence"]
+    assert any("overlaps their annual leave" in m for m in named), named
+
+
+def test_a_period_carrying_a_duty_into_itself_or_two_bookings_a_day_is_refused():
+    with pytest.raises(ValueError, match="inside the period"):
+        RosterPeriod(
+            start=START,
+            carry=[RosterCarry(staff="pc-ann", last_duty_end=datetime(2026, 11, 29, 12))],
+        )
+    night = RosterPeriod(  # the Sunday night before ends on the first morning: allowed
+        start=START, carry=[RosterCarry(staff="pc-ann", last_duty_end=datetime(2026, 11, 23, 6))]
+    )
+    assert night.carry[0].last_duty_end is not None
+    with pytest.raises(ValueError, match="two bookings with hours on Wed 09 Dec 2026"):
+        RosterPeriod(
+            start=START,
+            absences=[
+                RosterAbsence(
+                    staff="pc-ann",
+                    first=date(2026, 12, 9),
+                    kind="course",
+                    start="09:00",
+                    end="12:00",
+                ),
+                RosterAbsence(
+                    staff="pc-ann",
+                    first=date(2026, 12, 9),
+                    kind="court",
+                    start="13:00",
+                    end="17:00",
+                ),
+            ],
+        )
+
+
 def test_a_sergeants_event_pin_on_a_rostered_rest_day():
     """The week pins the sergeant to the panel on a day the roster gives them off: never
     changing the roster is a readable error; if needed, their tour changes, at a cost."""
@@ -392,3 +492,13 @@ def test_a_week_that_needs_a_change_changes_only_what_it_needs():
     friday = roster.start + timedelta(days=4)
     assert changed & {("pc-hussain", friday), ("pc-shah", friday)}, changed
     assert len(changed) <= 2, deployment.changes
+
+
+def test_the_gap_is_said_in_words_a_sergeant_can_use():
+    assert gap_words(0.032) == "at most 3.2% below the best possible"
+    assert gap_words(0.0) == "the best possible"
+    assert gap_words(None).startswith("how far from the best possible is not known")
+    # costs still outweigh presence early in a search: a gap over 100% means nothing more
+    assert gap_words(12.254) == (
+        "far from the best possible (more than 100% below it): give it more time"
+    )
