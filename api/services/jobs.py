@@ -102,7 +102,7 @@ def start_roster(
             f"{rosters.first_monday(today)} or later"
         )
     scenario = assemble_scenario(session, team, period.start)
-    rosters.refuse_unknown_staff(scenario, period)
+    rosters.refuse_unknown(scenario, period)
     rosters.refuse_overlap(session, team.id, period)
     job = tables.SolveJob(
         team_id=team.id,

@@ -135,16 +135,17 @@ def store_draft(
     return version
 
 
-def refuse_unknown_staff(team: Scenario, period: RosterPeriod) -> None:
-    """Invalid if the period names someone who is not in the team (leave, carry-in or a
-    request), at the item's place in the period."""
-    unknown = period.unknown_staff(team)
+def refuse_unknown(team: Scenario, period: RosterPeriod) -> None:
+    """Invalid if the period names an id the team does not have (someone on leave, a
+    carry-in or request; an event's or demand exception's ward; a requested template; a
+    weekly event), at the item's place in the period."""
+    unknown = period.unknown_references(team)
     if unknown:
-        field, index, staff = unknown[0]
+        where, value, kind = unknown[0]
+        choices = ", ".join(map(repr, period.known_ids(team, kind)[:6]))
         raise Invalid.at(
-            ["period", field, index, "staff"],
-            f"{staff!r} is not in the team; use one of the team's staff ids "
-            f"(e.g. {min(person.id for person in team.staff)!r})",
+            ["period", *where],
+            f"{value!r} is not one of the team's {kind} ids; use one of {choices}",
         )
 
 

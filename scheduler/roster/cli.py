@@ -86,7 +86,7 @@ def load_roster(path: Path) -> Roster:
 def run_roster(arguments: argparse.Namespace, err: Console, write_out) -> int:
     team = load_scenario(arguments.scenario)
     period = load_period(arguments.period)
-    _known_staff(team, period)
+    _known_references(team, period)
     roster = solve_roster(
         team,
         period,
@@ -130,13 +130,14 @@ def roster_line(roster: Roster) -> str:
     )
 
 
-def _known_staff(team: Scenario, period: RosterPeriod) -> None:
-    unknown = period.unknown_staff(team)
+def _known_references(team: Scenario, period: RosterPeriod) -> None:
+    unknown = period.unknown_references(team)
     if unknown:
-        _, _, staff = unknown[0]
+        where, value, kind = unknown[0]
+        place = ".".join(str(part) for part in where)
         raise UsageError(
-            f"the period names {staff!r}, who is not in the team; use one of the team's "
-            f"staff ids (e.g. {min(person.id for person in team.staff)!r})"
+            f"the period's {place} is {value!r}, which is not one of the team's {kind} ids; "
+            f"use one of {', '.join(map(repr, period.known_ids(team, kind)[:6]))}"
         )
 
 

@@ -246,16 +246,45 @@ class RosterPeriod(Strict):
     def mondays(self) -> list[date]:
         return [self.start + timedelta(weeks=n) for n in range(self.weeks)]
 
-    def unknown_staff(self, team: Scenario) -> list[tuple[str, int, str]]:
-        """(field, index, staff id) of each absence, carry-in or request naming someone
-        who is not in the team."""
-        known = {person.id for person in team.staff}
-        return [
-            (field, index, item.staff)
-            for field in ("absences", "carry", "requests")
-            for index, item in enumerate(getattr(self, field))
-            if item.staff not in known
-        ]
+    def unknown_references(self, team: Scenario) -> list[tuple[tuple[str | int, ...], str, str]]:
+        """(where in the period, the id, what it should be) of each id the period uses that
+        the team does not have: a person (absences, carry-in, requests), a ward (events,
+        demand exceptions), a duty template (requests) or one of the week's events
+        (weekly_events). What it should be is "staff", "ward", "duty template" or "event"."""
+        known = {
+            "staff": {person.id for person in team.staff},
+            "ward": {ward.id for ward in team.wards},
+            "duty template": {template.id for template in team.duty_templates},
+            "event": {event.id for event in team.events},
+        }
+        found: list[tuple[tuple[str | int, ...], str, str]] = []
+        for field in ("absences", "carry", "requests"):
+            for index, item in enumerate(getattr(self, field)):
+                if item.staff not in known["staff"]:
+                    found.append(((field, index, "staff"), item.staff, "staff"))
+        for field in ("events", "demand_exceptions"):
+            for index, item in enumerate(getattr(self, field)):
+                if item.ward not in known["ward"]:
+                    found.append(((field, index, "ward"), item.ward, "ward"))
+        for index, request in enumerate(self.requests):
+            if request.template is not None and request.template not in known["duty template"]:
+                found.append((("requests", index, "template"), request.template, "duty template"))
+        for index, event_id in enumerate(self.weekly_events):
+            if event_id not in known["event"]:
+                found.append((("weekly_events", index), event_id, "event"))
+        return found
+
+    @staticmethod
+    def known_ids(team: Scenario, kind: str) -> list[str]:
+        """The team's ids of a kind `unknown_references` names, for its messages."""
+        return sorted(
+            {
+                "staff": [p.id for p in team.staff],
+                "ward": [w.id for w in team.wards],
+                "duty template": [t.id for t in team.duty_templates],
+                "event": [e.id for e in team.events],
+            }[kind]
+        )
 
     def with_team_carry(self, team: Scenario) -> RosterPeriod:
         """The period with what the team's week carries in (each person's last duty's end

@@ -268,6 +268,20 @@ def test_a_roster_job_is_refused_at_once_for_what_would_fail_it(client: TestClie
     [problem] = refused.json()["detail"]
     assert problem["loc"][-4:] == ["period", "absences", 0, "staff"]
     assert "pc-nobody" in problem["msg"] and "pc-ann" in problem["msg"]
+    panel = {
+        "id": "fete",
+        "name": "Summer fete",
+        "ward": "atlantis",
+        "place": "Green",
+        "start": f"{AHEAD}T10:00:00",
+        "end": f"{AHEAD}T12:00:00",
+    }
+    elsewhere = {"start": str(AHEAD), "weeks": 4, "events": [panel]}
+    refused = client.post(f"{ROSTERS}/generate", json={"period": elsewhere})
+    assert refused.status_code == 422
+    [problem] = refused.json()["detail"]
+    assert problem["loc"][-4:] == ["period", "events", 0, "ward"]
+    assert "'atlantis' is not one of the team's ward ids" in problem["msg"]
     ended = {"start": "2026-10-05", "weeks": 4}  # ended before the tests' today
     gone = client.post(f"{ROSTERS}/generate", json={"period": ended})
     assert gone.status_code == 409 and "ended" in gone.json()["detail"]
