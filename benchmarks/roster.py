@@ -551,9 +551,14 @@ def _pattern_lines(
     lines += [_score_row(name, score(team, period, r.days), pattern) for name, r in solved]
     if not solved:
         lines += ["", "- No solve above found a roster, so there is none to compare."]
-    # the rosettes alone: the same team with nothing carried in, the period with no absences
+    # the rosettes alone: the same team with nothing carried in and no leave of its own,
+    # the period with no absences
     fresh = team.model_copy(
-        update={"staff": [p.model_copy(update={"carry_in": CarryIn()}) for p in team.staff]}
+        update={
+            "staff": [
+                p.model_copy(update={"carry_in": CarryIn(), "unavailable": []}) for p in team.staff
+            ]
+        }
     )
     plain = RosterPeriod(start=period.start, weeks=period.weeks)
     alone = score(fresh, plain, pattern_roster(fresh, plain))

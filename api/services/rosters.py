@@ -142,7 +142,7 @@ def refuse_unknown(team: Scenario, period: RosterPeriod) -> None:
     unknown = period.unknown_references(team)
     if unknown:
         where, value, kind = unknown[0]
-        choices = ", ".join(map(repr, period.known_ids(team, kind)[:6]))
+        choices = ", ".join(map(repr, period.known_ids(team)[kind][:6]))
         raise Invalid.at(
             ["period", *where],
             f"{value!r} is not one of the team's {kind} ids; use one of {choices}",

@@ -137,7 +137,7 @@ def _known_references(team: Scenario, period: RosterPeriod) -> None:
         place = ".".join(str(part) for part in where)
         raise UsageError(
             f"the period's {place} is {value!r}, which is not one of the team's {kind} ids; "
-            f"use one of {', '.join(map(repr, period.known_ids(team, kind)[:6]))}"
+            f"use one of {', '.join(map(repr, period.known_ids(team)[kind][:6]))}"
         )
 
 

@@ -169,8 +169,6 @@ def week_scenarios(team: Scenario, period: RosterPeriod) -> list[Scenario]:
                 for start, end, reason in booked.get(person["id"], [])
                 if start < week_end + timedelta(days=1) and week_start - timedelta(days=1) < end
             ]
-        if monday == team.week_start:
-            moved["events"] = list(own_events)
         moved["surges"] = [
             exception.model_dump(mode="json", exclude={"reason"})
             for exception in period.demand_exceptions
@@ -181,6 +179,9 @@ def week_scenarios(team: Scenario, period: RosterPeriod) -> list[Scenario]:
             for event in period.events
             if monday <= _local_date(team, event.start) <= sunday
         ]
+        if monday == team.week_start:  # all its own events, as the week deployed has them
+            ids = {event["id"] for event in own_events}
+            moved["events"] = [e for e in moved["events"] if e["id"] not in ids] + own_events
         weeks.append(Scenario.model_validate(moved))
     weeks[0] = with_carry(weeks[0], period.carry)
     return weeks

@@ -251,12 +251,7 @@ class RosterPeriod(Strict):
         the team does not have: a person (absences, carry-in, requests), a ward (events,
         demand exceptions), a duty template (requests) or one of the week's events
         (weekly_events). What it should be is "staff", "ward", "duty template" or "event"."""
-        known = {
-            "staff": {person.id for person in team.staff},
-            "ward": {ward.id for ward in team.wards},
-            "duty template": {template.id for template in team.duty_templates},
-            "event": {event.id for event in team.events},
-        }
+        known = self.known_ids(team)
         found: list[tuple[tuple[str | int, ...], str, str]] = []
         for field in ("absences", "carry", "requests"):
             for index, item in enumerate(getattr(self, field)):
@@ -275,16 +270,14 @@ class RosterPeriod(Strict):
         return found
 
     @staticmethod
-    def known_ids(team: Scenario, kind: str) -> list[str]:
-        """The team's ids of a kind `unknown_references` names, for its messages."""
-        return sorted(
-            {
-                "staff": [p.id for p in team.staff],
-                "ward": [w.id for w in team.wards],
-                "duty template": [t.id for t in team.duty_templates],
-                "event": [e.id for e in team.events],
-            }[kind]
-        )
+    def known_ids(team: Scenario) -> dict[str, list[str]]:
+        """The team's ids of each kind `unknown_references` names, sorted."""
+        return {
+            "staff": sorted(p.id for p in team.staff),
+            "ward": sorted(w.id for w in team.wards),
+            "duty template": sorted(t.id for t in team.duty_templates),
+            "event": sorted(e.id for e in team.events),
+        }
 
     def with_team_carry(self, team: Scenario) -> RosterPeriod:
         """The period with what the team's week carries in (each person's last duty's end

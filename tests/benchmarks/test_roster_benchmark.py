@@ -101,8 +101,12 @@ def test_pattern_is_lawful_without_carry_in_or_absences(
     """The rosettes themselves keep every rule: what the pattern breaks on the sample
     period comes from the carry-in and the absences it is laid over."""
     team, period = sample_period
-    fresh = team.model_copy(
-        update={"staff": [p.model_copy(update={"carry_in": CarryIn()}) for p in team.staff]}
+    fresh = team.model_copy(  # nothing carried in, no leave of the team week's own
+        update={
+            "staff": [
+                p.model_copy(update={"carry_in": CarryIn(), "unavailable": []}) for p in team.staff
+            ]
+        }
     )
     plain = RosterPeriod(start=period.start, weeks=period.weeks)
     found = bench.score(fresh, plain, bench.pattern_roster(fresh, plain))
