@@ -197,7 +197,7 @@ def test_an_officer_sees_their_roster_ahead_and_what_a_new_one_changed(browser: 
     changes = re.search(r'<table class="list" id="my-roster-changes">.*?</table>', page.text, re.S)
     assert changes is not None
     rows = _text(changes[0])
-    assert str(tour.day) in rows and "AL" in rows and "clear days" in rows
+    assert f"{tour.day:%a %d %b}" in rows and "AL" in rows and "clear days" in rows
     ahead = _text(re.search(r'<table class="list" id="my-roster">.*?</table>', page.text, re.S)[0])
     final = Roster.model_validate(_api(browser, f"/teams/{TEAM}/rosters/{SOON}")["roster"])
     for day in final.days:
