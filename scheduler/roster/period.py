@@ -249,8 +249,9 @@ class RosterPeriod(Strict):
     def unknown_references(self, team: Scenario) -> list[tuple[tuple[str | int, ...], str, str]]:
         """(where in the period, the id, what it should be) of each id the period uses that
         the team does not have: a person (absences, carry-in, requests), a ward (events,
-        demand exceptions), a duty template (requests) or one of the week's events
-        (weekly_events). What it should be is "staff", "ward", "duty template" or "event"."""
+        demand exceptions) or a duty template (requests). What it should be is "staff",
+        "ward" or "duty template". (A weekly event the team's week lacks is not one: in the
+        service that week is the period's first, whose stored events may not hold it.)"""
         known = self.known_ids(team)
         found: list[tuple[tuple[str | int, ...], str, str]] = []
         for field in ("absences", "carry", "requests"):
@@ -264,9 +265,6 @@ class RosterPeriod(Strict):
         for index, request in enumerate(self.requests):
             if request.template is not None and request.template not in known["duty template"]:
                 found.append((("requests", index, "template"), request.template, "duty template"))
-        for index, event_id in enumerate(self.weekly_events):
-            if event_id not in known["event"]:
-                found.append((("weekly_events", index), event_id, "event"))
         return found
 
     @staticmethod
@@ -276,7 +274,6 @@ class RosterPeriod(Strict):
             "staff": sorted(p.id for p in team.staff),
             "ward": sorted(w.id for w in team.wards),
             "duty template": sorted(t.id for t in team.duty_templates),
-            "event": sorted(e.id for e in team.events),
         }
 
     def with_team_carry(self, team: Scenario) -> RosterPeriod:

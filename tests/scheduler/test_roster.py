@@ -272,7 +272,7 @@ def test_cli_bad_period_is_one_line_exit_2(tmp_path: Path, capsys):
     err = one_line_exit_2(main, ["roster", str(scenario_path), str(period_path)], capsys)
     assert "absences.0.staff is 'nobody'" in err and "not one of the team's staff ids" in err
     # every id the period uses is the team's: an event's ward, a demand exception's, a
-    # requested template, a weekly event (each once a page of pydantic's)
+    # requested template (each once a page of pydantic's)
     at = f"{START}T10:00:00"
     event = {"id": "x", "name": "X", "ward": "nowhere", "place": "Hall", "start": at, "end": at}
     event["end"] = f"{START}T11:00:00"
@@ -282,11 +282,6 @@ def test_cli_bad_period_is_one_line_exit_2(tmp_path: Path, capsys):
         ("events", event, "events.0.ward is 'nowhere', which is not one of the team's ward ids"),
         ("demand_exceptions", surge, "demand_exceptions.0.ward is 'nowhere'"),
         ("requests", request, "requests.0.template is 'siesta', which is not one of the team's"),
-        (
-            "weekly_events",
-            "quiz",
-            "weekly_events.0 is 'quiz', which is not one of the team's event",
-        ),
     ):
         period_path.write_text(json.dumps({"start": str(START), field: [item]}))
         err = one_line_exit_2(main, ["roster", str(scenario_path), str(period_path)], capsys)
