@@ -415,19 +415,9 @@ def test_a_period_carrying_a_duty_into_itself_or_two_bookings_a_day_is_refused()
             start=START,
             absences=[
                 RosterAbsence(
-                    staff="pc-ann",
-                    first=date(2026, 12, 9),
-                    kind="course",
-                    start="09:00",
-                    end="12:00",
-                ),
-                RosterAbsence(
-                    staff="pc-ann",
-                    first=date(2026, 12, 9),
-                    kind="court",
-                    start="13:00",
-                    end="17:00",
-                ),
+                    staff="pc-ann", first=date(2026, 12, 9), kind=kind, start=start, end=end
+                )
+                for kind, start, end in (("course", "09:00", "12:00"), ("court", "13:00", "17:00"))
             ],
         )
 
