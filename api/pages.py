@@ -46,7 +46,7 @@ from api.services import (
 )
 from api.services.access import Caller
 from api.services.errors import Conflict, NotFound
-from api.services.scenarios import assemble_scenario, monday_of
+from api.services.scenarios import assemble_scenario, monday_of, stored_instant
 from api.services.team_data import led_team
 from scheduler.model import contract_shortfalls, describe_shortfalls
 from scheduler.replan import Absence, Category, Replan
@@ -843,7 +843,7 @@ def ward_page(request: Request, team_id: str, ward_id: str, session: SessionDep)
         spec = row.spec
         if spec.get("ward") != ward_id or not spec.get("public", True):
             continue
-        begins, ends = (_aware(spec[name], zone) for name in ("start", "end"))
+        begins, ends = (stored_instant(spec[name], team) for name in ("start", "end"))
         if ends < now:
             continue
         events.append(
@@ -867,9 +867,3 @@ def ward_page(request: Request, team_id: str, ward_id: str, session: SessionDep)
         members=ward_team.ward_team(session, team, ward_id, now),
         link=link,
     )
-
-
-def _aware(text: str, zone: ZoneInfo) -> datetime:
-    """An event's stored time: local to the team where it has no offset."""
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)

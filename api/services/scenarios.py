@@ -152,7 +152,8 @@ def check_stored_weeks(session: Session, team: tables.Team, weeks: set[date] | N
         assemble_scenario(session, team, week)
 
 
-def _instant(text: str, team: tables.Team) -> datetime:
+def stored_instant(text: str, team: tables.Team) -> datetime:
+    """A stored event time: the team's local time where it has no offset."""
     instant = datetime.fromisoformat(text)
     return instant if instant.tzinfo else instant.replace(tzinfo=ZoneInfo(team.timezone))
 
@@ -164,7 +165,7 @@ def _stored_carry_in(person: dict[str, Any], team: tables.Team, week: date) -> d
     carry = person.get("carry_in") or {}
     if carry.get("last_duty_end") is None:
         return person
-    ended, zone = _instant(carry["last_duty_end"], team), ZoneInfo(team.timezone)
+    ended, zone = stored_instant(carry["last_duty_end"], team), ZoneInfo(team.timezone)
     if ended > datetime.combine(week, time(0), zone) + timedelta(days=1):  # Scenario's bound
         return {**person, "carry_in": {}}
     if ended <= datetime.combine(week - timedelta(days=1), time(0), zone):  # Sunday not worked
@@ -231,7 +232,7 @@ def assemble_scenario(session: Session, team: tables.Team, week_start: date) -> 
     data["events"] = [
         spec
         for spec in data["events"]
-        if _instant(spec["start"], team) < monday or _instant(spec["end"], team) <= end
+        if stored_instant(spec["start"], team) < monday or stored_instant(spec["end"], team) <= end
     ]
     days = {(week_start + timedelta(days=offset)).isoformat() for offset in range(7)}
     data["staff"] = [
