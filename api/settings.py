@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     solve_time_limit: float = 30.0
     roster_time_limit: float = 60.0  # a 13-week roster's search, when a request gives none
     solve_workers: int = 2
+    # what solve_time_limit (or a request's time limit) counts for a week's solve, repair
+    # or deployment: "clock" seconds, or "work", the solver's units of work (about a
+    # second each on a quiet machine), so a loaded server takes longer instead of finding
+    # less (`scheduler.SolveOptions.limit`); a roster's search is always by the clock
+    solve_limit_by: Literal["clock", "work"] = "clock"
     job_poll_seconds: float = 0.05
     # a running job's heartbeat (api.worker's lease); well under its 60 s staleness
     heartbeat_seconds: float = Field(5.0, gt=0, le=30)

@@ -280,6 +280,7 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
                 REPAIR_OPTIONS,
                 time_limit=time_limit,
                 workers=settings.solve_workers,
+                limit=settings.solve_limit_by,
                 time_limit_name=None,  # a repair's time is the service's, not the caller's
             )
             assert published is not None
@@ -296,6 +297,7 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
             options = SolveOptions(
                 time_limit=time_limit,
                 workers=settings.solve_workers,
+                limit=settings.solve_limit_by,
                 time_limit_name=TIME_LIMIT_FIELD,
             )
             if rostered is not None:

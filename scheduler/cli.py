@@ -63,6 +63,19 @@ SEED = number(int, lambda value: 0 <= value < 2**31, f"from 0 to {2**31 - 1}")
 GAP = number(float, lambda value: 0 <= value <= 1, "from 0 to 1 (0.01 is 1%)")
 
 
+LIMIT_BY_HELP = (
+    "what --time-limit counts: clock seconds (default), or the solver's units of work "
+    "(about a second each on a quiet machine; a loaded machine then takes longer instead "
+    "of finding less)"
+)
+
+
+def add_limit_by(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--limit-by", choices=["clock", "work"], default="clock", help=LIMIT_BY_HELP
+    )
+
+
 def parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     """The command line of the library's commands, and its subcommands (to add more)."""
     parser = argparse.ArgumentParser(
@@ -81,6 +94,7 @@ def parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
         f"s) and a continuity phase (up to {SolveOptions().continuity_time:g} s) follow; with "
         "policy.continuity, the deployment in blocks instead (half this, 3 to 15 s)",
     )
+    add_limit_by(solve_cmd)
     solve_cmd.add_argument("--workers", type=COUNT, default=2, help="CP-SAT workers")
     solve_cmd.add_argument("--seed", type=SEED, default=0)
     solve_cmd.add_argument("--gap", type=GAP, default=0.0, help="stop within this relative gap")
@@ -97,6 +111,7 @@ def parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     )
     replan_cmd.add_argument("--out", type=Path, help="write the repair (rota and changes) here")
     replan_cmd.add_argument("--time-limit", type=SECONDS, default=2.5)
+    add_limit_by(replan_cmd)
 
     check_cmd = commands.add_parser("check", help="verify a rota against every hard rule")
     check_cmd.add_argument("scenario", type=Path)
@@ -109,7 +124,7 @@ def parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     generate_cmd.add_argument("kind", choices=["team", "bcu", "force"])
     generate_cmd.add_argument("--seed", type=SEED, default=0)
     generate_cmd.add_argument("--out", type=Path, required=True, help="folder for JSON files")
-    roster_cli.add_commands(commands, SECONDS, COUNT, SEED, GAP)
+    roster_cli.add_commands(commands, SECONDS, COUNT, SEED, GAP, add_limit_by)
     return parser, commands
 
 
@@ -159,7 +174,7 @@ def _replan(arguments: argparse.Namespace, err: Console) -> int:
             "published for that team-week"
         )
     _check_out(arguments.out)
-    options = replace(REPAIR_OPTIONS, time_limit=arguments.time_limit)
+    options = replace(REPAIR_OPTIONS, time_limit=arguments.time_limit, limit=arguments.limit_by)
     result, repair, changed = replan(scenario, published, request, options)
     if repair is None:
         err.print(
@@ -240,6 +255,7 @@ def _solve(arguments: argparse.Namespace, err: Console) -> int:
         seed=arguments.seed,
         hint=hint,
         relative_gap=arguments.gap,
+        limit=arguments.limit_by,
     )
     live = err.is_terminal and not arguments.quiet
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import threading
-import time
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -23,9 +22,39 @@ if TYPE_CHECKING:  # SolveOptions is scheduler.solve's, which runs these phases
     from scheduler.solve import SolveOptions
 
 
+# With the search limited by its work (`SolveOptions.limit == "work"`), the clock still
+# stops a runaway at this many times the limit. On a quiet 2-core machine a unit of work
+# took 1.5 s (the sample team's plan of duties) to 4 s (its repair) of each worker's
+# search, and twice that on a machine given twice the work it has cores (2026-12-07).
+WORK_CLOCK_CAP = 20.0
+
+
+def limit(solver: cp_model.CpSolver, options: SolveOptions, seconds: float) -> None:
+    """Stop `solver` after `seconds`: of the clock, or with `options.limit == "work"`
+    units of CP-SAT's deterministic time (its measure of the work each worker has done),
+    which a loaded machine does not shorten: the search then takes longer instead of
+    finding less."""
+    if options.limit == "work":
+        solver.parameters.max_deterministic_time = seconds
+        solver.parameters.max_time_in_seconds = WORK_CLOCK_CAP * seconds
+    else:
+        solver.parameters.max_time_in_seconds = seconds
+
+
+def work_done(solver: cp_model.CpSolver) -> float:
+    """A finished search's work, as its limit counts it: CP-SAT sums its workers' work,
+    and holds each worker's to the limit."""
+    return solver.response_proto.deterministic_time / max(1, solver.parameters.num_workers)
+
+
+def spent(solver: cp_model.CpSolver, options: SolveOptions) -> float:
+    """What a finished search used of its limit: seconds, or units of work."""
+    return work_done(solver) if options.limit == "work" else solver.wall_time
+
+
 def configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
     parameters = solver.parameters
-    parameters.max_time_in_seconds = options.time_limit
+    limit(solver, options, options.time_limit)
     parameters.num_workers = options.workers
     parameters.random_seed = options.seed
     parameters.relative_gap_limit = options.relative_gap
@@ -116,10 +145,9 @@ def hold_presence(
     hint_all(more, found)
     search = cp_model.CpSolver()
     configure(search, options)
-    search.parameters.max_time_in_seconds = options.presence_time / 4
+    limit(search, options, options.presence_time / 4)
     search.parameters.relative_gap_limit = 0
     search.parameters.stop_after_first_solution = False
-    began = time.perf_counter()
     if solve_watched(search, more, cancel) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     if cancel is not None and cancel.is_set():
@@ -130,9 +158,7 @@ def hold_presence(
     hint_all(held, search)
     resolve = cp_model.CpSolver()
     configure(resolve, options)
-    resolve.parameters.max_time_in_seconds = max(
-        0.5, options.presence_time - (time.perf_counter() - began)
-    )
+    limit(resolve, options, max(0.5, options.presence_time - spent(search, options)))
     if solve_watched(resolve, held, cancel) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None  # not even the hint in time (a loaded machine): the first rota stands
     return held, resolve
@@ -152,7 +178,7 @@ def improve_continuity(
     model.maximize(week.continuity)
     second = cp_model.CpSolver()
     configure(second, options)
-    second.parameters.max_time_in_seconds = options.continuity_time
+    limit(second, options, options.continuity_time)
     status = second.solve(model)
     return second if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else first
 

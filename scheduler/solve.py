@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Literal
 
 import ortools
 from ortools.sat.python import cp_model
@@ -59,6 +60,11 @@ class SolveOptions:
     # parts of the objective).
     presence_time: float = 20.0
     stop_after_first: bool = False  # take the first lawful rota (a late repair)
+    # What the seconds above limit: "clock" (wall time), or "work": CP-SAT's deterministic
+    # time, about a second of search on a quiet machine, which a loaded machine does not
+    # shorten (it takes longer instead of finding less; `scheduler.phases.limit`). Not
+    # the same rota every time (the workers still race), but the same effort.
+    limit: Literal["clock", "work"] = "clock"
     # How the caller names the time limit, for the explanation when no rota is found in
     # time: the CLI's option by default, the service's JSON field; None if the caller
     # cannot give more (the service's repairs).
@@ -71,8 +77,14 @@ class SolveOptions:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
         if self.faces_time is not None and self.faces_time <= 0:
             raise ValueError(f"faces_time must be positive, got {self.faces_time}")
+        if self.limit not in ("clock", "work"):
+            raise ValueError(f'limit must be "clock" or "work", got {self.limit!r}')
         if self.presence_time < 0:
             raise ValueError(f"presence_time must not be negative, got {self.presence_time}")
+
+    def amount(self, seconds: float) -> str:
+        """`seconds` of this solve's limit, for people: "12 s" or "12 units of work"."""
+        return f"{seconds:g} s" if self.limit == "clock" else f"{seconds:g} units of work"
 
     @property
     def faces_seconds(self) -> float:
@@ -208,7 +220,9 @@ def keep_faces(
         reasons = (
             explain_infeasible(week)
             if status == cp_model.INFEASIBLE
-            else [f"No deployment in blocks was found within {options.faces_seconds:g} s."]
+            else [
+                f"No deployment in blocks was found within {options.amount(options.faces_seconds)}."
+            ]
         )
         faces = FacesReport(
             status=SolveStatus(solver.status_name(status)),
@@ -263,7 +277,7 @@ def solve_built(
                 f"more time ({options.time_limit_name}) or " if options.time_limit_name else ""
             )
             report.explanation = [
-                f"No rota was found within {options.time_limit:g} s; give the solve "
+                f"No rota was found within {options.amount(options.time_limit)}; give the solve "
                 f"{more_time}fewer hard requirements."
             ]
         return SolveResult(None, report)

@@ -16,7 +16,7 @@ from pydantic import Field
 
 from scheduler.codes import SolveStatus
 from scheduler.model import SCALE, WeekModel, build
-from scheduler.phases import add_hint, configure, hint_all, with_requirements
+from scheduler.phases import add_hint, configure, hint_all, with_requirements, work_done
 from scheduler.replan.changes import (
     Absence,
     EventChange,
@@ -254,8 +254,9 @@ def replan(
     _freeze(week, published, counts, replan_.now)
     _disruption(week, published, counts, replan_.now)
     _warm_start(week, published, counts)
-    first = _least_change_first(week, published, replan_, options, started_at)
-    remaining = max(0.5, options.time_limit - (time.perf_counter() - started_at))
+    first, tried = _least_change_first(week, published, replan_, options, started_at)
+    used = tried if options.limit == "work" else time.perf_counter() - started_at
+    remaining = max(0.5, options.time_limit - used)
     result = solve_built(
         week, replace(options, time_limit=remaining), progress, cancel, started=started_at
     )
@@ -341,11 +342,13 @@ LEAST_CHANGE_WORK = 0.4
 
 def _least_change_first(
     week: WeekModel, published: Rota, replan_: Replan, options: SolveOptions, started_at: float
-) -> cp_model.CpSolver | None:
+) -> tuple[cp_model.CpSolver | None, float]:
     """Quick first tries that keep most of the published rota: first only the people the
     changes name may change; if that cannot be done (an urgent event needs more people
     than are on duty), anyone may, but only on the days the changes touch. The first
-    answer found warm-starts the full repair."""
+    answer found warm-starts the full repair. Also returns the work the tries did, which a
+    repair limited by work (`SolveOptions.limit`) counts against its budget as one limited
+    by the clock counts the seconds."""
     affected = {c.staff for c in replan_.changes if isinstance(c, Absence)}
     affected |= {c.pin.staff for c in replan_.changes if isinstance(c, PinChange)}
     days = _touched_days(week, replan_)
@@ -353,22 +356,26 @@ def _least_change_first(
     if not days:
         tries.pop()
     worked = published.worked()
+    tried = 0.0
     for free in tries:
         trial = with_requirements(week, week.requirements)
         for option, var in week.works.items():
             if option.start >= replan_.now and not free(option):
                 keep = int((option.staff, option.day, option.template) in worked)
                 trial.add(trial.get_bool_var_from_proto_index(var.index) == keep)
-        remaining = options.time_limit - (time.perf_counter() - started_at)
+        used = tried if options.limit == "work" else time.perf_counter() - started_at
+        remaining = options.time_limit - used
         solver = cp_model.CpSolver()
         configure(solver, replace(options, time_limit=max(0.5, remaining)))
         solver.parameters.max_deterministic_time = LEAST_CHANGE_WORK
-        if solver.solve(trial) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        status = solver.solve(trial)
+        tried += work_done(solver)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             hint_all(week.model, solver)
-            return solver
+            return solver, tried
         if remaining < 1.0:
             break  # leave the full repair its time
-    return None
+    return None, tried
 
 
 def _touched_days(week: WeekModel, replan_: Replan) -> set[date]:

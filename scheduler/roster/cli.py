@@ -28,7 +28,9 @@ class UsageError(ValueError):
     """Bad input on the command line: one readable line, exit code 2."""
 
 
-def add_commands(commands: argparse._SubParsersAction, seconds, count, seed, gap) -> None:
+def add_commands(
+    commands: argparse._SubParsersAction, seconds, count, seed, gap, add_limit_by
+) -> None:
     roster_cmd = commands.add_parser(
         "roster", help="plan a team's tours and rest days for weeks ahead (the roster)"
     )
@@ -60,6 +62,7 @@ def add_commands(commands: argparse._SubParsersAction, seconds, count, seed, gap
     )
     deploy_cmd.add_argument("-o", "--out", type=Path, help="write the rota JSON here")
     deploy_cmd.add_argument("--time-limit", type=seconds, default=30.0)
+    add_limit_by(deploy_cmd)
 
 
 def load_period(path: Path, moved_to: Scenario | None = None) -> RosterPeriod:
@@ -188,7 +191,7 @@ def run_deploy(arguments: argparse.Namespace, err: Console, write_out, check, sh
         roster,
         changes=arguments.changes,
         now=now,
-        options=SolveOptions(time_limit=arguments.time_limit),
+        options=SolveOptions(time_limit=arguments.time_limit, limit=arguments.limit_by),
     )
     result = deployment.result
     if result.rota is None:

@@ -23,7 +23,7 @@ from ortools.sat.python import cp_model
 from pydantic import ValidationError
 
 from scheduler.model import SCALE, build
-from scheduler.phases import add_hint, solve_watched, with_requirements
+from scheduler.phases import add_hint, configure, solve_watched, with_requirements
 from scheduler.replan.compare import DutyChange, compare, compensation
 from scheduler.roster.output import Roster, RosterDay
 from scheduler.rota import Duty, Rota
@@ -233,9 +233,9 @@ def _fewest_changes(
     add_hint(model, published)
     solving = with_requirements(model, model.requirements)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(1.0, options.time_limit / 3)
-    solver.parameters.num_workers = options.workers
-    solver.parameters.random_seed = options.seed
+    configure(solver, replace(options, time_limit=max(1.0, options.time_limit / 3)))
+    solver.parameters.relative_gap_limit = 0
+    solver.parameters.stop_after_first_solution = False
     status = solve_watched(solver, solving, cancel, None)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

@@ -19,7 +19,7 @@ from scheduler.rota import Activity
 from scheduler.scenario import Continuity
 from tests.support import RULE_TEST, lawful_repair, small_team
 
-FACES = replace(RULE_TEST, faces_time=10)
+FACES = replace(RULE_TEST, faces_time=3)  # units of work: about 8 s on a quiet machine
 _CONTINUITY = {"block_length", "wards_per_duty", "own_ward_share", "own_officers"}
 
 
@@ -234,9 +234,8 @@ def test_a_repair_deploys_the_repaired_duties_in_blocks(deployed: tuple[Scenario
         end=datetime(2026, 11, 27, tzinfo=UTC),
         category="sick",
     )
-    result, repair, changed = replan(
-        scenario, rota, Replan(now=now, changes=[absence]), replace(REPAIR_OPTIONS, time_limit=10)
-    )
+    options = replace(REPAIR_OPTIONS, time_limit=3, faces_time=2, limit="work")
+    result, repair, changed = replan(scenario, rota, Replan(now=now, changes=[absence]), options)
     assert repair is not None, result.report.explanation
     assert result.report.faces is not None
     assert result.report.faces.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)

@@ -3,13 +3,21 @@ groups imposed on a copy that keeps every variable where it was."""
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime
 
 from ortools.sat.python import cp_model
 
 from scheduler import SolveOptions
 from scheduler.model import build
-from scheduler.phases import add_hint, configure, hint_all, with_requirements
+from scheduler.phases import (
+    WORK_CLOCK_CAP,
+    add_hint,
+    configure,
+    hint_all,
+    improve_continuity,
+    with_requirements,
+)
 from scheduler.rota import Duty, Rota
 from tests.support import small_team
 
@@ -26,6 +34,26 @@ def test_configure_takes_the_options_settings() -> None:
     assert (parameters.num_workers, parameters.random_seed) == (1, 5)
     assert parameters.relative_gap_limit == 0.02
     assert parameters.stop_after_first_solution
+    assert parameters.max_deterministic_time == math.inf  # the clock alone limits it
+
+
+def test_a_search_limited_by_work_counts_work_and_the_clock_only_stops_a_runaway() -> None:
+    """`limit="work"`: the seconds are CP-SAT's deterministic time (which a loaded
+    machine does not shorten); the clock stops it only at WORK_CLOCK_CAP times that. A
+    phase that sets its own limit (the continuity phase) keeps to the same measure."""
+    solver = cp_model.CpSolver()
+    configure(solver, SolveOptions(time_limit=7, limit="work"))
+    assert solver.parameters.max_deterministic_time == 7
+    assert solver.parameters.max_time_in_seconds == 7 * WORK_CLOCK_CAP
+    week = build(small_team())
+    first = cp_model.CpSolver()
+    options = SolveOptions(time_limit=5, continuity_time=0.5, limit="work")
+    configure(first, options)
+    solving = with_requirements(week, week.requirements)
+    assert first.solve(solving) == cp_model.OPTIMAL
+    second = improve_continuity(week, solving, first, options)
+    assert second.parameters.max_deterministic_time == 0.5
+    assert second.parameters.max_time_in_seconds == 0.5 * WORK_CLOCK_CAP
 
 
 def test_requirements_are_imposed_on_a_copy() -> None:

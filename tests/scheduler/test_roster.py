@@ -247,6 +247,8 @@ def test_cli_plans_checks_and_writes_a_roster(tmp_path: Path, capsys):
             "2026-10-01T09:00",
             "--time-limit",
             "5",
+            "--limit-by",
+            "work",
             "-o",
             str(rota_out),
         ]

@@ -95,6 +95,7 @@ def test_an_impossible_week_has_no_rota_and_says_why() -> None:
         ({"time_limit": 0}, "time_limit must be positive, got 0"),
         ({"workers": 0}, "workers must be at least 1, got 0"),
         ({"presence_time": -1}, "presence_time must not be negative, got -1"),
+        ({"limit": "moon"}, 'limit must be "clock" or "work", got \'moon\''),
     ],
 )
 def test_impossible_solve_options_are_refused(setting: dict[str, float], message: str) -> None:
