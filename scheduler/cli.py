@@ -65,8 +65,8 @@ GAP = number(float, lambda value: 0 <= value <= 1, "from 0 to 1 (0.01 is 1%)")
 
 LIMIT_BY_HELP = (
     "what --time-limit counts: clock seconds (default), or the solver's units of work "
-    "(about a second each on a quiet machine; a loaded machine then takes longer instead "
-    "of finding less)"
+    "(1.5 to 4 s each on a quiet 2-core machine; a loaded machine then takes longer "
+    "instead of finding less)"
 )
 
 

@@ -61,9 +61,10 @@ class SolveOptions:
     presence_time: float = 20.0
     stop_after_first: bool = False  # take the first lawful rota (a late repair)
     # What the seconds above limit: "clock" (wall time), or "work": CP-SAT's deterministic
-    # time, about a second of search on a quiet machine, which a loaded machine does not
-    # shorten (it takes longer instead of finding less; `scheduler.phases.limit`). Not
-    # the same rota every time (the workers still race), but the same effort.
+    # time, each worker's (a unit is 1.5 to 4 s of a quiet 2-core machine), which a loaded
+    # machine does not shorten: it takes longer instead of finding less
+    # (`scheduler.phases.limit`). Not the same rota every time (the workers still race),
+    # but the same effort.
     limit: Literal["clock", "work"] = "clock"
     # How the caller names the time limit, for the explanation when no rota is found in
     # time: the CLI's option by default, the service's JSON field; None if the caller

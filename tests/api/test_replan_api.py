@@ -213,6 +213,7 @@ def test_repair_while_a_solve_runs_is_409_naming_the_job(client: TestClient):
     assert wait_for_job(client, running.json()["url"])["status"] == "cancelled"
 
 
+@pytest.mark.extra  # solves and repairs the sample team: about 8 s of the quick tier's 5 minutes
 def test_a_surge_stays_with_the_week(client: TestClient):
     """A surge asked for in a repair is stored with the week: the next repair and the
     week's scenario still have it, once, and importing that scenario back keeps it once."""

@@ -124,6 +124,7 @@ def test_a_roster_less_than_a_month_ahead_needs_the_reason(client: TestClient):
     )
 
 
+@pytest.mark.extra  # plans a roster and a week of it: about 8 s of the quick tier's 5 minutes
 def test_a_roster_that_breaks_a_rule_for_the_team_is_not_stored(client: TestClient):
     with_team(client, AHEAD)
     period, roster = planned(AHEAD, seconds=DEPLOYED)

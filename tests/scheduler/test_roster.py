@@ -335,6 +335,7 @@ def test_the_sample_roster_keeps_every_rule_and_its_first_week_deploys():
         assert all(c.clear_days >= 15 for c in deployment.changes)
 
 
+@pytest.mark.extra  # plans a roster and deploys its week: about 6 s of the quick tier's 5 minutes
 def test_the_team_files_own_leave_and_events_reach_the_roster():
     """What the team's file itself books is in the roster, as the week deployed within it
     will have it: a day's leave in its week, a court date weeks later, and a one-off
