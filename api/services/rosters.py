@@ -137,8 +137,9 @@ def store_draft(
 
 def refuse_unknown(team: Scenario, period: RosterPeriod) -> None:
     """Invalid if the period names an id the team does not have (someone on leave, a
-    carry-in or request; an event's or demand exception's ward; a requested template; a
-    weekly event), at the item's place in the period."""
+    carry-in or request; an event's or demand exception's ward; a requested template), or
+    books a course or court day in the hour the clocks skip, at the item's place in the
+    period."""
     unknown = period.unknown_references(team)
     if unknown:
         where, value, kind = unknown[0]
@@ -147,6 +148,10 @@ def refuse_unknown(team: Scenario, period: RosterPeriod) -> None:
             ["period", *where],
             f"{value!r} is not one of the team's {kind} ids; use one of {choices}",
         )
+    lost = period.hours_lost_to_the_clocks(team)
+    if lost:
+        where, why = lost[0]
+        raise Invalid.at(["period", *where], why)
 
 
 def refuse_overlap(session: Session, team_id: str, period: RosterPeriod) -> None:

@@ -142,6 +142,9 @@ def _known_references(team: Scenario, period: RosterPeriod) -> None:
             f"the period's {place} is {value!r}, which is not one of the team's {kind} ids; "
             f"use one of {', '.join(map(repr, period.known_ids(team)[kind][:6]))}"
         )
+    lost = period.hours_lost_to_the_clocks(team)
+    if lost:
+        raise UsageError(lost[0][1])
 
 
 def show_roster(team: Scenario, roster: Roster, out: Console, weeks: int = 4) -> None:

@@ -10,7 +10,7 @@ hours each person worked before the period (for the 17-week average), and reques
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 from pydantic import Field, StrictBool, StrictFloat, StrictInt, field_validator, model_validator
@@ -26,6 +26,7 @@ from scheduler.scenario import (
     Text,
     Weekday,
     clock_minutes,
+    parse_clock,
 )
 
 AbsenceKind = Literal["leave", "course", "court", "other"]
@@ -265,6 +266,32 @@ class RosterPeriod(Strict):
         for index, request in enumerate(self.requests):
             if request.template is not None and request.template not in known["duty template"]:
                 found.append((("requests", index, "template"), request.template, "duty template"))
+        return found
+
+    def hours_lost_to_the_clocks(self, team: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
+        """(where in the period, why) of each course or court day whose hours the clocks
+        going forward leave no real time for in the team's zone: 01:30-02:00 on the March
+        night the clocks skip from 01:00 to 02:00 (in Europe/London)."""
+        found: list[tuple[tuple[str | int, ...], str]] = []
+        for index, absence in enumerate(self.absences):
+            if absence.start is None or absence.end is None:
+                continue
+            begins, ends = parse_clock(absence.start), parse_clock(absence.end)
+            assert begins is not None and ends is not None  # a course ends on its own day
+            for day in absence.days:
+                start = datetime.combine(day, begins, tzinfo=team.zone).astimezone(UTC)
+                end = datetime.combine(day, ends, tzinfo=team.zone).astimezone(UTC)
+                if end <= start:
+                    found.append(
+                        (
+                            ("absences", index, "start"),
+                            f"the {absence.kind} of {absence.staff!r} on {day:%a %d %b %Y} "
+                            f"runs {absence.start}-{absence.end}, which is no time at all "
+                            f"there: the clocks go forward that night ({team.team.timezone}); "
+                            "give times outside the hour they skip",
+                        )
+                    )
+                    break
         return found
 
     @staticmethod

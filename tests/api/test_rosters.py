@@ -283,6 +283,19 @@ def test_a_roster_job_is_refused_at_once_for_what_would_fail_it(client: TestClie
     [problem] = refused.json()["detail"]
     assert problem["loc"][-4:] == ["period", "events", 0, "ward"]
     assert "'atlantis' is not one of the team's ward ids" in problem["msg"]
+    skipped = {  # the hour the clocks skip on 28 Mar 2027 (Europe/London): no time at all
+        "staff": "pc-ann",
+        "first": "2027-03-28",
+        "kind": "court",
+        "start": "01:30",
+        "end": "02:00",
+    }
+    spring = {"start": "2027-03-22", "weeks": 4, "absences": [skipped]}
+    refused = client.post(f"{ROSTERS}/generate", json={"period": spring})
+    assert refused.status_code == 422
+    [problem] = refused.json()["detail"]
+    assert problem["loc"][-4:] == ["period", "absences", 0, "start"]
+    assert "Sun 28 Mar 2027" in problem["msg"] and "clocks go forward" in problem["msg"]
     ended = {"start": "2026-10-05", "weeks": 4}  # ended before the tests' today
     gone = client.post(f"{ROSTERS}/generate", json={"period": ended})
     assert gone.status_code == 409 and "ended" in gone.json()["detail"]

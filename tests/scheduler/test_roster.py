@@ -288,6 +288,17 @@ def test_cli_bad_period_is_one_line_exit_2(tmp_path: Path, capsys):
         period_path.write_text(json.dumps({"start": str(START), field: [item]}))
         err = one_line_exit_2(main, ["roster", str(scenario_path), str(period_path)], capsys)
         assert said in err and "use one of" in err, err
+    # a course in the hour the clocks skip is no time at all (01:30-02:00 on 28 Mar 2027,
+    # Europe/London); the hour after it is a real hour
+    course = {"staff": "pc-ann", "first": "2027-03-27", "last": "2027-03-28", "kind": "course"}
+    skipped = {**course, "start": "01:30", "end": "02:00"}
+    period_path.write_text(json.dumps({"start": "2027-03-22", "weeks": 4, "absences": [skipped]}))
+    err = one_line_exit_2(main, ["roster", str(scenario_path), str(period_path)], capsys)
+    assert "pc-ann" in err and "Sun 28 Mar 2027" in err and "clocks go forward" in err, err
+    real = RosterPeriod.model_validate(
+        {"start": "2027-03-22", "absences": [{**course, "start": "02:00", "end": "03:00"}]}
+    )
+    assert real.hours_lost_to_the_clocks(team()) == []
 
 
 def test_unreadable_period_is_one_line_exit_2(tmp_path: Path, capsys):
