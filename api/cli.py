@@ -11,7 +11,7 @@ import argparse
 import os
 import socket
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -20,6 +20,7 @@ from scheduler import SolveOptions, check, load_scenario
 from scheduler.cli import (
     COMMANDS,
     COUNT,
+    MONDAY,
     SECONDS,
     Command,
     UsageError,
@@ -35,17 +36,6 @@ from scheduler.scenario import coming_monday
 # and `beatplan check` start without loading the web stack and the database layer.
 
 PORT = number(int, lambda value: 0 <= value <= 65535, "from 0 to 65535 (0: any free port)")
-
-
-def MONDAY(text: str) -> date:
-    """An argparse type: a Monday, as YYYY-MM-DD."""
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
-    if day.weekday() != 0:
-        raise argparse.ArgumentTypeError(f"{text} is a {day:%A}; give the week's Monday")
-    return day
 
 
 def parser() -> argparse.ArgumentParser:

@@ -63,6 +63,17 @@ SEED = number(int, lambda value: 0 <= value < 2**31, f"from 0 to {2**31 - 1}")
 GAP = number(float, lambda value: 0 <= value <= 1, "from 0 to 1 (0.01 is 1%)")
 
 
+def MONDAY(text: str) -> date:
+    """An argparse type: a Monday, as YYYY-MM-DD."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+    if day.weekday() != 0:
+        raise argparse.ArgumentTypeError(f"{text} is a {day:%A}; give the week's Monday")
+    return day
+
+
 LIMIT_BY_HELP = (
     "what --time-limit counts: clock seconds (default), or the solver's units of work "
     "(1.5 to 4 s each on a quiet 2-core machine; a loaded machine then takes longer "
@@ -124,7 +135,7 @@ def parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     generate_cmd.add_argument("kind", choices=["team", "bcu", "force"])
     generate_cmd.add_argument("--seed", type=SEED, default=0)
     generate_cmd.add_argument("--out", type=Path, required=True, help="folder for JSON files")
-    roster_cli.add_commands(commands, SECONDS, COUNT, SEED, GAP, add_limit_by)
+    roster_cli.add_commands(commands, SECONDS, COUNT, SEED, GAP, MONDAY, add_limit_by)
     return parser, commands
 
 

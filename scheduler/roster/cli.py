@@ -4,7 +4,7 @@ within a published roster), for `scheduler.cli`."""
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -13,6 +13,7 @@ from rich.table import Table
 
 from scheduler.codes import SolveStatus
 from scheduler.roster.check import check_roster
+from scheduler.roster.model import week_scenarios
 from scheduler.roster.output import Roster
 from scheduler.roster.period import RosterPeriod
 from scheduler.roster.solve import RosterOptions, solve_roster
@@ -29,7 +30,7 @@ class UsageError(ValueError):
 
 
 def add_commands(
-    commands: argparse._SubParsersAction, seconds, count, seed, gap, add_limit_by
+    commands: argparse._SubParsersAction, seconds, count, seed, gap, monday, add_limit_by
 ) -> None:
     roster_cmd = commands.add_parser(
         "roster", help="plan a team's tours and rest days for weeks ahead (the roster)"
@@ -59,6 +60,18 @@ def add_commands(
     )
     deploy_cmd.add_argument(
         "--now", help="when the changes are told (ISO date-time; default: the clock's now)"
+    )
+    deploy_cmd.add_argument(
+        "--week",
+        type=monday,
+        help="the roster's week to deploy (its Monday; default: the scenario's week); another "
+        "week than the scenario's needs --period",
+    )
+    deploy_cmd.add_argument(
+        "--period",
+        type=Path,
+        help="the period the roster was planned from (JSON): that week's leave, events and "
+        "demand, with the scenario's recurring events (weekly_events) and its own bookings",
     )
     deploy_cmd.add_argument("-o", "--out", type=Path, help="write the rota JSON here")
     deploy_cmd.add_argument("--time-limit", type=seconds, default=30.0)
@@ -186,6 +199,7 @@ def run_deploy(arguments: argparse.Namespace, err: Console, write_out, check, sh
             f"{arguments.roster} is the roster of team {roster.team!r}, but the scenario is team "
             f"{scenario.team.id!r}; give that team's roster"
         )
+    scenario = _week_of(scenario, roster, arguments.week, arguments.period)
     now = _now(arguments.now, scenario)
     from scheduler.solve import SolveOptions
 
@@ -237,6 +251,33 @@ def run_deploy(arguments: argparse.Namespace, err: Console, write_out, check, sh
         write_out(arguments.out, result.rota.model_dump_json(indent=2) + "\n")
         out.print(f"Rota written to {arguments.out}")
     return 0
+
+
+def _week_of(team: Scenario, roster: Roster, week: date | None, path: Path | None) -> Scenario:
+    """The scenario's week, or the roster's week from Monday `week` as the roster planned
+    it (`week_scenarios`: the team moved to it, the period's leave, events and demand,
+    the team file's recurring events and its own bookings where they fall)."""
+    if week is None or week == team.week_start:
+        return team
+    end = roster.start + timedelta(weeks=roster.weeks)
+    if not roster.start <= week < end:
+        raise UsageError(
+            f"--week {week} is outside the roster ({roster.start} to "
+            f"{end - timedelta(days=1)}); give one of its Mondays"
+        )
+    if path is None:
+        raise UsageError(
+            f"--week {week} is not the scenario's week ({team.week_start}): give --period, "
+            "the period file the roster was planned from, for that week's leave and events"
+        )
+    period = load_period(path)
+    if (period.start, period.weeks) != (roster.start, roster.weeks):
+        raise UsageError(
+            f"{path} is the period of {period.weeks} weeks from {period.start}, but the roster "
+            f"is {roster.weeks} weeks from {roster.start}; give the period it was planned from"
+        )
+    _known_references(team, period)
+    return week_scenarios(team, period)[period.mondays().index(week)]
 
 
 def _now(text: str | None, scenario: Scenario) -> datetime:

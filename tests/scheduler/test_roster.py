@@ -26,6 +26,7 @@ from scheduler.roster import (
 )
 from scheduler.roster.check import check_roster
 from scheduler.roster.within import deploy, pinned, roster_rota
+from scheduler.rota import Rota
 from scheduler.scenario import Scenario
 from scheduler.solve import gap_words
 from tests.support import RULE_TEST, one_line_exit_2, small_team
@@ -222,12 +223,27 @@ def test_period_input_is_checked_with_readable_messages():
         RosterRequest(staff="x", day=date(2026, 12, 2))
 
 
-@pytest.mark.extra  # two solves through the command line: 8 s of the quick tier's 5 minutes
+@pytest.mark.extra  # three solves through the command line: 12 s of the quick tier's 5 minutes
 def test_cli_plans_checks_and_writes_a_roster(tmp_path: Path, capsys):
+    """`beatplan roster` plans and checks the period; `beatplan deploy` deploys its first
+    week (the scenario's) and, with --week and --period, a later one with that week's
+    leave and events."""
     scenario_path = tmp_path / "team.json"
     scenario_path.write_text(team().model_dump_json())
     period_path = tmp_path / "period.json"
-    period_path.write_text(json.dumps({"start": str(START), "weeks": 4}))
+    third = START + timedelta(weeks=2)
+    leave = {"staff": "pc-ann", "first": str(third + timedelta(days=1))}
+    gate = {
+        "id": "gate",
+        "name": "School gate",
+        "ward": "south",
+        "place": "St Mark's Primary",
+        "start": f"{third + timedelta(days=2)}T08:15",
+        "end": f"{third + timedelta(days=2)}T09:00",
+        "mandatory": True,
+    }
+    period = {"start": str(START), "weeks": 4, "absences": [leave], "events": [gate]}
+    period_path.write_text(json.dumps(period))
     out = tmp_path / "roster.json"
     code = main(
         ["roster", str(scenario_path), str(period_path), "--time-limit", "3", "-o", str(out)]
@@ -259,6 +275,26 @@ def test_cli_plans_checks_and_writes_a_roster(tmp_path: Path, capsys):
     # warranted officer on for it: then the tours it needs change, each listed.
     assert "Every rostered tour and rest day kept." in text or "Changes to the roster" in text
     assert rota_out.exists()
+    deploy_argv = ["deploy", str(scenario_path), str(out), "--now", "2026-10-01T09:00"]
+    later = [*deploy_argv, "--week", str(third)]
+    err = one_line_exit_2(main, later, capsys)
+    assert "--period" in err and str(START) in err, err
+    err = one_line_exit_2(main, [*deploy_argv, "--week", "2027-01-04"], capsys)
+    assert "outside the roster" in err, err
+    with pytest.raises(SystemExit) as refused:  # the argument parser's usage and error
+        main([*deploy_argv, "--week", str(third + timedelta(days=1))])
+    assert refused.value.code == 2 and "is a Tuesday" in capsys.readouterr().err
+    by_work = ["--time-limit", "5", "--limit-by", "work", "-o", str(rota_out)]
+    code = main([*later, "--period", str(period_path), *by_work])
+    text = capsys.readouterr().out
+    assert code == 0, text
+    assert "every hard rule holds" in text
+    rota = Rota.model_validate_json(rota_out.read_text())
+    assert rota.week_start == third
+    assert not rota.duties_of("pc-ann") or all(
+        d.day != third + timedelta(days=1) for d in rota.duties_of("pc-ann")
+    )
+    assert [e.event for e in rota.events if e.staffed] == ["gate"]  # not the team week's panel
 
 
 def test_cli_bad_period_is_one_line_exit_2(tmp_path: Path, capsys):
