@@ -71,7 +71,7 @@ def add_commands(
         "--period",
         type=Path,
         help="the period the roster was planned from (JSON): that week's leave, events and "
-        "demand, with the scenario's recurring events (weekly_events) and its own bookings",
+        "demand, and which of the scenario's events recur (weekly_events)",
     )
     deploy_cmd.add_argument("-o", "--out", type=Path, help="write the rota JSON here")
     deploy_cmd.add_argument("--time-limit", type=seconds, default=30.0)
