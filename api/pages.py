@@ -747,9 +747,16 @@ def _officer_page(
         weeks.append({"start": version.week_start, "number": version.number, "duties": lines})
     feeds_ = subscriptions.live_duty_feeds(session, team_id, staff_id)
     me = _staff(session, team_id).get(staff_id, {"name": staff_id})
-    rostered, roster_changes = rosters.rostered_for(
-        session, team, staff_id, rosters.today_of(team, now_of(request))
-    )
+    today = rosters.today_of(team, now_of(request))
+    rostered, roster_changes = rosters.rostered_for(session, team, staff_id, today)
+    duty_changes = [
+        {
+            **change,
+            "before": _duty_words(change["before"], zone, ward_names),
+            "after": _duty_words(change["after"], zone, ward_names),
+        }
+        for change in publishing.changes_told(session, team, staff_id, today)
+    ]
     return render(
         request,
         "officer.html",
@@ -761,7 +768,16 @@ def _officer_page(
         link=link,
         rostered=rostered,
         roster_changes=roster_changes,
+        duty_changes=duty_changes,
     )
+
+
+def _duty_words(duty: Duty | None, zone: ZoneInfo, ward_names: dict[str, str]) -> str:
+    """A duty as the officer's page writes it ("07:00–15:00 Market Square"), or "off"."""
+    if duty is None:
+        return "off"
+    (line,) = views.duty_lines([duty], zone, ward_names)
+    return f"{line['times']} {', '.join(line['wards'])}"
 
 
 @router.get("/ui/me")

@@ -11,10 +11,11 @@ deleted person.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from itertools import groupby, pairwise
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from api import tables
 from api.services import pins, versions
@@ -23,6 +24,7 @@ from api.services.audit import audit
 from api.services.errors import Conflict
 from api.services.scenarios import ScenarioConflict, assemble_scenario, refuse_ended
 from scheduler import Rota, RuleCode, Scenario, check
+from scheduler.replan import compare
 
 # Requirements a sergeant may knowingly publish short of: a ward minimum, an event's
 # staffing, their own pins to a duty or an event, the team's familiar-faces policy (a
@@ -73,7 +75,7 @@ def publish_draft(
             "new draft."
         )
     try:
-        versions.publish(session, version)
+        versions.publish(session, version, now)
         session.flush()
         following = following_week_breaks(session, team, week)
         audit(session, caller, "publish", team.id, f"{week} v{number}")
@@ -131,3 +133,50 @@ def following_week_breaks(session: Session, team: tables.Team, week: date) -> li
         return person_breaks(assemble_scenario(session, team, later), following.rota)
     except ScenarioConflict as error:
         return [str(error)]
+
+
+def changes_told(
+    session: Session, team: tables.Team, staff: str, today: date
+) -> list[dict[str, Any]]:
+    """The changes to one person's duties from `today` on that publishing made: for each
+    week, each version published over an earlier one against the one before it. Each
+    change with its day, kind ("added", "stood down", "moved", "cut short", "ward
+    changed"), the duty before and after (`Duty`, or None for a day off), when they were
+    told (the publication), the clear days' notice and what the Regulations owe for it
+    (`scheduler.replan.compare` at the publication's instant, in the week's stored rules)."""
+    monday = today - timedelta(days=today.weekday())
+    told = session.exec(
+        select(tables.RotaVersion)
+        .where(
+            col(tables.RotaVersion.team_id) == team.id,
+            col(tables.RotaVersion.week_start) >= monday,
+            col(tables.RotaVersion.published_at).is_not(None),
+        )
+        .order_by(col(tables.RotaVersion.week_start), col(tables.RotaVersion.number))
+    ).all()
+    changes: list[dict[str, Any]] = []
+    for week, published in groupby(told, key=lambda version: version.week_start):
+        versions_ = list(published)
+        if len(versions_) < 2:
+            continue
+        scenario = assemble_scenario(session, team, week)
+        for before, after in pairwise(versions_):
+            assert after.published_at is not None
+            old, new = Rota.model_validate(before.rota), Rota.model_validate(after.rota)
+            duties_before = {(d.staff, d.day): d for d in old.duties_of(staff)}
+            duties_after = {(d.staff, d.day): d for d in new.duties_of(staff)}
+            for change in compare(scenario, old, new, after.published_at):
+                if change.staff != staff or change.day < today:
+                    continue
+                changes.append(
+                    {
+                        "day": change.day,
+                        "change": change.change,
+                        "before": duties_before.get((staff, change.day)),
+                        "after": duties_after.get((staff, change.day)),
+                        "told": after.published_at,
+                        "clear_days": change.clear_days,
+                        "owed": change.compensation,
+                    }
+                )
+    return changes

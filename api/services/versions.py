@@ -78,8 +78,10 @@ def add_draft(
     return version
 
 
-def publish(session: Session, version: tables.RotaVersion) -> None:
-    """Publish a draft; the published version of the week, if any, becomes superseded.
+def publish(session: Session, version: tables.RotaVersion, now: datetime | None = None) -> None:
+    """Publish a draft at `now` (the clock's by default: the service passes its own, the
+    instant officers are told); the published version of the week, if any, becomes
+    superseded.
 
     Both updates are conditional, and the database allows one published version per
     team-week, so of two simultaneous publishes exactly one wins. The caller commits.
@@ -96,7 +98,7 @@ def publish(session: Session, version: tables.RotaVersion) -> None:
     published = session.exec(
         update(tables.RotaVersion)
         .where(col(tables.RotaVersion.id) == version.id, col(tables.RotaVersion.status) == DRAFT)
-        .values(status=PUBLISHED, published_at=datetime.now(UTC))
+        .values(status=PUBLISHED, published_at=now or datetime.now(UTC))
     )
     if published.rowcount != 1:
         raise PublishConflict(f"version {version.number} is no longer a draft")

@@ -640,6 +640,23 @@ def test_an_absence_recorded_on_the_week_page_is_repaired_and_shown(
         headers={"Authorization": f"Bearer {site['sergeant']}"},
     ).json()
     assert [(v["number"], v["status"]) for v in versions] == [(1, "published"), (2, "draft")]
+    # Published at Tuesday 12:30, the officer sent home reads the change on their page:
+    # what it was, that it is off now, when they were told and the notice they had.
+    client.app.state.clock = lambda: datetime(2026, 11, 24, 12, 30, tzinfo=UTC)
+    _as(client, site["sergeant"])
+    assert client.post(f"{BASE}/versions/2/publish", follow_redirects=False).status_code == 303
+    _as(
+        client,
+        _token(client, NewUser(name="Sick", role=Role.OFFICER, team_id="riverside", staff_id=sick)),
+    )
+    mine = html.unescape(client.get("/ui/me").text)
+    assert "Changes to my duties" in mine
+    table = mine.split('id="my-duty-changes"', 1)[1].split("</table>", 1)[0]
+    row = table.split("<td>Wed 25 Nov</td>", 1)[1].split("</tr>", 1)[0]
+    assert row.startswith(f"<td>stood down</td><td>{shift} {wards[main]}")
+    assert "<td>off</td><td>Tue 24 Nov 2026 12:30 UTC</td><td>0 clear days</td>" in row
+    # their own changes only: as many as the repair listed for them
+    assert table.count("<tr>") - 1 == rows.count(f"<tr><td>{name}</td>")
 
 
 def test_another_teams_job_is_not_found_like_a_missing_one(
