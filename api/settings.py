@@ -21,10 +21,10 @@ class Settings(BaseSettings):
     solve_time_limit: float = 30.0
     roster_time_limit: float = 60.0  # a 13-week roster's search, when a request gives none
     solve_workers: int = 2
-    # what solve_time_limit (or a request's time limit) counts for a week's solve, repair
-    # or deployment: "clock" seconds, or "work", the solver's units of work (1.5 to 4 s
-    # each on a quiet 2-core machine), so a loaded server takes longer instead of finding
-    # less (`scheduler.SolveOptions.limit`); a roster's search is always by the clock
+    # what solve_time_limit, roster_time_limit (or a request's time limit) count for a
+    # week's solve, repair or deployment and a roster's search: "clock" seconds, or
+    # "work", the solver's units of work (1.5 to 4 s each on a quiet 2-core machine), so
+    # a loaded server takes longer instead of finding less (`scheduler.SolveOptions.limit`)
     solve_limit_by: Literal["clock", "work"] = "clock"
     job_poll_seconds: float = 0.05
     # a running job's heartbeat (api.worker's lease); well under its 60 s staleness

@@ -271,7 +271,11 @@ def run_job(engine: Engine, job_id: int, settings: Settings) -> None:
             roster = solve_roster(
                 scenario,
                 period,
-                RosterOptions(time_limit=time_limit, workers=settings.solve_workers),
+                RosterOptions(
+                    time_limit=time_limit,
+                    workers=settings.solve_workers,
+                    limit=settings.solve_limit_by,
+                ),
                 cancel=cancel,
                 progress=lambda elapsed, objective, bound: record(objective, bound, elapsed),
             )

@@ -41,6 +41,7 @@ def add_commands(
     )
     roster_cmd.add_argument("-o", "--out", type=Path, help="write the roster JSON here")
     roster_cmd.add_argument("--time-limit", type=seconds, default=60.0)
+    add_limit_by(roster_cmd)
     roster_cmd.add_argument("--workers", type=count, default=2, help="CP-SAT workers")
     roster_cmd.add_argument("--seed", type=seed, default=0)
     roster_cmd.add_argument("--gap", type=gap, default=0.005, help="stop within this gap")
@@ -111,6 +112,7 @@ def run_roster(arguments: argparse.Namespace, err: Console, write_out) -> int:
             workers=arguments.workers,
             seed=arguments.seed,
             relative_gap=arguments.gap,
+            limit=arguments.limit_by,
         ),
     )
     report = roster.report

@@ -27,10 +27,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Literal
 
 from ortools.sat.python import cp_model
 
 from scheduler.model import DutyOption, contract_shortfalls
+from scheduler.phases import WORK_CLOCK_CAP, work_done
 from scheduler.roster.model import (
     CONTRACT_SHORT_COST,
     UNIT,
@@ -62,9 +64,16 @@ class SearchResult:
     trace: list[tuple[float, int]] = field(default_factory=list)  # (seconds, objective)
 
 
-def _solver(seconds: float, workers: int, seed: int, gap: float = 0.0) -> cp_model.CpSolver:
+def _solver(
+    seconds: float, workers: int, seed: int, gap: float = 0.0, limit: str = "clock"
+) -> cp_model.CpSolver:
+    """A CP-SAT solver for one step of the search, stopped after `seconds` of the clock,
+    or with `limit` "work" after that many units of work (`scheduler.phases.limit`)."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, seconds)
+    if limit == "work":
+        solver.parameters.max_deterministic_time = max(0.1, seconds)
+        solver.parameters.max_time_in_seconds = WORK_CLOCK_CAP * max(0.1, seconds)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     solver.parameters.relative_gap_limit = gap
@@ -84,17 +93,29 @@ def search(
     hint: dict[tuple, bool] | None = None,
     cancel: threading.Event | None = None,
     progress: Callable[[float, int, int], None] | None = None,
+    limit: Literal["clock", "work"] = "clock",
 ) -> SearchResult:
-    """The best roster found in `time_limit` seconds, and the bound it is measured against.
+    """The best roster found in `time_limit` seconds, and the bound it is measured against;
+    with `limit` "work", in `time_limit` units of the solver's work, which a loaded
+    machine does not shorten (`scheduler.SolveOptions.limit`).
 
     `hint`: a previous roster's tours, (staff, day, template) -> worked, tried first."""
     started = time.perf_counter()
+    work = [0.0]  # the searches' work so far, each worker's (phases.work_done)
 
     def elapsed() -> float:
         return time.perf_counter() - started
 
+    def used() -> float:
+        return work[0] if limit == "work" else elapsed()
+
+    def run(solver: cp_model.CpSolver, model: cp_model.CpModel) -> int:
+        status = solver.solve(model)
+        work[0] += work_done(solver)
+        return status
+
     def stopped() -> bool:
-        return elapsed() >= time_limit or (cancel is not None and cancel.is_set())
+        return used() >= time_limit or (cancel is not None and cancel.is_set())
 
     period = period.with_team_carry(team)
     weeks = week_scenarios(team, period)
@@ -117,14 +138,14 @@ def search(
             # found its first answer slower with it: 1.2 s against 0.4 s on a force team)
             for option, var in chosen.works.items():
                 chosen.model.add_hint(var, (option.staff, option.day, option.template) in start)
-        solver = _solver(step_seconds, workers, seed, gap=gap)
-        status = solver.solve(chosen.model)
+        solver = _solver(step_seconds, workers, seed, gap=gap, limit=limit)
+        status = run(solver, chosen.model)
         if status == cp_model.UNKNOWN:
             # Nothing found in the time (one worker, a loaded machine): from a lawful start
             # (no tours, if the hint breaks a rule), which gives a first answer at once.
             state.start_from(chosen, start, workers)
-            solver = _solver(step_seconds, workers, seed + 1, gap=gap)
-            status = solver.solve(chosen.model)
+            solver = _solver(step_seconds, workers, seed + 1, gap=gap, limit=limit)
+            status = run(solver, chosen.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _none(roster, started, proved=status == cp_model.INFEASIBLE)
         state.take(chosen, solver, last_week=index)
@@ -141,8 +162,8 @@ def search(
         key = _signature(team, period, weeks, index)
         if key not in solved:
             week = build_week_bound(team, period, weeks, index)
-            solver = _solver(per_week, workers, seed, gap=gap / 2)
-            status = solver.solve(week.model)
+            solver = _solver(per_week, workers, seed, gap=gap / 2, limit=limit)
+            status = run(solver, week.model)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 solved[key] = (None, False)  # no bound known for this week
             else:
@@ -168,12 +189,12 @@ def search(
         first = rng.randrange(max(1, count - 1))
         last = min(count, first + 2)
         chosen = state.window(first, last, fixed_after=min(count - last, every))
-        seconds = min(NEIGHBOURHOOD_SECONDS, time_limit - elapsed())
+        seconds = min(NEIGHBOURHOOD_SECONDS, time_limit - used())
         if seconds < 0.3:
             break
         current = state.start_from(chosen, state.current(), workers)
-        solver = _solver(seconds, workers, seed + len(trace), gap=0.0)
-        status = solver.solve(chosen.model)
+        solver = _solver(seconds, workers, seed + len(trace), gap=0.0, limit=limit)
+        status = run(solver, chosen.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue
         if solver.objective_value <= current:

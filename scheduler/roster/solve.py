@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, timedelta
+from typing import Literal
 
 from scheduler.codes import SolveStatus
 from scheduler.roster.model import UNIT, RosterModel, contract_minutes, weekends
@@ -30,12 +31,17 @@ class RosterOptions:
     seed: int = 0
     relative_gap: float = 0.005  # stop once this close to the bound
     hint: Roster | None = None
+    # what time_limit counts: "clock" seconds, or "work", the solver's units of work
+    # (`scheduler.SolveOptions.limit`): a loaded machine then takes longer, not finds less
+    limit: Literal["clock", "work"] = "clock"
 
     def __post_init__(self) -> None:
         if self.time_limit <= 0:
             raise ValueError(f"time_limit must be positive, got {self.time_limit}")
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
+        if self.limit not in ("clock", "work"):
+            raise ValueError(f'limit must be "clock" or "work", got {self.limit!r}')
 
 
 def solve_roster(
@@ -62,6 +68,7 @@ def solve_roster(
         gap=options.relative_gap,
         hint=hinted,
         cancel=cancel,
+        limit=options.limit,
         progress=(
             None
             if progress is None

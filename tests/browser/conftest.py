@@ -68,7 +68,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             database_url=database_url,
             solve_time_limit=6,
             solve_limit_by="work",
-            roster_time_limit=20,
+            roster_time_limit=10,  # units of work: about 20 s of a six-week roster's search
         )
     )
     app.state.clock = lambda: datetime(2026, 11, 23, 8, tzinfo=UTC)

@@ -245,9 +245,8 @@ def test_cli_plans_checks_and_writes_a_roster(tmp_path: Path, capsys):
     period = {"start": str(START), "weeks": 4, "absences": [leave], "events": [gate]}
     period_path.write_text(json.dumps(period))
     out = tmp_path / "roster.json"
-    code = main(
-        ["roster", str(scenario_path), str(period_path), "--time-limit", "3", "-o", str(out)]
-    )
+    by_work = ["--time-limit", "3", "--limit-by", "work"]
+    code = main(["roster", str(scenario_path), str(period_path), *by_work, "-o", str(out)])
     text = capsys.readouterr().out
     assert code == 0, text
     assert "every roster rule holds" in text
@@ -557,3 +556,23 @@ def test_the_gap_is_said_in_words_a_sergeant_can_use():
     assert gap_words(12.254) == (
         "far from the best possible (more than 100% below it): give it more time"
     )
+
+
+def test_a_roster_search_limited_by_work_counts_work_and_the_clock_only_stops_a_runaway():
+    """`RosterOptions(limit="work")` holds each step of the search to units of CP-SAT's
+    deterministic time (the clock stops it only at WORK_CLOCK_CAP times that) and the
+    whole search to the time limit in work; a roster is still found and checked.
+    Options a search cannot run with are refused by name."""
+    from scheduler.phases import WORK_CLOCK_CAP
+    from scheduler.roster.search import _solver
+
+    step = _solver(1.5, 2, 0, limit="work")
+    assert step.parameters.max_deterministic_time == 1.5
+    assert step.parameters.max_time_in_seconds == 1.5 * WORK_CLOCK_CAP
+    assert _solver(1.5, 2, 0).parameters.max_time_in_seconds == 1.5  # the clock's
+    scenario = team()
+    period = RosterPeriod.model_validate({"start": str(START), "weeks": 4})
+    roster = solve_roster(scenario, period, RosterOptions(time_limit=2, limit="work"))
+    assert roster.days and check_roster(scenario, period, roster) == []
+    with pytest.raises(ValueError, match='limit must be "clock" or "work"'):
+        RosterOptions(limit="moon")  # type: ignore[arg-type]
