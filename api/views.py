@@ -25,12 +25,24 @@ def span(start: datetime, end: datetime, zone: Any) -> str:
     return f"{begins:%H:%M}–{ends:%H:%M}"
 
 
+def short_span(start: datetime, end: datetime, zone: Any) -> str:
+    """Times as a wall sheet writes them: "15–23", "13:45–23"."""
+
+    def clock(instant: datetime) -> str:
+        local = instant.astimezone(zone)
+        return f"{local:%H}" if local.minute == 0 else f"{local:%H:%M}"
+
+    return f"{clock(start)}–{clock(end)}"
+
+
 @dataclass
 class Cell:
     """One person's day in the grid."""
 
     text: str = ""  # times
-    wards: list[tuple[str, int]] = field(default_factory=list)  # (name, colour index)
+    short: str = ""  # times for print ("15–23")
+    # (name, colour index), the main ward (the one the duty spends longest in) first
+    wards: list[tuple[str, int]] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
     colour: int | None = None  # the main ward's colour index
     template: str = ""
@@ -120,11 +132,15 @@ def build_week(scenario: Scenario, rota: Rota) -> Week:
                 code = absence_code(reason)[0] if reason else ""
                 cells.append(Cell(leave=reason, code=code))
                 continue
-            ward_ids = sorted({a.ward for a in duty.activities}, key=lambda w: ward_names.get(w, w))
             main = duty.main_ward
+            ward_ids = sorted(
+                {a.ward for a in duty.activities},
+                key=lambda w: (w != main, ward_names.get(w, w)),
+            )
             cells.append(
                 Cell(
                     text=span(duty.start, duty.end, zone),
+                    short=short_span(duty.start, duty.end, zone),
                     wards=[(ward_names.get(w, w), colours.get(w, 0)) for w in ward_ids],
                     events=[
                         event_names.get(a.event, a.event)

@@ -131,11 +131,15 @@ def test_sergeant_generates_publishes_pins_and_exports(page: Page, site: Site) -
     header = next(csv.reader(io.StringIO(text)))
     assert header[:3] == ["staff_id", "staff_name", "role"]
 
-    # Print: A4 landscape, controls hidden.
+    # Print: one A4 landscape wall sheet (a line a person, then the events), controls hidden.
     page.emulate_media(media="print")
     expect(page.locator("#generate")).to_be_hidden()
     expect(page.locator("#rota-grid")).to_be_visible()
-    page.pdf(path=str(screenshot(page, "06-print").with_suffix(".pdf")), prefer_css_page_size=True)
+    pdf = page.pdf(prefer_css_page_size=True)
+    screenshot(page, "06-print").with_suffix(".pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1, f"the week printed on {pages} pages"
+    expect(page.locator("#heatmap")).to_be_hidden()  # the heatmap is the screen's
     page.emulate_media(media="screen")
 
 
