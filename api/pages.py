@@ -51,7 +51,7 @@ from api.services.team_data import led_team
 from scheduler.model import contract_shortfalls, describe_shortfalls
 from scheduler.replan import Absence, Category, Replan
 from scheduler.rota import Duty, Rota
-from scheduler.scenario import Pin, describe_validation_error
+from scheduler.scenario import Pin, Scenario, describe_validation_error
 from scheduler.solve import gap_words
 
 HERE = Path(__file__).resolve().parent
@@ -387,9 +387,33 @@ def week_page(
         .astimezone(zone)
         .strftime("%Y-%m-%dT%H:%M"),
         repair=_repair_of(session, caller, team.id, week, repair) if repair else None,
+        telling=_telling(scenario, live, shown, now_of(request), zone),
         zone=zone,
         parse=datetime.fromisoformat,
     )
+
+
+def _telling(
+    scenario: Scenario,
+    live: tables.RotaVersion | None,
+    shown: tables.RotaVersion | None,
+    now: datetime,
+    zone: ZoneInfo,
+) -> list[dict[str, Any]] | None:
+    """What publishing the shown draft over the published version would change now, each
+    duty in the officer's page's words; None unless a draft is shown over a published one."""
+    if live is None or shown is None or shown.status != versions.DRAFT:
+        return None
+    wards = {ward.id: ward.name for ward in scenario.wards}
+    before, after = Rota.model_validate(live.rota), Rota.model_validate(shown.rota)
+    return [
+        {
+            **change,
+            "before": _duty_words(change["before"], zone, wards),
+            "after": _duty_words(change["after"], zone, wards),
+        }
+        for change in publishing.duty_changes(scenario, before, after, now)
+    ]
 
 
 def _repair_of(
@@ -773,11 +797,17 @@ def _officer_page(
 
 
 def _duty_words(duty: Duty | None, zone: ZoneInfo, ward_names: dict[str, str]) -> str:
-    """A duty as the officer's page writes it ("07:00–15:00 Market Square"), or "off"."""
+    """A duty as a change list writes it: its times and wards, its main ward (the one it
+    spends longest in) first ("07:00–15:00 Market Square, St Mark's"), or "off"."""
     if duty is None:
         return "off"
-    (line,) = views.duty_lines([duty], zone, ward_names)
-    return f"{line['times']} {', '.join(line['wards'])}"
+    main = duty.main_ward
+    wards = sorted(
+        {a.ward for a in duty.activities}, key=lambda w: (w != main, ward_names.get(w, w))
+    )
+    return (
+        f"{views.span(duty.start, duty.end, zone)} {', '.join(ward_names.get(w, w) for w in wards)}"
+    )
 
 
 @router.get("/ui/me")

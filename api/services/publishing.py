@@ -135,15 +135,36 @@ def following_week_breaks(session: Session, team: tables.Team, week: date) -> li
         return [str(error)]
 
 
+def duty_changes(
+    scenario: Scenario, before: Rota, after: Rota, now: datetime
+) -> list[dict[str, Any]]:
+    """What publishing `after` over `before` at `now` changes, person by person: each
+    change's staff, day, kind ("added", "stood down", "moved", "cut short", "ward
+    changed"), the duty before and after (`Duty`, or None for a day off), the clear days'
+    notice and what the Regulations owe for it (`scheduler.replan.compare`, in the
+    week's rules), in day order."""
+    duties_before = {(d.staff, d.day): d for d in before.duties}
+    duties_after = {(d.staff, d.day): d for d in after.duties}
+    return [
+        {
+            "staff": change.staff,
+            "day": change.day,
+            "change": change.change,
+            "before": duties_before.get((change.staff, change.day)),
+            "after": duties_after.get((change.staff, change.day)),
+            "clear_days": change.clear_days,
+            "owed": change.compensation,
+        }
+        for change in compare(scenario, before, after, now)
+    ]
+
+
 def changes_told(
     session: Session, team: tables.Team, staff: str, today: date
 ) -> list[dict[str, Any]]:
     """The changes to one person's duties from `today` on that publishing made: for each
-    week, each version published over an earlier one against the one before it. Each
-    change with its day, kind ("added", "stood down", "moved", "cut short", "ward
-    changed"), the duty before and after (`Duty`, or None for a day off), when they were
-    told (the publication), the clear days' notice and what the Regulations owe for it
-    (`scheduler.replan.compare` at the publication's instant, in the week's stored rules)."""
+    week, each version published over an earlier one against the one before it, as
+    `duty_changes` at the publication's instant, with when they were told (`told`)."""
     monday = today - timedelta(days=today.weekday())
     told = session.exec(
         select(tables.RotaVersion)
@@ -162,21 +183,14 @@ def changes_told(
         scenario = assemble_scenario(session, team, week)
         for before, after in pairwise(versions_):
             assert after.published_at is not None
-            old, new = Rota.model_validate(before.rota), Rota.model_validate(after.rota)
-            duties_before = {(d.staff, d.day): d for d in old.duties_of(staff)}
-            duties_after = {(d.staff, d.day): d for d in new.duties_of(staff)}
-            for change in compare(scenario, old, new, after.published_at):
-                if change.staff != staff or change.day < today:
-                    continue
-                changes.append(
-                    {
-                        "day": change.day,
-                        "change": change.change,
-                        "before": duties_before.get((staff, change.day)),
-                        "after": duties_after.get((staff, change.day)),
-                        "told": after.published_at,
-                        "clear_days": change.clear_days,
-                        "owed": change.compensation,
-                    }
+            changes += [
+                {**change, "told": after.published_at}
+                for change in duty_changes(
+                    scenario,
+                    Rota.model_validate(before.rota),
+                    Rota.model_validate(after.rota),
+                    after.published_at,
                 )
+                if change["staff"] == staff and change["day"] >= today
+            ]
     return changes

@@ -659,6 +659,36 @@ def test_an_absence_recorded_on_the_week_page_is_repaired_and_shown(
     assert table.count("<tr>") - 1 == rows.count(f"<tr><td>{name}</td>")
 
 
+def test_publishing_a_draft_over_the_published_week_says_whom_it_tells_and_what_it_owes(
+    client: TestClient, site: dict[str, str], solved: Rota
+) -> None:
+    """A draft shown over the published version lists, before it is published, each duty
+    it changes (who, was, now, the clear days' notice, what it owes), and its button
+    says how many people publishing tells."""
+    client.app.state.clock = lambda: datetime(2026, 11, 24, 12, tzinfo=UTC)
+    _as(client, site["sergeant"])
+    assert client.post(f"{BASE}/versions/1/publish", follow_redirects=False).status_code == 303
+    thursday = date(2026, 11, 26)
+    gone = next(d for d in solved.duties if d.day == thursday)
+    draft = solved.model_copy(update={"duties": [d for d in solved.duties if d != gone]})
+    with Session(client.app.state.engine) as session:
+        number = add_draft(session, "riverside", solved.week_start, draft).number
+        session.commit()
+    page = html.unescape(client.get(f"{BASE}?version={number}").text)
+    assert f"Publish version {number} and tell 1 person" in page
+    table = page.split('id="telling-duties"', 1)[1].split("</table>", 1)[0]
+    name = next(
+        p.name for p in Scenario.model_validate(sample_scenario()).staff if p.id == gone.staff
+    )
+    zone = ZoneInfo("Europe/London")
+    shift = f"{gone.start.astimezone(zone):%H:%M}–{gone.end.astimezone(zone):%H:%M}"
+    assert table.count("<tr>") == 2  # the header and the one change
+    assert f"<td>{name}</td><td>Thu 26 Nov</td><td>stood down</td><td>{shift} " in table
+    assert "<td>off</td><td>1 clear days</td>" in table
+    shown_published = html.unescape(client.get(f"{BASE}?version=1").text)
+    assert 'id="telling-duties"' not in shown_published  # only a draft tells anyone
+
+
 def test_another_teams_job_is_not_found_like_a_missing_one(
     client: TestClient, site: dict[str, str]
 ) -> None:
