@@ -779,7 +779,7 @@ def _officer_page(
             "before": _duty_words(change["before"], zone, ward_names),
             "after": _duty_words(change["after"], zone, ward_names),
         }
-        for change in publishing.changes_told(session, team, staff_id, today)
+        for change in publishing.changes_told_to(session, caller, now_of(request))
     ]
     return render(
         request,

@@ -124,6 +124,18 @@ class DutyDifference(View):
     after: DutySummary | None
 
 
+class DutyChangeTold(View):
+    """A change to the caller's duties that a week's republication made."""
+
+    day: date
+    change: str = Field(description='"added", "stood down", "moved", "cut short", "ward changed"')
+    before: Duty | None = Field(description="the duty as published before; None: a day off")
+    after: Duty | None = Field(description="the duty as published now; None: a day off")
+    told: datetime = Field(description="when it was published, and so told")
+    clear_days: int = Field(description="whole days between being told and the duty's day")
+    owed: str | None = Field(description="what the Regulations owe for it, if anything")
+
+
 class VersionDiff(View):
     from_: int = Field(alias="from")
     to: int

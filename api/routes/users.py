@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request
 from api.auth import CallerDep
 from api.deps import RowId, SessionDep
 from api.memory import forget_callers, forget_feed_tokens
-from api.schemas import IssuedToken, NewUser, NewUserView, UserChange, UserView
-from api.services import users
+from api.schemas import DutyChangeTold, IssuedToken, NewUser, NewUserView, UserChange, UserView
+from api.services import publishing, users
 
 router = APIRouter(tags=["users"])
 
@@ -17,6 +17,17 @@ router = APIRouter(tags=["users"])
 @router.get("/me")
 def me(caller: CallerDep, session: SessionDep) -> UserView:
     return users.view(session, caller.user)
+
+
+@router.get("/me/duty-changes")
+def my_duty_changes(
+    caller: CallerDep, session: SessionDep, request: Request
+) -> list[DutyChangeTold]:
+    """An officer's own: each change from today on that a week's version published over an
+    earlier one made to their duties, with when they were told, the notice and what it
+    owes (as their page lists them). 403 for sergeants and admins."""
+    changes = publishing.changes_told_to(session, caller, request.app.state.clock())
+    return [DutyChangeTold.model_validate(change) for change in changes]
 
 
 @router.post("/users", status_code=201)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from itertools import groupby, pairwise
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -21,7 +22,7 @@ from api import tables
 from api.services import pins, versions
 from api.services.access import Caller
 from api.services.audit import audit
-from api.services.errors import Conflict
+from api.services.errors import Conflict, Forbidden
 from api.services.scenarios import ScenarioConflict, assemble_scenario, refuse_ended
 from scheduler import Rota, RuleCode, Scenario, check
 from scheduler.replan import compare
@@ -194,3 +195,18 @@ def changes_told(
                 if change["staff"] == staff and change["day"] >= today
             ]
     return changes
+
+
+def changes_told_to(session: Session, caller: Caller, now: datetime) -> list[dict[str, Any]]:
+    """`changes_told` for the calling officer, from their team's today at `now`;
+    Forbidden for anyone who is not an officer with a place in a team."""
+    user = caller.user
+    if user.role != tables.Role.OFFICER.value or not user.team_id or not user.staff_id:
+        raise Forbidden(
+            "the changes told are an officer's own; sergeants and admins read a week's "
+            "versions and their differences"
+        )
+    team = session.get(tables.Team, user.team_id)
+    assert team is not None  # a user's team cannot be deleted under them
+    today = now.astimezone(ZoneInfo(team.timezone)).date()
+    return changes_told(session, team, user.staff_id, today)

@@ -64,6 +64,7 @@ MATRIX: dict[tuple[str, str], tuple[str, object, set[str]]] = {
     ("GET", "/teams/{team_id}/weeks/{week}/diff"): (f"{WEEK}/diff?from=1&to=1", None, LEADS),
     ("POST", "/teams/{team_id}/staff.csv"): ("/teams/riverside/staff.csv", "csv", LEADS),
     ("GET", "/me"): ("/me", None, EVERYONE),
+    ("GET", "/me/duty-changes"): ("/me/duty-changes", None, {OFFICER, OTHER_OFFICER}),
     ("POST", "/users"): ("/users", {"name": "New Admin", "role": "admin"}, {ADMIN}),
     ("POST", "/users/{user_id}/tokens"): ("/users/{admin_id}/tokens", None, {ADMIN}),
     ("DELETE", "/users/{user_id}/tokens"): ("/users/{spare_id}/tokens", None, {ADMIN}),

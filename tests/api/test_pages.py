@@ -645,10 +645,10 @@ def test_an_absence_recorded_on_the_week_page_is_repaired_and_shown(
     client.app.state.clock = lambda: datetime(2026, 11, 24, 12, 30, tzinfo=UTC)
     _as(client, site["sergeant"])
     assert client.post(f"{BASE}/versions/2/publish", follow_redirects=False).status_code == 303
-    _as(
-        client,
-        _token(client, NewUser(name="Sick", role=Role.OFFICER, team_id="riverside", staff_id=sick)),
+    theirs = _token(
+        client, NewUser(name="Sick", role=Role.OFFICER, team_id="riverside", staff_id=sick)
     )
+    _as(client, theirs)
     mine = html.unescape(client.get("/ui/me").text)
     assert "Changes to my duties" in mine
     table = mine.split('id="my-duty-changes"', 1)[1].split("</table>", 1)[0]
@@ -657,6 +657,18 @@ def test_an_absence_recorded_on_the_week_page_is_repaired_and_shown(
     assert "<td>off</td><td>Tue 24 Nov 2026 12:30 UTC</td><td>0 clear days</td>" in row
     # their own changes only: as many as the repair listed for them
     assert table.count("<tr>") - 1 == rows.count(f"<tr><td>{name}</td>")
+    # the same through the API, for an app of their own
+    _as(client, None)
+    told = client.get("/me/duty-changes", headers={"Authorization": f"Bearer {theirs}"})
+    assert told.status_code == 200
+    assert len(told.json()) == table.count("<tr>") - 1
+    stood_down = next(c for c in told.json() if c["day"] == "2026-11-25")
+    assert (stood_down["change"], stood_down["after"], stood_down["clear_days"]) == (
+        "stood down",
+        None,
+        0,
+    )
+    assert stood_down["before"]["start"] == duty.start.isoformat().replace("+00:00", "Z")
 
 
 def test_publishing_a_draft_over_the_published_week_says_whom_it_tells_and_what_it_owes(
