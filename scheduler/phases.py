@@ -29,12 +29,12 @@ if TYPE_CHECKING:  # SolveOptions is scheduler.solve's, which runs these phases
 WORK_CLOCK_CAP = 20.0
 
 
-def limit(solver: cp_model.CpSolver, options: SolveOptions, seconds: float) -> None:
-    """Stop `solver` after `seconds`: of the clock, or with `options.limit == "work"`
-    units of CP-SAT's deterministic time (its measure of the work each worker has done),
-    which a loaded machine does not shorten: the search then takes longer instead of
-    finding less."""
-    if options.limit == "work":
+def limit(solver: cp_model.CpSolver, by: str, seconds: float) -> None:
+    """Stop `solver` after `seconds`: of the clock, or with `by` "work" (a solve's or a
+    roster's `limit`) units of CP-SAT's deterministic time (its measure of the work each
+    worker has done), which a loaded machine does not shorten: the search then takes
+    longer instead of finding less."""
+    if by == "work":
         solver.parameters.max_deterministic_time = seconds
         solver.parameters.max_time_in_seconds = WORK_CLOCK_CAP * seconds
     else:
@@ -47,14 +47,14 @@ def work_done(solver: cp_model.CpSolver) -> float:
     return solver.response_proto.deterministic_time / max(1, solver.parameters.num_workers)
 
 
-def spent(solver: cp_model.CpSolver, options: SolveOptions) -> float:
-    """What a finished search used of its limit: seconds, or units of work."""
-    return work_done(solver) if options.limit == "work" else solver.wall_time
+def spent(solver: cp_model.CpSolver, by: str) -> float:
+    """What a finished search used of its limit: seconds, or (`by` "work") units of work."""
+    return work_done(solver) if by == "work" else solver.wall_time
 
 
 def configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
     parameters = solver.parameters
-    limit(solver, options, options.time_limit)
+    limit(solver, options.limit, options.time_limit)
     parameters.num_workers = options.workers
     parameters.random_seed = options.seed
     parameters.relative_gap_limit = options.relative_gap
@@ -145,7 +145,7 @@ def hold_presence(
     hint_all(more, found)
     search = cp_model.CpSolver()
     configure(search, options)
-    limit(search, options, options.presence_time / 4)
+    limit(search, options.limit, options.presence_time / 4)
     search.parameters.relative_gap_limit = 0
     search.parameters.stop_after_first_solution = False
     if solve_watched(search, more, cancel) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -158,7 +158,7 @@ def hold_presence(
     hint_all(held, search)
     resolve = cp_model.CpSolver()
     configure(resolve, options)
-    limit(resolve, options, max(0.5, options.presence_time - spent(search, options)))
+    limit(resolve, options.limit, max(0.5, options.presence_time - spent(search, options.limit)))
     if solve_watched(resolve, held, cancel) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None  # not even the hint in time (a loaded machine): the first rota stands
     return held, resolve
@@ -178,7 +178,7 @@ def improve_continuity(
     model.maximize(week.continuity)
     second = cp_model.CpSolver()
     configure(second, options)
-    limit(second, options, options.continuity_time)
+    limit(second, options.limit, options.continuity_time)
     status = second.solve(model)
     return second if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else first
 

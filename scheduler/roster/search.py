@@ -31,8 +31,8 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
+from scheduler import phases
 from scheduler.model import DutyOption, contract_shortfalls
-from scheduler.phases import WORK_CLOCK_CAP, work_done
 from scheduler.roster.model import (
     CONTRACT_SHORT_COST,
     UNIT,
@@ -70,10 +70,7 @@ def _solver(
     """A CP-SAT solver for one step of the search, stopped after `seconds` of the clock,
     or with `limit` "work" after that many units of work (`scheduler.phases.limit`)."""
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, seconds)
-    if limit == "work":
-        solver.parameters.max_deterministic_time = max(0.1, seconds)
-        solver.parameters.max_time_in_seconds = WORK_CLOCK_CAP * max(0.1, seconds)
+    phases.limit(solver, limit, max(0.1, seconds))
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     solver.parameters.relative_gap_limit = gap
@@ -111,7 +108,7 @@ def search(
 
     def run(solver: cp_model.CpSolver, model: cp_model.CpModel) -> int:
         status = solver.solve(model)
-        work[0] += work_done(solver)
+        work[0] += phases.work_done(solver)
         return status
 
     def stopped() -> bool:
