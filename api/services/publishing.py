@@ -13,13 +13,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from itertools import groupby, pairwise
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from api import tables
-from api.services import pins, versions
+from api.services import pins, rosters, versions
 from api.services.access import Caller
 from api.services.audit import audit
 from api.services.errors import Conflict, Forbidden
@@ -165,7 +164,9 @@ def changes_told(
 ) -> list[dict[str, Any]]:
     """The changes to one person's duties from `today` on that publishing made: for each
     week, each version published over an earlier one against the one before it, as
-    `duty_changes` at the publication's instant, with when they were told (`told`)."""
+    `duty_changes` at the publication's instant, with when they were told (`told`). A
+    week whose stored data no longer makes a scenario (its sergeant is told to mend it)
+    is left out rather than failing the officer's page."""
     monday = today - timedelta(days=today.weekday())
     told = session.exec(
         select(tables.RotaVersion)
@@ -181,7 +182,10 @@ def changes_told(
         versions_ = list(published)
         if len(versions_) < 2:
             continue
-        scenario = assemble_scenario(session, team, week)
+        try:
+            scenario = assemble_scenario(session, team, week)
+        except ScenarioConflict:
+            continue
         for before, after in pairwise(versions_):
             assert after.published_at is not None
             changes += [
@@ -208,5 +212,4 @@ def changes_told_to(session: Session, caller: Caller, now: datetime) -> list[dic
         )
     team = session.get(tables.Team, user.team_id)
     assert team is not None  # a user's team cannot be deleted under them
-    today = now.astimezone(ZoneInfo(team.timezone)).date()
-    return changes_told(session, team, user.staff_id, today)
+    return changes_told(session, team, user.staff_id, rosters.today_of(team, now))
