@@ -696,7 +696,7 @@ def test_publishing_a_draft_over_the_published_week_says_whom_it_tells_and_what_
     shift = f"{gone.start.astimezone(zone):%H:%M}–{gone.end.astimezone(zone):%H:%M}"
     assert table.count("<tr>") == 2  # the header and the one change
     assert f"<td>{name}</td><td>Thu 26 Nov</td><td>stood down</td><td>{shift} " in table
-    assert "<td>off</td><td>1 clear days</td>" in table
+    assert "<td>off</td><td>1 clear day</td>" in table
     shown_published = html.unescape(client.get(f"{BASE}?version=1").text)
     assert 'id="telling-duties"' not in shown_published  # only a draft tells anyone
 

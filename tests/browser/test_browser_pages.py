@@ -13,8 +13,12 @@ import re
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
+from sqlmodel import Session, create_engine
 
 from api.exports import duties_from_csv
+from api.schemas import NewUser
+from api.services.users import create_user
+from api.tables import Role
 from scheduler import Rota, Scenario, check, load_scenario
 from tests.browser.browser_support import (
     OFFICER_STAFF,
@@ -316,6 +320,32 @@ def test_sergeant_records_an_absence_and_reviews_the_repair(
     screenshot(small, "12-repair-phone")
     assert width <= 375, f"the week page with a repair is {width}px wide on a 375px phone"
     phone.close()
+
+    # Published, it tells them: their page lists the change, with the notice they had.
+    expect(page.locator("#publish")).to_contain_text("and tell")
+    page.click("#publish")
+    expect(page.locator(".notice")).to_contain_text("published")
+    engine = create_engine(site.database_url)
+    with Session(engine) as session:
+        _, theirs = create_user(
+            session, NewUser(name=name, role=Role.OFFICER, team_id="riverside", staff_id=sick)
+        )
+        session.commit()
+    engine.dispose()
+    for size, shot in (({"width": 1280, "height": 900}, "13-officer-changes"), (None, None)):
+        context = browser.new_context(  # type: ignore[attr-defined]
+            viewport=size or {"width": 375, "height": 812}, is_mobile=size is None
+        )
+        mine = context.new_page()
+        sign_in(mine, site, theirs)
+        expect(mine).to_have_url(f"{site.url}/ui/me")
+        changes = mine.locator("#my-duty-changes tbody tr").filter(has_text="Wed 25 Nov")
+        expect(changes.filter(has_text="stood down")).to_have_count(1)
+        assert serious_accessibility_problems(mine) == []
+        width = mine.evaluate("document.documentElement.scrollWidth")
+        screenshot(mine, shot or "14-officer-changes-phone")
+        assert width <= (size or {"width": 375})["width"], f"the officer's page is {width}px wide"
+        context.close()
 
 
 def _expect_ended_without_a_draft(page: Page, status: str) -> None:

@@ -3,17 +3,15 @@ owes what DOMAIN.md's table says."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
 
 from benchmarks.replan import briefing
-from scheduler import check, load_scenario
+from scheduler import load_scenario
 from scheduler.model import build
 from scheduler.replan import (
-    REPAIR_OPTIONS,
     Absence,
     EventChange,
     PinChange,
@@ -233,15 +231,13 @@ def test_urgent_event_and_surge_are_covered(published):
         end=datetime(2026, 11, 26, 22, 0, tzinfo=UTC),
         weight=3,
     )
-    changes = [EventChange(event=meeting), surge]
-    # by work, not the clock: a loaded machine makes the repair slower, not different
-    options = replace(REPAIR_OPTIONS, time_limit=1, faces_time=2, limit="work")
-    result, repair, changed = replan(scenario, rota, Replan(now=NOW, changes=changes), options)
-    assert repair is not None, result.report.explanation
-    assert check(changed, repair.rota) == []
+    # Lawful as `lawful_repair` has it: every rule kept and the past as published, but
+    # for a dedicated officer whose patrol before Tuesday noon was already short of the
+    # own-ward share in the rota solved for this process (the week then falls short by
+    # no more than that past does: docs/model.md, "Familiar faces").
+    repair = lawful_repair(scenario, rota, NOW, EventChange(event=meeting), surge, time_limit=1)
     staffing = next(e for e in repair.rota.events if e.event == "ev-reassurance")
     assert staffing.staffed and len(staffing.attendees) >= 2
-    assert history_of(rota, NOW) == history_of(repair.rota, NOW)
 
 
 def test_surges_join_the_week_and_add_up(published):
