@@ -406,14 +406,7 @@ def _telling(
         return None
     wards = {ward.id: ward.name for ward in scenario.wards}
     before, after = Rota.model_validate(live.rota), Rota.model_validate(shown.rota)
-    return [
-        {
-            **change,
-            "before": _duty_words(change["before"], zone, wards),
-            "after": _duty_words(change["after"], zone, wards),
-        }
-        for change in publishing.duty_changes(scenario, before, after, now)
-    ]
+    return _in_words(publishing.duty_changes(scenario, before, after, now), zone, wards)
 
 
 def _repair_of(
@@ -773,14 +766,7 @@ def _officer_page(
     me = _staff(session, team_id).get(staff_id, {"name": staff_id})
     today = rosters.today_of(team, now_of(request))
     rostered, roster_changes = rosters.rostered_for(session, team, staff_id, today)
-    duty_changes = [
-        {
-            **change,
-            "before": _duty_words(change["before"], zone, ward_names),
-            "after": _duty_words(change["after"], zone, ward_names),
-        }
-        for change in publishing.changes_told_to(session, caller, now_of(request))
-    ]
+    told = publishing.changes_told_to(session, caller, now_of(request))
     return render(
         request,
         "officer.html",
@@ -792,8 +778,22 @@ def _officer_page(
         link=link,
         rostered=rostered,
         roster_changes=roster_changes,
-        duty_changes=duty_changes,
+        duty_changes=_in_words(told, zone, ward_names),
     )
+
+
+def _in_words(
+    changes: list[dict[str, Any]], zone: ZoneInfo, ward_names: dict[str, str]
+) -> list[dict[str, Any]]:
+    """`publishing.duty_changes` with each duty before and after in words (`_duty_words`)."""
+    return [
+        {
+            **change,
+            "before": _duty_words(change["before"], zone, ward_names),
+            "after": _duty_words(change["after"], zone, ward_names),
+        }
+        for change in changes
+    ]
 
 
 def _duty_words(duty: Duty | None, zone: ZoneInfo, ward_names: dict[str, str]) -> str:
