@@ -157,6 +157,7 @@ def _events(client: TestClient, staff: str) -> dict[str, icalendar.Event]:
     return {str(e["UID"]): e for e in calendar.walk("VEVENT")}
 
 
+@pytest.mark.extra  # plans a roster, then deploys its week: about 8 s of the quick tier's 5 min
 def test_calendars_carry_the_roster_and_keep_its_uids_when_the_week_is_deployed(
     client: TestClient,
 ):

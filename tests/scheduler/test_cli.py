@@ -19,6 +19,7 @@ from tests.support import FIXTURES, one_line_exit_2, sample_rota, small_team
 QUICK = ["--time-limit", "6", "--gap", "0.02", "--limit-by", "work"]
 
 
+@pytest.mark.extra  # solves and deploys the sample team: about 13 s of the quick tier's 5 min
 def test_solve_shows_the_week_and_writes_a_rota_that_check_passes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
