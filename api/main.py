@@ -37,7 +37,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import pages, roster_pages
+from api import pages, roster_pages, setup_pages
 from api.auth import Guesses, SignInNeeded
 from api.db import make_engine, migrate
 from api.deps import ERRORS
@@ -113,6 +113,7 @@ def create_app(
         app.include_router(router, responses=ERRORS)
     app.include_router(pages.router)
     app.include_router(roster_pages.router)
+    app.include_router(setup_pages.router)
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
     app.mount("/docs/assets", StaticFiles(directory=SWAGGER_UI), name="docs-assets")
 

@@ -1,5 +1,5 @@
 """A team's wards, staff, duty templates and events: create, read, update, delete, and
-staff from CSV. One router per kind, made by `item_router`; the work is
+staff from CSV or XLSX. One router per kind, made by `item_router`; the work is
 `api.services.team_data`'s.
 
 Not `from __future__ import annotations`: FastAPI must see each router's item model, which
@@ -63,6 +63,21 @@ def import_staff_csv(
     contracted_hours,working_days,templates,skills; lists separated by ';'), UTF-8 with or
     without Excel's byte-order mark. All rows or none."""
     return StaffImport(team=team.id, staff=team_data.import_staff_csv(session, caller, team, body))
+
+
+@csv_router.post("/teams/{team_id}/staff.xlsx", status_code=200)
+def import_staff_xlsx(
+    team: LedTeamDep,
+    session: SessionDep,
+    caller: CallerDep,
+    body: Annotated[
+        bytes,
+        Body(media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ],
+) -> StaffImport:
+    """Create or replace staff from an XLSX workbook's first sheet, with the CSV's columns
+    in its first row. All rows or none; a problem is named by its row number."""
+    return StaffImport(team=team.id, staff=team_data.import_staff_xlsx(session, caller, team, body))
 
 
 def routers() -> list[APIRouter]:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import openpyxl
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, col, delete, select
 
@@ -257,6 +259,41 @@ def import_staff_csv(session: Session, caller: Caller, team: tables.Team, body: 
     audit(session, caller, "import staff csv", team.id, None, count=len(people))
     session.commit()
     return len(people)
+
+
+def import_staff_xlsx(session: Session, caller: Caller, team: tables.Team, body: bytes) -> int:
+    """Create or replace staff from the first sheet of an XLSX workbook, with the CSV's
+    columns in its first row, and commit: read as the CSV is (`import_staff_csv`), so the
+    same rules and the same messages apply, a row's line its row number in the sheet."""
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise Invalid.at(
+            ["body", "file"],
+            f"not readable as an XLSX workbook ({error}); save it from the spreadsheet as "
+            "'Excel Workbook (.xlsx)' or as 'CSV UTF-8' and send it again",
+        ) from None
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    sheet = book.worksheets[0]
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > MAX_CSV_ROWS + 1:
+            raise Invalid.at(
+                ["body", f"line {number}"],
+                f"more than {MAX_CSV_ROWS} people in one file; split it and send each part",
+            )
+        writer.writerow(["" if cell is None else _cell_text(cell) for cell in row])
+    book.close()
+    text = out.getvalue()
+    # a sheet's rows are as wide as its widest; the CSV reader wants no empty tail
+    lines = [line.rstrip(",") if line.strip(",") else "" for line in text.split("\n")]
+    return import_staff_csv(session, caller, team, "\n".join(lines).encode("utf-8"))
+
+
+def _cell_text(cell: object) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
 
 
 EXTRA = "extra fields"  # where DictReader puts a row's fields beyond the header's

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -9,9 +10,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import Workbook
 from sqlalchemy import event
 
 from api.main import create_app
+from api.pages import XLSX
 from api.services.access import hash_token
 from api.settings import Settings
 from tests.api.api_support import admin_token, sample_scenario
@@ -63,6 +66,7 @@ MATRIX: dict[tuple[str, str], tuple[str, object, set[str]]] = {
     ),
     ("GET", "/teams/{team_id}/weeks/{week}/diff"): (f"{WEEK}/diff?from=1&to=1", None, LEADS),
     ("POST", "/teams/{team_id}/staff.csv"): ("/teams/riverside/staff.csv", "csv", LEADS),
+    ("POST", "/teams/{team_id}/staff.xlsx"): ("/teams/riverside/staff.xlsx", "xlsx", LEADS),
     ("GET", "/me"): ("/me", None, EVERYONE),
     ("GET", "/me/duty-changes"): ("/me/duty-changes", None, {OFFICER, OTHER_OFFICER}),
     ("POST", "/users"): ("/users", {"name": "New Admin", "role": "admin"}, {ADMIN}),
@@ -183,6 +187,13 @@ def _call(client: TestClient, method: str, url: str, body: object, token: str | 
     if body == "csv":
         headers["Content-Type"] = "text/csv"
         return client.request(method, url, content="id,name,role\n", headers=headers)
+    if body == "xlsx":
+        book = Workbook()
+        book.active.append(["id", "name", "role"])
+        sheet = io.BytesIO()
+        book.save(sheet)
+        headers["Content-Type"] = XLSX
+        return client.request(method, url, content=sheet.getvalue(), headers=headers)
     json_body = sample_scenario() if body == "scenario" else body
     return client.request(method, url, json=json_body, headers=headers)
 

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from api import pages, roster_pages, tables, views
+from api import pages, roster_pages, setup_pages, tables, views
 from api.auth import COOKIE
 from api.exports import BOM, COLUMNS, duties_from_csv, to_csv
 from api.schemas import NewUser
@@ -95,6 +95,8 @@ def _as(client: TestClient, token: str | None) -> None:
 T = "/ui/teams/{team_id}/weeks/{week}"
 R = "/ui/teams/{team_id}/rosters"
 ROSTERS = "/ui/teams/riverside/rosters"  # no roster stored: a roster's page is a 404
+S = "/ui/teams/{team_id}/setup"
+SETUP = "/ui/teams/riverside/setup"
 PAGES = {
     ("GET", "/"): ("/", ("303", "303", "303", "303")),
     ("GET", "/signin"): ("/signin", ("200", "200", "200", "200")),
@@ -143,6 +145,20 @@ PAGES = {
         f"{ROSTERS}/{WEEK}/versions/1/publish",
         ("404", "403", "403", "signin"),
     ),
+    ("GET", S): (SETUP, ("200", "403", "403", "signin")),
+    ("GET", f"{S}/{{kind_name}}/new"): (f"{SETUP}/wards/new", ("200", "403", "403", "signin")),
+    ("GET", f"{S}/{{kind_name}}/{{item_id}}"): (
+        f"{SETUP}/staff/pcso-begum",
+        ("200", "403", "403", "signin"),
+    ),
+    # an empty form: the sergeant is told what is missing (on the form's page, 422)
+    ("POST", f"{S}/{{kind_name}}"): (f"{SETUP}/events", ("422", "403", "403", "signin")),
+    ("POST", f"{S}/{{kind_name}}/{{item_id}}/delete"): (
+        f"{SETUP}/wards/nope/delete",
+        ("404", "403", "403", "signin"),
+    ),
+    ("POST", f"{S}/staff-file"): (f"{SETUP}/staff-file", ("422", "422", "422", "signin")),
+    ("POST", f"{S}/leave"): (f"{SETUP}/leave", ("422", "422", "422", "signin")),
 }
 
 
@@ -150,7 +166,7 @@ def test_every_page_route_is_in_the_matrix() -> None:
     """A new page cannot be added without saying who may open it."""
     declared = {
         (method, route.path)
-        for router in (pages.router, roster_pages.router)
+        for router in (pages.router, roster_pages.router, setup_pages.router)
         for route in router.routes
         for method in route.methods - {"HEAD"}  # type: ignore[attr-defined]
     }

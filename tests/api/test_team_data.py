@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import Workbook
 from sqlmodel import Session, select
 
 from api import tables
 from api.main import create_app
+from api.pages import XLSX
 from api.services.scenarios import assemble_scenario
 from api.services.versions import add_draft, publish
 from api.settings import Settings
@@ -197,6 +200,36 @@ def test_staff_csv_import_is_all_or_nothing(client: TestClient):
     assert stored["patrol_wards"] == ["northfield", "st-marks"] and stored["skills"] == [
         "portuguese"
     ]
+
+
+def test_staff_xlsx_import_reads_as_the_csv_does(client: TestClient):
+    """A workbook's first sheet imports as the CSV does: numbers as numbers, a problem
+    named by its row, all rows or none; a file that is no workbook says how to save it."""
+    client.post(f"{TEAM}/scenario", json=sample_scenario())
+    xlsx = {"Content-Type": XLSX}
+
+    def sheet(*rows: list[object]) -> bytes:
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+    header = ["id", "name", "role", "contracted_hours", "working_days"]
+    good = ["pcso-xl", "Kit Sheet", "PCSO", 37.5, "mon;tue"]
+    refused = client.post(
+        f"{TEAM}/staff.xlsx", content=sheet(header, good, ["pc-x", "X", "PC", "40h"]), headers=xlsx
+    )
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"][:3] == ["body", "line 3", "contracted_hours"]
+    assert client.get(f"{TEAM}/staff/pcso-xl").status_code == 404
+    accepted = client.post(f"{TEAM}/staff.xlsx", content=sheet(header, good), headers=xlsx)
+    assert accepted.status_code == 200 and accepted.json()["staff"] == 1
+    stored = client.get(f"{TEAM}/staff/pcso-xl").json()
+    assert stored["contracted_hours"] == 37.5 and stored["working_days"] == ["mon", "tue"]
+    broken = client.post(f"{TEAM}/staff.xlsx", content=b"not a workbook", headers=xlsx)
+    assert broken.status_code == 422 and "Excel Workbook (.xlsx)" in broken.text
 
 
 def test_staff_csv_from_excel_or_with_mistakes(client: TestClient):

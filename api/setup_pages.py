@@ -1,0 +1,424 @@
+"""The team's data in the pages: its staff, wards, duty templates and events, each added,
+edited and removed with a form; staff imported from a CSV or XLSX file; leave and other
+absences recorded over dates.
+
+Each form is made from the scheduler's own model of the item (`api.forms`) and saved by
+the same service as the API's `PUT /teams/{team}/{kind}/{id}`
+(`api.services.team_data.write_item`), so a page can store nothing the API would refuse.
+A refused form comes back with what was typed and each problem beside its field (422, or
+409 when the team's data would no longer fit together); a saved one redirects to the
+team's data page, which only reads.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from api import forms, tables
+from api.auth import PageCaller
+from api.deps import SessionDep
+from api.pages import SameOrigin, now_of, render
+from api.services import team_data
+from api.services.errors import DomainError, Invalid, NotFound, field_error
+from api.services.team_data import KINDS, Kind, led_team
+from scheduler import scenario as model
+from scheduler.scenario.staff import ABSENCES, absence_code
+
+router = APIRouter(include_in_schema=False)
+
+# What each kind is called on the pages: (one, many)
+WORDS = {
+    "staff": ("person", "Staff"),
+    "wards": ("ward", "Wards"),
+    "duty-templates": ("duty template", "Duty templates"),
+    "events": ("event", "Events"),
+}
+NOTICES = {
+    "saved": "Saved {what}.",
+    "deleted": "Removed {what}.",
+    "imported": "Imported {count} people from {what}: every row was stored.",
+    "leave": "Recorded {what}.",
+}
+# Reasons a person is away, as the leave form offers them; the week's grid and the roster
+# write each as its code (AL, TRG, CRT, SICK: `scheduler.scenario.staff.ABSENCES`)
+LEAVE_REASONS = ("annual leave", "training", "court", "sick", "other leave")
+
+
+def _kind(name: str) -> Kind:
+    kind = KINDS.get(name)
+    if kind is None:
+        raise NotFound(f"no kind of team data {name!r}; the kinds are {', '.join(KINDS)}")
+    return kind
+
+
+def _setup_url(team_id: str, anchor: str = "") -> str:
+    return f"/ui/teams/{team_id}/setup" + (f"#{anchor}" if anchor else "")
+
+
+@router.get("/ui/teams/{team_id}/setup")
+def setup_page(
+    request: Request,
+    team_id: str,
+    caller: PageCaller,
+    session: SessionDep,
+    done: str | None = None,
+    what: str = "",
+    count: int = 0,
+) -> HTMLResponse:
+    """Everything the team's rotas are planned from, with a form for each."""
+    team = led_team(session, caller, team_id)
+    zone = ZoneInfo(team.timezone)
+    items = {name: team_data.list_items(session, kind, team) for name, kind in KINDS.items()}
+    today = now_of(request).astimezone(zone).date()
+    events = sorted(
+        (_local(event, zone) for event in items["events"]), key=lambda event: event["start"]
+    )
+    ahead = [event for event in events if event["end"][:10] >= today.isoformat()]
+    notice = NOTICES.get(done or "", "").format(what=what, count=count)
+    return render(
+        request,
+        "setup.html",
+        caller=caller,
+        team=team,
+        items=items,
+        words=WORDS,
+        events_ahead=ahead,
+        events_past=len(events) - len(ahead),
+        leave=_leave_ahead(items["staff"], zone, today),
+        reasons=LEAVE_REASONS,
+        codes=ABSENCES,
+        today=today,
+        notice=notice,
+        columns=team_data.STAFF_CSV_COLUMNS,
+        ward_names={ward["id"]: ward["name"] for ward in items["wards"]},
+    )
+
+
+@router.get("/ui/teams/{team_id}/setup/{kind_name}/new")
+def new_item_page(
+    request: Request, team_id: str, kind_name: str, caller: PageCaller, session: SessionDep
+) -> HTMLResponse:
+    team = led_team(session, caller, team_id)
+    kind = _kind(kind_name)
+    return _item_form(request, session, caller, team, kind, None, None)
+
+
+@router.get("/ui/teams/{team_id}/setup/{kind_name}/{item_id}")
+def item_page(
+    request: Request,
+    team_id: str,
+    kind_name: str,
+    item_id: str,
+    caller: PageCaller,
+    session: SessionDep,
+) -> HTMLResponse:
+    team = led_team(session, caller, team_id)
+    kind = _kind(kind_name)
+    item = team_data.read_item(session, kind, team, item_id)
+    local = _local(item, ZoneInfo(team.timezone))
+    return _item_form(request, session, caller, team, kind, item_id, local)
+
+
+@router.post("/ui/teams/{team_id}/setup/staff-file", dependencies=[SameOrigin])
+async def import_staff(
+    request: Request,
+    team_id: str,
+    caller: PageCaller,
+    session: SessionDep,
+    staff_file: Annotated[UploadFile, File()],
+) -> Response:
+    """Create or replace staff from a CSV or XLSX file: all rows or none."""
+    team = led_team(session, caller, team_id)
+    body = await staff_file.read()
+    name = staff_file.filename or "the file"
+    try:
+        if name.lower().endswith(".xlsx") or body[:2] == b"PK":
+            count = team_data.import_staff_xlsx(session, caller, team, body)
+        else:
+            count = team_data.import_staff_csv(session, caller, team, body)
+    except DomainError as error:
+        session.rollback()
+        return _setup_problem(request, caller, team, error, f"Nothing from {name} was stored")
+    return RedirectResponse(
+        f"/ui/teams/{team.id}/setup?done=imported&what={_quoted(name)}&count={count}#staff", 303
+    )
+
+
+@router.post("/ui/teams/{team_id}/setup/leave", dependencies=[SameOrigin])
+def record_leave(
+    request: Request,
+    team_id: str,
+    caller: PageCaller,
+    session: SessionDep,
+    staff: Annotated[str, Form()],
+    first_day: Annotated[date, Form()],
+    last_day: Annotated[date, Form()],
+    reason: Annotated[str, Form(max_length=model.base.TEXT_LENGTH)],
+) -> Response:
+    """Someone is away for whole days, first to last: added to their unavailability,
+    which every week and roster planned from now on keeps them off."""
+    team = led_team(session, caller, team_id)
+    kind = KINDS["staff"]
+    person = team_data.read_item(session, kind, team, staff)
+    zone = ZoneInfo(team.timezone)
+    try:
+        if last_day < first_day:
+            raise Invalid.at(
+                ["last_day"], f"the last day ({last_day}) is before the first ({first_day})"
+            )
+        away = model.Unavailability(
+            start=datetime.combine(first_day, time(0), zone),
+            end=datetime.combine(last_day + timedelta(days=1), time(0), zone),
+            reason=reason.strip() or "other leave",
+        )
+        absences = [*person.get("unavailable", []), away.model_dump(mode="json")]
+        updated = model.Staff.model_validate({**person, "unavailable": absences})
+        team_data.write_item(session, caller, kind, team, staff, updated)
+    except ValidationError as error:
+        session.rollback()
+        problem = Invalid([field_error([], e["msg"]) for e in error.errors()])
+        return _setup_problem(request, caller, team, problem, "The leave was not recorded")
+    except DomainError as error:
+        session.rollback()
+        return _setup_problem(request, caller, team, error, "The leave was not recorded")
+    code, _ = absence_code(away.reason)
+    days = (last_day - first_day).days + 1
+    what = (
+        f"{away.reason} ({code}) for {person['name']}, {days} day{'s' * (days != 1)} "
+        f"from {first_day:%a %d %b %Y}"
+    )
+    return _done(team.id, "leave", what, "leave")
+
+
+@router.post("/ui/teams/{team_id}/setup/{kind_name}", dependencies=[SameOrigin])
+async def save_item(
+    request: Request, team_id: str, kind_name: str, caller: PageCaller, session: SessionDep
+) -> Response:
+    """Create an item (`editing` blank) or replace the one named by `editing`."""
+    team = led_team(session, caller, team_id)
+    kind = _kind(kind_name)
+    posted = forms.Form(list((await request.form()).multi_items()))
+    editing = posted.get("editing") or None
+    data = forms.read(kind.schema, posted)
+    if editing is not None:
+        team_data.read_item(session, kind, team, editing)  # 404 if it went meanwhile
+        data["id"] = editing
+    elif not data.get("id") and isinstance(data.get("name"), str):
+        data["id"] = _new_id(session, kind, team.id, data["name"])
+    elif data.get("id") and session.get(kind.table, (team.id, data["id"])) is not None:
+        problem = field_error(
+            ["id"], f"{data['id']!r} is taken by another {WORDS[kind.name][0]}; choose another"
+        )
+        return _item_form(request, session, caller, team, kind, None, data, [problem], 409)
+    try:
+        item = kind.schema.model_validate(data)
+    except ValidationError as error:
+        return _item_form(request, session, caller, team, kind, editing, data, error.errors(), 422)
+    try:
+        team_data.write_item(session, caller, kind, team, item.id, item)  # type: ignore[attr-defined]
+    except DomainError as error:
+        session.rollback()
+        return _item_form(
+            request, session, caller, team, kind, editing, data, _problems(error), error.status
+        )
+    what = f"{WORDS[kind.name][0]} {data.get('name', item.id)}"  # type: ignore[attr-defined]
+    return _done(team.id, "saved", what, kind.name)
+
+
+@router.post("/ui/teams/{team_id}/setup/{kind_name}/{item_id}/delete", dependencies=[SameOrigin])
+def delete_item(
+    request: Request,
+    team_id: str,
+    kind_name: str,
+    item_id: str,
+    caller: PageCaller,
+    session: SessionDep,
+) -> Response:
+    team = led_team(session, caller, team_id)
+    kind = _kind(kind_name)
+    item = team_data.read_item(session, kind, team, item_id)
+    try:
+        team_data.delete_item(session, caller, kind, team, item_id)
+    except DomainError as error:
+        session.rollback()
+        local = _local(item, ZoneInfo(team.timezone))
+        return _item_form(
+            request, session, caller, team, kind, item_id, local, _problems(error), error.status
+        )
+    what = f"{WORDS[kind.name][0]} {item.get('name', item_id)}"
+    return _done(team.id, "deleted", what, kind.name)
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _item_form(
+    request: Request,
+    session: Session,
+    caller: Any,
+    team: tables.Team,
+    kind: Kind,
+    editing: str | None,
+    item: dict[str, Any] | None,
+    errors: list[Any] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    fields = forms.inputs(kind.schema, item, refs=_refs(session, team))
+    for field in fields:
+        if field.name == "id":
+            field.readonly = editing is not None
+            if editing is None:
+                field.required = False
+                field.help = (
+                    "a short name for links and files (letters, digits, - _ .); "
+                    "made from the name if left blank"
+                )
+    loose = forms.place_errors(fields, [_unprefixed(error) for error in errors or []])
+    one, many = WORDS[kind.name]
+    return render(
+        request,
+        "setup_item.html",
+        status,
+        caller=caller,
+        team=team,
+        kind=kind.name,
+        one=one,
+        many=many,
+        editing=editing,
+        title=(item or {}).get("name", editing),
+        fields=fields,
+        problems=loose,
+        erred=bool(errors),
+    )
+
+
+def _refs(session: Session, team: tables.Team) -> forms.Refs:
+    """The fields that name the team's wards and duty templates, chosen by name."""
+    wards = _names(session, tables.Ward, team.id)
+    duties = _names(session, tables.DutyTemplate, team.id)
+    return {
+        "home_ward": wards,
+        "patrol_wards": wards,
+        "ward": wards,
+        "templates": duties,
+        "template": duties,
+    }
+
+
+def _names(session: Session, table: type[tables.TeamItem], team_id: str) -> dict[str, str]:
+    rows = session.exec(select(table).where(col(table.team_id) == team_id).order_by(col(table.id)))
+    return {row.id: row.spec.get("name", row.id) for row in rows}
+
+
+def _unprefixed(error: Any) -> dict[str, Any]:
+    """A problem with its field path as the form names it (the API's has "body" first)
+    and pydantic's "Value error, " taken off."""
+    loc = list(error.get("loc", ()))
+    if loc[:1] == ["body"]:
+        loc = loc[1:]
+    message = str(error.get("msg", "")).removeprefix("Value error, ")
+    return {"loc": loc, "msg": message}
+
+
+def _problems(error: DomainError) -> list[dict[str, Any]]:
+    if isinstance(error.detail, list):
+        return error.detail
+    text = error.detail.get("msg", "") if isinstance(error.detail, dict) else error.detail
+    return [field_error([], str(text))]
+
+
+def _setup_problem(
+    request: Request, caller: Any, team: tables.Team, error: DomainError, headline: str
+) -> HTMLResponse:
+    problems = [
+        " ".join(str(part) for part in problem["loc"] if part != "body") + ": " + problem["msg"]
+        if problem["loc"] and problem["loc"] != ["body"]
+        else problem["msg"]
+        for problem in (_unprefixed(p) | {"loc": p.get("loc", [])} for p in _problems(error))
+    ]
+    return render(
+        request,
+        "setup_problem.html",
+        error.status,
+        caller=caller,
+        team=team,
+        headline=headline,
+        problems=problems,
+    )
+
+
+def _done(team_id: str, done: str, what: str, anchor: str) -> RedirectResponse:
+    return RedirectResponse(
+        f"/ui/teams/{team_id}/setup?done={done}&what={_quoted(what)}#{anchor}", 303
+    )
+
+
+def _quoted(text: str) -> str:
+    return quote(text[:200], safe="")
+
+
+def _new_id(session: Session, kind: Kind, team_id: str, name: str) -> str:
+    """An id made from a name ("Aisha Khan": "aisha-khan"), numbered if taken."""
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:56] or WORDS[kind.name][0][:4]
+    taken = set(session.exec(select(kind.table.id).where(col(kind.table.team_id) == team_id)).all())
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
+
+
+def _local(item: Any, zone: ZoneInfo) -> Any:
+    """An item with every instant that carries an offset written as the team's local
+    time without one, as a form's date-and-time input holds it (a naive time is the
+    team's local time, as in a scenario)."""
+    if isinstance(item, dict):
+        return {key: _local(value, zone) for key, value in item.items()}
+    if isinstance(item, list):
+        return [_local(value, zone) for value in item]
+    if isinstance(item, str) and _INSTANT.match(item):
+        instant = datetime.fromisoformat(item.replace("Z", "+00:00"))
+        return instant.astimezone(zone).replace(tzinfo=None).isoformat(timespec="minutes")
+    return item
+
+
+def _leave_ahead(staff: list[dict[str, Any]], zone: ZoneInfo, today: date) -> list[dict[str, Any]]:
+    """Everyone's absences that have not ended, soonest first."""
+    rows = []
+    for person in staff:
+        for away in person.get("unavailable", []):
+            start = _instant(away["start"], zone)
+            end = _instant(away["end"], zone)
+            if end.date() < today:
+                continue
+            last = (end - timedelta(minutes=1)).date() if end.time() == time(0) else end.date()
+            reason = away.get("reason", "unavailable")
+            rows.append(
+                {
+                    "who": person.get("name", person["id"]),
+                    "staff": person["id"],
+                    "start": start,
+                    "last": last,
+                    "whole_days": start.time() == time(0) and end.time() == time(0),
+                    "end": end,
+                    "reason": reason,
+                    "code": absence_code(reason)[0],
+                }
+            )
+    return sorted(rows, key=lambda row: row["start"])
+
+
+def _instant(text: str, zone: ZoneInfo) -> datetime:
+    instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return instant.astimezone(zone) if instant.tzinfo else instant.replace(tzinfo=zone)
