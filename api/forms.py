@@ -34,6 +34,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 BLANK_ROWS = 2  # empty rows under a list of models, to add that many at a time
+SWITCH = ".__on"  # an optional group's tick box: unticked, the group is left out (None)
 
 Widget = Literal[
     "text", "number", "integer", "tick", "choice", "choices", "names", "numbers", "date",
@@ -59,6 +60,7 @@ class Input:
     error: str = ""
     readonly: bool = False
     labels: Mapping[str, str] = field(default_factory=dict)  # a choice's words, if not itself
+    switch: Input | None = None  # an optional group's "use it" tick box
 
     @property
     def dom_id(self) -> str:
@@ -190,6 +192,11 @@ def _input(name: str, field_name: str, info: FieldInfo, value: Any, refs: Refs) 
     if widget == "group":
         nested = value if isinstance(value, Mapping) else None
         made.fields = inputs(model, nested, name + ".", refs=refs)
+        if optional:  # ticked to use it at all (a team's continuity rules)
+            made.switch = Input(
+                name=name + SWITCH, label=f"Use {made.label.lower()}", widget="tick",
+                value=nested is not None,
+            )  # fmt: skip
     elif widget == "rows":
         stored = [row for row in value or [] if isinstance(row, Mapping)]
         made.rows = [
@@ -274,6 +281,8 @@ def _read_one(widget: Widget, nested: Any, optional: bool, key: str, form: Form)
     if widget == "tick":
         return form.get(key) == "on"
     if widget == "group":
+        if optional and form.get(key + SWITCH) != "on":
+            return None
         value = read(nested, form, key + ".")
         return value or _BLANK
     if widget == "rows":

@@ -37,11 +37,11 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import pages, roster_pages, setup_pages
+from api import edit_pages, pages, roster_pages, setup_pages
 from api.auth import Guesses, SignInNeeded
 from api.db import make_engine, migrate
 from api.deps import ERRORS
-from api.routes import feeds, items, jobs, replans, rosters, rotas, teams, users
+from api.routes import edits, feeds, items, jobs, replans, rosters, rotas, teams, users
 from api.services.errors import DomainError, field_error
 from api.settings import Settings, get_settings
 from api.worker import recover_interrupted, start_worker
@@ -103,6 +103,7 @@ def create_app(
         teams.router,
         jobs.router,
         rotas.router,
+        edits.router,
         users.router,
         replans.router,
         rosters.router,
@@ -114,6 +115,7 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(roster_pages.router)
     app.include_router(setup_pages.router)
+    app.include_router(edit_pages.router)
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
     app.mount("/docs/assets", StaticFiles(directory=SWAGGER_UI), name="docs-assets")
 

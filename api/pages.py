@@ -34,6 +34,7 @@ from api.deps import MAX_ROW_ID, RowId, SessionDep, monday, public_base
 from api.memory import forget_feed_tokens
 from api.schemas import JobPageState, JobView, VersionDiff
 from api.services import (
+    edits,
     jobs,
     pins,
     publishing,
@@ -46,8 +47,9 @@ from api.services import (
 )
 from api.services.access import Caller
 from api.services.errors import Conflict, NotFound
-from api.services.scenarios import assemble_scenario, monday_of, stored_instant
+from api.services.scenarios import assemble_scenario, missing_parts, monday_of, stored_instant
 from api.services.team_data import led_team
+from scheduler import check
 from scheduler.model import contract_shortfalls, describe_shortfalls
 from scheduler.replan import Absence, Category, Replan
 from scheduler.rota import Duty, Rota
@@ -348,6 +350,11 @@ def week_page(
 ) -> HTMLResponse:
     team = led_team(session, caller, team_id)
     week = monday(week)
+    lacking = missing_parts(session, team)
+    if lacking:  # a team still being set up: what it needs, each with its form
+        return render(
+            request, "not_ready.html", caller=caller, team=team, week=week, lacking=lacking
+        )
     scenario = assemble_scenario(session, team, week)
     listed = versions.listed(session, team.id, week)
     shown = versions.choose(listed, team.id, week, version, False) if listed else None
@@ -388,9 +395,29 @@ def week_page(
         .strftime("%Y-%m-%dT%H:%M"),
         repair=_repair_of(session, caller, team.id, week, repair) if repair else None,
         telling=_telling(scenario, live, shown, now_of(request), zone),
+        edited=_edited(scenario, shown, rota),
         zone=zone,
         parse=datetime.fromisoformat,
     )
+
+
+def _edited(
+    scenario: Scenario, shown: tables.RotaVersion | None, rota: Rota | None
+) -> dict[str, Any] | None:
+    """A draft the sergeant edited by hand: the days edited (who, day), what the draft
+    breaks now in the checker's words, and the version it came from."""
+    days = edits.edited_days(shown) if shown is not None else []
+    if shown is None or rota is None or not days or shown.status != versions.DRAFT:
+        return None
+    names = {person.id: person.name for person in scenario.staff}
+    broken = check(scenario, rota)
+    return {
+        "from": (shown.basis or {})["edited"]["from"],
+        "days": [(names.get(staff, staff), date.fromisoformat(day)) for staff, day in days],
+        "breaks": [violation.message for violation in broken],
+        # coverage short of a ward's minimum may be published; nothing else may
+        "blocking": any(v.rule not in publishing.COVERAGE_RULES for v in broken),
+    }
 
 
 def _telling(
@@ -443,6 +470,7 @@ def _repair_of(
 # What a page may say after an action: fixed texts chosen by key, so a link cannot make
 # Beatplan's page say something of the link-maker's choosing.
 NOTICES = {
+    "edited": "Version {version} is your edit: what it breaks, if anything, is below.",
     "pinned": "Pinned. Re-solve to make a draft that keeps it.",
     "unpinned": "Pin removed. Re-solve to let the solver choose again.",
     "published": "Version {version} published: officers' calendars now show it.",

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from api import tables
 from scheduler.roster import Roster, RosterPeriod
 from scheduler.rota import Activity, Duty, StaffSummary, WardCoverage
-from scheduler.scenario import Id, Name, Pin
+from scheduler.scenario import Id, Name, Pin, Policy, Team
 
 
 class View(BaseModel):
@@ -32,6 +32,26 @@ class TeamView(View):
     id: str
     name: str
     timezone: str
+
+
+class TeamSettings(BaseModel):
+    """A team's own settings: its name, zone, station and contact, and its policy (the
+    rule values, DOMAIN.md's defaults where not given)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    team: Team
+    policy: Policy = Field(default_factory=Policy)
+
+
+class EditedVersion(BaseModel):
+    """The draft a sergeant's edit made, and what it breaks."""
+
+    version: int
+    url: str
+    breaks: list[str] = Field(
+        description="what the draft breaks, in the checker's words; empty if nothing"
+    )
 
 
 class ContractShortfallView(View):

@@ -27,7 +27,9 @@ from api import forms, tables
 from api.auth import PageCaller
 from api.deps import SessionDep
 from api.pages import SameOrigin, now_of, render
+from api.schemas import TeamSettings
 from api.services import team_data
+from api.services.access import require_admin
 from api.services.errors import DomainError, Invalid, NotFound, field_error
 from api.services.team_data import KINDS, Kind, led_team
 from scheduler import scenario as model
@@ -43,6 +45,8 @@ WORDS = {
     "events": ("event", "Events"),
 }
 NOTICES = {
+    "created": "Made the team {what}. Add its wards, duty templates and staff below; then "
+    "its weeks can be planned.",
     "saved": "Saved {what}.",
     "deleted": "Removed {what}.",
     "imported": "Imported {count} people from {what}: every row was stored.",
@@ -101,6 +105,39 @@ def setup_page(
         columns=team_data.STAFF_CSV_COLUMNS,
         ward_names={ward["id"]: ward["name"] for ward in items["wards"]},
     )
+
+
+@router.get("/ui/new-team")
+def new_team_page(request: Request, caller: PageCaller, session: SessionDep) -> HTMLResponse:
+    """An admin makes a team: its name, zone, station, contact and policy; its wards,
+    staff and duty templates are added after, on its data page."""
+    require_admin(caller)
+    return _team_form(request, caller, None, None)
+
+
+@router.post("/ui/new-team", dependencies=[SameOrigin])
+async def create_team(request: Request, caller: PageCaller, session: SessionDep) -> Response:
+    require_admin(caller)
+    posted = forms.Form(list((await request.form()).multi_items()))
+    return _save_team(request, session, caller, None, posted)
+
+
+@router.get("/ui/teams/{team_id}/setup/team")
+def team_page(
+    request: Request, team_id: str, caller: PageCaller, session: SessionDep
+) -> HTMLResponse:
+    team = led_team(session, caller, team_id)
+    stored = team_data.settings_of(team).model_dump(mode="json")
+    return _team_form(request, caller, team, stored)
+
+
+@router.post("/ui/teams/{team_id}/setup/team", dependencies=[SameOrigin])
+async def save_team(
+    request: Request, team_id: str, caller: PageCaller, session: SessionDep
+) -> Response:
+    team = led_team(session, caller, team_id)
+    posted = forms.Form(list((await request.form()).multi_items()))
+    return _save_team(request, session, caller, team, posted)
 
 
 @router.get("/ui/teams/{team_id}/setup/{kind_name}/new")
@@ -258,6 +295,66 @@ def delete_item(
     return _done(team.id, "deleted", what, kind.name)
 
 
+def _save_team(
+    request: Request,
+    session: Session,
+    caller: Any,
+    team: tables.Team | None,
+    posted: forms.Form,
+) -> Response:
+    """Save the team's settings form (a new team when `team` is None)."""
+    data = {
+        "team": forms.read(model.Team, posted, "team."),
+        "policy": forms.read(model.Policy, posted, "policy."),
+    }
+    if team is not None:
+        data["team"]["id"] = team.id
+    elif data["team"].get("id") and session.get(tables.Team, data["team"]["id"]) is not None:
+        problem = field_error(["team", "id"], f"{data['team']['id']!r} is taken; choose another")
+        return _team_form(request, caller, None, data, [problem], 409)
+    try:
+        settings = TeamSettings.model_validate(data)
+    except ValidationError as error:
+        return _team_form(request, caller, team, data, error.errors(), 422)
+    try:
+        saved, created = team_data.save_team(session, caller, settings.team, settings.policy)
+    except DomainError as error:
+        session.rollback()
+        return _team_form(request, caller, team, data, _problems(error), error.status)
+    if created:
+        return _done(saved.id, "created", saved.name)
+    return _done(saved.id, "saved", "the team's settings")
+
+
+def _team_form(
+    request: Request,
+    caller: Any,
+    team: tables.Team | None,
+    stored: dict[str, Any] | None,
+    errors: list[Any] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    stored = stored or {}
+    team_fields = forms.inputs(model.Team, stored.get("team"), "team.")
+    for field in team_fields:
+        field.readonly = team is not None and field.name in ("team.id", "team.timezone")
+    policy_fields = forms.inputs(model.Policy, stored.get("policy"), "policy.")
+    loose = forms.place_errors(
+        [*team_fields, *policy_fields], [_unprefixed(error) for error in errors or []]
+    )
+    return render(
+        request,
+        "setup_team.html",
+        status,
+        caller=caller,
+        team=team,
+        team_fields=team_fields,
+        policy_fields=policy_fields,
+        problems=loose,
+        erred=bool(errors),
+    )
+
+
 # -- helpers --------------------------------------------------------------------------------
 
 
@@ -356,10 +453,9 @@ def _setup_problem(
     )
 
 
-def _done(team_id: str, done: str, what: str, anchor: str) -> RedirectResponse:
-    return RedirectResponse(
-        f"/ui/teams/{team_id}/setup?done={done}&what={_quoted(what)}#{anchor}", 303
-    )
+def _done(team_id: str, done: str, what: str, anchor: str = "") -> RedirectResponse:
+    target = f"/ui/teams/{team_id}/setup?done={done}&what={_quoted(what)}"
+    return RedirectResponse(target + (f"#{anchor}" if anchor else ""), 303)
 
 
 def _quoted(text: str) -> str:

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 
 from api.auth import CallerDep, LedTeamDep
 from api.deps import SessionDep, WeekDep, json_body, json_body_schema
-from api.schemas import ImportedScenario, StoredPin, TeamView
+from api.schemas import ImportedScenario, StoredPin, TeamSettings, TeamView
 from api.services import pins, team_data
 from api.services.access import require_lead
+from api.services.errors import Invalid
 from api.services.scenarios import assemble_scenario
 from scheduler.scenario import Pin, Scenario
 
@@ -53,6 +54,45 @@ def import_team_scenario(
         # who the duty templates can never give their contracted hours in a week
         contract_shortfalls=[asdict(item) for item in shortfalls],
     )
+
+
+@router.get("/teams/{team_id}")
+def read_team(team: LedTeamDep) -> TeamSettings:
+    """The team's settings and policy, as `PUT /teams/{team}` takes them."""
+    return team_data.settings_of(team)
+
+
+async def _settings_body(
+    team_id: Annotated[str, Path(max_length=64)], request: Request, caller: CallerDep
+) -> TeamSettings:
+    require_lead(caller, team_id)  # as for a scenario: only those who may get the messages
+    return await json_body(request, TeamSettings)
+
+
+@router.put(
+    "/teams/{team_id}",
+    responses={201: {"description": "the team was created"}},
+    openapi_extra=json_body_schema(TeamSettings),
+)
+def save_team(
+    team_id: Annotated[str, Path(max_length=64)],
+    settings: Annotated[TeamSettings, Depends(_settings_body)],
+    session: SessionDep,
+    caller: CallerDep,
+    response: Response,
+) -> TeamView:
+    """Create a team (an admin; 201) with no wards, staff or duty templates yet, or
+    replace a team's name, station, contact and policy (its sergeants). Its time zone is
+    fixed once made."""
+    if settings.team.id != team_id:
+        raise Invalid.at(
+            ["body", "team", "id"],
+            f"team.id {settings.team.id!r} does not match the URL's {team_id!r}",
+        )
+    team, created = team_data.save_team(session, caller, settings.team, settings.policy)
+    if created:
+        response.status_code = 201
+    return TeamView.model_validate(team)
 
 
 @router.get("/teams/{team_id}/weeks/{week}/scenario", response_model=Scenario)

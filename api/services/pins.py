@@ -42,6 +42,15 @@ def add_pin(
     """Store a pin for the next solve, and commit. Conflict if it repeats or contradicts
     one of the person's pins (naming it), or makes the stored week invalid (unknown
     staff...); nothing is stored then."""
+    row = store_pin(session, caller, team, week, pin)
+    session.commit()
+    return row
+
+
+def store_pin(
+    session: Session, caller: Caller, team: tables.Team, week: date, pin: Pin
+) -> tables.Pin:
+    """`add_pin` without the commit: the caller commits (or rolls back) with the rest."""
     clash = clashing_pin(session, team, week, pin)
     if clash is not None:
         raise Conflict(clash_message(session, team, clash))
@@ -55,7 +64,6 @@ def add_pin(
     session.flush()
     assemble_scenario(session, team, week)  # ScenarioConflict: rolled back with the session
     audit(session, caller, "add pin", team.id, row.id, **row.spec)
-    session.commit()
     return row
 
 

@@ -149,7 +149,38 @@ def check_stored_weeks(session: Session, team: tables.Team, weeks: set[date] | N
             query = select(weekly.week_start).where(col(weekly.team_id) == team.id).distinct()
             weeks |= set(session.exec(query))
     for week in sorted(weeks):
-        assemble_scenario(session, team, week)
+        assemble_scenario(session, team, week, setting_up=True)
+
+
+# A team being set up from nothing has no wards, staff or duty templates at first; its
+# data is checked as if it had one stand-in of whatever it lacks, so that everything it
+# does have must still fit together (a person's home ward must exist).
+STAND_INS = {
+    "duty_templates": {
+        "id": "beatplan-stand-in",
+        "name": "stand-in",
+        "start": "09:00",
+        "end": "17:00",
+    },
+    "wards": {"id": "beatplan-stand-in", "name": "stand-in"},
+    "staff": {"id": "beatplan-stand-in", "name": "Stand In", "role": "PC"},
+}
+
+
+def missing_parts(session: Session, team: tables.Team) -> list[str]:
+    """What the team lacks before a week can be planned: "wards", "staff",
+    "duty_templates" (none, for a team whose data is complete)."""
+    tables_of = {
+        "wards": tables.Ward,
+        "staff": tables.StaffMember,
+        "duty_templates": tables.DutyTemplate,
+    }
+    return [
+        part
+        for part, table in tables_of.items()
+        if session.exec(select(table.id).where(col(table.team_id) == team.id).limit(1)).first()
+        is None
+    ]
 
 
 def stored_instant(text: str, team: tables.Team) -> datetime:
@@ -197,8 +228,11 @@ def _extend_full_runs(
 MAX_WEEKS_OF_RUN = 53  # the policy allows up to 366 days in a row
 
 
-def assemble_scenario(session: Session, team: tables.Team, week_start: date) -> Scenario:
-    """The scenario of one team-week, from what is stored now."""
+def assemble_scenario(
+    session: Session, team: tables.Team, week_start: date, setting_up: bool = False
+) -> Scenario:
+    """The scenario of one team-week, from what is stored now; `setting_up`: with a
+    stand-in (`STAND_INS`) for each part the team has none of yet, to check the rest."""
     team_id = team.id
     start, monday, end = week_bounds(team, week_start)
 
@@ -257,6 +291,17 @@ def assemble_scenario(session: Session, team: tables.Team, week_start: date) -> 
         ]
     else:
         data["staff"] = [_stored_carry_in(person, team, week_start) for person in data["staff"]]
+    if setting_up:
+        for part, stand_in in STAND_INS.items():
+            data[part] = data[part] or [stand_in]
+    else:
+        lacking = [part.replace("_", " ") for part in STAND_INS if not data[part]]
+        if lacking:
+            raise ScenarioConflict(
+                f"team {team_id!r} has no {' and no '.join(lacking)} yet: add them on the "
+                f"team's data page (/ui/teams/{team_id}/setup) or with PUT "
+                f"/teams/{team_id}/{{kind}}/{{id}} before planning a week"
+            )
     try:
         return Scenario.model_validate(data, context={"stored": True})
     except ValidationError as error:

@@ -22,7 +22,8 @@ from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, col, delete, select
 
 from api import feeds, tables
-from api.services.access import Caller, require_lead
+from api.schemas import TeamSettings
+from api.services.access import Caller, require_admin, require_lead
 from api.services.audit import audit
 from api.services.errors import Conflict, Invalid, NotFound, field_error
 from api.services.pins import event_clash
@@ -63,6 +64,52 @@ def import_team_scenario(
     audit(session, caller, "import scenario", team_id, str(scenario.week_start))
     session.commit()
     return contract_shortfalls(scenario)
+
+
+def settings_of(team: tables.Team) -> TeamSettings:
+    """The team's own settings and policy, as stored."""
+    return TeamSettings(
+        team=model.Team(
+            id=team.id,
+            name=team.name,
+            timezone=team.timezone,
+            station=team.station,
+            contact=team.contact,
+        ),
+        policy=model.Policy.model_validate(team.policy),
+    )
+
+
+def save_team(
+    session: Session, caller: Caller, settings: model.Team, policy: model.Policy
+) -> tuple[tables.Team, bool]:
+    """Create a team (an admin) or replace its name, station, contact and policy (its
+    sergeants), and commit; returns the team and whether it was created. A new team has
+    no wards, staff or duty templates yet: they are added one by one (`write_item`) or
+    by importing a scenario. Its time zone is fixed once created (the stored events'
+    and absences' local times are read in it)."""
+    row = session.get(tables.Team, settings.id)
+    created = row is None
+    if row is None:
+        require_admin(caller)
+        row = tables.Team(id=settings.id, name=settings.name, timezone=settings.timezone)
+    else:
+        require_lead(caller, settings.id)
+        if settings.timezone != row.timezone:
+            raise Invalid.at(
+                ["body", "team", "timezone"],
+                f"the time zone is fixed once a team is made ({row.timezone}); "
+                "keep it, or make a new team",
+            )
+    row.name, row.station, row.contact = settings.name, settings.station, settings.contact
+    row.policy = policy.model_dump(mode="json")
+    session.add(row)
+    session.flush()
+    if not created:
+        check_stored_weeks(session, row)
+    audit(session, caller, "create team" if created else "write team", row.id, None)
+    session.commit()
+    return row, created
 
 
 @dataclass(frozen=True)

@@ -67,8 +67,11 @@ def changed(
     pairs: list[tuple[str, str]], **changes: str | list[str] | None
 ) -> list[tuple[str, str]]:
     """The pairs with some names set (a list: one pair each, as ticked boxes send) or,
-    with None, left out (a box unticked). Names use "__" for "." (demand__0__start)."""
-    names = {name.replace("__", "."): value for name, value in changes.items()}
+    with None, left out (a box unticked). A name without a dot writes "__" for each
+    (demand__0__start); one with dots is as the form has it."""
+    names = {
+        name if "." in name else name.replace("__", "."): value for name, value in changes.items()
+    }
     kept = [(name, value) for name, value in pairs if name not in names]
     for name, value in names.items():
         if isinstance(value, list):

@@ -35,6 +35,12 @@ EVERYONE = set(ROLES)
 MATRIX: dict[tuple[str, str], tuple[str, object, set[str]]] = {
     ("GET", "/teams"): ("/teams", None, EVERYONE),
     ("POST", "/teams/{team_id}/scenario"): ("/teams/riverside/scenario", "scenario", LEADS),
+    ("GET", "/teams/{team_id}"): ("/teams/riverside", None, LEADS),
+    ("PUT", "/teams/{team_id}"): (
+        "/teams/riverside",
+        {"team": {"id": "riverside", "name": "Riverside NPT"}},
+        LEADS,
+    ),
     ("GET", "/teams/{team_id}/weeks/{week}/scenario"): (f"{WEEK}/scenario", None, LEADS),
     ("GET", "/teams/{team_id}/weeks/{week}/pins"): (f"{WEEK}/pins", None, LEADS),
     ("POST", "/teams/{team_id}/weeks/{week}/pins"): (
@@ -65,6 +71,16 @@ MATRIX: dict[tuple[str, str], tuple[str, object, set[str]]] = {
         LEADS,
     ),
     ("GET", "/teams/{team_id}/weeks/{week}/diff"): (f"{WEEK}/diff?from=1&to=1", None, LEADS),
+    ("POST", "/teams/{team_id}/weeks/{week}/versions/{number}/edits"): (
+        f"{WEEK}/versions/1/edits",
+        {"staff": "pc-walsh", "day": "2026-11-25", "to": "off"},
+        LEADS,
+    ),
+    ("POST", "/teams/{team_id}/weeks/{week}/versions/{number}/keep-edits"): (
+        f"{WEEK}/versions/1/keep-edits",
+        None,
+        LEADS,
+    ),
     ("POST", "/teams/{team_id}/staff.csv"): ("/teams/riverside/staff.csv", "csv", LEADS),
     ("POST", "/teams/{team_id}/staff.xlsx"): ("/teams/riverside/staff.xlsx", "xlsx", LEADS),
     ("GET", "/me"): ("/me", None, EVERYONE),

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from api import pages, roster_pages, setup_pages, tables, views
+from api import edit_pages, pages, roster_pages, setup_pages, tables, views
 from api.auth import COOKIE
 from api.exports import BOM, COLUMNS, duties_from_csv, to_csv
 from api.schemas import NewUser
@@ -158,6 +158,23 @@ PAGES = {
         ("404", "403", "403", "signin"),
     ),
     ("POST", f"{S}/staff-file"): (f"{SETUP}/staff-file", ("422", "422", "422", "signin")),
+    ("GET", f"{S}/team"): (f"{SETUP}/team", ("200", "403", "403", "signin")),
+    ("GET", f"{T}/day"): (
+        f"{BASE}/day?staff=pcso-begum&day={WEEK}&version=1",
+        ("200", "403", "403", "signin"),
+    ),
+    ("POST", f"{T}/versions/{{number}}/edit"): (  # an empty form
+        f"{BASE}/versions/1/edit",
+        ("422", "422", "422", "signin"),
+    ),
+    ("POST", f"{T}/versions/{{number}}/keep-edits"): (  # version 1 has no edits: 409
+        f"{BASE}/versions/1/keep-edits",
+        ("409", "403", "403", "signin"),
+    ),
+    ("POST", f"{S}/team"): (f"{SETUP}/team", ("422", "403", "403", "signin")),  # empty form
+    # an admin makes teams; the sergeant here is not one
+    ("GET", "/ui/new-team"): ("/ui/new-team", ("403", "403", "403", "signin")),
+    ("POST", "/ui/new-team"): ("/ui/new-team", ("403", "403", "403", "signin")),
     ("POST", f"{S}/leave"): (f"{SETUP}/leave", ("422", "422", "422", "signin")),
 }
 
@@ -166,7 +183,7 @@ def test_every_page_route_is_in_the_matrix() -> None:
     """A new page cannot be added without saying who may open it."""
     declared = {
         (method, route.path)
-        for router in (pages.router, roster_pages.router, setup_pages.router)
+        for router in (pages.router, roster_pages.router, setup_pages.router, edit_pages.router)
         for route in router.routes
         for method in route.methods - {"HEAD"}  # type: ignore[attr-defined]
     }

@@ -275,3 +275,88 @@ def test_a_file_that_is_not_a_workbook_is_refused_saying_how_to_save_it(
         follow_redirects=False,
     )
     assert sent.status_code == 422 and "Excel Workbook (.xlsx)" in html.unescape(sent.text)
+
+
+@pytest.fixture
+def admin(client: TestClient) -> Iterator[TestClient]:
+    """The client signed in through the pages as an admin, with no team stored."""
+    token = client.headers.pop("Authorization").removeprefix("Bearer ")
+    assert client.post("/signin", data={"token": token}, follow_redirects=False).status_code == 303
+    client.admin = {"Authorization": f"Bearer {token}"}  # type: ignore[attr-defined]
+    yield client
+
+
+def test_a_team_is_set_up_from_nothing_in_the_pages(admin: TestClient) -> None:
+    """An admin makes a team, which cannot be planned until it has a ward, a duty
+    template and a person (the week page links each form); each is added by its form
+    while the team is incomplete, and its data is still checked as it grows."""
+    made = form_fields(admin.get("/ui/new-team").text, "/ui/new-team")
+    created = _post(
+        admin,
+        "/ui/new-team",
+        changed(made, team__id="hillside", team__name="Hillside NPT", team__station="Hill St"),
+    )
+    assert created.status_code == 303, _errors(created.text)
+    assert created.headers["location"].startswith("/ui/teams/hillside/setup?done=created")
+    team = "/ui/teams/hillside"
+    waiting = admin.get(f"{team}/weeks/2026-11-23")
+    assert waiting.status_code == 200
+    for form in ("wards", "duty-templates", "staff"):
+        assert f"{team}/setup/{form}/new" in waiting.text
+    # the API says what is missing too, rather than a validator's "at least 1 item"
+    solve = admin.post(
+        "/teams/hillside/weeks/2026-11-23/solve", json={"time_limit": 5}, headers=admin.admin
+    )
+    assert solve.status_code == 409 and "no duty templates and no wards" in solve.text
+
+    def add(kind: str, **fields: str | list[str]) -> Any:
+        action = f"{team}/setup/{kind}"
+        return _post(
+            admin, action, changed(form_fields(admin.get(f"{action}/new").text, action), **fields)
+        )
+
+    # a person whose home ward does not exist is refused even before the team has wards
+    refused = add("staff", name="Ann Hill", role="PCSO", home_ward="nowhere")
+    assert refused.status_code in (409, 422)
+    assert (
+        add(
+            "wards", name="Hill Top", **{"demand__0__start": "08:00", "demand__0__end": "20:00"}
+        ).status_code
+        == 303
+    )
+    assert add("duty-templates", name="Early", start="07:00", end="15:00").status_code == 303
+    assert add("staff", name="Ann Hill", role="PCSO", home_ward="hill-top").status_code == 303
+    ready = admin.get(f"{team}/weeks/2026-11-23")
+    assert ready.status_code == 200 and 'id="generate"' in ready.text
+    settings = admin.get("/teams/hillside", headers=admin.admin).json()
+    assert settings["team"]["station"] == "Hill St"
+    assert settings["policy"]["min_rest_hours"] == 11  # the defaults, as DOMAIN.md has them
+
+
+def test_the_team_settings_form_keeps_the_policy_and_changes_what_is_changed(
+    sergeant: TestClient,
+) -> None:
+    action = f"{SETUP}/team"
+    before = _api_team(sergeant)
+    pairs = form_fields(sergeant.get(action).text, action)
+    assert _post(sergeant, action, pairs).status_code == 303
+    assert _api_team(sergeant) == before  # unchanged, sent back as it was shown
+    on = "policy.continuity.__on"
+    switched = changed(pairs, policy__min_rest_hours="12", **{on: "on"})
+    assert _post(sergeant, action, switched).status_code == 303
+    after = _api_team(sergeant)
+    assert after["policy"]["min_rest_hours"] == 12
+    assert after["policy"]["continuity"] is not None
+    off = _post(sergeant, action, changed(switched, **{on: None}))
+    assert off.status_code == 303 and _api_team(sergeant)["policy"]["continuity"] is None
+    zone = _post(sergeant, action, changed(pairs, team__timezone="Europe/Paris"))
+    assert zone.status_code == 422 and "fixed" in _errors(zone.text)["team.timezone"]
+    bad = _post(sergeant, action, changed(pairs, policy__min_rest_hours="-1"))
+    assert bad.status_code == 422 and "policy.min_rest_hours" in _errors(bad.text)
+    assert sergeant.get("/ui/new-team").status_code == 403  # an admin makes teams
+
+
+def _api_team(client: TestClient) -> Any:
+    reply = client.get("/teams/riverside", headers=client.admin)  # type: ignore[attr-defined]
+    assert reply.status_code == 200
+    return reply.json()

@@ -493,3 +493,31 @@ def test_a_boolean_or_text_where_a_number_goes_is_a_422_naming_the_field(client:
     refused = client.post(f"{TEAM}/staff.csv", content=forty, headers={"Content-Type": "text/csv"})
     assert refused.status_code == 422
     assert refused.json()["detail"][0]["loc"][:3] == ["body", "line 2", "contracted_hours"]
+
+
+def test_a_team_is_made_empty_and_filled_item_by_item(client: TestClient):
+    """PUT /teams/{team} makes a team with no wards, staff or templates (201); items are
+    added one by one while it is incomplete, still checked against each other; its
+    settings are replaced (200) but not its time zone."""
+    settings = {
+        "team": {"id": "hillside", "name": "Hillside NPT"},
+        "policy": {"min_rest_hours": 12},
+    }
+    made = client.put("/teams/hillside", json=settings)
+    assert made.status_code == 201, made.text
+    assert client.get("/teams/hillside").json()["policy"]["min_rest_hours"] == 12
+    base = "/teams/hillside"
+    person = {"id": "ann", "name": "Ann Hill", "role": "PCSO", "home_ward": "top"}
+    assert client.put(f"{base}/staff/ann", json=person).status_code == 409  # no ward 'top'
+    assert client.put(f"{base}/wards/top", json={"id": "top", "name": "Top"}).status_code == 200
+    assert client.put(f"{base}/staff/ann", json=person).status_code == 200
+    solve = client.post(f"{base}/weeks/2026-11-23/solve", json={"time_limit": 5})
+    assert solve.status_code == 409 and "no duty templates" in solve.json()["detail"]
+    renamed = {**settings, "team": {**settings["team"], "name": "Hillside"}}
+    assert client.put("/teams/hillside", json=renamed).status_code == 200
+    assert client.get("/teams/hillside").json()["team"]["name"] == "Hillside"
+    moved = {**settings, "team": {**settings["team"], "timezone": "Europe/Paris"}}
+    refused = client.put("/teams/hillside", json=moved)
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"][-1] == "timezone"
+    mismatch = client.put("/teams/hillside", json={**settings, "team": {"id": "x", "name": "X"}})
+    assert mismatch.status_code == 422
