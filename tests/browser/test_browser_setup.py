@@ -9,12 +9,18 @@ sergeant, so the sample team's journeys are untouched."""
 from __future__ import annotations
 
 import io
+import re
+from datetime import date
 
 import httpx
 import pytest
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
+from sqlmodel import Session, create_engine
 
+from api.schemas import NewUser
+from api.services.users import create_user
+from api.tables import Role
 from scheduler.generate import generate_instance
 from tests.browser.browser_support import Site, screenshot, serious_accessibility_problems, sign_in
 
@@ -113,4 +119,94 @@ def test_the_team_data_fits_a_phone(browser: object, site: Site) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the form is {width}px wide on a 390px phone"
     assert serious_accessibility_problems(page) == []
+    context.close()
+
+
+def test_a_new_team_from_nothing_to_a_published_week_an_officer_sees(
+    browser: object, site: Site
+) -> None:
+    """An admin makes a team in the pages, adds a ward, two duties and two people, then
+    generates the week, gives one person a day off by hand, publishes; the officer then
+    sees their duties, without that day."""
+    engine = create_engine(site.database_url)
+    with Session(engine) as session:
+        _, admin = create_user(session, NewUser(name="Admin", role=Role.ADMIN))
+        session.commit()
+    context = browser.new_context(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    sign_in(page, site, admin, "/ui")
+    page.click("text=Make a new team")
+    page.fill("#f-team-id", "brook")
+    page.fill("#f-team-name", "Brookside NPT")
+    page.fill("#f-team-station", "Brook Street")
+    page.click("button:has-text('Make the team')")
+    expect(page.locator("[role=status]")).to_contain_text("Made the team Brookside NPT")
+
+    week = "2026-11-30"
+    page.goto(f"{site.url}/ui/teams/brook/weeks/{week}")
+    expect(page.locator("main")).to_contain_text("cannot be planned yet")
+    assert serious_accessibility_problems(page) == []
+    page.click("text=add a ward")
+    page.fill("#f-name", "Brook Central")
+    page.fill("#f-demand-0-start", "08:00")
+    page.fill("#f-demand-0-end", "22:00")
+    page.click("button:has-text('Save')")
+    expect(page.locator("[role=status]")).to_contain_text("Saved ward Brook Central")
+    for name, start, end in (("Early", "07:00", "15:00"), ("Late", "14:00", "22:00")):
+        page.goto(f"{site.url}/ui/teams/brook/setup/duty-templates/new")
+        page.fill("#f-name", name)
+        page.fill("#f-start", start)
+        page.fill("#f-end", end)
+        page.click("button:has-text('Save')")
+        expect(page.locator("[role=status]")).to_contain_text(f"Saved duty template {name}")
+    for name, role in (("Amy Brook", "PC"), ("Ben Ford", "PCSO")):
+        page.goto(f"{site.url}/ui/teams/brook/setup/staff/new")
+        page.fill("#f-name", name)
+        page.select_option("#f-role", role)
+        page.select_option("#f-home_ward", label="Brook Central")
+        page.click("button:has-text('Save')")
+        expect(page.locator("[role=status]")).to_contain_text(f"Saved person {name}")
+
+    page.goto(f"{site.url}/ui/teams/brook/weeks/{week}")
+    page.click("#generate")
+    page.wait_for_url(re.compile(r"\?version=\d+$"), timeout=90_000)
+    first = int(page.url.rsplit("=", 1)[1])
+    ben = page.locator("#rota-grid tbody tr", has_text="Ben Ford")
+    worked = ben.locator("td.duty a.times").first
+    label = worked.get_attribute("aria-label") or ""
+    day_words = label.split(":")[0].split(", ")[1]  # "Mon 30"
+    worked.click()
+    expect(page.locator("h1")).to_contain_text("Ben Ford")
+    assert serious_accessibility_problems(page) == []
+    page.click("button:has-text('Give Ben Ford the day off')")
+    expect(page.locator("#edits-h")).to_contain_text(f"from version {first}")
+    expect(page.locator("#edit-breaks")).to_be_visible()
+    screenshot(page, "34-edited-week")
+    assert serious_accessibility_problems(page) == []
+    edited = int(page.url.split("version=")[1].split("#")[0])
+    rota = httpx.get(
+        f"{site.url}/teams/brook/weeks/{week}/rota",
+        params={"version": edited},
+        headers={"Authorization": f"Bearer {admin}"},
+    ).json()["rota"]
+    ben_days = {d["day"] for d in rota["duties"] if d["staff"] == "ben-ford"}
+    page.click("#publish")
+    expect(page.locator(".notice").first).to_contain_text(f"Version {edited} published")
+
+    with Session(engine) as session:
+        _, officer = create_user(
+            session,
+            NewUser(name="Ben Ford", role=Role.OFFICER, team_id="brook", staff_id="ben-ford"),
+        )
+        session.commit()
+    engine.dispose()
+    context.close()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    sign_in(page, site, officer, "/ui/me")
+    duties = page.locator("main")
+    for day in ben_days:
+        expect(duties).to_contain_text(date.fromisoformat(day).strftime("%a %d %b"))
+    assert not any(date.fromisoformat(day).strftime("%a %d") == day_words for day in ben_days)
     context.close()
