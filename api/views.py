@@ -65,8 +65,13 @@ class HeatCell:  # one hour of the week in one ward
     people: int  # the fewest present at any time in the hour
     demand: float
     peak: bool
-    level: str  # "idle", "gap" (demand, nobody), "extra" (nobody asked), "p1".."p3"
+    # "idle" (no demand, nobody), "extra" (no demand, someone), and where there is demand,
+    # by its shortfall: "gap" (nobody), "s2" (at least 40% short), "s1" (short), "met"
+    level: str
     title: str
+    short: float = 0.0  # where there is demand: the share of full presence missing
+    day: str = ""  # the local day's label, "Mon 23"
+    hour: int = 0  # the local hour, 0-23
 
 
 @dataclass
@@ -108,6 +113,7 @@ class Week:
     # Familiar faces: (presence without continuity, with it), when the rota was deployed
     # for continuity (`scheduler.solve.keep_faces`)
     faces: tuple[float, float] | None = None
+    full_presence: int = 3  # people in a ward-hour the presence values count
 
 
 def build_week(scenario: Scenario, rota: Rota) -> Week:
@@ -196,19 +202,20 @@ def build_week(scenario: Scenario, rota: Rota) -> Week:
                 covered += demand * seen
             if peak and not fewest:  # a peak hour is covered only if covered throughout
                 uncovered_peaks += 1
-            level = (
-                ("gap" if demand > 0 else "idle")
-                if fewest == 0
-                else ("extra" if demand == 0 else f"p{min(fewest, 3)}")
-            )
+            short = shortfall(scenario.policy.presence_values, fewest) if demand > 0 else 0.0
+            level = heat_level(demand, fewest, short)
             who = f"{fewest}" if fewest == most else f"{fewest}–{most}"
+            local = hour.astimezone(zone)
             title = (
-                f"{ward.name}, {hour.astimezone(zone):%a %H:00}: {who} present, demand {demand:g}"
+                f"{ward.name}, {local:%a %H:00}: {who} present, demand {demand:g}"
                 + (", peak hour" if peak else "")
                 + (" – uncovered" if level == "gap" and not most else "")
                 + (" – uncovered for part of the hour" if level == "gap" and most else "")
+                + (f" – {short:.0%} short" if 0 < short < 1 else "")
             )
-            cells_.append(HeatCell(fewest, demand, peak, level, title))
+            cells_.append(
+                HeatCell(fewest, demand, peak, level, title, short, f"{local:%a %d}", local.hour)
+            )
         heat.append(
             HeatRow(
                 ward=ward.name,
@@ -287,7 +294,26 @@ def build_week(scenario: Scenario, rota: Rota) -> Week:
         wards=[(ward.id, ward.name, colours[ward.id]) for ward in scenario.wards],
         codes=sorted({absence_code(c.leave) for row in rows for c in row.cells if c.code}),
         faces=faces,
+        full_presence=len(scenario.policy.presence_values),
     )
+
+
+def shortfall(values: list[float], present: int) -> float:
+    """The share of full presence an hour with demand misses: full presence is as many
+    people as the team's presence values count (1, 0.6, 0.3 by default: three), so one
+    person of three leaves 1 - 1/1.9 = 47% short, nobody 100%."""
+    full = sum(values)
+    return 1 - sum(values[:present]) / full if full else 0.0
+
+
+def heat_level(demand: float, present: int, short: float) -> str:
+    """A heatmap cell's shade: no demand (idle, or extra if someone is there), else by
+    the shortfall (gap: nobody; s2: at least 40% short; s1: short; met)."""
+    if demand <= 0:
+        return "extra" if present else "idle"
+    if present == 0:
+        return "gap"
+    return "s2" if short >= 0.4 else "s1" if short > 0 else "met"
 
 
 def leave_on(unavailable: list[Any], day: date, zone: Any) -> str:

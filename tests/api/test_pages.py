@@ -1106,8 +1106,23 @@ def test_heatmap_has_an_hour_per_cell_when_duties_start_at_quarter_hours(solved:
     view = build_week(scenario, solved)
     assert sum(width for _, width in view.day_spans) == 168
     assert view.day_spans[0][0].startswith("Mon")
+    values = scenario.policy.presence_values
     for row, ward in zip(view.heat, solved.wards, strict=True):
         assert len(row.cells) == 168
+        # each hour's shade is its shortfall against demand, by the presence values
+        for cell in row.cells:
+            if cell.demand <= 0:
+                assert cell.level in ("idle", "extra") and cell.short == 0
+            else:
+                full = sum(values)
+                assert cell.short == pytest.approx(1 - sum(values[: cell.people]) / full)
+                assert cell.level == (
+                    "gap" if cell.people == 0
+                    else "s2" if cell.short >= 0.4
+                    else "s1" if cell.short > 0
+                    else "met"
+                )  # fmt: skip
+        assert {c.day for c in row.cells} == {label for label, _ in view.day_spans}
         assert row.uncovered_peaks == len(ward.uncovered_peak_hours)
         assert 0 <= row.covered_share <= 1
         assert abs(row.covered_share - ward.demand_covered) < 1e-3

@@ -85,12 +85,18 @@ def test_sergeant_generates_publishes_pins_and_exports(page: Page, site: Site) -
     duty_cells = page.locator("#rota-grid td.duty")
     expect(duty_cells).to_have_count(len(rota.duties))
     assert re.fullmatch(r"\d\d:\d\d–\d\d:\d\d", duty_cells.first.locator(".times").inner_text())
-    # The heatmap: a row per ward, an hour per cell, the uncovered peak count per ward
-    # agreeing with the rota's own coverage figures.
-    heat_rows = page.locator("#heatmap tbody tr")
-    expect(heat_rows).to_have_count(len(scenario.wards))
-    expect(heat_rows.first.locator("td.h")).to_have_count(168)
-    peaks = page.locator("#heatmap tbody td.peaks-uncovered")
+    # The heatmap: a table a day, a row per ward, an hour per cell (168 in the week), an
+    # hour axis; the uncovered peak count per ward agreeing with the rota's own figures;
+    # it fits the desktop's width without sideways scrolling.
+    days = page.locator("#heatmap table")
+    expect(days).to_have_count(7)
+    expect(days.first.locator("tbody tr")).to_have_count(len(scenario.wards))
+    first_ward = page.locator("#heatmap tbody tr:first-child td.h")
+    expect(first_ward).to_have_count(168)
+    expect(days.first.locator("thead th.hour").first).to_have_text("00")
+    heat = page.locator("#heatmap")
+    assert heat.evaluate("e => e.scrollWidth <= e.clientWidth"), "the heatmap scrolls sideways"
+    peaks = page.locator("#ward-figures tbody td.peaks-uncovered")
     uncovered = [int(t) for t in peaks.all_inner_texts()]
     assert uncovered == [len(w.uncovered_peak_hours) for w in rota.wards]
     assert page.locator("#heatmap td.h.peak").count() > 0
