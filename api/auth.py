@@ -67,17 +67,17 @@ class Guesses:
         self.failures.setdefault(address, deque()).append(now)
 
 
-def _address(request: Request) -> str:
+def client_address(request: Request) -> str:
     """The client's address (behind a reverse proxy, the one it forwards: uvicorn takes
     X-Forwarded-For from the proxies in FORWARDED_ALLOW_IPS, this machine by default)."""
     return request.client.host if request.client else "unknown"
 
 
-def too_many_guesses(wait: float) -> HTTPException:
+def too_many_guesses(wait: float, what: str = "tokens") -> HTTPException:
     minutes = max(1, math.ceil(wait / 60))
     return HTTPException(
         429,
-        f"too many wrong tokens from your address; wait {minutes} minute"
+        f"too many wrong {what} from your address; wait {minutes} minute"
         f"{'s' if minutes > 1 else ''} and try again with the right one",
         {"Retry-After": str(math.ceil(wait))},
     )
@@ -135,13 +135,13 @@ async def caller_of(request: Request, token: str | None = None) -> Caller:
     if remembered is not None and now - remembered[0] < CALLER_CACHE_SECONDS:
         return remembered[1]
     guesses: Guesses = request.app.state.guesses
-    wait = guesses.wait(_address(request), now)
+    wait = guesses.wait(client_address(request), now)
     if wait > 0:
         raise too_many_guesses(wait)
     caller = await run_in_threadpool(_load_caller, request.app.state.engine, digest)
     if caller is None:
         cache.pop(digest, None)
-        guesses.failed(_address(request), now)
+        guesses.failed(client_address(request), now)
         raise HTTPException(401, "unknown or revoked token", {"WWW-Authenticate": "Bearer"})
     if len(cache) >= CALLER_CACHE_SIZE:
         cache.clear()

@@ -13,6 +13,7 @@ from another host.
 from __future__ import annotations
 
 import re
+import time as time_module
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, get_args
@@ -29,12 +30,20 @@ from sqlmodel import Session, col, select
 from starlette.routing import Match
 
 from api import exports, tables, views
-from api.auth import COOKIE, PageCaller, caller_of, session_lifetime
+from api.auth import (
+    COOKIE,
+    PageCaller,
+    caller_of,
+    client_address,
+    session_lifetime,
+    too_many_guesses,
+)
 from api.deps import MAX_ROW_ID, RowId, SessionDep, monday, public_base
 from api.memory import forget_feed_tokens
 from api.schemas import JobPageState, JobView, VersionDiff
 from api.services import (
     edits,
+    invitations,
     jobs,
     pins,
     publishing,
@@ -74,7 +83,7 @@ templates.env.filters["stamp"] = lambda value: f"{_as_date(value):%a %d %b %Y %H
 templates.env.globals["zip"] = zip
 templates.env.globals["gap_words"] = gap_words
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PAGE_PREFIXES = ("/ui", "/signin", "/signout", "/wards/")
+PAGE_PREFIXES = ("/ui", "/signin", "/signout", "/wards/", "/invite/")
 router = APIRouter(include_in_schema=False)
 
 
@@ -86,7 +95,7 @@ def is_private(path: str) -> bool:
     """A page no browser or proxy may keep (Cache-Control: no-store): everything under
     /ui, which shows names and secrets, and signing in and out. Not the public ward
     pages, nor the feeds (they set their own caching)."""
-    return path in ("/ui", "/signin", "/signout") or path.startswith("/ui/")
+    return path in ("/ui", "/signin", "/signout") or path.startswith(("/ui/", "/invite/"))
 
 
 _JOB_POLL = re.compile(r"/ui/jobs/(\d+)/state")
@@ -225,7 +234,14 @@ async def root() -> RedirectResponse:
 
 
 def _signin_page(
-    request: Request, next: str, unsent: bool = False, error: str | None = None, status: int = 200
+    request: Request,
+    next: str,
+    unsent: bool = False,
+    error: str | None = None,
+    status: int = 200,
+    method: str = "password",
+    login: str = "",
+    done: str | None = None,
 ) -> HTMLResponse:
     lifetime = session_lifetime(request)
     return render(
@@ -235,15 +251,25 @@ def _signin_page(
         next=_local(next),
         unsent=unsent,
         error=error,
+        method=method,
+        login=login,
+        done=done,
         idle_hours=lifetime.idle.total_seconds() / 3600,
         max_hours=lifetime.absolute.total_seconds() / 3600,
     )
 
 
 @router.get("/signin")
-def signin_form(request: Request, next: str = "/ui", unsent: bool = False) -> HTMLResponse:
-    """`unsent`: a form was posted after the session had ended (see sign_in_needed)."""
-    return _signin_page(request, next, unsent)
+def signin_form(
+    request: Request,
+    next: str = "/ui",
+    unsent: bool = False,
+    done: str | None = None,
+    login: Annotated[str, Query(max_length=120)] = "",
+) -> HTMLResponse:
+    """`unsent`: a form was posted after the session had ended (see sign_in_needed);
+    `done=password`: the visitor has just chosen their password (as `login`)."""
+    return _signin_page(request, next, unsent, done=done, login=login)
 
 
 def _local(target: str) -> str:
@@ -258,26 +284,40 @@ WRONG_TOKEN = (
 )
 
 
+WRONG_PASSWORD = (
+    "That login and password do not match. Check both; if you have no password yet, or "
+    "forgot it, ask your sergeant to invite you again."
+)
+
+
 @router.post("/signin", dependencies=[SameOrigin])
 async def signin(
     request: Request,
     session: SessionDep,
     token: Annotated[str, Form()] = "",
+    login: Annotated[str, Form(max_length=120)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form()] = "/ui",
 ) -> Response:
-    """Check the token, open a session and go on to `next`; the cookie carries only the
-    session's id, never the token."""
+    """Check the login and password (`api.services.invitations`) or the token, open a
+    session and go on to `next`; the cookie carries only the session's id, never the
+    token. Wrong passwords and wrong tokens count alike towards an address's limit."""
+    method = "password" if login.strip() else "token"
     token = token.strip()
     try:
-        if not token:
+        if method == "password":
+            caller, token = await _password_sign_in(request, session, login, password)
+        elif not token:
             raise HTTPException(401, "no token")
-        caller = await caller_of(request, token)
+        else:
+            caller = await caller_of(request, token)
     except HTTPException as error:
         if error.status_code != 429:
-            return _signin_page(request, next, error=WRONG_TOKEN, status=401)
-        # Too many wrong tokens from this address: the API's words, as a sentence.
+            wrong = WRONG_PASSWORD if method == "password" else WRONG_TOKEN
+            return _signin_page(request, next, error=wrong, status=401, method=method, login=login)
+        # Too many wrong guesses from this address: the API's words, as a sentence.
         said = f"{error.detail[0].upper()}{error.detail[1:]}."
-        page = _signin_page(request, next, error=said, status=429)
+        page = _signin_page(request, next, error=said, status=429, method=method, login=login)
         page.headers.update(error.headers or {})
         return page
     lifetime = session_lifetime(request)
@@ -294,6 +334,24 @@ async def signin(
         max_age=int(lifetime.absolute.total_seconds()),  # the server ends it then anyway
     )
     return response
+
+
+async def _password_sign_in(
+    request: Request, session: Session, login: str, password: str
+) -> tuple[Caller, str]:
+    """The caller a login and password belong to, and a new token for their session (never
+    shown); 401 if they do not match, 429 after too many wrong guesses from the address."""
+    guesses = request.app.state.guesses
+    address = client_address(request)
+    wait = guesses.wait(address, time_module.monotonic())
+    if wait > 0:
+        raise too_many_guesses(wait, "passwords")
+    caller = await run_in_threadpool(invitations.password_caller, session, login, password)
+    if caller is None:
+        guesses.failed(address, time_module.monotonic())
+        raise HTTPException(401, "wrong login or password")
+    token = await run_in_threadpool(invitations.open_token, session, caller.user, now_of(request))
+    return caller, token
 
 
 @router.post("/signout", dependencies=[SameOrigin])

@@ -44,6 +44,28 @@ class TeamSettings(BaseModel):
     policy: Policy = Field(default_factory=Policy)
 
 
+class NewInvitation(BaseModel):
+    """Invite one of the team's people to sign in to the pages with a password."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    staff_id: Id
+    login: str = Field(
+        min_length=3,
+        max_length=120,
+        description="the name they sign in with: an email address or the force's user name",
+    )
+
+
+class InvitationView(BaseModel):
+    """An invitation made: the one-time link (shown once) and until when it works."""
+
+    user_id: int
+    login: str
+    link: str
+    expires_at: datetime
+
+
 class EditedVersion(BaseModel):
     """The draft a sergeant's edit made, and what it breaks."""
 

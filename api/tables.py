@@ -228,6 +228,25 @@ class User(SQLModel, table=True):
     created_at: datetime = _instant(nullable=False)
     # Off-boarded: no token, session or feed of theirs works (api.services.users).
     deactivated_at: datetime | None = _instant(nullable=True)
+    # Signing in to the pages with a password (officers invited by their sergeant,
+    # api.services.invitations): the name they sign in with, and its Argon2id hash.
+    login: str | None = Field(default=None, unique=True, max_length=120)
+    password_hash: str | None = Field(default=None, max_length=255)
+
+
+class Invitation(SQLModel, table=True):
+    """A one-time link for a user to choose their password: stored only as its hash,
+    used once, and of no use after `expires_at`."""
+
+    __tablename__ = "invitation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    created_by: int = Field(foreign_key="app_user.id")
+    created_at: datetime = _instant(nullable=False)
+    expires_at: datetime = _instant(nullable=False)
+    used_at: datetime | None = _instant(nullable=True)
 
 
 class LeadsTeam(SQLModel, table=True):
@@ -269,6 +288,8 @@ class WebSession(SQLModel, table=True):
     # A new calendar link the next page shows once: its feed, and its secret sealed with
     # the session id, which only the browser holds (the database alone cannot open it).
     flash_feed: int | None = Field(default=None, foreign_key="feed_token.id")
+    # ... or a new invitation's link, sealed the same way
+    flash_invite: int | None = Field(default=None, foreign_key="invitation.id")
     flash_sealed: str | None = Field(default=None, max_length=128)
 
 

@@ -5,11 +5,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from api.auth import CallerDep
-from api.deps import RowId, SessionDep
+from api.auth import CallerDep, LedTeamDep
+from api.deps import RowId, SessionDep, public_base
 from api.memory import forget_callers, forget_feed_tokens
-from api.schemas import DutyChangeTold, IssuedToken, NewUser, NewUserView, UserChange, UserView
-from api.services import publishing, users
+from api.schemas import (
+    DutyChangeTold,
+    InvitationView,
+    IssuedToken,
+    NewInvitation,
+    NewUser,
+    NewUserView,
+    UserChange,
+    UserView,
+)
+from api.services import invitations, publishing, users
 
 router = APIRouter(tags=["users"])
 
@@ -28,6 +37,30 @@ def my_duty_changes(
     owes (as their page lists them). 403 for sergeants and admins."""
     changes = publishing.changes_told_to(session, caller, request.app.state.clock())
     return [DutyChangeTold.model_validate(change) for change in changes]
+
+
+@router.post("/teams/{team_id}/invitations", status_code=201)
+def invite(
+    team: LedTeamDep,
+    new: NewInvitation,
+    caller: CallerDep,
+    session: SessionDep,
+    request: Request,
+) -> InvitationView:
+    """Invite one of the team's people to choose a password for the pages: their
+    officer's account is made if they have none, an earlier unused link stops working,
+    and the new link (good once, for a week) is in the reply and never shown again."""
+    now = request.app.state.clock()
+    user, invitation, secret = invitations.invite(
+        session, caller, team, new.staff_id, new.login, now
+    )
+    assert user.id is not None and user.login is not None
+    return InvitationView(
+        user_id=user.id,
+        login=user.login,
+        link=f"{public_base(request)}/invite/{secret}",
+        expires_at=invitation.expires_at,
+    )
 
 
 @router.post("/users", status_code=201)

@@ -139,50 +139,61 @@ def end_sessions_of(session: Session, user_id: int, now: datetime) -> int:
     return result.rowcount
 
 
-def _pad(session_id: str, feed_id: int, length: int) -> bytes:
-    """A one-time pad for one feed's secret, keyed by the session id (SHAKE-256 as a
-    keyed stream): each feed is sealed once, so no pad is ever used twice."""
-    return hashlib.shake_256(f"beatplan flash {feed_id} {session_id}".encode()).digest(length)
+def _pad(session_id: str, kind: str, item_id: int, length: int) -> bytes:
+    """A one-time pad for one item's secret (a feed's, an invitation's), keyed by the
+    session id (SHAKE-256 as a keyed stream): each item is sealed once, so no pad is ever
+    used twice."""
+    label = f"{item_id}" if kind == "feed" else f"{kind} {item_id}"
+    return hashlib.shake_256(f"beatplan flash {label} {session_id}".encode()).digest(length)
 
 
-def put_flash(session: Session, session_id: str, feed_id: int, secret: str) -> None:
-    """Keep a new feed's secret for the next page to show once, sealed with the session
-    id (the database holds only the session's hash, so it cannot open it); commit."""
+FLASH_COLUMNS = {"feed": "flash_feed", "invite": "flash_invite"}
+
+
+def put_flash(
+    session: Session, session_id: str, item_id: int, secret: str, kind: str = "feed"
+) -> None:
+    """Keep a new feed's (or invitation's) secret for the next page to show once, sealed
+    with the session id (the database holds only the session's hash, so it cannot open
+    it); commit. A session keeps one such secret: a newer one replaces it."""
     data = secret.encode()
-    sealed = bytes(a ^ b for a, b in zip(data, _pad(session_id, feed_id, len(data)), strict=True))
+    pad = _pad(session_id, kind, item_id, len(data))
+    sealed = bytes(a ^ b for a, b in zip(data, pad, strict=True))
+    values: dict[str, object] = {column: None for column in FLASH_COLUMNS.values()}
+    values[FLASH_COLUMNS[kind]] = item_id
     session.execute(
         sa.update(tables.WebSession)
         .where(
             col(tables.WebSession.session_hash) == hash_token(session_id),
             col(tables.WebSession.revoked_at).is_(None),
         )
-        .values(flash_feed=feed_id, flash_sealed=sealed.hex())
+        .values(**values, flash_sealed=sealed.hex())
     )
     session.commit()
 
 
-def take_flash(session: Session, session_id: str) -> tuple[int, str] | None:
-    """The feed and secret kept by `put_flash`, once: it is removed as it is read (a
-    conditional update, so of two pages loading at once only one shows it); commit."""
+def take_flash(session: Session, session_id: str, kind: str = "feed") -> tuple[int, str] | None:
+    """The feed (or invitation) and secret kept by `put_flash`, once: it is removed as it
+    is read (a conditional update, so of two pages loading at once only one shows it);
+    commit."""
+    column = getattr(tables.WebSession, FLASH_COLUMNS[kind])
     web = session.exec(
         select(tables.WebSession).where(
             col(tables.WebSession.session_hash) == hash_token(session_id),
-            col(tables.WebSession.flash_feed).is_not(None),
+            col(column).is_not(None),
         )
     ).first()
-    if web is None or web.flash_feed is None or web.flash_sealed is None:
+    item_id = getattr(web, FLASH_COLUMNS[kind]) if web is not None else None
+    if web is None or item_id is None or web.flash_sealed is None:
         return None
-    feed_id, sealed = web.flash_feed, bytes.fromhex(web.flash_sealed)
+    sealed = bytes.fromhex(web.flash_sealed)
     taken = session.execute(
         sa.update(tables.WebSession)
-        .where(
-            col(tables.WebSession.id) == web.id,
-            col(tables.WebSession.flash_feed) == feed_id,
-        )
-        .values(flash_feed=None, flash_sealed=None)
+        .where(col(tables.WebSession.id) == web.id, col(column) == item_id)
+        .values(**{FLASH_COLUMNS[kind]: None}, flash_sealed=None)
     )
     session.commit()
     if taken.rowcount != 1:
         return None
-    pad = _pad(session_id, feed_id, len(sealed))
-    return feed_id, bytes(a ^ b for a, b in zip(sealed, pad, strict=True)).decode()
+    pad = _pad(session_id, kind, item_id, len(sealed))
+    return item_id, bytes(a ^ b for a, b in zip(sealed, pad, strict=True)).decode()

@@ -82,6 +82,11 @@ MATRIX: dict[tuple[str, str], tuple[str, object, set[str]]] = {
         LEADS,
     ),
     ("POST", "/teams/{team_id}/staff.csv"): ("/teams/riverside/staff.csv", "csv", LEADS),
+    ("POST", "/teams/{team_id}/invitations"): (
+        "/teams/riverside/invitations",
+        {"staff_id": "pc-walsh", "login": "m.walsh"},
+        LEADS,
+    ),
     ("POST", "/teams/{team_id}/staff.xlsx"): ("/teams/riverside/staff.xlsx", "xlsx", LEADS),
     ("GET", "/me"): ("/me", None, EVERYONE),
     ("GET", "/me/duty-changes"): ("/me/duty-changes", None, {OFFICER, OTHER_OFFICER}),

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from api import edit_pages, pages, roster_pages, setup_pages, tables, views
+from api import edit_pages, pages, people_pages, roster_pages, setup_pages, tables, views
 from api.auth import COOKIE
 from api.exports import BOM, COLUMNS, duties_from_csv, to_csv
 from api.schemas import NewUser
@@ -159,6 +159,17 @@ PAGES = {
     ),
     ("POST", f"{S}/staff-file"): (f"{SETUP}/staff-file", ("422", "422", "422", "signin")),
     ("GET", f"{S}/team"): (f"{SETUP}/team", ("200", "403", "403", "signin")),
+    ("GET", "/ui/teams/{team_id}/people"): (
+        "/ui/teams/riverside/people",
+        ("200", "403", "403", "signin"),
+    ),
+    ("POST", "/ui/teams/{team_id}/people/invite"): (  # an empty form
+        "/ui/teams/riverside/people/invite",
+        ("422", "422", "422", "signin"),
+    ),
+    # an invitation's link is its own key: no sign-in; an unknown one is a 404 for anyone
+    ("GET", "/invite/{secret}"): ("/invite/nope", ("404", "404", "404", "404")),
+    ("POST", "/invite/{secret}"): ("/invite/nope", ("422", "422", "422", "422")),
     ("GET", f"{T}/day"): (
         f"{BASE}/day?staff=pcso-begum&day={WEEK}&version=1",
         ("200", "403", "403", "signin"),
@@ -183,7 +194,13 @@ def test_every_page_route_is_in_the_matrix() -> None:
     """A new page cannot be added without saying who may open it."""
     declared = {
         (method, route.path)
-        for router in (pages.router, roster_pages.router, setup_pages.router, edit_pages.router)
+        for router in (
+            pages.router,
+            roster_pages.router,
+            setup_pages.router,
+            edit_pages.router,
+            people_pages.router,
+        )
         for route in router.routes
         for method in route.methods - {"HEAD"}  # type: ignore[attr-defined]
     }
@@ -209,7 +226,7 @@ def test_page_access(client: TestClient, site: dict[str, str], visitor: int) -> 
             # pages answer errors with a page that says why
             assert reply.headers["content-type"].startswith("text/html"), (method, path)
         # Nothing private may be kept for the Back button after signing out.
-        private = path.startswith(("/ui", "/signin", "/signout"))
+        private = path.startswith(("/ui", "/signin", "/signout", "/invite/"))
         no_store = reply.headers.get("cache-control") == "no-store"
         assert no_store == private, (method, path, reply.headers.get("cache-control"))
 

@@ -72,4 +72,4 @@ def serious_accessibility_problems(page: object) -> list[str]:
 def sign_in(page: object, site: Site, token: str, target: str = "/ui") -> None:
     page.goto(f"{site.url}{target}")  # type: ignore[attr-defined]
     page.fill("#token", token)  # type: ignore[attr-defined]
-    page.click("button:has-text('Sign in')")  # type: ignore[attr-defined]
+    page.click("#token-signin")  # type: ignore[attr-defined]

@@ -236,7 +236,7 @@ def test_sign_in_page_and_access_rules(page: Page, site: Site, published: Rota) 
     screenshot(page, "00-signin")
     assert serious_accessibility_problems(page) == []
     page.fill("#token", "not-a-token")
-    page.click("button:has-text('Sign in')")
+    page.click("#token-signin")
     expect(page.locator("#signin-error")).to_contain_text("unknown or revoked")
     # A sergeant of another team is refused the week and its downloads.
     sign_in(page, site, site.stranger, WEEK_PAGE)
@@ -275,7 +275,10 @@ def test_keyboard_and_phone(browser: object, site: Site, published: Rota) -> Non
     page.goto(f"{site.url}/signin?next=/ui/me")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
-    page.keyboard.press("Tab")  # past the skip link: the token field is next
+    page.keyboard.press("Tab")  # past the skip link: the login, then the password
+    assert page.evaluate("document.activeElement.id") == "login"
+    for _ in range(3):  # the password, its button, then the token (this officer's key)
+        page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "token"
     page.keyboard.type(site.officer)
     page.keyboard.press("Enter")

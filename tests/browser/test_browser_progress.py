@@ -117,7 +117,7 @@ def test_the_progress_page_signs_in_again_when_its_token_is_revoked(page: Page, 
             again = issue_token(session, session.get(User, user_id))
             session.commit()
         page.fill("#token", again)
-        page.click("button:has-text('Sign in')")
+        page.click("#token-signin")
         expect(page).to_have_url(f"{site.url}{progress}")
     finally:
         _end(site, job, None)

@@ -194,17 +194,33 @@ def test_a_new_team_from_nothing_to_a_published_week_an_officer_sees(
     page.click("#publish")
     expect(page.locator(".notice").first).to_contain_text(f"Version {edited} published")
 
-    with Session(engine) as session:
-        _, officer = create_user(
-            session,
-            NewUser(name="Ben Ford", role=Role.OFFICER, team_id="brook", staff_id="ben-ford"),
-        )
-        session.commit()
+    # the sergeant (here the admin) invites Ben to choose a password
+    page.goto(f"{site.url}/ui/teams/brook/setup")
+    page.click("text=Who can sign in")
+    page.select_option("#invite-staff", "ben-ford")
+    page.fill("#invite-login", "ben.ford")
+    page.click("#invite")
+    link = page.locator("#invite-link").input_value()
+    assert "/invite/" in link
+    assert serious_accessibility_problems(page) == []
+    screenshot(page, "35-people-invited")
     engine.dispose()
     context.close()
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)  # type: ignore[attr-defined]
+    context.set_default_timeout(20_000)
     page = context.new_page()
-    sign_in(page, site, officer, "/ui/me")
+    page.goto(link)
+    expect(page.locator("main")).to_contain_text("ben.ford")
+    page.fill("#new-password", "brook river morning")
+    page.fill("#again", "brook river morning")
+    assert serious_accessibility_problems(page) == []
+    screenshot(page, "36-choose-password-phone")
+    page.click("button:has-text('Set my password')")
+    expect(page.locator("#signin-done")).to_be_visible()
+    expect(page.locator("#login")).to_have_value("ben.ford")
+    page.fill("#password", "brook river morning")
+    page.click("#password-signin")
+    expect(page).to_have_url(f"{site.url}/ui/me")
     duties = page.locator("main")
     for day in ben_days:
         expect(duties).to_contain_text(date.fromisoformat(day).strftime("%a %d %b"))
