@@ -774,7 +774,36 @@ def _time_taken(job: JobView) -> str:
 @router.get("/ui/jobs/{job_id}")
 def job_page(request: Request, job_id: RowId, caller: PageCaller, session: SessionDep) -> Response:
     state = _job_state(session, caller, job_id).model_dump(mode="json")
-    return render(request, "job.html", caller=caller, job=state)
+    fixes = _fixes(session, state) if state["status"] == "failed" else []
+    return render(request, "job.html", caller=caller, job=state, fixes=fixes)
+
+
+FIX_FORMS = (  # what a failed solve's reasons may name, and the form that changes it
+    (tables.EngagementEvent, "events", "event"),
+    (tables.StaffMember, "staff", "person"),
+    (tables.Ward, "wards", "ward"),
+    (tables.DutyTemplate, "duty-templates", "duty"),
+)
+
+
+def _fixes(session: Session, job: dict[str, Any]) -> list[tuple[str, str]]:
+    """The forms that fix a week the solver proved impossible: each event, person, ward
+    or duty its reasons name (by name, as the reasons are written), then the week's pins
+    if they name a pin, and the team's rules. (Link text, address) pairs."""
+    message = job.get("message") or ""
+    team_id = job["team"]
+    found: list[tuple[str, str]] = []
+    for table, kind, word in FIX_FORMS:
+        rows = session.exec(select(table).where(col(table.team_id) == team_id)).all()
+        for row in rows:
+            name = row.spec.get("name", "")
+            if name and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", message):
+                found.append((f"{name} ({word})", f"/ui/teams/{team_id}/setup/{kind}/{row.id}"))
+    if re.search(r"\bpin", message, re.IGNORECASE):
+        found.append(("the week's pins", f"{job['week_page']}#pins-h"))
+    if found or "rules" in message:
+        found.append(("the team's rules", f"/ui/teams/{team_id}/setup/team"))
+    return found
 
 
 @router.post("/ui/jobs/{job_id}/cancel", dependencies=[SameOrigin])

@@ -100,6 +100,18 @@ def test_impossible_week_fails_the_job_with_explanation(client: TestClient):
     assert job["status"] == "failed"
     assert "Northfield ward panel" in job["message"]
     assert client.get(f"{WEEK}/rota").status_code == 404
+    # the job's page links each thing the reasons name to the form that changes it
+    token = client.headers["Authorization"].removeprefix("Bearer ")
+    assert client.post("/signin", data={"token": token}, follow_redirects=False).is_redirect
+    page = client.get(f"/ui/jobs/{job['id']}").text
+    fixes = page[page.index('id="job-fixes"') :].split("</p>")[0]
+    panel = next(
+        e
+        for e in sample_scenario("riverside-infeasible.json")["events"]
+        if e["name"] == "Northfield ward panel"
+    )
+    assert f'href="/ui/teams/riverside/setup/events/{panel["id"]}"' in fixes
+    assert 'href="/ui/teams/riverside/setup/team"' in fixes
 
 
 def test_a_solve_out_of_time_names_the_json_field_not_the_cli_option(client: TestClient):
