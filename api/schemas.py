@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from api import tables
 from scheduler.roster import Roster, RosterPeriod
 from scheduler.rota import Activity, Duty, StaffSummary, WardCoverage
-from scheduler.scenario import Id, Name, Pin, Policy, Team
+from scheduler.scenario import EngagementEvent, Id, Name, Pin, Policy, Team
 
 
 class View(BaseModel):
@@ -42,6 +42,15 @@ class TeamSettings(BaseModel):
 
     team: Team
     policy: Policy = Field(default_factory=Policy)
+
+
+class WeeklyEvent(BaseModel):
+    """An event and how many weeks it is held, the first included."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    event: EngagementEvent
+    weeks: int = Field(ge=2, le=52)
 
 
 class NewInvitation(BaseModel):

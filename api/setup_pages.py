@@ -256,11 +256,21 @@ async def save_item(
             ["id"], f"{data['id']!r} is taken by another {WORDS[kind.name][0]}; choose another"
         )
         return _item_form(request, session, caller, team, kind, None, data, [problem], 409)
+    weekly = posted.get("weeks") or "1"
+    if not weekly.isdigit() or not 1 <= int(weekly) <= team_data.MAX_REPEATS:
+        problem = field_error(["weeks"], f"a number of weeks, 1 to {team_data.MAX_REPEATS}")
+        return _item_form(
+            request, session, caller, team, kind, editing, data, [problem], 422, weeks=weekly
+        )
     try:
         item = kind.schema.model_validate(data)
     except ValidationError as error:
         return _item_form(request, session, caller, team, kind, editing, data, error.errors(), 422)
     try:
+        if isinstance(item, model.EngagementEvent) and editing is None and int(weekly) > 1:
+            made = team_data.write_weekly_event(session, caller, team, item, int(weekly))
+            what = f"{len(made)} weekly events {item.name}"
+            return _done(team.id, "saved", what, kind.name)
         team_data.write_item(session, caller, kind, team, item.id, item)  # type: ignore[attr-defined]
     except DomainError as error:
         session.rollback()
@@ -368,6 +378,7 @@ def _item_form(
     item: dict[str, Any] | None,
     errors: list[Any] | None = None,
     status: int = 200,
+    weeks: str = "1",
 ) -> HTMLResponse:
     fields = forms.inputs(kind.schema, item, refs=_refs(session, team))
     for field in fields:
@@ -379,7 +390,9 @@ def _item_form(
                     "a short name for links and files (letters, digits, - _ .); "
                     "made from the name if left blank"
                 )
-    loose = forms.place_errors(fields, [_unprefixed(error) for error in errors or []])
+    problems = [_unprefixed(error) for error in errors or []]
+    weeks_error = "; ".join(p["msg"] for p in problems if p["loc"] == ["weeks"])
+    loose = forms.place_errors(fields, [p for p in problems if p["loc"] != ["weeks"]])
     one, many = WORDS[kind.name]
     return render(
         request,
@@ -395,6 +408,8 @@ def _item_form(
         fields=fields,
         problems=loose,
         erred=bool(errors),
+        weeks=weeks,
+        weeks_error=weeks_error,
     )
 
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Body
 
 from api.auth import CallerDep, LedTeamDep
 from api.deps import SessionDep
-from api.schemas import StaffImport
+from api.schemas import StaffImport, WeeklyEvent
 from api.services import team_data
 from api.services.team_data import KINDS
 
@@ -78,6 +78,20 @@ def import_staff_xlsx(
     """Create or replace staff from an XLSX workbook's first sheet, with the CSV's columns
     in its first row. All rows or none; a problem is named by its row number."""
     return StaffImport(team=team.id, staff=team_data.import_staff_xlsx(session, caller, team, body))
+
+
+@csv_router.post("/teams/{team_id}/events/weekly", status_code=201)
+def write_weekly_event(
+    team: LedTeamDep,
+    body: WeeklyEvent,
+    session: SessionDep,
+    caller: CallerDep,
+) -> list[str]:
+    """An event held every week at the same local time (a weekly surgery, "Cuppa with a
+    Copper"), `weeks` times in all: the first keeps its id, each repeat is
+    `{id}-{date}`; all stored or none. Returns the ids. Each is an event like any other
+    afterwards (change or remove one with PUT/DELETE /teams/{team}/events/{id})."""
+    return team_data.write_weekly_event(session, caller, team, body.event, body.weeks)
 
 
 def routers() -> list[APIRouter]:

@@ -178,6 +178,50 @@ def write_item(
     return item
 
 
+MAX_REPEATS = 52  # a weekly event planned up to a year ahead
+
+
+def write_weekly_event(
+    session: Session, caller: Caller, team: tables.Team, event: model.EngagementEvent, weeks: int
+) -> list[str]:
+    """An event held every week at the same local time, `weeks` times in all (2-52): the
+    first keeps its id, each repeat is `{id}-{date}`; all stored or none, and commit.
+    Returns the ids. Conflict, naming it, if any id is taken or any week would no longer
+    fit together (an event in an unknown ward, a clash with a pin)."""
+    if not 2 <= weeks <= MAX_REPEATS:
+        raise Invalid.at(["body", "weeks"], f"weeks is 2 to {MAX_REPEATS} (the first included)")
+    zone = ZoneInfo(team.timezone)
+    first = _localised(team, event)
+    made = []
+    for week in range(weeks):
+        start, end = (
+            (
+                getattr(first, name).astimezone(zone).replace(tzinfo=None) + timedelta(weeks=week)
+            ).replace(tzinfo=zone)
+            for name in ("start", "end")
+        )
+        item_id = first.id if week == 0 else f"{first.id}-{start:%Y-%m-%d}"
+        if session.get(tables.EngagementEvent, (team.id, item_id)) is not None:
+            raise Conflict(
+                f"event id {item_id!r} is taken; give the weekly event another id, or remove "
+                "that event first"
+            )
+        repeat = first.model_copy(update={"id": item_id, "start": start, "end": end})
+        weeks_of = _week_of(team, repeat)
+        clash = event_clash(session, team, weeks_of, repeat, "move the weekly event")
+        if clash is not None:
+            raise Conflict(clash)
+        session.add(_row(tables.EngagementEvent, team.id, repeat))
+        session.flush()
+        check_stored_weeks(session, team, weeks_of)
+        made.append(item_id)
+    if not event.public:
+        feeds.withdraw_private(session, team.id, made)
+    audit(session, caller, "write weekly event", team.id, event.id, weeks=weeks)
+    session.commit()
+    return made
+
+
 def delete_item(
     session: Session, caller: Caller, kind: Kind, team: tables.Team, item_id: str
 ) -> None:

@@ -82,6 +82,21 @@ MATRIX: dict[tuple[str, str], tuple[str, object, set[str]]] = {
         LEADS,
     ),
     ("POST", "/teams/{team_id}/staff.csv"): ("/teams/riverside/staff.csv", "csv", LEADS),
+    ("POST", "/teams/{team_id}/events/weekly"): (
+        "/teams/riverside/events/weekly",
+        {
+            "event": {
+                "id": "weekly-surgery",
+                "name": "Weekly surgery",
+                "ward": "market-square",
+                "place": "Library",
+                "start": "2026-12-01T10:00",
+                "end": "2026-12-01T11:00",
+            },
+            "weeks": 2,
+        },
+        LEADS,
+    ),
     ("POST", "/teams/{team_id}/invitations"): (
         "/teams/riverside/invitations",
         {"staff_id": "pc-walsh", "login": "m.walsh"},

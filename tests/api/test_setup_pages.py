@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -360,3 +361,39 @@ def _api_team(client: TestClient) -> Any:
     reply = client.get("/teams/riverside", headers=client.admin)  # type: ignore[attr-defined]
     assert reply.status_code == 200
     return reply.json()
+
+
+def test_a_weekly_event_is_made_for_each_week_at_the_same_local_time(
+    sergeant: TestClient,
+) -> None:
+    """Held every week: one event a week at the same local time, across the clocks
+    going back (25 Oct 2026), each after the first named by its date; all or none."""
+    action = f"{SETUP}/events"
+    blank = form_fields(sergeant.get(f"{action}/new").text, action)
+    ward = _api(sergeant, "wards")[0]["id"]
+    typed = changed(
+        blank,
+        id="cuppa",
+        name="Cuppa with a Copper",
+        ward=ward,
+        place="Library cafe",
+        start="2026-10-13T10:00",
+        end="2026-10-13T11:00",
+        weeks="4",
+    )
+    made = _post(sergeant, action, typed)
+    assert made.status_code == 303, _errors(made.text) or made.text[-500:]
+    ids = ["cuppa", "cuppa-2026-10-20", "cuppa-2026-10-27", "cuppa-2026-11-03"]
+    events = {e["id"]: e for e in _api(sergeant, "events")}
+    assert all(i in events for i in ids)
+    for event_id in ids:  # 10:00 by the team's clock, summer time or not
+        start = datetime.fromisoformat(events[event_id]["start"].replace("Z", "+00:00"))
+        assert start.astimezone(ZoneInfo("Europe/London")).hour == 10
+    # all or none: a series whose second week's id is taken stores nothing
+    single = changed(typed, id="talk-2026-10-20", weeks="1")
+    assert _post(sergeant, action, single).status_code == 303
+    series = _post(sergeant, action, changed(typed, id="talk", weeks="3"))
+    assert series.status_code == 409 and "talk-2026-10-20" in html.unescape(series.text)
+    assert "talk" not in {e["id"] for e in _api(sergeant, "events")}
+    bad = _post(sergeant, action, changed(typed, id="cup", weeks="x"))
+    assert bad.status_code == 422 and 'id="f-weeks-error"' in bad.text
