@@ -64,10 +64,6 @@ def _kind(name: str) -> Kind:
     return kind
 
 
-def _setup_url(team_id: str, anchor: str = "") -> str:
-    return f"/ui/teams/{team_id}/setup" + (f"#{anchor}" if anchor else "")
-
-
 @router.get("/ui/teams/{team_id}/setup")
 def setup_page(
     request: Request,

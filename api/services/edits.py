@@ -5,8 +5,9 @@ the edited days and solves the week again.
 An edited draft that breaks a rule is stored, so the sergeant can see it and edit on, but
 it is never published (`publishing.publish_draft` refuses every break but coverage). An
 edited draft records which version it came from and every (person, day) edited so far in
-`basis["edited"]`, and keeps the basis (published version, pins) of the version edited:
-an edit of an outdated draft is outdated too.
+`basis["edited"]`; an edit of a draft keeps that draft's basis (published version, pins),
+so an edit of an outdated draft is outdated too, and an edit of the published version is
+planned from the week as it stands.
 """
 
 from __future__ import annotations
@@ -50,8 +51,11 @@ def edit_version(
     days = {tuple(day) for day in edited_days(source)} | {(edit.staff, edit.day.isoformat())}
     if edit.other is not None:
         days.add((edit.other, edit.day.isoformat()))
+    # A draft's edit is planned from what the draft was; the published version's from
+    # the week as it stands now (that version, today's pins)
+    planned = source.basis if source.status == versions.DRAFT and source.basis else None
     basis: dict[str, Any] = {
-        **(source.basis or versions.basis(session, team.id, week)),
+        **(planned or versions.basis(session, team.id, week)),
         "edited": {"from": source.number, "days": sorted(list(day) for day in days)},
     }
     made = edited.model_copy(update={"generated_at": datetime.now(UTC)})

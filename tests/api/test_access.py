@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -189,32 +191,61 @@ for _kind, _item in (
     MATRIX[("DELETE", f"/teams/{{team_id}}/{_kind}/{{item_id}}")] = (f"{_base}/none", None, LEADS)
 
 
+Site = tuple[dict[str, str], dict[str, int]]  # each role's token, and the ids made
+
+
+def _build(client: TestClient, admin_token_: str) -> Site:
+    """The sample team, another team, a queued job, one user per role and a feed."""
+    admin = {"Authorization": f"Bearer {admin_token_}"}
+    client.post("/teams/riverside/scenario", json=sample_scenario(), headers=admin)
+    other = sample_scenario()
+    other["team"]["id"] = "elsewhere"
+    client.post("/teams/elsewhere/scenario", json=other, headers=admin)
+    queued = client.post(f"{WEEK}/solve", json={"time_limit": 5}, headers=admin)
+    assert queued.json()["url"] == "/jobs/1"  # stays queued: this app has no worker
+    people = {
+        SERGEANT: {"role": "sergeant", "teams": ["riverside"]},
+        OTHER_SERGEANT: {"role": "sergeant", "teams": ["elsewhere"]},
+        OFFICER: {"role": "officer", "team_id": "riverside", "staff_id": "pcso-begum"},
+        OTHER_OFFICER: {"role": "officer", "team_id": "riverside", "staff_id": "pc-walsh"},
+        "spare": {"role": "admin"},
+    }
+    found = {ADMIN: admin_token_}
+    ids = {ADMIN: client.get("/me", headers=admin).json()["id"]}
+    for role, spec in people.items():
+        made = client.post("/users", json={"name": role, **spec}, headers=admin).json()
+        found[role], ids[role] = made["token"], made["id"]
+    feed = {"team_id": "riverside", "kind": "duties", "staff_id": "pcso-begum"}
+    ids["feed"] = client.post("/feeds", json=feed, headers=admin).json()["id"]
+    return found, ids
+
+
+@pytest.fixture(scope="module")
+def sqlite_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Site]:
+    """The SQLite database every test starts from, built once for the module (each test
+    gets a copy of the file: what one test changes, no other sees)."""
+    path = tmp_path_factory.mktemp("access") / "beatplan.sqlite"
+    app = create_app(Settings(database_url=f"sqlite:///{path}"), run_worker=False)
+    with TestClient(app) as client:
+        site = _build(client, admin_token(app.state.engine))
+    app.state.engine.dispose()
+    return path, site
+
+
 @pytest.fixture
-def tokens(database_url: str) -> Iterator[tuple[TestClient, dict[str, str], dict[str, int]]]:
+def tokens(
+    database_url: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[TestClient, dict[str, str], dict[str, int]]]:
     """The app (no worker: jobs stay queued), the sample team and one token per role."""
+    site: Site | None = None
+    if database_url.startswith("sqlite"):
+        template, site = request.getfixturevalue("sqlite_site")
+        copy = tmp_path / "copy.sqlite"
+        shutil.copyfile(template, copy)
+        database_url = f"sqlite:///{copy}"
     app = create_app(Settings(database_url=database_url), run_worker=False)
     with TestClient(app) as client:
-        admin = {"Authorization": f"Bearer {admin_token(app.state.engine)}"}
-        client.post("/teams/riverside/scenario", json=sample_scenario(), headers=admin)
-        other = sample_scenario()
-        other["team"]["id"] = "elsewhere"
-        client.post("/teams/elsewhere/scenario", json=other, headers=admin)
-        queued = client.post(f"{WEEK}/solve", json={"time_limit": 5}, headers=admin)
-        assert queued.json()["url"] == "/jobs/1"  # stays queued: this app has no worker
-        people = {
-            SERGEANT: {"role": "sergeant", "teams": ["riverside"]},
-            OTHER_SERGEANT: {"role": "sergeant", "teams": ["elsewhere"]},
-            OFFICER: {"role": "officer", "team_id": "riverside", "staff_id": "pcso-begum"},
-            OTHER_OFFICER: {"role": "officer", "team_id": "riverside", "staff_id": "pc-walsh"},
-            "spare": {"role": "admin"},
-        }
-        found = {ADMIN: admin["Authorization"].removeprefix("Bearer ")}
-        ids = {ADMIN: client.get("/me", headers=admin).json()["id"]}
-        for role, spec in people.items():
-            made = client.post("/users", json={"name": role, **spec}, headers=admin).json()
-            found[role], ids[role] = made["token"], made["id"]
-        feed = {"team_id": "riverside", "kind": "duties", "staff_id": "pcso-begum"}
-        ids["feed"] = client.post("/feeds", json=feed, headers=admin).json()["id"]
+        found, ids = site or _build(client, admin_token(app.state.engine))
         yield client, found, ids
 
 

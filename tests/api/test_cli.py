@@ -64,10 +64,13 @@ def _unused_port() -> int:
         return probe.getsockname()[1]
 
 
+# Each starts the command in a process of its own (1-4 s): the extra tier (.ci/run).
+SUBPROCESS = pytest.mark.extra
 DATABASE_COMMANDS = [["serve", "--port", "0"], ["admin", "Alex Admin"]]
 
 
 @pytest.mark.parametrize("command", DATABASE_COMMANDS, ids=["serve", "admin"])
+@SUBPROCESS
 def test_a_database_in_a_missing_folder_is_one_line_exit_2(tmp_path: Path, command: list[str]):
     url = f"sqlite:///{tmp_path / 'nowhere' / 'beatplan.sqlite'}"
     _refused_in_one_line(_beatplan(url, *command, cwd=tmp_path), "no such folder", "nowhere")
@@ -75,6 +78,7 @@ def test_a_database_in_a_missing_folder_is_one_line_exit_2(tmp_path: Path, comma
 
 
 @pytest.mark.parametrize("command", DATABASE_COMMANDS, ids=["serve", "admin"])
+@SUBPROCESS
 def test_an_unreachable_postgresql_is_one_line_exit_2(tmp_path: Path, command: list[str]):
     port = _unused_port()
     url = f"postgresql+psycopg://postgres:secret@127.0.0.1:{port}/beatplan"
@@ -84,6 +88,7 @@ def test_an_unreachable_postgresql_is_one_line_exit_2(tmp_path: Path, command: l
 
 
 @pytest.mark.parametrize("command", DATABASE_COMMANDS, ids=["serve", "admin"])
+@SUBPROCESS
 def test_a_postgres_url_without_psycopg_is_one_line_exit_2(tmp_path: Path, command: list[str]):
     """`postgres://` (as many hosts print it) and `postgresql://` name drivers Beatplan
     does not have; the line gives the URL to use instead."""
@@ -125,6 +130,7 @@ def read_only_database(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.mark.parametrize("command", DATABASE_COMMANDS, ids=["serve", "admin"])
+@SUBPROCESS
 def test_a_read_only_database_is_one_line_exit_2(read_only_database: Path, command: list[str]):
     """Already migrated, so only a write shows it: the check makes one."""
     url = f"sqlite:///{read_only_database}"
@@ -146,6 +152,7 @@ def test_an_unknown_postgresql_database_is_one_line_exit_2(tmp_path: Path):
     _refused_in_one_line(result, f"there is no database {name!r}", "createdb")
 
 
+@SUBPROCESS
 def test_a_port_in_use_is_one_line_exit_2_before_anything_is_done(tmp_path: Path):
     """`serve` on a port another server holds says so in one line (it was uvicorn's own
     error and exit 3); `demo` says so before it solves and publishes."""

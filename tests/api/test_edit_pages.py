@@ -81,6 +81,24 @@ def test_an_edit_is_a_new_draft_and_says_what_it_breaks(week: TestClient, solved
     assert refused.status_code == 409 and "not published" in refused.json()["detail"]
 
 
+def test_an_edit_of_the_published_version_can_be_published(week: TestClient, solved: Rota) -> None:
+    """The sergeant adjusts the published week by hand: the edit is planned from the week
+    as it stands, so publishing it is not refused as out of date, and it tells the
+    person whose duty changed."""
+    assert week.post(f"{API}/versions/1/publish").status_code == 200
+    # a constable's duty with no event: a rest day instead breaks no rule of theirs
+    duty = next(
+        d
+        for d in solved.duties
+        if d.staff.startswith("pc-") and all(a.kind == "patrol" for a in d.activities)
+    )
+    edit = {"staff": duty.staff, "day": duty.day.isoformat(), "to": "off"}
+    assert week.post(f"{API}/versions/1/edits", json=edit).status_code == 201
+    published = week.post(f"{API}/versions/2/publish")
+    assert published.status_code == 200, published.text
+    assert [d for d in _rota(week, 2).duties_of(duty.staff) if d.day == duty.day] == []
+
+
 def staff_name_or_id(staff: str) -> str:
     person = next(p for p in sample_scenario()["staff"] if p["id"] == staff)
     return person["name"]
