@@ -40,9 +40,15 @@ def edit_version(
 ) -> tuple[tables.RotaVersion, list[str]]:
     """Store version `number` with `edit` made as the week's next draft, and commit;
     returns it and what it breaks (every rule the checker knows, in its words). Refused
-    for an ended week (Conflict) or an edit naming what the week lacks (Invalid)."""
+    for an ended week or a superseded version (Conflict), or an edit naming what the week
+    lacks (Invalid)."""
     refuse_ended(team, week, now)
     source = versions.chosen(session, team.id, week, number)
+    if source.status == versions.SUPERSEDED:
+        raise Conflict(
+            f"version {number} is superseded: an edit of it would undo what the versions "
+            "after it changed. Edit the published version or a draft."
+        )
     scenario = assemble_scenario(session, team, week)
     try:
         edited = apply_edit(scenario, Rota.model_validate(source.rota), edit)

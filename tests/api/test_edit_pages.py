@@ -97,6 +97,9 @@ def test_an_edit_of_the_published_version_can_be_published(week: TestClient, sol
     published = week.post(f"{API}/versions/2/publish")
     assert published.status_code == 200, published.text
     assert [d for d in _rota(week, 2).duties_of(duty.staff) if d.day == duty.day] == []
+    # version 1 is superseded now: an edit of it would undo version 2
+    stale = week.post(f"{API}/versions/1/edits", json=edit)
+    assert stale.status_code == 409 and "superseded" in stale.json()["detail"]
 
 
 def staff_name_or_id(staff: str) -> str:
