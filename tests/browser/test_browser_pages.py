@@ -292,6 +292,38 @@ def test_keyboard_and_phone(browser: object, site: Site, published: Rota) -> Non
     context.close()
 
 
+def test_the_week_on_a_phone(browser: object, site: Site, published: Rota) -> None:
+    """The sergeant's week on a phone: the page no wider than the screen, the heatmap a
+    day at a time without sideways scrolling, and the grid's day headers and names in
+    view while it scrolls in its frame."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)  # type: ignore[attr-defined]
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    sign_in(page, site, site.sergeant, f"{WEEK_PAGE}?version={_published_number(site)}")
+    expect(page.locator("#rota-grid")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the week page is {width}px wide on a 390px phone"
+    heat = page.locator("#heatmap")
+    assert heat.evaluate("e => e.scrollWidth <= e.clientWidth"), "the heatmap scrolls sideways"
+    frame = page.locator("#grid-wrap")
+    frame.evaluate("e => { e.scrollTop = 600; e.scrollLeft = 300; }")
+    header = page.locator("#rota-grid thead th").nth(1).bounding_box()
+    name = page.locator("#rota-grid tbody th").nth(12).bounding_box()
+    box = frame.bounding_box()
+    assert header and name and box
+    assert abs(header["y"] - box["y"]) <= 2, "the day headers scrolled out of view"
+    assert abs(name["x"] - box["x"]) <= 2, "the names scrolled out of view"
+    assert serious_accessibility_problems(page) == []
+    frame.evaluate("e => { e.scrollTop = 0; e.scrollLeft = 0; }")
+    screenshot(page, "15-week-phone")
+    context.close()
+
+
+def _published_number(site: Site) -> int:
+    versions = _api(site, "versions")
+    return next(v["number"] for v in versions if v["status"] == "published")
+
+
 def test_sergeant_records_an_absence_and_reviews_the_repair(
     page: Page, browser: object, site: Site, published: Rota
 ) -> None:

@@ -168,6 +168,30 @@ def test_a_new_team_from_nothing_to_a_published_week_an_officer_sees(
         page.click("button:has-text('Save')")
         expect(page.locator("[role=status]")).to_contain_text(f"Saved person {name}")
 
+    # a weekly surgery, two weeks of it, from the events form
+    page.goto(f"{site.url}/ui/teams/brook/setup/events/new")
+    page.fill("#f-id", "surgery")
+    page.fill("#f-name", "Beat surgery")
+    page.select_option("#f-ward", label="Brook Central")
+    page.fill("#f-place", "Brook Library")
+    page.fill("#f-start", "2026-12-01T10:00")
+    page.fill("#f-end", "2026-12-01T11:00")
+    page.fill("#f-weeks", "2")
+    assert serious_accessibility_problems(page) == []
+    page.click("button:has-text('Save')")
+    expect(page.locator("[role=status]")).to_contain_text("Saved 2 weekly events Beat surgery")
+    expect(page.locator("#events-table")).to_contain_text("Tue 08 Dec 2026")
+    # the team's rules: 12 hours' rest instead of 11
+    page.click("text=Settings and rules")
+    assert serious_accessibility_problems(page) == []
+    page.fill("#f-policy-min_rest_hours", "12")
+    page.click("button:has-text('Save')")
+    expect(page.locator("[role=status]")).to_contain_text("Saved the team's settings")
+    settings = httpx.get(
+        f"{site.url}/teams/brook", headers={"Authorization": f"Bearer {admin}"}
+    ).json()
+    assert settings["policy"]["min_rest_hours"] == 12
+
     page.goto(f"{site.url}/ui/teams/brook/weeks/{week}")
     page.click("#generate")
     page.wait_for_url(re.compile(r"\?version=\d+$"), timeout=90_000)
