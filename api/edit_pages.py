@@ -23,7 +23,7 @@ from api.services import edits, versions
 from api.services.errors import Conflict
 from api.services.scenarios import assemble_scenario
 from api.services.team_data import led_team
-from api.views import leave_on, span
+from api.views import leave_on, span, team_order
 from scheduler.edits import DutyEdit
 from scheduler.rota import Rota
 from scheduler.scenario import describe_validation_error
@@ -84,7 +84,7 @@ def day_page(
         ward=main or person.home_ward or next(iter(wards)),
         others=[
             (other.id, f"{other.name} ({other.role}): {words(other.id)}")
-            for other in scenario.staff
+            for other in sorted(scenario.staff, key=team_order)
             if other.id != staff
         ],
         away=leave_on(person.unavailable, day, zone),

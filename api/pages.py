@@ -81,6 +81,8 @@ templates.env.filters["date"] = lambda value: f"{_as_date(value):%a %d %b %Y}"
 templates.env.filters["day"] = lambda value: f"{_as_date(value):%a %d %b}"
 templates.env.filters["stamp"] = lambda value: f"{_as_date(value):%a %d %b %Y %H:%M} UTC"
 templates.env.globals["zip"] = zip
+# people are listed in one order on every page: sergeants, constables, PCSOs, by name
+templates.env.filters["in_team_order"] = lambda people: sorted(people, key=views.team_order)
 templates.env.globals["gap_words"] = gap_words
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_PREFIXES = ("/ui", "/signin", "/signout", "/wards/", "/invite/")

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import col, select
 
-from api import tables
+from api import tables, views
 from api.auth import COOKIE, PageCaller
 from api.deps import SessionDep, public_base
 from api.pages import SameOrigin, now_of, render
@@ -93,11 +93,12 @@ def _people(
             )
         )
     }
-    staff = session.exec(
-        select(tables.StaffMember)
-        .where(col(tables.StaffMember.team_id) == team.id)
-        .order_by(col(tables.StaffMember.id))
-    ).all()
+    staff = sorted(
+        session.exec(
+            select(tables.StaffMember).where(col(tables.StaffMember.team_id) == team.id)
+        ).all(),
+        key=lambda row: views.team_order(row.spec),
+    )
     rows = []
     for person in staff:
         user = users.get(person.id)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from api.views import ROLE_ORDER
+from api.views import team_order
 from scheduler.roster import Roster, RosterPeriod
 from scheduler.roster.output import PersonSummary, RosterDay
 from scheduler.roster.period import ABSENCE_CODES
@@ -103,7 +103,7 @@ def build_roster(scenario: Scenario, period: RosterPeriod, roster: Roster) -> Ro
     templates = {t.id: t for t in scenario.duty_templates}
     codes = short_codes(scenario.duty_templates)
     index = {(d.staff, d.day): d for d in roster.days}
-    people = sorted(scenario.staff, key=lambda p: (ROLE_ORDER.get(p.role, 9), p.name))
+    people = sorted(scenario.staff, key=team_order)
     days = period.days
     blocks = []
     for first in range(0, len(days), BLOCK_DAYS):
@@ -143,7 +143,7 @@ def build_roster(scenario: Scenario, period: RosterPeriod, roster: Roster) -> Ro
         for s in roster.people
         if s.staff in names
     ]
-    lines.sort(key=lambda line: (ROLE_ORDER.get(line.role, 9), line.name))
+    lines.sort(key=team_order)
     short = {
         day
         for block in blocks

@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from api import forms, tables
+from api import forms, tables, views
 from api.auth import PageCaller
 from api.deps import SessionDep
 from api.pages import SameOrigin, now_of, render
@@ -78,6 +78,7 @@ def setup_page(
     team = led_team(session, caller, team_id)
     zone = ZoneInfo(team.timezone)
     items = {name: team_data.list_items(session, kind, team) for name, kind in KINDS.items()}
+    items["staff"].sort(key=views.team_order)
     today = now_of(request).astimezone(zone).date()
     events = sorted(
         (_local(event, zone) for event in items["events"]), key=lambda event: event["start"]

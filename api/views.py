@@ -20,6 +20,14 @@ WARD_COLOURS = 10  # .ward-0 ... .ward-9 in beatplan.css, light fills dark text
 ROLE_ORDER = {"SGT": 0, "PC": 1, "PCSO": 2}
 
 
+def team_order(person: Any) -> tuple[int, str]:
+    """The one order people are listed in on every page: sergeants, constables, PCSOs,
+    each by name (a staff model or its stored JSON)."""
+    role = person["role"] if isinstance(person, dict) else person.role
+    name = person["name"] if isinstance(person, dict) else person.name
+    return ROLE_ORDER.get(str(role), 9), str(name)
+
+
 def span(start: datetime, end: datetime, zone: Any) -> str:
     begins, ends = start.astimezone(zone), end.astimezone(zone)
     return f"{begins:%H:%M}–{ends:%H:%M}"
@@ -129,7 +137,7 @@ def build_week(scenario: Scenario, rota: Rota) -> Week:
         by_person.setdefault(duty.staff, {})[duty.day] = duty
 
     rows = []
-    for person in sorted(scenario.staff, key=lambda p: (ROLE_ORDER.get(p.role, 9), p.name)):
+    for person in sorted(scenario.staff, key=team_order):
         cells = []
         for day in days:
             duty = by_person.get(person.id, {}).get(day)
@@ -265,7 +273,7 @@ def build_week(scenario: Scenario, rota: Rota) -> Week:
         )
 
     staff_lines = []
-    for person in sorted(scenario.staff, key=lambda p: (ROLE_ORDER.get(p.role, 9), p.name)):
+    for person in sorted(scenario.staff, key=team_order):
         summary = summaries.get(person.id)
         staff_lines.append(
             {

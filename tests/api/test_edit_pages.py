@@ -154,6 +154,12 @@ def test_the_grid_links_each_day_to_its_changes_and_the_week_lists_the_breaks(
     assert link in page
     day_page = week.get(html.unescape(link))
     assert day_page.status_code == 200 and "Give" in day_page.text
+    # the day can be pinned as it is, with the week page's own pin form
+    pinned = r'action="([^"]+/pins)".*?name="duty" value="([^"]+)"'
+    pin_form = re.search(pinned, day_page.text, re.S)
+    assert pin_form and pin_form.group(1) == f"{PAGE}/pins"
+    duty = next(d for d in solved.duties if d.staff == staff and d.day.isoformat() == day)
+    assert pin_form.group(2) == duty.template
     action = f"{PAGE}/versions/1/edit"
     posted = week.post(
         action,
