@@ -32,6 +32,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
+from starlette.datastructures import FormData
 
 BLANK_ROWS = 2  # empty rows under a list of models, to add that many at a time
 SWITCH = ".__on"  # an optional group's tick box: unticked, the group is left out (None)
@@ -54,7 +55,6 @@ class Input:
     help: str = ""
     required: bool = False
     choices: tuple[str, ...] = ()
-    optional_list: bool = False  # an empty list means "not given" (None), e.g. all wards
     fields: list[Input] = field(default_factory=list)  # a group's
     rows: list[list[Input]] = field(default_factory=list)  # a list of models'
     error: str = ""
@@ -186,7 +186,6 @@ def _input(name: str, field_name: str, info: FieldInfo, value: Any, refs: Refs) 
         help=_plain(info.description or "", widget),
         required=info.is_required(),
         choices=choices,
-        optional_list=optional and widget in ("choices", "names", "numbers"),
         labels=labels,
     )
     if widget == "group":
@@ -241,27 +240,18 @@ def _number_text(value: Any) -> str:
 # -- reading a posted form ----------------------------------------------------------------
 
 
-class Form:
-    """A posted form: `get` one value, `getlist` every value of a name (tick boxes)."""
-
-    def __init__(self, pairs: Sequence[tuple[str, Any]]) -> None:
-        self._values: dict[str, list[str]] = {}
-        for key, value in pairs:
-            if isinstance(value, str):
-                self._values.setdefault(key, []).append(value)
-
-    def get(self, name: str) -> str:
-        values = self._values.get(name)
-        return values[-1].strip() if values else ""
-
-    def getlist(self, name: str) -> list[str]:
-        return [value.strip() for value in self._values.get(name, [])]
-
-    def has_prefix(self, prefix: str) -> bool:
-        return any(key.startswith(prefix) for key in self._values)
+def text(form: FormData, name: str) -> str:
+    """A posted field's value, trimmed ("" if not sent; the last if sent more than once)."""
+    values = texts(form, name)
+    return values[-1] if values else ""
 
 
-def read(model: type[BaseModel], form: Form, prefix: str = "") -> dict[str, Any]:
+def texts(form: FormData, name: str) -> list[str]:
+    """Every value posted under a name (ticked boxes), trimmed; files are not text."""
+    return [value.strip() for value in form.getlist(name) if isinstance(value, str)]
+
+
+def read(model: type[BaseModel], form: FormData, prefix: str = "") -> dict[str, Any]:
     """The form's values for `model` as the model's JSON: not validated, blanks left out."""
     data: dict[str, Any] = {}
     for name, info in model.model_fields.items():
@@ -277,39 +267,39 @@ def read(model: type[BaseModel], form: Form, prefix: str = "") -> dict[str, Any]
 _BLANK = object()
 
 
-def _read_one(widget: Widget, nested: Any, optional: bool, key: str, form: Form) -> Any:
+def _read_one(widget: Widget, nested: Any, optional: bool, key: str, form: FormData) -> Any:
     if widget == "tick":
-        return form.get(key) == "on"
+        return text(form, key) == "on"
     if widget == "group":
-        if optional and form.get(key + SWITCH) != "on":
+        if optional and text(form, key + SWITCH) != "on":
             return None
         value = read(nested, form, key + ".")
         return value or _BLANK
     if widget == "rows":
         rows, number = [], 0
-        while form.has_prefix(f"{key}.{number}."):
+        while any(name.startswith(f"{key}.{number}.") for name in form):
             row = read(nested, form, f"{key}.{number}.")
             if _filled(row):
                 rows.append(row)
             number += 1
         return rows
     if widget == "choices":  # none ticked: the model's default (all days, all roles)
-        chosen = [value for value in form.getlist(key) if value]
+        chosen = [value for value in texts(form, key) if value]
         return chosen or _BLANK
     if widget in ("names", "numbers"):  # typed with commas, or ticked (the team's wards)
-        typed = ",".join(form.getlist(key)).replace(";", ",")
+        typed = ",".join(texts(form, key)).replace(";", ",")
         parts = [part.strip() for part in typed.split(",") if part.strip()]
         if not parts:
             return _BLANK if optional else []
         return [_as_number(part, float) for part in parts] if widget == "numbers" else parts
-    text = form.get(key)
-    if not text:
+    typed = text(form, key)
+    if not typed:
         return _BLANK
     if widget == "number":
-        return _as_number(text, float)
+        return _as_number(typed, float)
     if widget == "integer":
-        return _as_number(text, int)
-    return text
+        return _as_number(typed, int)
+    return typed
 
 
 def _filled(row: dict[str, Any]) -> bool:

@@ -56,7 +56,12 @@ from api.services import (
 )
 from api.services.access import Caller
 from api.services.errors import Conflict, NotFound
-from api.services.scenarios import assemble_scenario, missing_parts, monday_of, stored_instant
+from api.services.scenarios import (
+    TeamIncomplete,
+    assemble_scenario,
+    monday_of,
+    stored_instant,
+)
 from api.services.team_data import led_team
 from scheduler import check
 from scheduler.model import contract_shortfalls, describe_shortfalls
@@ -410,12 +415,17 @@ def week_page(
 ) -> HTMLResponse:
     team = led_team(session, caller, team_id)
     week = monday(week)
-    lacking = missing_parts(session, team)
-    if lacking:  # a team still being set up: what it needs, each with its form
+    try:
+        scenario = assemble_scenario(session, team, week)
+    except TeamIncomplete as incomplete:  # still being set up: what it needs, with the forms
         return render(
-            request, "not_ready.html", caller=caller, team=team, week=week, lacking=lacking
+            request,
+            "not_ready.html",
+            caller=caller,
+            team=team,
+            week=week,
+            lacking=incomplete.lacking,
         )
-    scenario = assemble_scenario(session, team, week)
     listed = versions.listed(session, team.id, week)
     shown = versions.choose(listed, team.id, week, version, False) if listed else None
     rota = Rota.model_validate(shown.rota) if shown else None
@@ -918,13 +928,8 @@ def _duty_words(duty: Duty | None, zone: ZoneInfo, ward_names: dict[str, str]) -
     spends longest in) first ("07:00–15:00 Market Square, St Mark's"), or "off"."""
     if duty is None:
         return "off"
-    main = duty.main_ward
-    wards = sorted(
-        {a.ward for a in duty.activities}, key=lambda w: (w != main, ward_names.get(w, w))
-    )
-    return (
-        f"{views.span(duty.start, duty.end, zone)} {', '.join(ward_names.get(w, w) for w in wards)}"
-    )
+    wards = ", ".join(ward_names.get(w, w) for w in views.ward_order(duty, ward_names))
+    return f"{views.span(duty.start, duty.end, zone)} {wards}"
 
 
 @router.get("/ui/me")

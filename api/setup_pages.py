@@ -22,6 +22,7 @@ from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
+from starlette.datastructures import FormData
 
 from api import forms, tables, views
 from api.auth import PageCaller
@@ -31,8 +32,10 @@ from api.schemas import TeamSettings
 from api.services import team_data
 from api.services.access import require_admin
 from api.services.errors import DomainError, Invalid, NotFound, field_error
+from api.services.scenarios import stored_instant
 from api.services.team_data import KINDS, Kind, led_team
 from scheduler import scenario as model
+from scheduler.scenario.moving import DATE_TIME
 from scheduler.scenario.staff import ABSENCES, absence_code
 
 router = APIRouter(include_in_schema=False)
@@ -94,7 +97,7 @@ def setup_page(
         words=WORDS,
         events_ahead=ahead,
         events_past=len(events) - len(ahead),
-        leave=_leave_ahead(items["staff"], zone, today),
+        leave=_leave_ahead(items["staff"], team, today),
         reasons=LEAVE_REASONS,
         codes=ABSENCES,
         today=today,
@@ -115,7 +118,7 @@ def new_team_page(request: Request, caller: PageCaller, session: SessionDep) -> 
 @router.post("/ui/new-team", dependencies=[SameOrigin])
 async def create_team(request: Request, caller: PageCaller, session: SessionDep) -> Response:
     require_admin(caller)
-    posted = forms.Form(list((await request.form()).multi_items()))
+    posted = await request.form()
     return _save_team(request, session, caller, None, posted)
 
 
@@ -133,7 +136,7 @@ async def save_team(
     request: Request, team_id: str, caller: PageCaller, session: SessionDep
 ) -> Response:
     team = led_team(session, caller, team_id)
-    posted = forms.Form(list((await request.form()).multi_items()))
+    posted = await request.form()
     return _save_team(request, session, caller, team, posted)
 
 
@@ -240,8 +243,8 @@ async def save_item(
     """Create an item (`editing` blank) or replace the one named by `editing`."""
     team = led_team(session, caller, team_id)
     kind = _kind(kind_name)
-    posted = forms.Form(list((await request.form()).multi_items()))
-    editing = posted.get("editing") or None
+    posted = await request.form()
+    editing = forms.text(posted, "editing") or None
     data = forms.read(kind.schema, posted)
     if editing is not None:
         team_data.read_item(session, kind, team, editing)  # 404 if it went meanwhile
@@ -253,7 +256,7 @@ async def save_item(
             ["id"], f"{data['id']!r} is taken by another {WORDS[kind.name][0]}; choose another"
         )
         return _item_form(request, session, caller, team, kind, None, data, [problem], 409)
-    weekly = posted.get("weeks") or "1"
+    weekly = forms.text(posted, "weeks") or "1"
     if not weekly.isdigit() or not 1 <= int(weekly) <= team_data.MAX_REPEATS:
         problem = field_error(["weeks"], f"a number of weeks, 1 to {team_data.MAX_REPEATS}")
         return _item_form(
@@ -307,7 +310,7 @@ def _save_team(
     session: Session,
     caller: Any,
     team: tables.Team | None,
-    posted: forms.Form,
+    posted: FormData,
 ) -> Response:
     """Save the team's settings form (a new team when `team` is None)."""
     data = {
@@ -448,12 +451,10 @@ def _problems(error: DomainError) -> list[dict[str, Any]]:
 def _setup_problem(
     request: Request, caller: Any, team: tables.Team, error: DomainError, headline: str
 ) -> HTMLResponse:
-    problems = [
-        " ".join(str(part) for part in problem["loc"] if part != "body") + ": " + problem["msg"]
-        if problem["loc"] and problem["loc"] != ["body"]
-        else problem["msg"]
-        for problem in (_unprefixed(p) | {"loc": p.get("loc", [])} for p in _problems(error))
-    ]
+    problems = []
+    for problem in map(_unprefixed, _problems(error)):  # "line 3 role: ..." for a file
+        place = " ".join(str(part) for part in problem["loc"])
+        problems.append(f"{place}: {problem['msg']}" if place else problem["msg"])
     return render(
         request,
         "setup_problem.html",
@@ -484,9 +485,6 @@ def _new_id(session: Session, kind: Kind, team_id: str, name: str) -> str:
     return candidate
 
 
-_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
-
-
 def _local(item: Any, zone: ZoneInfo) -> Any:
     """An item with every instant that carries an offset written as the team's local
     time without one, as a form's date-and-time input holds it (a naive time is the
@@ -495,19 +493,23 @@ def _local(item: Any, zone: ZoneInfo) -> Any:
         return {key: _local(value, zone) for key, value in item.items()}
     if isinstance(item, list):
         return [_local(value, zone) for value in item]
-    if isinstance(item, str) and _INSTANT.match(item):
-        instant = datetime.fromisoformat(item.replace("Z", "+00:00"))
-        return instant.astimezone(zone).replace(tzinfo=None).isoformat(timespec="minutes")
+    if isinstance(item, str) and DATE_TIME.match(item):
+        instant = datetime.fromisoformat(item)
+        if instant.tzinfo is not None:
+            return instant.astimezone(zone).replace(tzinfo=None).isoformat(timespec="minutes")
     return item
 
 
-def _leave_ahead(staff: list[dict[str, Any]], zone: ZoneInfo, today: date) -> list[dict[str, Any]]:
-    """Everyone's absences that have not ended, soonest first."""
+def _leave_ahead(
+    staff: list[dict[str, Any]], team: tables.Team, today: date
+) -> list[dict[str, Any]]:
+    """Everyone's absences that have not ended, soonest first, in the team's local time."""
+    zone = ZoneInfo(team.timezone)
     rows = []
     for person in staff:
         for away in person.get("unavailable", []):
-            start = _instant(away["start"], zone)
-            end = _instant(away["end"], zone)
+            start = stored_instant(away["start"], team).astimezone(zone)
+            end = stored_instant(away["end"], team).astimezone(zone)
             if end.date() < today:
                 continue
             last = (end - timedelta(minutes=1)).date() if end.time() == time(0) else end.date()
@@ -525,8 +527,3 @@ def _leave_ahead(staff: list[dict[str, Any]], zone: ZoneInfo, today: date) -> li
                 }
             )
     return sorted(rows, key=lambda row: row["start"])
-
-
-def _instant(text: str, zone: ZoneInfo) -> datetime:
-    instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return instant.astimezone(zone) if instant.tzinfo else instant.replace(tzinfo=zone)

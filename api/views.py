@@ -33,6 +33,14 @@ def span(start: datetime, end: datetime, zone: Any) -> str:
     return f"{begins:%H:%M}–{ends:%H:%M}"
 
 
+def ward_order(duty: Duty, ward_names: dict[str, str]) -> list[str]:
+    """The wards a duty visits, its main ward (the one it spends longest in) first, then
+    by name, as every page writes them."""
+    main = duty.main_ward
+    wards = {activity.ward for activity in duty.activities}
+    return sorted(wards, key=lambda ward: (ward != main, ward_names.get(ward, ward)))
+
+
 def short_span(start: datetime, end: datetime, zone: Any) -> str:
     """Times as a wall sheet writes them: "15–23", "13:45–23"."""
 
@@ -147,10 +155,7 @@ def build_week(scenario: Scenario, rota: Rota) -> Week:
                 cells.append(Cell(leave=reason, code=code))
                 continue
             main = duty.main_ward
-            ward_ids = sorted(
-                {a.ward for a in duty.activities},
-                key=lambda w: (w != main, ward_names.get(w, w)),
-            )
+            ward_ids = ward_order(duty, ward_names)
             cells.append(
                 Cell(
                     text=span(duty.start, duty.end, zone),

@@ -60,8 +60,7 @@ def apply_edit(scenario: Scenario, rota: Rota, edit: DutyEdit) -> Rota:
     people = {person.id: person for person in scenario.staff}
     if edit.staff not in people:
         raise EditError("staff", f"{edit.staff!r} is not a member of the team")
-    days = [scenario.week_start.fromordinal(scenario.week_start.toordinal() + n) for n in range(7)]
-    if edit.day not in days:
+    if not 0 <= (edit.day - scenario.week_start).days < 7:
         raise EditError("day", f"{edit.day} is not in the week of {scenario.week_start}")
     duties = [duty for duty in rota.duties if not _on(duty, edit.staff, edit.day)]
     old = next((duty for duty in rota.duties if _on(duty, edit.staff, edit.day)), None)
@@ -100,7 +99,8 @@ def _duty(scenario: Scenario, rota: Rota, edit: DutyEdit, old: Duty | None) -> D
         raise EditError("template", f"{edit.template!r} is not one of the team's duty templates")
     wards = {ward.id for ward in scenario.wards}
     person = next(person for person in scenario.staff if person.id == edit.staff)
-    ward = edit.ward or person.home_ward or _main_ward(old) or (person.patrol_wards or [None])[0]
+    main = old.main_ward if old else None
+    ward = edit.ward or person.home_ward or main or (person.patrol_wards or [None])[0]
     ward = ward or scenario.wards[0].id
     if ward not in wards:
         raise EditError("ward", f"{ward!r} is not one of the team's wards")
@@ -118,13 +118,6 @@ def _duty(scenario: Scenario, rota: Rota, edit: DutyEdit, old: Duty | None) -> D
         end=end,
         activities=sorted(kept + _patrols(ward, start, end, kept), key=lambda a: a.start),
     )
-
-
-def _main_ward(duty: Duty | None) -> str | None:
-    if duty is None or not duty.activities:
-        return None
-    longest = max(duty.activities, key=lambda activity: activity.end - activity.start)
-    return longest.ward
 
 
 def _patrols(ward: str, start: datetime, end: datetime, events: list[Activity]) -> list[Activity]:

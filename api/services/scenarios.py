@@ -26,6 +26,20 @@ class ScenarioConflict(Conflict):
     """The stored team data no longer makes a valid scenario (e.g. a deleted ward)."""
 
 
+class TeamIncomplete(ScenarioConflict):
+    """A team still being set up: it has no wards, staff or duty templates yet
+    (`lacking`: the scenario's parts it has none of, "wards", "staff", "duty_templates")."""
+
+    def __init__(self, team_id: str, lacking: list[str]) -> None:
+        words = " and no ".join(part.replace("_", " ") for part in lacking)
+        super().__init__(
+            f"team {team_id!r} has no {words} yet: add them on the team's data page "
+            f"(/ui/teams/{team_id}/setup) or with PUT /teams/{team_id}/{{kind}}/{{id}} "
+            "before planning a week"
+        )
+        self.lacking = lacking
+
+
 def week_bounds(team: tables.Team, week_start: date) -> tuple[datetime, datetime, datetime]:
     """The team-week's start, the next Monday's start, and the end of its events (next
     Monday noon: a Sunday night duty may attend a morning event), as UTC instants."""
@@ -167,22 +181,6 @@ STAND_INS = {
 }
 
 
-def missing_parts(session: Session, team: tables.Team) -> list[str]:
-    """What the team lacks before a week can be planned: "wards", "staff",
-    "duty_templates" (none, for a team whose data is complete)."""
-    tables_of = {
-        "wards": tables.Ward,
-        "staff": tables.StaffMember,
-        "duty_templates": tables.DutyTemplate,
-    }
-    return [
-        part
-        for part, table in tables_of.items()
-        if session.exec(select(table.id).where(col(table.team_id) == team.id).limit(1)).first()
-        is None
-    ]
-
-
 def stored_instant(text: str, team: tables.Team) -> datetime:
     """A stored event time: the team's local time where it has no offset."""
     instant = datetime.fromisoformat(text)
@@ -295,13 +293,9 @@ def assemble_scenario(
         for part, stand_in in STAND_INS.items():
             data[part] = data[part] or [stand_in]
     else:
-        lacking = [part.replace("_", " ") for part in STAND_INS if not data[part]]
+        lacking = [part for part in STAND_INS if not data[part]]
         if lacking:
-            raise ScenarioConflict(
-                f"team {team_id!r} has no {' and no '.join(lacking)} yet: add them on the "
-                f"team's data page (/ui/teams/{team_id}/setup) or with PUT "
-                f"/teams/{team_id}/{{kind}}/{{id}} before planning a week"
-            )
+            raise TeamIncomplete(team_id, lacking)
     try:
         return Scenario.model_validate(data, context={"stored": True})
     except ValidationError as error:

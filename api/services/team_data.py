@@ -13,7 +13,7 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,6 +30,7 @@ from api.services.pins import event_clash
 from api.services.scenarios import check_stored_weeks, import_scenario, monday_of
 from scheduler import scenario as model
 from scheduler.model import ContractShortfall, contract_shortfalls
+from scheduler.scenario.moving import moved_by
 
 
 def teams_of(session: Session, caller: Caller) -> list[tables.Team]:
@@ -190,23 +191,19 @@ def write_weekly_event(
     fit together (an event in an unknown ward, a clash with a pin)."""
     if not 2 <= weeks <= MAX_REPEATS:
         raise Invalid.at(["body", "weeks"], f"weeks is 2 to {MAX_REPEATS} (the first included)")
+    first = _localised(team, event).model_dump(mode="json")
     zone = ZoneInfo(team.timezone)
-    first = _localised(team, event)
     made = []
     for week in range(weeks):
-        start, end = (
-            (
-                getattr(first, name).astimezone(zone).replace(tzinfo=None) + timedelta(weeks=week)
-            ).replace(tzinfo=zone)
-            for name in ("start", "end")
-        )
-        item_id = first.id if week == 0 else f"{first.id}-{start:%Y-%m-%d}"
+        moved = moved_by(first, timedelta(weeks=week), team.timezone)  # same local time
+        day = datetime.fromisoformat(moved["start"]).astimezone(zone).date()
+        item_id = event.id if week == 0 else f"{event.id}-{day}"
         if session.get(tables.EngagementEvent, (team.id, item_id)) is not None:
             raise Conflict(
                 f"event id {item_id!r} is taken; give the weekly event another id, or remove "
                 "that event first"
             )
-        repeat = first.model_copy(update={"id": item_id, "start": start, "end": end})
+        repeat = model.EngagementEvent.model_validate({**moved, "id": item_id})
         weeks_of = _week_of(team, repeat)
         clash = event_clash(session, team, weeks_of, repeat, "move the weekly event")
         if clash is not None:
@@ -373,12 +370,12 @@ def import_staff_xlsx(session: Session, caller: Caller, team: tables.Team, body:
                 ["body", f"line {number}"],
                 f"more than {MAX_CSV_ROWS} people in one file; split it and send each part",
             )
-        writer.writerow(["" if cell is None else _cell_text(cell) for cell in row])
+        cells = ["" if cell is None else _cell_text(cell) for cell in row]
+        while cells and not cells[-1]:  # a sheet's rows are as wide as its widest
+            cells.pop()
+        writer.writerow(cells)
     book.close()
-    text = out.getvalue()
-    # a sheet's rows are as wide as its widest; the CSV reader wants no empty tail
-    lines = [line.rstrip(",") if line.strip(",") else "" for line in text.split("\n")]
-    return import_staff_csv(session, caller, team, "\n".join(lines).encode("utf-8"))
+    return import_staff_csv(session, caller, team, out.getvalue().encode("utf-8"))
 
 
 def _cell_text(cell: object) -> str:

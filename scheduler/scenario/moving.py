@@ -35,6 +35,13 @@ def period_moved_to(data: dict[str, Any], start: date, timezone: str) -> dict[st
     return _shifted(data, timedelta(days=days), ZoneInfo(timezone))
 
 
+def moved_by(data: Any, by: timedelta, timezone: str) -> Any:
+    """A copy of any of a scenario's data (an event's JSON, say) moved by `by`, as
+    `moved_to` moves a scenario: dates by `by`, date-times keeping their local time of
+    day in `timezone`."""
+    return _shifted(data, by, ZoneInfo(timezone))
+
+
 def _shifted(value: Any, by: timedelta, zone: ZoneInfo) -> Any:
     if isinstance(value, dict):
         return {key: _shifted(item, by, zone) for key, item in value.items()}

@@ -1,20 +1,25 @@
-"""Helpers for the API tests: the sample scenario as JSON, and waiting for a job."""
+"""Helpers for the API tests: the sample scenario as JSON, waiting for a job, a solved
+rota stored as a draft, and a workbook's bytes."""
 
 from __future__ import annotations
 
+import io
 import json
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from openpyxl import Workbook
 from sqlmodel import Session
 
 from api.schemas import NewUser
 from api.services.users import create_user
-from api.tables import Role
+from api.services.versions import add_draft
+from api.tables import Role, SolveJob
+from scheduler.rota import Rota
 from scheduler.scenario import moved_to
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -51,3 +56,34 @@ def admin_token(engine: sa.Engine) -> str:
         _, token = create_user(session, NewUser(name="Admin", role=Role.ADMIN))
         session.commit()
     return token
+
+
+def store_draft(engine: sa.Engine, team_id: str, rota: Rota) -> int:
+    """Store `rota` as the team-week's next draft, as a succeeded solve job leaves it;
+    the job's id."""
+    with Session(engine) as session:
+        now = datetime.now(UTC)
+        job = SolveJob(
+            team_id=team_id,
+            week_start=rota.week_start,
+            status="succeeded",
+            time_limit=5,
+            created_at=now,
+            finished_at=now,
+        )
+        session.add(job)
+        session.flush()
+        assert job.id is not None
+        add_draft(session, team_id, rota.week_start, rota, job.id)
+        session.commit()
+        return job.id
+
+
+def workbook(*rows: list[object]) -> bytes:
+    """An XLSX workbook of one sheet holding `rows`."""
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -12,14 +11,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from openpyxl import Workbook
 from sqlalchemy import event
 
 from api.main import create_app
 from api.pages import XLSX
 from api.services.access import hash_token
 from api.settings import Settings
-from tests.api.api_support import admin_token, sample_scenario
+from tests.api.api_support import admin_token, sample_scenario, workbook
 
 WEEK = "/teams/riverside/weeks/2026-11-23"
 ADMIN, SERGEANT, OTHER_SERGEANT, OFFICER, OTHER_OFFICER = (
@@ -255,12 +253,9 @@ def _call(client: TestClient, method: str, url: str, body: object, token: str | 
         headers["Content-Type"] = "text/csv"
         return client.request(method, url, content="id,name,role\n", headers=headers)
     if body == "xlsx":
-        book = Workbook()
-        book.active.append(["id", "name", "role"])
-        sheet = io.BytesIO()
-        book.save(sheet)
         headers["Content-Type"] = XLSX
-        return client.request(method, url, content=sheet.getvalue(), headers=headers)
+        content = workbook(["id", "name", "role"])
+        return client.request(method, url, content=content, headers=headers)
     json_body = sample_scenario() if body == "scenario" else body
     return client.request(method, url, json=json_body, headers=headers)
 

@@ -4,7 +4,6 @@ examples per operation; it runs in CI's extra tier (`.ci/run`)."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from tempfile import mkdtemp
 
@@ -13,12 +12,11 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 
 from api.main import create_app
 from api.pages import XLSX
 from api.settings import Settings
-from tests.api.api_support import admin_token, sample_scenario
+from tests.api.api_support import admin_token, sample_scenario, workbook
 
 pytestmark = pytest.mark.extra
 
@@ -45,24 +43,15 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClien
         yield client, tokens
 
 
-def _workbook(*rows: list[object]) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 # Staff from XLSX: real workbooks (good, and with a bad row) and bytes that are none
 schemathesis.openapi.media_type(
     XLSX,
     st.one_of(
         st.sampled_from(
             [
-                _workbook(["id", "name", "role"], ["pc-xl", "Kit Sheet", "PC"]),
-                _workbook(["id", "name", "role"], ["pc-xl", "Kit Sheet", "Detective"]),
-                _workbook(["nothing", "here"]),
+                workbook(["id", "name", "role"], ["pc-xl", "Kit Sheet", "PC"]),
+                workbook(["id", "name", "role"], ["pc-xl", "Kit Sheet", "Detective"]),
+                workbook(["nothing", "here"]),
             ]
         ),
         st.binary(max_size=64),

@@ -15,10 +15,9 @@ from sqlmodel import Session
 
 from api.schemas import NewUser
 from api.services.users import create_user
-from api.services.versions import add_draft
-from api.tables import Role, SolveJob
+from api.tables import Role
 from scheduler import Rota
-from tests.api.api_support import sample_scenario
+from tests.api.api_support import sample_scenario, store_draft
 from tests.support import sample_rota
 
 WEEK = "2026-11-23"
@@ -36,20 +35,7 @@ def week(client: TestClient, solved: Rota) -> Iterator[TestClient]:
     """The sample team with one lawful draft (version 1), the clock on its Monday."""
     client.app.state.clock = lambda: datetime(2026, 11, 23, 6, tzinfo=UTC)
     assert client.post("/teams/riverside/scenario", json=sample_scenario()).status_code == 201
-    with Session(client.app.state.engine) as session:
-        now = datetime.now(UTC)
-        job = SolveJob(
-            team_id="riverside",
-            week_start=solved.week_start,
-            status="succeeded",
-            time_limit=5,
-            created_at=now,
-            finished_at=now,
-        )
-        session.add(job)
-        session.flush()
-        add_draft(session, "riverside", solved.week_start, solved, job.id)
-        session.commit()
+    store_draft(client.app.state.engine, "riverside", solved)  # as solve job 1 leaves it
     yield client
 
 

@@ -28,7 +28,7 @@ from scheduler import Rota, Scenario
 from scheduler.generate import generate_instance
 from scheduler.rota import Activity, Duty
 from scheduler.scenario import absence_code
-from tests.api.api_support import admin_token, sample_scenario, wait_for_job
+from tests.api.api_support import admin_token, sample_scenario, store_draft, wait_for_job
 from tests.support import sample_rota, without_long_days
 
 WEEK = "2026-11-23"
@@ -55,20 +55,7 @@ def site(client: TestClient, solved: Rota) -> Iterator[dict[str, str]]:
     assert client.post("/teams/riverside/scenario", json=sample_scenario()).status_code == 201
     other = generate_instance("team", seed=0)[0]
     assert client.post(f"/teams/{other.team.id}/scenario", json=other.model_dump(mode="json"))
-    with Session(client.app.state.engine) as session:
-        now = datetime.now(UTC)
-        job = SolveJob(
-            team_id="riverside",
-            week_start=solved.week_start,
-            status="succeeded",
-            time_limit=5,
-            created_at=now,
-            finished_at=now,
-        )
-        session.add(job)
-        session.flush()
-        add_draft(session, "riverside", solved.week_start, solved, job.id)
-        session.commit()
+    store_draft(client.app.state.engine, "riverside", solved)  # as solve job 1 leaves it
     yield {
         "sergeant": _token(client, NewUser(name="Sgt", role=Role.SERGEANT, teams=["riverside"])),
         "other": _token(client, NewUser(name="Sgt B", role=Role.SERGEANT, teams=[other.team.id])),

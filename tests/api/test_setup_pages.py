@@ -5,7 +5,6 @@ field; staff from CSV and XLSX files, all rows or none; leave over whole days.""
 from __future__ import annotations
 
 import html
-import io
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -15,14 +14,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
-from openpyxl import Workbook
 from sqlmodel import Session
 
 from api.schemas import NewUser
 from api.services.team_data import KINDS
 from api.services.users import create_user
 from api.tables import Role
-from tests.api.api_support import sample_scenario
+from tests.api.api_support import sample_scenario, workbook
 from tests.api.form_support import changed, form_fields
 
 SETUP = "/ui/teams/riverside/setup"
@@ -223,15 +221,6 @@ def test_leave_is_recorded_over_whole_days_with_its_code(sergeant: TestClient) -
     assert _api(sergeant, "staff/pcso-begum")["unavailable"] == away
 
 
-def _xlsx(rows: list[list[Any]]) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 HEADER = ["id", "name", "role", "home_ward", "contracted_hours", "working_days"]
 
 
@@ -246,7 +235,7 @@ def test_staff_files_import_all_rows_or_none(sergeant: TestClient, form: str) ->
 
     def send(rows: list[list[Any]]) -> Any:
         if form == "xlsx":
-            body, name = _xlsx(rows), "staff.xlsx"
+            body, name = workbook(*rows), "staff.xlsx"
         else:
             text = "\n".join(",".join("" if c is None else str(c) for c in r) for r in rows)
             body, name = text.encode(), "staff.csv"

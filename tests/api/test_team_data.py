@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
-from openpyxl import Workbook
 from sqlmodel import Session, select
 
 from api import tables
@@ -19,7 +17,7 @@ from api.services.scenarios import assemble_scenario
 from api.services.versions import add_draft, publish
 from api.settings import Settings
 from scheduler.rota import Duty, Rota
-from tests.api.api_support import admin_token, sample_scenario, wait_for_job
+from tests.api.api_support import admin_token, sample_scenario, wait_for_job, workbook
 from tests.support import without_long_days
 
 HOUR = timedelta(hours=1)
@@ -208,23 +206,14 @@ def test_staff_xlsx_import_reads_as_the_csv_does(client: TestClient):
     client.post(f"{TEAM}/scenario", json=sample_scenario())
     xlsx = {"Content-Type": XLSX}
 
-    def sheet(*rows: list[object]) -> bytes:
-        book = Workbook()
-        for row in rows:
-            book.active.append(row)
-        out = io.BytesIO()
-        book.save(out)
-        return out.getvalue()
-
     header = ["id", "name", "role", "contracted_hours", "working_days"]
     good = ["pcso-xl", "Kit Sheet", "PCSO", 37.5, "mon;tue"]
-    refused = client.post(
-        f"{TEAM}/staff.xlsx", content=sheet(header, good, ["pc-x", "X", "PC", "40h"]), headers=xlsx
-    )
+    bad = workbook(header, good, ["pc-x", "X", "PC", "40h"])
+    refused = client.post(f"{TEAM}/staff.xlsx", content=bad, headers=xlsx)
     assert refused.status_code == 422
     assert refused.json()["detail"][0]["loc"][:3] == ["body", "line 3", "contracted_hours"]
     assert client.get(f"{TEAM}/staff/pcso-xl").status_code == 404
-    accepted = client.post(f"{TEAM}/staff.xlsx", content=sheet(header, good), headers=xlsx)
+    accepted = client.post(f"{TEAM}/staff.xlsx", content=workbook(header, good), headers=xlsx)
     assert accepted.status_code == 200 and accepted.json()["staff"] == 1
     stored = client.get(f"{TEAM}/staff/pcso-xl").json()
     assert stored["contracted_hours"] == 37.5 and stored["working_days"] == ["mon", "tue"]

@@ -8,13 +8,11 @@ sergeant, so the sample team's journeys are untouched."""
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import date
 
 import httpx
 import pytest
-from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, create_engine
 
@@ -22,6 +20,7 @@ from api.schemas import NewUser
 from api.services.users import create_user
 from api.tables import Role
 from scheduler.generate import generate_instance
+from tests.api.api_support import workbook
 from tests.browser.browser_support import Site, screenshot, serious_accessibility_problems, sign_in
 
 pytestmark = pytest.mark.extra
@@ -96,13 +95,9 @@ def test_sergeant_keeps_the_team_data_in_the_pages(page: Page, site: Site, tmp_p
     assert added == {"days": ["fri", "sat"], "start": "20:00", "end": "02:00", "weight": 3}
 
     # staff from a spreadsheet
-    book = Workbook()
-    book.active.append(["id", "name", "role", "contracted_hours"])
-    book.active.append(["pcso-xl", "Kit Sheet", "PCSO", 37])
     sheet = tmp_path / "new-staff.xlsx"
-    out = io.BytesIO()
-    book.save(out)
-    sheet.write_bytes(out.getvalue())
+    columns = ["id", "name", "role", "contracted_hours"]
+    sheet.write_bytes(workbook(columns, ["pcso-xl", "Kit Sheet", "PCSO", 37]))
     page.goto(f"{site.url}{SETUP}")
     page.set_input_files("#staff-file", str(sheet))
     page.click("button:has-text('Import')")
