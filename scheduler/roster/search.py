@@ -1,18 +1,22 @@
 """The search for a roster at roster size: a first roster week by week, a bound from the
-weeks alone, then large neighbourhoods of two weeks.
+weeks alone beside it, then large neighbourhoods of two weeks.
 
-One CP-SAT run on the whole 13-week model of the sample team (26,000 variables, 81,000
-constraints) found a roster about a third below its bound in a minute: it spent the time
-in presolve and the root LP. So (docs/roster.md, "The search"):
+One CP-SAT run on the whole 13-week model of the sample team (28,000 variables) found a
+roster about a third below its bound in a minute: it spent the time in presolve and the
+root LP. So (docs/roster.md, "The search"):
 1. **First roster**: week by week, each week a small model with what came before carried
-   in (`_State.window`), hinted from the week before moved on a week; a week that finds
-   nothing in its time starts again from a lawful start (`_State.start_from`).
+   in (`_State.window`), started from the week before moved on a week (`_State.start_from`:
+   as it was, or the lawful tours nearest it), solved by one CP-SAT worker with the full LP
+   (which reached 1% of a week's bound in about 2 s where two default workers were still 15%
+   short) until within 1% of its bound. Weekends worked out of turn cost a little
+   (`_weekends_in_turn`), so that the weekend rule does not send everyone home at once.
 2. **Bound**: each week alone, with its own rules and objective and none across weeks
    (`build_week_bound`), is a relaxation; the sum of the weeks' bounds, less the contract
-   shortfall no roster escapes, bounds the roster. Weeks alike are solved once.
-3. **Neighbourhoods**: two consecutive weeks re-planned, the weeks after them that the
-   weekend rule reaches kept as they are, warm-started from a complete hint of the roster
-   so far, until the gap to the bound is small enough or the time is up.
+   shortfall no roster escapes, bounds the roster. Weeks alike are solved once. With two
+   workers or more, it is found beside the first roster, a worker each.
+3. **Neighbourhoods**: two consecutive weeks re-planned by every worker, the weeks after
+   them that the weekend rule reaches kept as they are, warm-started from a complete hint
+   of the roster so far, until the gap to the bound is small enough or the time is up.
 Every roster kept has been through the whole model with its tours fixed (`_State.evaluate`),
 so it keeps every rule the model states, and its objective is the whole roster's.
 """
@@ -25,6 +29,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -36,6 +41,7 @@ from scheduler.model import DutyOption, contract_shortfalls
 from scheduler.roster.model import (
     CONTRACT_SHORT_COST,
     UNIT,
+    WARRANTED,
     RosterModel,
     build,
     build_week_bound,
@@ -46,10 +52,16 @@ from scheduler.roster.model import (
 from scheduler.roster.period import RosterCarry, RosterPeriod
 from scheduler.scenario import Scenario, moved_to
 
-BOUND_SHARE = 0.25  # of the time limit, at most, for the weeks' bounds
-STEP_SHARE = 0.35  # of the time limit, at most, for the first roster
-STEP_SECONDS = 2.0  # at most, for each week of the first roster
+BOUND_SHARE = 0.3  # of the time limit, at most, for the weeks' bounds (one lane)
+STEP_SHARE = 0.55  # of the time limit, at most, for the first roster (one lane)
+FIRST_SHARE = 0.75  # of the time limit, at most, for each (two lanes or more: side by side)
+STEP_SECONDS = 4.0  # at most, for each week of the first roster
+MIN_STEP_SECONDS = 0.5  # at least
 NEIGHBOURHOOD_SECONDS = 3.0
+TURN_COST = 1.0  # presence-hours, for a weekend worked out of turn in the first roster
+STEP_GAP = 0.01  # a week of the first roster this close to its bound is done
+RETRY_GAP = 0.03  # one this far from it when its time is up is searched again
+REPAIR_SECONDS = 0.5  # at most, to find the lawful tours nearest a week's starting tours
 
 
 @dataclass
@@ -99,6 +111,7 @@ def search(
     `hint`: a previous roster's tours, (staff, day, template) -> worked, tried first."""
     started = time.perf_counter()
     work = [0.0]  # the searches' work so far, each worker's (phases.work_done)
+    counting = threading.Lock()
 
     def elapsed() -> float:
         return time.perf_counter() - started
@@ -108,7 +121,8 @@ def search(
 
     def run(solver: cp_model.CpSolver, model: cp_model.CpModel) -> int:
         status = solver.solve(model)
-        work[0] += phases.work_done(solver)
+        with counting:
+            work[0] += phases.work_done(solver)
         return status
 
     def stopped() -> bool:
@@ -119,93 +133,124 @@ def search(
     roster = build(team, period, weeks)
     rng = random.Random(seed)
     count = len(weeks)
-
-    # 1. The first roster, week by week, each week solved with what came before carried in.
+    # Each step is one CP-SAT worker with the full LP (`_solver`): on these models it finds
+    # better rosters sooner than a portfolio of workers does. With more than one worker,
+    # steps run side by side, one a lane.
+    lanes = max(1, workers)
     state = _State(team, period, weeks, roster)
-    step_seconds = min(STEP_SECONDS, STEP_SHARE * time_limit / count)
-    for index in range(count):
-        chosen = state.window(index, index + 1, fixed_after=0, planned_after=False)
-        if hint is not None:
-            start = {key for key, worked in hint.items() if worked}
-        elif index > 0:  # weeks are alike: start from the week before, a week on
-            start = state.shifted(period.mondays()[index - 1])
-        else:
-            start = set()
-        if workers > 1:  # a partial hint, which the search repairs (one worker alone
-            # found its first answer slower with it: 1.2 s against 0.4 s on a force team)
-            for option, var in chosen.works.items():
-                chosen.model.add_hint(var, (option.staff, option.day, option.template) in start)
-        solver = _solver(step_seconds, workers, seed, gap=gap, limit=limit)
-        status = run(solver, chosen.model)
-        if status == cp_model.UNKNOWN:
-            # Nothing found in the time (one worker, a loaded machine): from a lawful start
-            # (no tours, if the hint breaks a rule), which gives a first answer at once.
-            state.start_from(chosen, start, workers)
-            solver = _solver(step_seconds, workers, seed + 1, gap=gap, limit=limit)
-            status = run(solver, chosen.model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return _none(roster, started, proved=status == cp_model.INFEASIBLE)
-        state.take(chosen, solver, last_week=index)
-    objective = state.evaluate(workers)
-    first_time = elapsed() if objective is not None else None
 
     # 2. The bound: each week alone; weeks alike (no leave, exception or event of their own)
-    # are solved once.
-    bound: int | None = 0
-    proved = True
-    solved: dict[str, tuple[int | None, bool]] = {}
-    per_week = max(1.0, BOUND_SHARE * time_limit / count)
-    for index in range(count):
-        key = _signature(team, period, weeks, index)
-        if key not in solved:
-            week = build_week_bound(team, period, weeks, index)
-            solver = _solver(per_week, workers, seed, gap=gap / 2, limit=limit)
-            status = run(solver, week.model)
-            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                solved[key] = (None, False)  # no bound known for this week
-            else:
-                solved[key] = (round(solver.best_objective_bound), status == cp_model.OPTIMAL)
-        week_bound, optimal = solved[key]
-        bound = None if bound is None or week_bound is None else bound + week_bound
-        proved = proved and optimal
+    # are solved once. With two lanes or more, it is found beside the first roster.
+    keys = [_signature(team, period, weeks, index) for index in range(count)]
+    unique = list(dict.fromkeys(keys))
+    share = (BOUND_SHARE if lanes == 1 else FIRST_SHARE) * time_limit
+
+    def bound_of(key: str) -> tuple[int | None, bool]:
         if stopped():
-            bound, proved = None, False
-            break
-
-    if bound is not None:
-        bound -= _unavoidable_contract_cost(team, roster)
-
-    # 3. Neighbourhoods of two weeks, with the weeks after them that their rules reach.
-    trace = [(round(first_time, 2), objective)] if first_time is not None else []
-    if progress is not None and objective is not None:
-        progress(elapsed(), objective, bound)
-    every = max(1, period.rules.weekends_off_in - 1)
-    while objective is not None and not stopped():
-        if bound is not None and bound > 0 and (bound - objective) / bound <= gap:
-            break
-        first = rng.randrange(max(1, count - 1))
-        last = min(count, first + 2)
-        chosen = state.window(first, last, fixed_after=min(count - last, every))
-        seconds = min(NEIGHBOURHOOD_SECONDS, time_limit - used())
-        if seconds < 0.3:
-            break
-        current = state.start_from(chosen, state.current(), workers)
-        solver = _solver(seconds, workers, seed + len(trace), gap=0.0, limit=limit)
-        status = run(solver, chosen.model)
+            return None, False
+        week = build_week_bound(team, period, weeks, keys.index(key))
+        solver = _solver(max(1.0, share / len(unique)), 1, seed, gap=gap / 2, limit=limit)
+        status = run(solver, week.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            continue
-        if solver.objective_value <= current:
-            continue  # nothing better in this neighbourhood
-        saved = dict(state.tours), state.values
-        state.take(chosen, solver, last_week=last - 1, first_week=first)
-        better = state.evaluate(workers)
-        if better is None or better <= objective:
-            state.tours, state.values = saved
-            continue
-        objective = better
-        trace.append((round(elapsed(), 2), objective))
-        if progress is not None:
+            return None, False  # no bound known for this week
+        return round(solver.best_objective_bound), status == cp_model.OPTIMAL
+
+    def the_bound() -> tuple[int | None, bool]:
+        solved = dict(zip(unique, map(bound_of, unique), strict=True))
+        if any(solved[key][0] is None for key in unique):
+            return None, False
+        total = sum(solved[key][0] or 0 for key in keys)
+        return total - _unavoidable_contract_cost(team, roster), all(
+            solved[key][1] for key in unique
+        )
+
+    pool = ThreadPoolExecutor(lanes) if lanes > 1 else None
+    try:
+        bounding = pool.submit(the_bound) if pool is not None else None
+
+        # 1. The first roster, week by week, each week solved with what came before carried
+        # in, started from the week before moved on a week (or the hint).
+        budget = (STEP_SHARE if lanes == 1 else FIRST_SHARE) * time_limit
+        begun = used()
+        every = period.rules.weekends_off_in
+        turns = _turns(team, every)
+        for index in range(count):
+            chosen = state.window(index, index + 1, fixed_after=0, planned_after=False)
+            _weekends_in_turn(chosen, index, turns, every)
+            if hint is not None:
+                start = {key for key, worked in hint.items() if worked}
+            elif index > 0:  # weeks are alike: start from the week before, a week on
+                start = state.shifted(period.mondays()[index - 1])
+            else:
+                start = None
+            if start is not None:
+                state.start_from(chosen, start)
+            # each week until it is within STEP_GAP of its bound, or for twice its share of
+            # what is left of the budget; one still far from its bound then is searched again
+            # from nothing (a hint can hold one worker's search near it) and the better kept:
+            # a week left poor costs the weeks after it, which carry its shortfalls on
+            left = budget - (used() - begun)
+            step_seconds = min(STEP_SECONDS, max(MIN_STEP_SECONDS, 2 * left / (count - index)))
+            solver = _solver(step_seconds, 1, seed, gap=STEP_GAP, limit=limit)
+            status = run(solver, chosen.model)
+            if status == cp_model.UNKNOWN or (
+                status == cp_model.FEASIBLE and _step_gap(solver) > RETRY_GAP
+            ):
+                chosen.model.clear_hints()
+                again = _solver(step_seconds, 1, seed + 1, gap=STEP_GAP, limit=limit)
+                found = run(again, chosen.model)
+                if found in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
+                    status == cp_model.UNKNOWN or again.objective_value > solver.objective_value
+                ):
+                    solver, status = again, found
+            if status == cp_model.UNKNOWN:
+                # still nothing (a large team in a short time): from no tours at all, which
+                # every rule allows, with every worker, which gives a first answer at once
+                state.start_from(chosen, set())
+                solver = _solver(step_seconds, workers, seed + 2, gap=STEP_GAP, limit=limit)
+                status = run(solver, chosen.model)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return _none(roster, started, proved=status == cp_model.INFEASIBLE)
+            state.take(chosen, solver, last_week=index)
+        objective = state.evaluate()
+        first_time = elapsed() if objective is not None else None
+        bound, proved = bounding.result() if bounding is not None else the_bound()
+
+        # 3. Neighbourhoods of two weeks, with the weeks after them that their rules reach,
+        # each from the roster as it stands (every worker on it: one worker alone stayed at
+        # its starting roster), kept when the whole roster is better.
+        trace = [(round(first_time, 2), objective)] if first_time is not None else []
+        if progress is not None and objective is not None:
             progress(elapsed(), objective, bound)
+        while objective is not None and not stopped():
+            if bound is not None and bound > 0 and (bound - objective) / bound <= gap:
+                break
+            first = rng.randrange(max(1, count - 1))
+            last = min(count, first + 2)
+            chosen = state.window(first, last, fixed_after=min(count - last, max(1, every - 1)))
+            seconds = min(NEIGHBOURHOOD_SECONDS, time_limit - used())
+            if seconds < 0.3:
+                break
+            current = state.start_from(chosen, state.current())
+            solver = _solver(seconds, workers, seed + len(trace), gap=0.0, limit=limit)
+            status = run(solver, chosen.model)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                continue
+            if current is not None and solver.objective_value <= current:
+                continue  # nothing better in this neighbourhood
+            saved = dict(state.tours), state.values
+            state.take(chosen, solver, last_week=last - 1, first_week=first)
+            better = state.evaluate()
+            if better is None or better <= objective:
+                state.tours, state.values = saved
+                continue
+            objective = better
+            trace.append((round(elapsed(), 2), objective))
+            if progress is not None:
+                progress(elapsed(), objective, bound)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     values = state.values
     return SearchResult(
         roster=roster,
@@ -217,6 +262,47 @@ def search(
         wall_time=elapsed(),
         trace=trace,
     )
+
+
+def _hint_all(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+    """Hint every variable of the model with its value in the solver's last answer."""
+    model.clear_hints()
+    for index in range(len(model.proto.variables)):
+        var = model.get_int_var_from_proto_index(index)
+        model.add_hint(var, solver.value(var))
+
+
+def _step_gap(solver: cp_model.CpSolver) -> float:
+    """How far the solver's answer is from its bound, relatively."""
+    bound = solver.best_objective_bound
+    return (bound - solver.objective_value) / max(abs(bound), 1.0)
+
+
+def _turns(team: Scenario, every: int) -> dict[str, int]:
+    """Each person's turn for a weekend off, spread through each role group: the weeks
+    counted from the period's first whose weekend is theirs off, modulo `every`."""
+    turns: dict[str, int] = {}
+    for warranted in (True, False):
+        group = [p.id for p in team.staff if (p.role in WARRANTED) == warranted]
+        turns.update({staff: number % max(1, every) for number, staff in enumerate(group)})
+    return turns
+
+
+def _weekends_in_turn(model: RosterModel, index: int, turns: dict[str, int], every: int) -> None:
+    """In a week of the first roster, each weekend worked out of turn costs a little
+    (`TURN_COST`). Planned a week at a time, a roster otherwise works everyone the first
+    weekends of the period, as presence asks, until the rule (a weekend off in every
+    `every`) sends everyone home at once and cover falls short: the sample team's first
+    roster lost 7% of its objective so, and 0.1% with turns."""
+    if every < 2:
+        return
+    for staff, worked in model.weekend_worked.items():
+        for number, weekend in enumerate(worked):
+            if (index + number + turns[staff]) % every == every - 1 and not isinstance(
+                weekend, int
+            ):
+                model.parts["weekends in turn"].append(-round(TURN_COST * UNIT) * weekend)
+    model.model.maximize(sum(term for terms in model.parts.values() for term in terms))
 
 
 class _State:
@@ -346,27 +432,48 @@ class _State:
                 model.model.add(var == int(tour is not None and tour.template == option.template))
         return model
 
-    def start_from(
-        self, model: RosterModel, tours: set[tuple[str, date, str]], workers: int
-    ) -> float:
+    def start_from(self, model: RosterModel, tours: set[tuple[str, date, str]]) -> float | None:
         """Hint every variable of the window's model with these tours (staff, day,
-        template), solved with them fixed (propagation settles it at once); if they break
-        a rule there (the carry-in of a week moved on), with no tours at all, which every
-        rule allows. A complete, lawful hint gives the search its first answer at once. The
-        objective of the hint."""
-        for candidate in (tours, set()):
-            fixed = model.model.clone()
-            for option, var in model.works.items():
-                worked = int((option.staff, option.day, option.template) in candidate)
-                fixed.add(fixed.get_bool_var_from_proto_index(var.index) == worked)
-            solver = _solver(10.0, workers, 0)
-            if solver.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                model.model.clear_hints()
-                for index in range(len(model.model.proto.variables)):
-                    var = model.model.get_int_var_from_proto_index(index)
-                    model.model.add_hint(var, solver.value(var))
-                return solver.objective_value
-        raise AssertionError("a roster with no tours keeps every rule")
+        template), solved with them fixed (propagation settles it at once), or if they
+        break a rule there (the carry-in of a week moved on) with the lawful tours nearest
+        them: a complete, lawful hint gives the search its first answer at once (a hint of
+        no tours held one worker's search near it: the sample team's first week stayed at a
+        fifth of its bound). The objective of the hint, or None (no hint) if none is found."""
+        model.model.clear_hints()
+        solver = self._fixed(model, tours)
+        if solver is None:
+            nearest = model.model.clone()
+            nearest.maximize(
+                sum(
+                    v if (o.staff, o.day, o.template) in tours else -v
+                    for o, var in model.works.items()
+                    for v in [nearest.get_bool_var_from_proto_index(var.index)]
+                )
+            )
+            repair = _solver(REPAIR_SECONDS, 1, 0)
+            if repair.solve(nearest) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return None
+            tours = {
+                (o.staff, o.day, o.template) for o, v in model.works.items() if repair.value(v)
+            }
+            solver = self._fixed(model, tours)
+            if solver is None:
+                return None
+        _hint_all(model.model, solver)
+        return solver.objective_value
+
+    @staticmethod
+    def _fixed(model: RosterModel, tours: set[tuple[str, date, str]]) -> cp_model.CpSolver | None:
+        """The window's model solved with these tours and no others, or None if they break
+        one of its rules."""
+        fixed = model.model.clone()
+        for option, var in model.works.items():
+            worked = int((option.staff, option.day, option.template) in tours)
+            fixed.add(fixed.get_bool_var_from_proto_index(var.index) == worked)
+        solver = _solver(10.0, 1, 0)
+        if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return solver
 
     def current(self) -> set[tuple[str, date, str]]:
         return {(o.staff, o.day, o.template) for o in self.tours.values()}
@@ -397,7 +504,7 @@ class _State:
             if begin <= option.day < end and solver.value(var):
                 self.tours[option.staff, option.day] = option
 
-    def evaluate(self, workers: int) -> int | None:
+    def evaluate(self) -> int | None:
         """The whole roster in the full model: its objective, or None if it breaks a rule
         that only the whole period sees."""
         model = self.full.model
@@ -407,7 +514,7 @@ class _State:
             domain = model.proto.variables[var.index].domain
             domain.clear()
             domain.extend([value, value])
-        solver = _solver(30.0, workers, 0)
+        solver = _solver(30.0, 1, 0)
         status = solver.solve(model)
         _restore(model, self.domains)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
