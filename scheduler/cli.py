@@ -1,4 +1,4 @@
-"""The library's commands: solve, replan, check, schema, generate.
+"""The library's commands: solve, replan, check, schema, generate, roster, deploy, demand.
 
 `beatplan` (`api.cli`) adds the service's commands (serve, demo, admin) to these;
 `python -m scheduler.cli` runs these alone, with no service installed or imported.
@@ -28,6 +28,7 @@ from rich.text import Text
 
 from scheduler.checker import check
 from scheduler.codes import SolveStatus
+from scheduler.demand import cli as demand_cli
 from scheduler.model import contract_shortfalls, describe_shortfalls
 from scheduler.roster import cli as roster_cli
 from scheduler.rota import Rota, load_rota
@@ -136,6 +137,7 @@ def parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     generate_cmd.add_argument("--seed", type=SEED, default=0)
     generate_cmd.add_argument("--out", type=Path, required=True, help="folder for JSON files")
     roster_cli.add_commands(commands, SECONDS, COUNT, SEED, GAP, MONDAY, add_limit_by)
+    demand_cli.add_command(commands, SECONDS)
     return parser, commands
 
 
@@ -546,6 +548,7 @@ COMMANDS: dict[str, Command] = {
     "deploy": lambda arguments, err: roster_cli.run_deploy(
         arguments, err, _write_out, check, show_rota
     ),
+    "demand": lambda arguments, err: demand_cli.run_demand(arguments, _check_out, _write_out),
 }
 
 if __name__ == "__main__":

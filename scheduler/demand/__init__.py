@@ -1,0 +1,18 @@
+"""Demand from data: each ward's demand by weekday and hour built from a force's incident
+and crime records (docs/demand.md)."""
+
+from scheduler.demand.profile import HARM, Demand, DemandOptions, Priority, WardDemand, demand_from
+from scheduler.demand.records import Boundaries, Incident, read_boundaries, read_incidents
+
+__all__ = [
+    "HARM",
+    "Boundaries",
+    "Demand",
+    "DemandOptions",
+    "Incident",
+    "Priority",
+    "WardDemand",
+    "demand_from",
+    "read_boundaries",
+    "read_incidents",
+]

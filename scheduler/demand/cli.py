@@ -1,0 +1,173 @@
+"""`beatplan demand`: a team's ward demand built from incident records, shown, and written
+into the scenario (`hourly_demand`) for everything downstream."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+from pydantic import TypeAdapter, ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from scheduler.demand.profile import HARM, Demand, DemandOptions, Priority, demand_from
+from scheduler.demand.records import read_boundaries, read_incidents
+from scheduler.scenario import (
+    Scenario,
+    ScenarioError,
+    describe_validation_error,
+    load_scenario,
+    read_json,
+)
+
+SHADES = " .:-=+*#%@"
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def add_command(commands: argparse._SubParsersAction, positive) -> None:
+    demand_cmd = commands.add_parser(
+        "demand", help="build the wards' demand by weekday and hour from incident records"
+    )
+    demand_cmd.add_argument("scenario", type=Path, help="the team's scenario JSON file")
+    demand_cmd.add_argument(
+        "incidents", type=Path, help="CSV of records: when, category, ward (docs/demand.md)"
+    )
+    demand_cmd.add_argument(
+        "--boundaries", type=Path, help="GeoJSON of the wards (records given by coordinates)"
+    )
+    demand_cmd.add_argument(
+        "--priorities", type=Path, help="JSON list of the ward panels' priorities"
+    )
+    demand_cmd.add_argument(
+        "--harm", type=Path, help="CSV (category,weight) or JSON of harm weights over the defaults"
+    )
+    demand_cmd.add_argument(
+        "--as-of", type=date.fromisoformat, help="count recency back from this day (YYYY-MM-DD)"
+    )
+    demand_cmd.add_argument(
+        "--half-life", type=positive, default=6.0, help="months in which a record's weight halves"
+    )
+    demand_cmd.add_argument("-o", "--out", type=Path, help="write the scenario with its demand")
+    demand_cmd.add_argument("--quiet", action="store_true", help="no heatmaps")
+
+
+def run_demand(arguments: argparse.Namespace, check_out, write_out) -> int:
+    scenario = load_scenario(arguments.scenario)
+    check_out(arguments.out)
+    ward_ids = [ward.id for ward in scenario.wards]
+    boundaries = read_boundaries(arguments.boundaries, ward_ids) if arguments.boundaries else None
+    incidents = read_incidents(
+        _text(arguments.incidents, "incidents CSV"),
+        scenario.zone,
+        source=str(arguments.incidents),
+        boundaries=boundaries,
+    )
+    harm = dict(HARM)
+    if arguments.harm is not None:
+        harm.update(_harm(arguments.harm))
+    priorities = _priorities(arguments.priorities) if arguments.priorities else []
+    options = DemandOptions(as_of=arguments.as_of, half_life_months=arguments.half_life, harm=harm)
+    demand = demand_from(incidents, ward_ids, options, priorities)
+    out = Console(width=120)
+    show(scenario, demand, out, heatmaps=not arguments.quiet)
+    if arguments.out is not None:
+        write_out(arguments.out, with_demand(scenario, demand).model_dump_json(indent=2) + "\n")
+        out.print(f"Written to {arguments.out}: each ward's hourly_demand from these records.")
+    return 0
+
+
+def with_demand(scenario: Scenario, demand: Demand) -> Scenario:
+    """The scenario with each ward's `hourly_demand` from the demand (checked again)."""
+    data = scenario.model_dump(mode="json")
+    for ward in data["wards"]:
+        ward["hourly_demand"] = demand.wards[ward["id"]].hourly
+    return Scenario.model_validate(data)
+
+
+def _text(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such file; give the path of the {what}") from None
+    except IsADirectoryError:
+        raise ScenarioError(f"{path}: a folder; give the path of the {what}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not UTF-8 text; save the {what} as UTF-8") from None
+
+
+def _harm(path: Path) -> dict[str, float]:
+    """Harm weights from a CSV (category,weight) or a JSON object."""
+    from scheduler.demand.records import slug
+
+    text = _text(path, "harm weights")
+    if path.suffix.lower() == ".json":
+        raw = read_json(path, "harm weights")
+        if not isinstance(raw, dict):
+            raise ScenarioError(f"{path}: give an object of category: weight")
+        rows = list(raw.items())
+    else:
+        rows = [tuple(r[:2]) for r in csv.reader(io.StringIO(text)) if r and any(r)]
+        if rows and rows[0][0].strip().lower() == "category":
+            rows = rows[1:]
+    weights = {}
+    for category, weight in rows:
+        try:
+            value = float(weight)
+        except (TypeError, ValueError):
+            raise ScenarioError(f"{path}: the weight of {category!r} is not a number") from None
+        if not value >= 0:
+            raise ScenarioError(f"{path}: the weight of {category!r} must be 0 or more")
+        weights[slug(str(category))] = value
+    return weights
+
+
+def _priorities(path: Path) -> list[Priority]:
+    try:
+        return TypeAdapter(list[Priority]).validate_python(read_json(path, "priorities"))
+    except ValidationError as error:
+        raise ScenarioError(f"{path}: {describe_validation_error(error, 'priorities')}") from None
+
+
+def show(scenario: Scenario, demand: Demand, out: Console, heatmaps: bool = True) -> None:
+    """Each ward's demand, what made it, and (with `heatmaps`) its week as shades."""
+    table = Table(title=f"Demand from records up to {demand.as_of:%d %b %Y}")
+    for column in ("ward", "records", "timed / day / month", "most harm from", "priorities"):
+        table.add_column(column)
+    names = {ward.id: ward.name for ward in scenario.wards}
+    for ward in demand.wards.values():
+        harm = sorted(ward.harm_by_category.items(), key=lambda kv: -kv[1])
+        total = sum(ward.harm_by_category.values()) or 1.0
+        table.add_row(
+            names[ward.ward],
+            str(ward.records),
+            f"{ward.timed} / {ward.day_only} / {ward.month_only}",
+            ", ".join(
+                f"{category} {100 * value / total:.0f}% ({ward.by_category[category]})"
+                for category, value in harm[:3]
+            )
+            or "-",
+            "; ".join(p.reason for p in ward.priorities) or "-",
+        )
+    out.print(table)
+    if demand.outside:
+        out.print(f"{demand.outside} record(s) in none of the team's wards were left out.")
+    untimed = {c: w for c, w in sorted(demand.profiles.items()) if w != "its own"}
+    if untimed and any(w.day_only or w.month_only for w in demand.wards.values()):
+        out.print(
+            "Records without their hour were spread by: "
+            + ", ".join(f"{c} ({w} profile)" for c, w in untimed.items())
+        )
+    if not heatmaps:
+        return
+    top = max((v for w in demand.wards.values() for v in w.hourly), default=0.0) or 1.0
+    for ward in demand.wards.values():
+        out.print(f"\n{names[ward.ward]}: demand by hour (00-23), darkest {top:.2f}")
+        for day, name in enumerate(DAYS):
+            row = ward.hourly[day * 24 : day * 24 + 24]
+            shades = "".join(
+                SHADES[min(len(SHADES) - 1, round((len(SHADES) - 1) * v / top))] for v in row
+            )
+            out.print(f"  {name} |{shades}|", markup=False, highlight=False)
