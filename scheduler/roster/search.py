@@ -183,8 +183,9 @@ def search(
                 start = state.shifted(period.mondays()[index - 1])
             else:
                 start = None
-            if start is not None:
-                state.start_from(chosen, start)
+            begun_from = state.lawful_start(chosen, start) if start is not None else None
+            if begun_from is not None:
+                _hint_all(chosen.model, begun_from)
             # each week until it is within STEP_GAP of its bound, or for twice its share of
             # what is left of the budget; one still far from its bound then is searched again
             # from nothing (a hint can hold one worker's search near it) and the better kept:
@@ -204,11 +205,11 @@ def search(
                 ):
                     solver, status = again, found
             if status == cp_model.UNKNOWN:
-                # still nothing (a large team in a short time): from no tours at all, which
-                # every rule allows, with every worker, which gives a first answer at once
-                state.start_from(chosen, set())
-                solver = _solver(step_seconds, workers, seed + 2, gap=STEP_GAP, limit=limit)
-                status = run(solver, chosen.model)
+                # still nothing (a large team in too short a time, whose presolve alone can
+                # take the step's time): the week as it started, which keeps every rule, or
+                # else no tours at all, which every rule allows
+                solver = begun_from or state.lawful_start(chosen, set())
+                status = cp_model.FEASIBLE if solver is not None else cp_model.UNKNOWN
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 return _none(roster, started, proved=status == cp_model.INFEASIBLE)
             state.take(chosen, solver, last_week=index)
@@ -434,15 +435,28 @@ class _State:
 
     def start_from(self, model: RosterModel, tours: set[tuple[str, date, str]]) -> float | None:
         """Hint every variable of the window's model with these tours (staff, day,
-        template), solved with them fixed (propagation settles it at once), or if they
-        break a rule there (the carry-in of a week moved on) with the lawful tours nearest
-        them: a complete, lawful hint gives the search its first answer at once (a hint of
-        no tours held one worker's search near it: the sample team's first week stayed at a
-        fifth of its bound). The objective of the hint, or None (no hint) if none is found."""
+        template), or the lawful tours nearest them (`lawful_start`): a complete, lawful
+        hint gives the search its first answer at once. The objective of the hint, or None
+        (no hint) if none is found."""
         model.model.clear_hints()
-        solver = self._fixed(model, tours)
+        solver = self.lawful_start(model, tours)
         if solver is None:
+            return None
+        _hint_all(model.model, solver)
+        return solver.objective_value
+
+    def lawful_start(
+        self, model: RosterModel, tours: set[tuple[str, date, str]]
+    ) -> cp_model.CpSolver | None:
+        """The window's model solved with these tours fixed (propagation settles it at
+        once), or if they break a rule there (the carry-in of a week moved on) with the
+        lawful tours nearest them; None if neither is found. (A hint of no tours held one
+        worker's search near it: the sample team's first week stayed at a fifth of its
+        bound; so no tours is only the last resort.)"""
+        solver = self._fixed(model, tours)
+        if solver is None and tours:
             nearest = model.model.clone()
+            nearest.clear_hints()
             nearest.maximize(
                 sum(
                     v if (o.staff, o.day, o.template) in tours else -v
@@ -451,16 +465,12 @@ class _State:
                 )
             )
             repair = _solver(REPAIR_SECONDS, 1, 0)
-            if repair.solve(nearest) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                return None
-            tours = {
-                (o.staff, o.day, o.template) for o, v in model.works.items() if repair.value(v)
-            }
-            solver = self._fixed(model, tours)
-            if solver is None:
-                return None
-        _hint_all(model.model, solver)
-        return solver.objective_value
+            if repair.solve(nearest) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                tours = {
+                    (o.staff, o.day, o.template) for o, v in model.works.items() if repair.value(v)
+                }
+                solver = self._fixed(model, tours)
+        return solver
 
     @staticmethod
     def _fixed(model: RosterModel, tours: set[tuple[str, date, str]]) -> cp_model.CpSolver | None:
