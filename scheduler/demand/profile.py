@@ -95,7 +95,7 @@ class DemandOptions:
     as_of: date | None = None  # recency is counted back from here (default: the last record)
     half_life_months: float = 6.0
     harm: Mapping[str, float] = field(default_factory=lambda: dict(HARM))
-    shrink: float = 20.0  # records at which a ward's own weekday shape counts half
+    shrink: float = 20.0  # a ward's records of a category at which their own hours count half
     top: float = 3.0  # the busiest ward-hour's weight
     baseline: float = 0.1  # added to every ward-hour
 
@@ -141,9 +141,11 @@ def demand_from(
     priorities: Iterable[Priority] = (),
 ) -> Demand:
     """Each ward's demand by hour of the week from the records (see the module's notes).
-    `ValueError` names categories with no harm weight, or priorities in unknown wards."""
+    `ValueError` names categories with no harm weight (among the records in the team's
+    wards), or priorities in unknown wards."""
     options = options or DemandOptions()
-    unknown = sorted({i.category for i in incidents} - set(options.harm))
+    inside = {i.category for i in incidents if i.ward in ward_ids}
+    unknown = sorted(inside - set(options.harm))
     if unknown:
         raise ValueError(
             f"no harm weight for {', '.join(unknown[:5])}{' ...' if len(unknown) > 5 else ''}; "

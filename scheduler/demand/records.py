@@ -23,7 +23,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -49,10 +49,13 @@ class Incident:
 
     @property
     def dated(self) -> date:
-        """The day it happened, or the first of its month."""
-        found = self.at.date() if self.at is not None else self.day or self.month
-        assert found is not None
-        return found
+        """The day it happened, or the middle of its month (for its age)."""
+        if self.at is not None:
+            return self.at.date()
+        if self.day is not None:
+            return self.day
+        assert self.month is not None
+        return self.month + timedelta(days=14)
 
 
 def slug(text: str) -> str:
@@ -204,8 +207,9 @@ def _inside(x: float, y: float, rings: Iterable[Ring]) -> bool:
 
 def read_boundaries(path: Path, ward_ids: Iterable[str]) -> Boundaries:
     """A GeoJSON FeatureCollection of ward boundaries (Polygon or MultiPolygon), each
-    feature's ward named by its `id`, or its property `ward`, `ward_id` or `id`; features
-    of wards not in `ward_ids` are refused (a misspelt id would drop its records)."""
+    feature's ward named by its `id`, or its property `ward`, `ward_id` or `id`. Features
+    of other wards than `ward_ids` are passed over (a force's file holds all its wards);
+    a file with none of them is refused."""
     known = set(ward_ids)
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -236,9 +240,7 @@ def read_boundaries(path: Path, ward_ids: Iterable[str]) -> Boundaries:
         if ward is None:
             raise ScenarioError(f"{where}: no ward id; give it an id or a 'ward' property")
         if ward not in known:
-            raise ScenarioError(
-                f"{where}: ward {ward!r} is not one of the team's ({', '.join(sorted(known))})"
-            )
+            continue  # a force's file holds every ward; records there count as outside
         geometry = feature.get("geometry") or {}
         shape, coordinates = geometry.get("type"), geometry.get("coordinates")
         if shape == "Polygon":
@@ -258,4 +260,9 @@ def read_boundaries(path: Path, ward_ids: Iterable[str]) -> Boundaries:
             raise ScenarioError(
                 f"{where}: its coordinates are not [longitude, latitude] pairs"
             ) from None
+    if not wards:
+        raise ScenarioError(
+            f"{path}: none of the team's wards ({', '.join(sorted(known))}) is in it; give "
+            "the file whose ids are the team's ward ids"
+        )
     return Boundaries(wards)

@@ -196,7 +196,10 @@ def test_reading_a_police_uk_file_and_a_force_export(tmp_path: Path):
     }
     path = tmp_path / "wards.geojson"
     path.write_text(json.dumps(shapes))
-    boundaries = read_boundaries(path, ["a", "b"])
+    boundaries = read_boundaries(path, ["a", "b", "c"])
+    assert read_boundaries(path, ["b"]).wards.keys() == {"b"}  # another team's wards pass
+    with pytest.raises(ScenarioError, match="none of the team's wards"):
+        read_boundaries(path, ["x"])
     records = read_incidents(police_uk, LONDON, boundaries=boundaries)
     assert [(r.ward, r.category, r.month) for r in records] == [
         ("b", "violence-and-sexual-offences", date(2026, 9, 1)),
