@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from scheduler.scenario import (
@@ -43,18 +42,11 @@ def local_instant(scenario: Scenario, day: date, clock: str) -> datetime:
     A time in the March gap moves forward by the gap; one in the October repeat is the
     first occurrence (fold=0).
     """
-    return _instant(scenario.zone, day, clock)
-
-
-@lru_cache(maxsize=1 << 16)
-def _instant(zone: ZoneInfo, day: date, clock: str) -> datetime:
-    """`local_instant`, remembered: a roster's model asks for the same few clock times on
-    the same days hundreds of thousands of times (a fifth of its build time)."""
     parsed = parse_clock(clock)
     if parsed is None:
         day, parsed = day + timedelta(days=1), parse_clock("00:00")
     assert parsed is not None
-    return datetime.combine(day, parsed, tzinfo=zone).astimezone(UTC)
+    return datetime.combine(day, parsed, tzinfo=scenario.zone).astimezone(UTC)
 
 
 def duty_interval(

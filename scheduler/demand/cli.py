@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from scheduler.demand.profile import HARM, Demand, DemandOptions, Priority, demand_from
-from scheduler.demand.records import read_boundaries, read_incidents
+from scheduler.demand.records import read_boundaries, read_incidents, slug
 from scheduler.scenario import (
     Scenario,
     ScenarioError,
@@ -100,8 +100,6 @@ def _text(path: Path, what: str) -> str:
 
 def _harm(path: Path) -> dict[str, float]:
     """Harm weights from a CSV (category,weight) or a JSON object."""
-    from scheduler.demand.records import slug
-
     text = _text(path, "harm weights")
     if path.suffix.lower() == ".json":
         raw = read_json(path, "harm weights")

@@ -87,10 +87,6 @@ class RosterModel:
     hour_values: dict[int, tuple[cp_model.IntVar, list[int]]] = field(default_factory=dict)
     shortfalls: list[tuple[str, object, cp_model.IntVar]] = field(default_factory=list)
     weekend_worked: dict[str, list] = field(default_factory=dict)
-    # (staff, Monday) -> the options and the fixed days' minutes of that week
-    by_week: dict[tuple[str, date], tuple[list[DutyOption], list[int]]] = field(
-        default_factory=lambda: defaultdict(lambda: ([], []))
-    )
     # minutes already worked above (below, if negative) the contract earlier in the
     # period, when this model plans only part of it (`scheduler.roster.search`)
     balance: dict[str, int] = field(default_factory=dict)
@@ -422,14 +418,14 @@ def _week_days(roster: RosterModel, staff: str, monday: date) -> list:
 
 
 def _week_minutes(roster: RosterModel, staff: str, monday: date) -> cp_model.LinearExprT:
-    if not roster.by_week:  # each person's options and fixed days by week, once
-        for person, options in roster.options.items():
-            for o in options:
-                roster.by_week[person, o.day - timedelta(days=o.day.weekday())][0].append(o)
-        for (person, day), f in roster.fixed.items():
-            roster.by_week[person, day - timedelta(days=day.weekday())][1].append(f.minutes)
-    options, fixed = roster.by_week.get((staff, monday), ([], []))
-    return sum(o.minutes * roster.works[o] for o in options) + sum(fixed)
+    sunday = monday + timedelta(days=6)
+    minutes = [
+        o.minutes * roster.works[o] for o in roster.options[staff] if monday <= o.day <= sunday
+    ]
+    fixed = sum(
+        f.minutes for (s, d), f in roster.fixed.items() if s == staff and monday <= d <= sunday
+    )
+    return sum(minutes) + fixed
 
 
 def _weekly_limits(roster: RosterModel) -> None:
