@@ -20,6 +20,9 @@ from scheduler import Rota
 from tests.api.api_support import sample_scenario, store_draft
 from tests.support import sample_rota
 
+# a solved sample week behind every test (19 s to set up): the extra tier
+pytestmark = pytest.mark.extra
+
 WEEK = "2026-11-23"
 API = f"/teams/riverside/weeks/{WEEK}"
 PAGE = f"/ui/teams/riverside/weeks/{WEEK}"

@@ -607,6 +607,7 @@ def test_ward_page_names_no_officer(client: TestClient, site: dict[str, str]) ->
     assert client.get("/wards/riverside/nowhere").status_code == 404
 
 
+@pytest.mark.extra  # 4-8 s: the quick tier keeps under 5 minutes
 def test_an_absence_recorded_on_the_week_page_is_repaired_and_shown(
     client: TestClient, site: dict[str, str]
 ) -> None:

@@ -44,6 +44,7 @@ def _published(client: TestClient) -> dict:
     return client.get(f"{WEEK}/rota").json()["rota"]
 
 
+@pytest.mark.extra  # 4-8 s: the quick tier keeps under 5 minutes
 def test_sick_officer_repaired_published_and_reported(client: TestClient):
     client.app.state.clock = lambda: datetime(2026, 11, 24, 12, tzinfo=UTC)
     assert client.post(f"{TEAM}/scenario", json=sample_scenario()).is_success
@@ -287,6 +288,7 @@ def test_an_absence_from_before_the_week_is_recorded_on_its_own_week_first(
     assert taken.status_code == 202, taken.text
 
 
+@pytest.mark.extra  # 4-8 s: the quick tier keeps under 5 minutes
 def test_a_repairs_pins_follow_the_pins_api_rules(client: TestClient):
     """Two pins of one repair that repeat or contradict each other (the same person and
     day; a rest day on the day of an event pinned in the same repair, new events
@@ -402,6 +404,7 @@ def _report_rows(client: TestClient) -> list[dict]:
     return [*body["wards"], {**body["total"], "ward": None}]
 
 
+@pytest.mark.extra  # 4-8 s: the quick tier keeps under 5 minutes
 def test_the_abstraction_report_adds_up_with_no_negative_figure(client: TestClient):
     """After a real repair (fixtures/riverside-replan.json: a sickness, an aid
     abstraction, an urgent mandatory meeting and a surge, the absences given to people

@@ -60,6 +60,7 @@ def _text(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
 
+@pytest.mark.extra  # 4-8 s: the quick tier keeps under 5 minutes
 def test_a_roster_is_planned_read_and_published_from_the_pages(browser: TestClient):
     listing = browser.get(PAGES)
     assert listing.status_code == 200 and "No roster yet" in listing.text
@@ -208,6 +209,7 @@ def test_an_officer_sees_their_roster_ahead_and_what_a_new_one_changed(browser: 
     )
 
 
+@pytest.mark.extra  # 4-8 s: the quick tier keeps under 5 minutes
 def test_the_grid_counts_the_fewest_on_duty_in_each_cover_window():
     """The cover rows under the grid against a brute-force reading: at every quarter
     hour of each window (the small team's tours start and end on the hour, so the fewest

@@ -231,6 +231,7 @@ def test_a_rostered_feed_reads_the_same_in_icaljs(client: TestClient):
     assert any(s.startswith("Rostered: ") for s in summaries) and "Rest day" in summaries
 
 
+@pytest.mark.extra  # 4-8 s: the quick tier keeps under 5 minutes
 def test_a_roster_planned_in_the_service_is_stored_as_a_checked_draft(client: TestClient):
     with_team(client, AHEAD)
     period = RosterPeriod(

@@ -427,6 +427,7 @@ def _replaced(document: object, path: tuple, new: object) -> object:
     return copy
 
 
+@pytest.mark.extra  # 4-8 s: the quick tier keeps under 5 minutes
 def test_a_boolean_or_text_where_a_number_goes_is_a_422_naming_the_field(client: TestClient):
     """true, false or "5" for any number in a body (every number of a whole scenario, a
     staff member's hours, a repair's surge weight, a solve's time_limit), and 1 or "yes"

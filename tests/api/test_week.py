@@ -92,6 +92,7 @@ def test_read_by_officer_and_ward(client: TestClient):
     assert client.get(f"{WEEK}/rota/staff/nobody").status_code == 404
 
 
+@pytest.mark.extra  # 4-8 s: the quick tier keeps under 5 minutes
 def test_impossible_week_fails_the_job_with_explanation(client: TestClient):
     """The infeasible sample solves to a failed job that names the ward panel."""
     client.post("/teams/riverside/scenario", json=sample_scenario("riverside-infeasible.json"))
@@ -139,6 +140,7 @@ def test_second_solve_of_same_week_is_409(client: TestClient):
     assert job["status"] == "cancelled"
 
 
+@pytest.mark.extra  # 4-8 s: the quick tier keeps under 5 minutes
 def test_stop_keeps_the_best_rota_so_far(client: TestClient):
     """Stopping a solve once it has a rota ends it with that rota as the draft (lawful by
     the independent checker), long before its limit; the message says it was stopped."""

@@ -66,6 +66,7 @@ def four_weeks() -> tuple[Scenario, RosterPeriod, Roster]:
     return scenario, period, roster
 
 
+@pytest.mark.extra  # 4-8 s: the quick tier keeps under 5 minutes
 def test_a_solved_roster_keeps_every_roster_rule():
     scenario, period, roster = four_weeks()
     assert check_roster(scenario, period, roster) == []
@@ -499,6 +500,7 @@ def test_a_sergeants_event_pin_on_a_rostered_rest_day():
     assert check(needed.scenario, needed.result.rota) == []
 
 
+@pytest.mark.extra  # 4-8 s: the quick tier keeps under 5 minutes
 def test_the_roster_keeps_the_sergeants_pins_where_the_period_holds_them():
     """The week's pins reach the roster: a pin to a weekly event puts that person on a
     tour covering it each week; a dated tour or rest day is rostered so."""
@@ -558,6 +560,7 @@ def test_the_gap_is_said_in_words_a_sergeant_can_use():
     )
 
 
+@pytest.mark.extra  # 4-8 s: the quick tier keeps under 5 minutes
 def test_a_roster_search_limited_by_work_counts_work_and_the_clock_only_stops_a_runaway():
     """`RosterOptions(limit="work")` holds each step of the search to units of CP-SAT's
     deterministic time (the clock stops it only at WORK_CLOCK_CAP times that) and the

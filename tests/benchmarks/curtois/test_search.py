@@ -23,6 +23,7 @@ def test_solver_reaches_the_optimum_of_instance_1():
 
 
 @needs_data
+@pytest.mark.extra  # 4-8 s: the quick tier keeps under 5 minutes
 def test_search_goes_on_if_the_column_process_dies(monkeypatch: pytest.MonkeyPatch):
     """A column process that fails before sending anything costs its bound and rosters,
     not the solve: the full model still starts and proves instance 2's optimum."""
