@@ -30,7 +30,7 @@ from scheduler.cli import (
     show_rota,
 )
 from scheduler.cli import parser as library_parser
-from scheduler.scenario import coming_monday
+from scheduler.scenario import Scenario, coming_monday
 
 # The service's modules are imported by the commands that use them: `beatplan solve`
 # and `beatplan check` start without loading the web stack and the database layer.
@@ -78,6 +78,12 @@ def parser() -> argparse.ArgumentParser:
     demo_cmd.add_argument("--port", type=PORT, default=8000)
     demo_cmd.add_argument("--time-limit", type=SECONDS, default=30.0)
     demo_cmd.add_argument("--no-serve", action="store_true", help="stop after publishing")
+    demo_cmd.add_argument(
+        "--hand-demand",
+        action="store_true",
+        help="plan on the scenario's hand-typed demand, not the demand and hot spots built "
+        "from SCENARIO-incidents.csv (with SCENARIO-wards.geojson) beside it",
+    )
 
     admin_cmd = commands.add_parser(
         "admin", help="create an admin user in the service's database and print their token"
@@ -161,6 +167,8 @@ def _demo(arguments: argparse.Namespace, err: Console) -> int:
     if not arguments.no_serve:  # before solving and publishing, not after
         _check_port("127.0.0.1", arguments.port)
     out = console()
+    if not arguments.hand_demand:
+        scenario = _demand_from_records(scenario, arguments.scenario, out)
     out.print(
         f"Planning {scenario.team.name}'s roster: {period.weeks} weeks from {period.start} "
         f"({arguments.roster_time_limit:g} s)..."
@@ -203,6 +211,7 @@ def _demo(arguments: argparse.Namespace, err: Console) -> int:
         out.print(f"Independent check: {len(violations)} violation(s)", style="red")
         return 1
     out.print("Independent check: every hard rule holds.")
+    _visits_line(deployment.scenario, result.rota, out)
 
     arguments.database.unlink(missing_ok=True)  # a fresh database every time
     settings = Settings(database_url=f"sqlite:///{arguments.database.resolve()}")
@@ -252,6 +261,70 @@ def _demo(arguments: argparse.Namespace, err: Console) -> int:
     out.print("Serving; press Ctrl-C to stop.")
     uvicorn.run(create_app(settings), host="127.0.0.1", port=arguments.port, log_level="warning")
     return 0
+
+
+def _demand_from_records(scenario: Scenario, path: Path, out: Console) -> Scenario:
+    """The sample's demand and hot spots built from its records (the force's own file),
+    and the public police.uk file's demand set beside it; the scenario as it is if it has
+    no records beside it."""
+    from scheduler.demand.cli import build_demand, summary_lines, with_demand
+
+    own = path.with_name(f"{path.stem}-incidents.csv")
+    shapes = path.with_name(f"{path.stem}-wards.geojson")
+    if not own.exists():
+        return scenario
+    boundaries = shapes if shapes.exists() else None
+    built = build_demand(scenario, own, boundaries)
+    out.print(
+        f"Each ward's demand and hot spots built from {own} (`beatplan demand` shows "
+        f"heatmaps; {built.demand.outside} records in none of the team's wards left out):",
+        soft_wrap=True,
+    )
+    for line in summary_lines(scenario, built):
+        out.print(line, soft_wrap=True, highlight=False)
+    public = path.with_name(f"{path.stem}-street.csv")
+    if public.exists():
+        street = build_demand(scenario, public, boundaries)
+        records = sum(w.records for w in street.demand.wards.values())
+        agree = _agreement(built.demand, street.demand)
+        out.print(
+            f"From police.uk's street-level file {public} (the month only, places moved to map "
+            f"points): {records} records in the team's wards, {street.demand.outside} outside "
+            f"them or with no place; its demand's hours agree with the force's own at "
+            f"r = {agree:.2f} (month-only records take their category's hours from the timed "
+            "ones).",
+            soft_wrap=True,
+        )
+    out.print("The week and the roster are planned on the demand from the force's records.\n")
+    return with_demand(scenario, built.demand, built.hot_spots)
+
+
+def _visits_line(scenario: Scenario, rota, out: Console) -> None:
+    from scheduler.visits import spacing_problems
+
+    visits = sum(len(a.visits) for duty in rota.duties for a in duty.activities)
+    if not visits:
+        return
+    gaps = spacing_problems(scenario, rota.duties)
+    out.print(
+        f"{visits} hot-spot visits planned inside patrol blocks (in the officers' duties and "
+        "feeds, never in public): "
+        + (
+            "every hot spot visited at least every two hours of its patrolled peak time."
+            if not gaps
+            else f"{len(gaps)} gap(s) over two hours, e.g. {gaps[0]}."
+        ),
+        soft_wrap=True,
+    )
+
+
+def _agreement(first, second) -> float:
+    """Pearson's r between two demands' ward-hours."""
+    from statistics import correlation
+
+    a = [v for ward in first.wards.values() for v in ward.hourly]
+    b = [v for ward in second.wards.values() for v in ward.hourly]
+    return correlation(a, b)
 
 
 def _admin(arguments: argparse.Namespace, _err: Console) -> int:

@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 
 from api import tables
 from scheduler.roster import Roster
-from scheduler.rota import Rota
+from scheduler.rota import Rota, Visit
 
 PAST_WINDOW = timedelta(weeks=4)
 CONFIRMED, CANCELLED = "CONFIRMED", "CANCELLED"
@@ -57,11 +57,24 @@ def _clock(instant: datetime, zone: ZoneInfo) -> str:
     return instant.astimezone(zone).strftime("%H:%M")
 
 
+def _visit_line(visit: Visit, spots: dict[str, dict], zone: ZoneInfo) -> str:
+    """A planned hot-spot visit, for the officer's own duty entry (never a public feed)."""
+    spot = spots.get(visit.hot_spot)
+    where = (
+        f"{spot['name']} ({spot['latitude']:.5f}, {spot['longitude']:.5f})"
+        if spot
+        else visit.hot_spot
+    )
+    return f"  {_clock(visit.start, zone)}-{_clock(visit.end, zone)} visit {where}"
+
+
 def wanted_entries(session: Session, team: tables.Team, rota: Rota) -> list[Wanted]:
     """The entries a published rota gives: each duty and each event an officer attends
     (in their feed), and each public event of the week (in its ward's feed)."""
     zone = ZoneInfo(team.timezone)
-    wards = {w.id: w.spec["name"] for w in session.exec(_items(tables.Ward, team.id))}
+    specs = {w.id: w.spec for w in session.exec(_items(tables.Ward, team.id))}
+    wards = {ward_id: spec["name"] for ward_id, spec in specs.items()}
+    spots = {spot["id"]: spot for spec in specs.values() for spot in spec.get("hot_spots") or []}
     templates = {t.id: t.spec["name"] for t in session.exec(_items(tables.DutyTemplate, team.id))}
     start = datetime.combine(rota.week_start, time(0), zone)
     next_week = datetime.combine(rota.week_start + timedelta(days=7), time(0), zone)
@@ -99,6 +112,7 @@ def wanted_entries(session: Session, team: tables.Team, rota: Rota) -> list[Want
                 )
             else:
                 lines.append(f"{span} patrol {ward}")
+                lines += [_visit_line(visit, spots, zone) for visit in activity.visits]
         main = duty.main_ward
         name = templates.get(duty.template, duty.template)
         where = f"{wards.get(main, main)} patrol" if main else "duty"

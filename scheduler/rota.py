@@ -20,6 +20,15 @@ class Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Visit(Out):
+    """A planned visit to a hot spot of the patrol's ward (`scheduler.visits`): the
+    officer's own, never shown in public."""
+
+    hot_spot: str
+    start: AwareDatetime
+    end: AwareDatetime
+
+
 class Activity(Out):
     """Part of a duty: patrolling a ward, or attending an engagement event in it."""
 
@@ -28,6 +37,9 @@ class Activity(Out):
     event: str | None = None
     start: AwareDatetime
     end: AwareDatetime
+    visits: list[Visit] = Field(
+        default_factory=list, description="hot-spot visits planned in a patrol block"
+    )
 
     @property
     def hours(self) -> float:

@@ -34,6 +34,7 @@ from scheduler.phases import (
 from scheduler.rota import FacesReport, Rota, SolveReport
 from scheduler.scenario import Scenario
 from scheduler.summary import figures
+from scheduler.visits import plan_visits
 
 # The familiar-faces phase's seconds when not given: at least 3 (the sample team's first
 # deployment comes in under a second), at most 15 (about 98% of the plan's presence kept:
@@ -309,7 +310,7 @@ def extract_rota(week: WeekModel, solver: cp_model.CpSolver) -> Rota:
     attended = {key for key, var in week.attends.items() if solver.boolean_value(var)}
     counts = {key: solver.value(var) for key, var in week.patrol.items()}
     states = assign_patrols(week, worked, attended, counts, block_wards(week, solver))
-    duties = build_duties(week, worked, states)
+    duties = plan_visits(scenario, build_duties(week, worked, states))
     return Rota(
         team=scenario.team.id,
         week_start=scenario.week_start,

@@ -130,4 +130,29 @@ def _activity_problems(context: Context, visit: Visit) -> list[str]:
             problems.append(
                 f"is for {event.name}, which takes place in {context.ward_name(event.ward)}"
             )
+    return problems + _visit_problems(context, visit)
+
+
+def _visit_problems(context: Context, visit: Visit) -> list[str]:
+    """Hot-spot visits: in a patrol, inside it, one after another, to the ward's hot spots."""
+    activity = visit.activity
+    if not activity.visits:
+        return []
+    if activity.kind != "patrol":
+        return ["plans hot-spot visits, which only a patrol makes"]
+    ward = context.wards.get(activity.ward)
+    spots = {spot.id: spot for spot in ward.hot_spots} if ward is not None else {}
+    problems: list[str] = []
+    previous_end = None
+    for planned in sorted(activity.visits, key=lambda v: context.utc(v.start)):
+        start, end = context.utc(planned.start), context.utc(planned.end)
+        what = f"visit to {planned.hot_spot!r} {context.period(start, end)}"
+        spot = spots.get(planned.hot_spot)
+        if spot is None:
+            problems.append(f"plans a {what}, not a hot spot of the ward")
+        if not visit.start <= start < end <= visit.end:
+            problems.append(f"plans a {what} outside the patrol")
+        if previous_end is not None and start < previous_end:
+            problems.append(f"plans a {what} overlapping the visit before it")
+        previous_end = end if previous_end is None else max(previous_end, end)
     return problems

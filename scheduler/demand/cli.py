@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -13,9 +14,11 @@ from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from scheduler.demand.hotspots import hot_spots_from
 from scheduler.demand.profile import HARM, Demand, DemandOptions, Priority, demand_from
 from scheduler.demand.records import read_boundaries, read_incidents, slug
 from scheduler.scenario import (
+    HotSpot,
     Scenario,
     ScenarioError,
     describe_validation_error,
@@ -57,34 +60,111 @@ def add_command(commands: argparse._SubParsersAction, positive) -> None:
 def run_demand(arguments: argparse.Namespace, check_out, write_out) -> int:
     scenario = load_scenario(arguments.scenario)
     check_out(arguments.out)
-    ward_ids = [ward.id for ward in scenario.wards]
-    boundaries = read_boundaries(arguments.boundaries, ward_ids) if arguments.boundaries else None
-    incidents = read_incidents(
-        _text(arguments.incidents, "incidents CSV"),
-        scenario.zone,
-        source=str(arguments.incidents),
-        boundaries=boundaries,
-    )
     harm = dict(HARM)
     if arguments.harm is not None:
         harm.update(_harm(arguments.harm))
     priorities = _priorities(arguments.priorities) if arguments.priorities else []
     options = DemandOptions(as_of=arguments.as_of, half_life_months=arguments.half_life, harm=harm)
-    demand = demand_from(incidents, ward_ids, options, priorities)
+    built = build_demand(scenario, arguments.incidents, arguments.boundaries, options, priorities)
     out = Console(width=120)
-    show(scenario, demand, out, heatmaps=not arguments.quiet)
+    show(scenario, built.demand, out, heatmaps=not arguments.quiet, unplaced=built.unplaced)
+    show_hot_spots(scenario, built.hot_spots, out, placed=built.placed)
     if arguments.out is not None:
-        write_out(arguments.out, with_demand(scenario, demand).model_dump_json(indent=2) + "\n")
-        out.print(f"Written to {arguments.out}: each ward's hourly_demand from these records.")
+        written = with_demand(scenario, built.demand, built.hot_spots)
+        write_out(arguments.out, written.model_dump_json(indent=2) + "\n")
+        out.print(
+            f"Written to {arguments.out}: each ward's hourly_demand and hot spots from these "
+            "records."
+        )
     return 0
 
 
-def with_demand(scenario: Scenario, demand: Demand) -> Scenario:
-    """The scenario with each ward's `hourly_demand` from the demand (checked again)."""
+@dataclass
+class Built:
+    demand: Demand
+    hot_spots: dict[str, list[HotSpot]]
+    placed: int  # records with coordinates
+    unplaced: int  # records in a file with coordinates that had none ("No location")
+
+
+def build_demand(
+    scenario: Scenario,
+    incidents: Path,
+    boundaries: Path | None = None,
+    options: DemandOptions | None = None,
+    priorities: list[Priority] | None = None,
+) -> Built:
+    """The team's demand and hot spots from a file of records (`ScenarioError` names what
+    cannot be read and the fix)."""
+    options = options or DemandOptions()
+    ward_ids = [ward.id for ward in scenario.wards]
+    shapes = read_boundaries(boundaries, ward_ids) if boundaries else None
+    records = read_incidents(
+        _text(incidents, "incidents CSV"), scenario.zone, source=str(incidents), boundaries=shapes
+    )
+    demand = demand_from(records, ward_ids, options, priorities or [])
+    names = {ward.id: ward.name for ward in scenario.wards}
+    spots = hot_spots_from(records, demand.wards, names, options, as_of=demand.as_of)
+    placed = sum(record.point is not None for record in records)
+    return Built(demand, spots, placed, len(records) - placed if placed else 0)
+
+
+def with_demand(
+    scenario: Scenario, demand: Demand, hot_spots: dict[str, list[HotSpot]] | None = None
+) -> Scenario:
+    """The scenario with each ward's `hourly_demand` from the demand and, where given, its
+    hot spots (a ward's old ones replaced), checked again."""
     data = scenario.model_dump(mode="json")
     for ward in data["wards"]:
         ward["hourly_demand"] = demand.wards[ward["id"]].hourly
+        if hot_spots is not None:
+            ward["hot_spots"] = [
+                spot.model_dump(mode="json") for spot in hot_spots.get(ward["id"], [])
+            ]
     return Scenario.model_validate(data)
+
+
+def peak_text(hours: list[int]) -> str:
+    """Hours of the week as stretches: "Fri 19:00-Sat 03:00, Sat 19:00-Sun 03:00"."""
+    stretches: list[list[int]] = []
+    for hour in sorted(hours):
+        if stretches and stretches[-1][1] == hour:
+            stretches[-1][1] = hour + 1
+        else:
+            stretches.append([hour, hour + 1])
+
+    def at(hour: int) -> str:
+        return f"{DAYS[(hour // 24) % 7]} {hour % 24:02d}:00"
+
+    return ", ".join(
+        f"{at(a)}-{at(b)[4:] if a // 24 == b // 24 or (b % 24 == 0 and b - a < 24) else at(b)}"
+        for a, b in stretches
+    )
+
+
+def show_hot_spots(
+    scenario: Scenario, spots: dict[str, list[HotSpot]], out: Console, placed: int
+) -> None:
+    if not placed:
+        out.print("No record has coordinates, so no hot spots were looked for.")
+        return
+    table = Table(title="Hot spots: where harm concentrates (cells of 150 m, 5 records or more)")
+    for column in ("ward", "hot spot", "at", "records", "ward's harm", "peak hours"):
+        table.add_column(column)
+    names = {ward.id: ward.name for ward in scenario.wards}
+    for ward, found in spots.items():
+        for spot in found:
+            table.add_row(
+                names[ward],
+                spot.name,
+                f"{spot.latitude:.5f}, {spot.longitude:.5f}",
+                str(spot.records),
+                f"{100 * spot.harm_share:.0f}%",
+                peak_text(spot.peak_hours),
+            )
+        if not found:
+            table.add_row(names[ward], "-", "", "", "", "none stands out")
+    out.print(table)
 
 
 def _text(path: Path, what: str) -> str:
@@ -129,7 +209,9 @@ def _priorities(path: Path) -> list[Priority]:
         raise ScenarioError(f"{path}: {describe_validation_error(error, 'priorities')}") from None
 
 
-def show(scenario: Scenario, demand: Demand, out: Console, heatmaps: bool = True) -> None:
+def show(
+    scenario: Scenario, demand: Demand, out: Console, heatmaps: bool = True, unplaced: int = 0
+) -> None:
     """Each ward's demand, what made it, and (with `heatmaps`) its week as shades."""
     table = Table(title=f"Demand from records up to {demand.as_of:%d %b %Y}")
     for column in ("ward", "records", "timed / day / month", "most harm from", "priorities"):
@@ -151,7 +233,8 @@ def show(scenario: Scenario, demand: Demand, out: Console, heatmaps: bool = True
         )
     out.print(table)
     if demand.outside:
-        out.print(f"{demand.outside} record(s) in none of the team's wards were left out.")
+        without = f" ({unplaced} of them with no place given)" if unplaced else ""
+        out.print(f"{demand.outside} record(s) in none of the team's wards were left out{without}.")
     untimed = {c: w for c, w in sorted(demand.profiles.items()) if w != "its own"}
     if untimed and any(w.day_only or w.month_only for w in demand.wards.values()):
         out.print(
@@ -169,3 +252,23 @@ def show(scenario: Scenario, demand: Demand, out: Console, heatmaps: bool = True
                 SHADES[min(len(SHADES) - 1, round((len(SHADES) - 1) * v / top))] for v in row
             )
             out.print(f"  {name} |{shades}|", markup=False, highlight=False)
+
+
+def summary_lines(scenario: Scenario, built: Built) -> list[str]:
+    """A line a ward: its records, what made most of its harm, its hot spots."""
+    lines = []
+    for ward in scenario.wards:
+        made = built.demand.wards[ward.id]
+        harm = sorted(made.harm_by_category.items(), key=lambda kv: -kv[1])
+        total = sum(made.harm_by_category.values()) or 1.0
+        most = f", most harm from {harm[0][0]} ({100 * harm[0][1] / total:.0f}%)" if harm else ""
+        spots = built.hot_spots.get(ward.id, [])
+        where = (
+            f"; {len(spots)} hot spot(s) of "
+            + ", ".join(str(spot.records) for spot in spots)
+            + " records"
+            if spots
+            else "; no hot spot stands out"
+        )
+        lines.append(f"  {ward.name}: {made.records} records{most}{where}")
+    return lines

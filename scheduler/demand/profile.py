@@ -26,9 +26,10 @@ Nothing of a record is kept but the counts the report gives (category, ward, how
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from pydantic import Field
 
@@ -160,41 +161,35 @@ def demand_from(
                 f"the team's ({', '.join(ward_ids)})"
             )
     as_of = options.as_of or max((i.dated for i in incidents), default=date.today())
-    profiles, whose = _profiles(incidents, options.shrink)
+    profiles, whose = hourly_profiles(incidents, options.shrink)
     wards = {ward: WardDemand(ward, [0.0] * HOURS, [0.0] * HOURS) for ward in ward_ids}
     outside = 0
     # each ward's weighted harm by category and hour of the week
-    hours: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0] * HOURS)
+    week = WeekHours()
     for incident in incidents:
         found = wards.get(incident.ward) if incident.ward is not None else None
         if found is None:
             outside += 1
             continue
-        weight = options.harm[incident.category] * _recency(incident.dated, as_of, options)
         found.records += 1
         found.by_category[incident.category] += 1
-        row = hours[found.ward, incident.category]
-        shape = profiles.get(incident.category, profiles[""])
         if incident.at is not None:
             found.timed += 1
-            row[incident.at.weekday() * 24 + incident.at.hour] += weight
         elif incident.day is not None:
             found.day_only += 1
-            first = incident.day.weekday() * 24
-            day = shape[first : first + 24]
-            total = sum(day) or 1.0
-            for hour, share in enumerate(day):
-                row[first + hour] += weight * share / total
         else:
             found.month_only += 1
-            for hour, share in enumerate(shape):
-                row[hour] += weight * share
+        weight = options.harm[incident.category] * recency(
+            incident.dated, as_of, options.half_life_months
+        )
+        week.add((found.ward, incident.category), incident, weight)
+    hours = week.rows(lambda key: profiles.get(key[1], profiles[""]))
     # each category's hours in a ward drawn towards its hours over the whole team, the more
     # so the fewer of its records the ward has: one robbery does not make a peak
     for (ward, category), row in hours.items():
         count = wards[ward].by_category[category]
         pull = options.shrink / (count + options.shrink) if options.shrink else 0.0
-        spread = _spread(row)
+        spread = spread_hours(row)
         total = sum(spread)
         shape = profiles.get(category, profiles[""])
         smoothed = [(1 - pull) * v + pull * total * shape[h] for h, v in enumerate(spread)]
@@ -216,12 +211,13 @@ def demand_from(
     return Demand(wards=wards, as_of=as_of, outside=outside, scale=scale, profiles=whose)
 
 
-def _recency(day: date, as_of: date, options: DemandOptions) -> float:
+def recency(day: date, as_of: date, half_life_months: float) -> float:
+    """A record's weight for its age: halved every `half_life_months` before `as_of`."""
     months = max(0.0, (as_of - day).days / 30.44)
-    return 0.5 ** (months / options.half_life_months)
+    return 0.5 ** (months / half_life_months)
 
 
-def _profiles(
+def hourly_profiles(
     incidents: Sequence[Incident], shrink: float
 ) -> tuple[dict[str, list[float]], dict[str, str]]:
     """Each category's share of its records by hour of the week (from the records with a
@@ -236,16 +232,57 @@ def _profiles(
             counts[""][hour] += 1
     profiles = {"": DEFAULT_HOURS}
     if sum(counts[""]) >= PROFILE_MIN:
-        profiles[""] = _share(_pooled(_spread(counts[""]), sum(counts[""]), shrink))
+        profiles[""] = _share(_pooled(spread_hours(counts[""]), sum(counts[""]), shrink))
     whose = {}
     for category in {i.category for i in incidents}:
         own = counts.get(category)
         if own is not None and sum(own) >= PROFILE_MIN:
-            profiles[category] = _share(_pooled(_spread(own), sum(own), shrink))
+            profiles[category] = _share(_pooled(spread_hours(own), sum(own), shrink))
             whose[category] = "its own"
         else:
             whose[category] = "all categories'" if profiles[""] is not DEFAULT_HOURS else "typical"
     return profiles, whose
+
+
+class WeekHours:
+    """Weighted records by hour of the week for each key, gathered first and spread after:
+    a record with its time counts in its hour; the weight of those with their day only, or
+    month only, is summed and spread once by the key's profile (a million records make a
+    few thousand spreads, not a million)."""
+
+    def __init__(self) -> None:
+        self.timed: dict[object, list[float]] = defaultdict(lambda: [0.0] * HOURS)
+        self.days: dict[object, list[float]] = defaultdict(lambda: [0.0] * 7)
+        self.months: dict[object, float] = defaultdict(float)
+
+    def add(self, key: object, incident: Incident, weight: float) -> None:
+        if incident.at is not None:
+            self.timed[key][incident.at.weekday() * 24 + incident.at.hour] += weight
+        elif incident.day is not None:
+            self.days[key][incident.day.weekday()] += weight
+        else:
+            self.months[key] += weight
+
+    def rows(self, shape_of: Callable[[Any], list[float]]) -> dict[Any, list[float]]:
+        """Each key's weight by hour of the week, its untimed records spread by
+        `shape_of(key)` (shares of the week's hours)."""
+        rows = {}
+        for key in {*self.timed, *self.days, *self.months}:
+            row = list(self.timed.get(key) or [0.0] * HOURS)
+            shape = shape_of(key)
+            for weekday, weight in enumerate(self.days.get(key) or ()):
+                if weight:
+                    first = weekday * 24
+                    day = shape[first : first + 24]
+                    total = sum(day) or 1.0
+                    for hour, share in enumerate(day):
+                        row[first + hour] += weight * share / total
+            month = self.months.get(key, 0.0)
+            if month:
+                for hour, share in enumerate(shape):
+                    row[hour] += month * share
+            rows[key] = row
+        return rows
 
 
 def _share(values: list[float]) -> list[float]:
@@ -253,7 +290,7 @@ def _share(values: list[float]) -> list[float]:
     return [v / total for v in values]
 
 
-def _spread(values: list[float]) -> list[float]:
+def spread_hours(values: list[float]) -> list[float]:
     """Each hour spread to the hours either side (`KERNEL`, round the week); the total stays."""
     return [
         sum(w * values[(hour + step) % HOURS] for w, step in zip(KERNEL, (-1, 0, 1), strict=True))

@@ -20,10 +20,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -39,13 +42,16 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 class Incident:
     """One record: when (`at`, local to the team; or only its `day`; or only its `month`,
     as its first day), its category (a slug: "Violence and sexual offences" ->
-    "violence-and-sexual-offences") and its ward (None: outside every ward given)."""
+    "violence-and-sexual-offences"), its ward (None: outside every ward given, or no place
+    given) and, where the file gives them, its coordinates (longitude, latitude): what hot
+    spots are found from."""
 
     category: str
     ward: str | None
     at: datetime | None = None
     day: date | None = None
     month: date | None = None
+    point: tuple[float, float] | None = None
 
     @property
     def dated(self) -> date:
@@ -110,15 +116,23 @@ def read_incidents(
         if not kind:
             raise ScenarioError(f"{where}: no category; give each record its category")
         at, day, month = _when(row, when, on_day, at_time, in_month, zone, where)
+        point = None
+        if longitude is not None and latitude is not None:
+            # police.uk leaves both empty for a record it could not place ("No location")
+            x, y = (row.get(longitude) or "").strip(), (row.get(latitude) or "").strip()
+            if x or y:
+                point = (
+                    _coordinate(x, "longitude", where),
+                    _coordinate(y, "latitude", where),
+                )
         if ward is not None:
             found = (row.get(ward) or "").strip() or None
         else:
-            assert boundaries is not None and longitude is not None and latitude is not None
-            found = boundaries.ward_at(
-                _coordinate(row.get(longitude), "longitude", where),
-                _coordinate(row.get(latitude), "latitude", where),
-            )
-        incidents.append(Incident(category=kind, ward=found, at=at, day=day, month=month))
+            assert boundaries is not None
+            found = boundaries.ward_at(*point) if point is not None else None
+        incidents.append(
+            Incident(category=kind, ward=found, at=at, day=day, month=month, point=point)
+        )
     return incidents
 
 
@@ -186,12 +200,37 @@ class Boundaries:
 
     wards: dict[str, list[list[Ring]]]
 
-    def ward_at(self, longitude: float, latitude: float) -> str | None:
-        """The ward a point falls in (the first, on a shared edge), or None."""
+    @cached_property
+    def _index(self) -> dict[tuple[int, int], list[tuple[int, str, list[Ring]]]]:
+        """Each polygon under every grid square (`INDEX_DEGREES`) its bounding box touches,
+        so that a point is tested against the few polygons near it, not a force's all."""
+        index: dict[tuple[int, int], list[tuple[int, str, list[Ring]]]] = defaultdict(list)
+        order = 0
         for ward, polygons in self.wards.items():
-            if any(_inside(longitude, latitude, rings) for rings in polygons):
+            for rings in polygons:
+                xs = [x for ring in rings for x, _ in ring]
+                ys = [y for ring in rings for _, y in ring]
+                if not xs:
+                    continue
+                for i in range(_square(min(xs)), _square(max(xs)) + 1):
+                    for j in range(_square(min(ys)), _square(max(ys)) + 1):
+                        index[i, j].append((order, ward, rings))
+                order += 1
+        return index
+
+    def ward_at(self, longitude: float, latitude: float) -> str | None:
+        """The ward a point falls in (the first in the file, on a shared edge), or None."""
+        for _, ward, rings in self._index.get((_square(longitude), _square(latitude)), ()):
+            if _inside(longitude, latitude, rings):
                 return ward
         return None
+
+
+INDEX_DEGREES = 0.01  # about 1 km: a ward's polygon lies under a few of these squares
+
+
+def _square(value: float) -> int:
+    return math.floor(value / INDEX_DEGREES)
 
 
 def _inside(x: float, y: float, rings: Iterable[Ring]) -> bool:

@@ -12,7 +12,7 @@ are where one exists: `duties` (templates), `coverage` (wards, windows, surges),
 """
 
 from scheduler.scenario.base import Id, Label, MaybeText, Name, Strict, Text, plain_text
-from scheduler.scenario.coverage import Surge, Ward, Window
+from scheduler.scenario.coverage import HotSpot, Surge, Ward, Window
 from scheduler.scenario.duties import DutyTemplate, in_pcso_window
 from scheduler.scenario.events import EngagementEvent, Seat
 from scheduler.scenario.moving import coming_monday, moved_to
@@ -52,6 +52,7 @@ __all__ = [
     "Continuity",
     "DutyTemplate",
     "EngagementEvent",
+    "HotSpot",
     "Id",
     "Label",
     "MaybeText",

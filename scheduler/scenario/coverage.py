@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cached_property
 
-from pydantic import Field, StrictFloat, field_validator, model_validator
+from pydantic import Field, StrictFloat, StrictInt, field_validator, model_validator
 
 from scheduler.scenario.base import Id, Name, Strict, Text
 from scheduler.scenario.times import ALL_DAYS, WEEKDAYS, ClockTime, Weekday, clock_minutes, real
@@ -45,6 +45,29 @@ class Window(Strict):
         return covered
 
 
+class HotSpot(Strict):
+    """A small place in a ward where harm concentrates (`scheduler.demand.hot_spots_from`):
+    a grid cell's centre, never a single record's place, with the hours of the week when it
+    matters most. Patrol blocks in its ward visit it then (`scheduler.visits`)."""
+
+    id: Id
+    name: Name
+    longitude: StrictFloat = Field(ge=-180, le=180)
+    latitude: StrictFloat = Field(ge=-90, le=90)
+    records: StrictInt = Field(ge=0, description="records in the cell (at least the minimum)")
+    harm_share: StrictFloat = Field(ge=0, le=1, description="its share of the ward's harm")
+    peak_hours: list[StrictInt] = Field(
+        min_length=1, description="its peak hours of the week, 0 = Monday 00:00 local"
+    )
+
+    @field_validator("peak_hours")
+    @classmethod
+    def _hours_of_the_week(cls, values: list[int]) -> list[int]:
+        if any(not 0 <= hour < 168 for hour in values):
+            raise ValueError("peak_hours are hours of the week, 0 (Mon 00:00) to 167")
+        return sorted(set(values))
+
+
 class Ward(Strict):
     """A ward, with when and how much visible presence matters there."""
 
@@ -65,6 +88,9 @@ class Ward(Strict):
         default_factory=list, description="hours in which PCSOs may not patrol alone here"
     )
     station: Text | None = None
+    hot_spots: list[HotSpot] = Field(
+        default_factory=list, description="places to visit in peak hours (from records)"
+    )
 
     @field_validator("hourly_demand")
     @classmethod

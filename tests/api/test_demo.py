@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 from api.cli import main
 from api.main import create_app
 from api.settings import Settings
-from scheduler import Rota, check, load_scenario
-from scheduler.scenario import coming_monday
+from scheduler import Rota, check
+from scheduler.scenario import Scenario, coming_monday
+from scheduler.visits import spacing_problems
 from tests.api.api_support import FIXTURES
 from tests.api.feed_support import icaljs
 
@@ -43,12 +44,18 @@ def test_demo_publishes_the_sample_teams_roster_and_its_first_week(
     out = capsys.readouterr().out
     assert "every roster rule holds" in out
     assert "Ward coverage" in out and "every hard rule holds" in out
+    # the demand and hot spots built from the sample records, and both files read
+    assert "built from" in out and "riverside-incidents.csv" in out
+    assert "police.uk's street-level file" in out
+    assert "hot-spot visits planned inside patrol blocks" in out
+    assert "every hot spot visited at least every two hours" in out
     token = re.search(r"shown only now\):\s+(\S+)", out).group(1)
     app = create_app(Settings(database_url=f"sqlite:///{database}"), run_worker=False)
     app.state.clock = lambda: datetime.combine(week, time(), UTC)  # that week's Monday
     with TestClient(app) as client:
         headers = {"Authorization": f"Bearer {token}"}
         body = client.get(f"/teams/riverside/weeks/{week}/rota", headers=headers).json()
+        stored = client.get(f"/teams/riverside/weeks/{week}/scenario", headers=headers).json()
         rosters = client.get("/teams/riverside/rosters", headers=headers).json()
         officer_feed, ward_feed = re.findall(r"http://127\.0\.0\.1:\d+(/ical/\S+\.ics)", out)
         feed = client.get(officer_feed)
@@ -70,5 +77,14 @@ def test_demo_publishes_the_sample_teams_roster_and_its_first_week(
     assert len(this_week) == len([d for d in body["rota"]["duties"] if d["staff"] == staff])
     later = [e for e in events if e not in this_week]
     assert later and all(e["summary"].startswith("Rostered: ") for e in later)
-    scenario = load_scenario(FIXTURES / "riverside.json", week)
-    assert check(scenario, Rota.model_validate(body["rota"])) == []
+    scenario = Scenario.model_validate(stored)
+    assert all(ward.hot_spots and ward.hourly_demand for ward in scenario.wards)
+    rota = Rota.model_validate(body["rota"])
+    assert check(scenario, rota) == []
+    assert spacing_problems(scenario, rota.duties) == []
+    visits = [(d.staff, v) for d in rota.duties for a in d.activities for v in a.visits]
+    assert visits
+    # the officer's feed has their visits in their duties' descriptions
+    mine = [v for s, v in visits if s == staff]
+    text = "\n".join(e["description"] or "" for e in this_week)
+    assert text.count(" visit ") == len(mine)

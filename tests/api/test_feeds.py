@@ -19,7 +19,7 @@ from api import feeds, tables
 from api.main import create_app, hide_feed_tokens
 from api.services.versions import add_draft
 from api.settings import Settings
-from scheduler.rota import Activity, Duty, Rota
+from scheduler.rota import Activity, Duty, Rota, Visit
 from tests.api.api_support import admin_token, sample_scenario
 from tests.api.feed_support import icaljs, icaljs_offsets, python_events
 
@@ -679,3 +679,41 @@ def test_a_public_event_says_who_it_is_for() -> None:
     assert feeds.public_description(assembly, "St Mark's").endswith(
         "(St Mark's). For pupils and parents of St Mark's Primary."
     )
+
+
+def test_hot_spot_visits_are_in_the_officers_duty_and_never_in_public(database_url: str):
+    """A planned visit is a line of the officer's duty entry (its place and minutes); the
+    ward's public feed and public page show nothing of hot spots."""
+    scenario = sample_scenario()
+    spot = {
+        "id": "ms-hs1",
+        "name": "Market Square hot spot 1",
+        "longitude": -0.2837,
+        "latitude": 51.47525,
+        "records": 40,
+        "harm_share": 0.2,
+        "peak_hours": [9, 10],
+    }
+    next(w for w in scenario["wards"] if w["id"] == "market-square")["hot_spots"] = [spot]
+    block = patrol("market-square", MON, "07:30", "14:30")
+    block.visits = [Visit(hot_spot="ms-hs1", start=at(MON, "09:12"), end=at(MON, "09:25"))]
+    app = create_app(Settings(database_url=database_url), run_worker=False)
+    app.state.clock = lambda: NOW
+    with TestClient(app) as client:
+        client.headers["Authorization"] = f"Bearer {admin_token(app.state.engine)}"
+        assert client.post("/teams/riverside/scenario", json=scenario).is_success
+        team = Team(client, app)
+        team.publish(MONDAY, [duty("pc-walsh", MON, "07:00", "15:00", block)])
+        entry = next(
+            e
+            for e in icaljs(_fetch(team, team.feed()).content)["events"]
+            if e["uid"].startswith("duty-")
+        )
+        assert (
+            "09:12-09:25 visit Market Square hot spot 1 (51.47525, -0.28370)"
+            in (entry["description"])
+        )
+        public = _fetch(team, "/ical/public/riverside/market-square.ics").text
+        page = _fetch(team, "/wards/riverside/market-square").text
+        for text in (public, page):
+            assert "hot spot" not in text.lower() and "51.47525" not in text
