@@ -37,7 +37,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import edit_pages, pages, people_pages, roster_pages, setup_pages
+from api import demand_pages, edit_pages, pages, people_pages, roster_pages, setup_pages
 from api.auth import Guesses, SignInNeeded
 from api.db import make_engine, migrate
 from api.deps import ERRORS
@@ -115,6 +115,7 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(roster_pages.router)
     app.include_router(setup_pages.router)
+    app.include_router(demand_pages.router)
     app.include_router(edit_pages.router)
     app.include_router(people_pages.router)
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")

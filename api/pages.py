@@ -55,7 +55,7 @@ from api.services import (
     ward_team,
 )
 from api.services.access import Caller
-from api.services.errors import Conflict, NotFound
+from api.services.errors import Conflict, DomainError, NotFound, field_error
 from api.services.scenarios import (
     TeamIncomplete,
     assemble_scenario,
@@ -203,6 +203,43 @@ def follow_running(error: Conflict) -> RedirectResponse:
     if isinstance(error.detail, dict) and error.detail["job"]:
         return RedirectResponse("/ui" + error.detail["job"], 303)
     raise error
+
+
+def unprefixed(error: Any) -> dict[str, Any]:
+    """A problem with its field path as the form names it (the API's has "body" first)
+    and pydantic's "Value error, " taken off."""
+    loc = list(error.get("loc", ()))
+    if loc[:1] == ["body"]:
+        loc = loc[1:]
+    message = str(error.get("msg", "")).removeprefix("Value error, ")
+    return {"loc": loc, "msg": message}
+
+
+def problems_of(error: DomainError) -> list[dict[str, Any]]:
+    if isinstance(error.detail, list):
+        return error.detail
+    text = error.detail.get("msg", "") if isinstance(error.detail, dict) else error.detail
+    return [field_error([], str(text))]
+
+
+def refused_page(
+    request: Request, caller: Any, team: tables.Team, error: DomainError, headline: str
+) -> HTMLResponse:
+    """The page of a refused form or file: the headline and each problem, by its place
+    ("line 3 role: ..." for a file), with the error's status."""
+    problems = []
+    for problem in map(unprefixed, problems_of(error)):  # "line 3 role: ..." for a file
+        place = " ".join(str(part) for part in problem["loc"])
+        problems.append(f"{place}: {problem['msg']}" if place else problem["msg"])
+    return render(
+        request,
+        "setup_problem.html",
+        error.status,
+        caller=caller,
+        team=team,
+        headline=headline,
+        problems=problems,
+    )
 
 
 def now_of(request: Request) -> datetime:

@@ -16,7 +16,16 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from api import tables
 from scheduler.roster import Roster, RosterPeriod
 from scheduler.rota import Activity, Duty, StaffSummary, WardCoverage
-from scheduler.scenario import EngagementEvent, Id, Name, Pin, Policy, Team
+from scheduler.scenario import (
+    DemandBasis,
+    EngagementEvent,
+    HotSpot,
+    Id,
+    Name,
+    Pin,
+    Policy,
+    Team,
+)
 
 
 class View(BaseModel):
@@ -107,6 +116,24 @@ class ImportedScenario(View):
 class StaffImport(View):
     team: str
     staff: int = Field(description="people created or replaced")
+
+
+class WardDemandView(View):
+    ward: str
+    name: str
+    hourly_demand: list[float] | None = Field(description="168 weights from Monday 00:00 local")
+    basis: DemandBasis | None = Field(description="what it was built from (counts only)")
+    hot_spots: list[HotSpot]
+
+
+class DemandImport(View):
+    """Each ward's demand and hot spots, built from the records sent (not kept)."""
+
+    team: str
+    as_of: date
+    records: int
+    outside: int = Field(description="records in none of the team's wards, or with no place")
+    wards: list[WardDemandView]
 
 
 class StoredPin(Pin):

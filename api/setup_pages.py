@@ -27,7 +27,7 @@ from starlette.datastructures import FormData
 from api import forms, tables, views
 from api.auth import PageCaller
 from api.deps import SessionDep
-from api.pages import SameOrigin, now_of, render
+from api.pages import SameOrigin, now_of, problems_of, refused_page, render, unprefixed
 from api.schemas import TeamSettings
 from api.services import team_data
 from api.services.access import require_admin
@@ -184,7 +184,7 @@ async def import_staff(
             count = team_data.import_staff_csv(session, caller, team, body)
     except DomainError as error:
         session.rollback()
-        return _setup_problem(request, caller, team, error, f"Nothing from {name} was stored")
+        return refused_page(request, caller, team, error, f"Nothing from {name} was stored")
     return RedirectResponse(
         f"/ui/teams/{team.id}/setup?done=imported&what={_quoted(name)}&count={count}#staff", 303
     )
@@ -223,10 +223,10 @@ def record_leave(
     except ValidationError as error:
         session.rollback()
         problem = Invalid([field_error([], e["msg"]) for e in error.errors()])
-        return _setup_problem(request, caller, team, problem, "The leave was not recorded")
+        return refused_page(request, caller, team, problem, "The leave was not recorded")
     except DomainError as error:
         session.rollback()
-        return _setup_problem(request, caller, team, error, "The leave was not recorded")
+        return refused_page(request, caller, team, error, "The leave was not recorded")
     code, _ = absence_code(away.reason)
     days = (last_day - first_day).days + 1
     what = (
@@ -275,7 +275,7 @@ async def save_item(
     except DomainError as error:
         session.rollback()
         return _item_form(
-            request, session, caller, team, kind, editing, data, _problems(error), error.status
+            request, session, caller, team, kind, editing, data, problems_of(error), error.status
         )
     what = f"{WORDS[kind.name][0]} {data.get('name', item.id)}"  # type: ignore[attr-defined]
     return _done(team.id, "saved", what, kind.name)
@@ -299,7 +299,7 @@ def delete_item(
         session.rollback()
         local = _local(item, ZoneInfo(team.timezone))
         return _item_form(
-            request, session, caller, team, kind, item_id, local, _problems(error), error.status
+            request, session, caller, team, kind, item_id, local, problems_of(error), error.status
         )
     what = f"{WORDS[kind.name][0]} {item.get('name', item_id)}"
     return _done(team.id, "deleted", what, kind.name)
@@ -330,7 +330,7 @@ def _save_team(
         saved, created = team_data.save_team(session, caller, settings.team, settings.policy)
     except DomainError as error:
         session.rollback()
-        return _team_form(request, caller, team, data, _problems(error), error.status)
+        return _team_form(request, caller, team, data, problems_of(error), error.status)
     if created:
         return _done(saved.id, "created", saved.name)
     return _done(saved.id, "saved", "the team's settings")
@@ -350,7 +350,7 @@ def _team_form(
         field.readonly = team is not None and field.name in ("team.id", "team.timezone")
     policy_fields = forms.inputs(model.Policy, stored.get("policy"), "policy.")
     loose = forms.place_errors(
-        [*team_fields, *policy_fields], [_unprefixed(error) for error in errors or []]
+        [*team_fields, *policy_fields], [unprefixed(error) for error in errors or []]
     )
     return render(
         request,
@@ -390,7 +390,7 @@ def _item_form(
                     "a short name for links and files (letters, digits, - _ .); "
                     "made from the name if left blank"
                 )
-    problems = [_unprefixed(error) for error in errors or []]
+    problems = [unprefixed(error) for error in errors or []]
     weeks_error = "; ".join(p["msg"] for p in problems if p["loc"] == ["weeks"])
     loose = forms.place_errors(fields, [p for p in problems if p["loc"] != ["weeks"]])
     one, many = WORDS[kind.name]
@@ -429,41 +429,6 @@ def _refs(session: Session, team: tables.Team) -> forms.Refs:
 def _names(session: Session, table: type[tables.TeamItem], team_id: str) -> dict[str, str]:
     rows = session.exec(select(table).where(col(table.team_id) == team_id).order_by(col(table.id)))
     return {row.id: row.spec.get("name", row.id) for row in rows}
-
-
-def _unprefixed(error: Any) -> dict[str, Any]:
-    """A problem with its field path as the form names it (the API's has "body" first)
-    and pydantic's "Value error, " taken off."""
-    loc = list(error.get("loc", ()))
-    if loc[:1] == ["body"]:
-        loc = loc[1:]
-    message = str(error.get("msg", "")).removeprefix("Value error, ")
-    return {"loc": loc, "msg": message}
-
-
-def _problems(error: DomainError) -> list[dict[str, Any]]:
-    if isinstance(error.detail, list):
-        return error.detail
-    text = error.detail.get("msg", "") if isinstance(error.detail, dict) else error.detail
-    return [field_error([], str(text))]
-
-
-def _setup_problem(
-    request: Request, caller: Any, team: tables.Team, error: DomainError, headline: str
-) -> HTMLResponse:
-    problems = []
-    for problem in map(_unprefixed, _problems(error)):  # "line 3 role: ..." for a file
-        place = " ".join(str(part) for part in problem["loc"])
-        problems.append(f"{place}: {problem['msg']}" if place else problem["msg"])
-    return render(
-        request,
-        "setup_problem.html",
-        error.status,
-        caller=caller,
-        team=team,
-        headline=headline,
-        problems=problems,
-    )
 
 
 def _done(team_id: str, done: str, what: str, anchor: str = "") -> RedirectResponse:

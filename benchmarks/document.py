@@ -29,8 +29,9 @@ FACES = "## Familiar faces"  # benchmarks/faces.py
 REPLAN = "## Re-planning"  # benchmarks/replan.py
 SERVICE = "## Service"  # benchmarks/api.py
 ROSTER = "## The roster"  # benchmarks/roster.py
+DEMAND = "## Demand"  # benchmarks/demand.py: "... from data"
 # in this order after the solver part
-SECTIONS = (BASELINES, CUTS, FACES, CURTOIS, REPLAN, SERVICE, ROSTER)
+SECTIONS = (BASELINES, CUTS, FACES, CURTOIS, REPLAN, SERVICE, ROSTER, DEMAND)
 
 
 def _heading_at(text: str, heading: str) -> int | None:

@@ -9,9 +9,10 @@ single teams, among them the sample team stretched by cuts, a BCU, a force of 10
 *baselines* (`benchmarks.baselines`: Beatplan against a sergeant's pattern rota and a
 marginal-gain greedy), *cuts* (`benchmarks.cuts`: cost of staff cuts on the sample team,
 with a plot), *curtois* (`benchmarks.curtois`: the published Curtois & Qu benchmark),
-*replan* (`benchmarks.replan`), *service* (`benchmarks.api`) and *roster*
+*replan* (`benchmarks.replan`), *service* (`benchmarks.api`), *roster*
 (`benchmarks.roster`: the sample team's 13-week roster, against a five-week pattern, and a
-force's rosters).
+force's rosters) and *demand* (`benchmarks.demand`: demand and hot spots built from a
+force's year of records, and the presence they give hot spots).
 
 Every part has one entry, `report(short, ...)`, that returns its section's Markdown lines
 (heading first) and writes nothing; this command writes each into the file with
@@ -34,6 +35,7 @@ from benchmarks.document import (
     BASELINES,
     CURTOIS,
     CUTS,
+    DEMAND,
     DOCUMENT,
     FACES,
     REPLAN,
@@ -43,7 +45,17 @@ from benchmarks.document import (
 )
 from benchmarks.scale import Solved
 
-PARTS = ("solver", "baselines", "cuts", "faces", "curtois", "replan", "service", "roster")
+PARTS = (
+    "solver",
+    "baselines",
+    "cuts",
+    "faces",
+    "curtois",
+    "replan",
+    "service",
+    "roster",
+    "demand",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,6 +117,10 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import roster
 
         write_and_show(out, ROSTER, roster.report(short))
+    if "demand" in only:
+        from benchmarks import demand
+
+        write_and_show(out, DEMAND, demand.report(short))
     return 0
 
 

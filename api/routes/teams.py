@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, File, Form, Path, Request, Response, UploadFile
 
 from api.auth import CallerDep, LedTeamDep
 from api.deps import SessionDep, WeekDep, json_body, json_body_schema
-from api.schemas import ImportedScenario, StoredPin, TeamSettings, TeamView
-from api.services import pins, team_data
+from api.schemas import (
+    DemandImport,
+    ImportedScenario,
+    StoredPin,
+    TeamSettings,
+    TeamView,
+    WardDemandView,
+)
+from api.services import demand, pins, team_data
 from api.services.access import require_lead
 from api.services.errors import Invalid
 from api.services.scenarios import assemble_scenario
@@ -127,3 +135,48 @@ def delete_pin(
     team: LedTeamDep, week: WeekDep, pin_id: str, session: SessionDep, caller: CallerDep
 ) -> None:
     pins.delete_pin(session, caller, team, week, pin_id)
+
+
+def _demand_view(ward) -> WardDemandView:
+    return WardDemandView(
+        ward=ward.id,
+        name=ward.name,
+        hourly_demand=ward.hourly_demand,
+        basis=ward.demand_basis,
+        hot_spots=ward.hot_spots,
+    )
+
+
+@router.post("/teams/{team_id}/demand")
+async def import_demand(
+    team: LedTeamDep,
+    session: SessionDep,
+    caller: CallerDep,
+    records: Annotated[UploadFile, File(description="CSV of incident records (docs/demand.md)")],
+    boundaries: Annotated[
+        UploadFile | None, File(description="GeoJSON of the wards, for records by coordinates")
+    ] = None,
+    as_of: Annotated[date | None, Form(description="count recency back from this day")] = None,
+    half_life: Annotated[float, Form(gt=0, le=120, description="months to halve")] = 6.0,
+) -> DemandImport:
+    """Build each ward's demand by weekday and hour, and its hot spots, from a CSV of
+    incident records, and store them with the wards (the next solve plans on them); the
+    records are not kept. All or nothing: a file that cannot be read is refused naming
+    its line and the fix."""
+    body = await records.read()
+    shapes = await boundaries.read() if boundaries is not None else None
+    done = demand.import_demand(session, caller, team, body, shapes or None, as_of, half_life)
+    return DemandImport(
+        team=team.id,
+        as_of=done.as_of,
+        records=done.records,
+        outside=done.outside,
+        wards=[_demand_view(ward) for ward in done.wards],
+    )
+
+
+@router.get("/teams/{team_id}/demand")
+def read_demand(team: LedTeamDep, session: SessionDep) -> list[WardDemandView]:
+    """Each ward's demand, what it was built from, and its hot spots (for its sergeants:
+    hot spots are never public)."""
+    return [_demand_view(ward) for ward in demand.stored_wards(session, team)]

@@ -249,12 +249,21 @@ def read_boundaries(path: Path, ward_ids: Iterable[str]) -> Boundaries:
     feature's ward named by its `id`, or its property `ward`, `ward_id` or `id`. Features
     of other wards than `ward_ids` are passed over (a force's file holds all its wards);
     a file with none of them is refused."""
-    known = set(ward_ids)
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ScenarioError(f"{path}: no such file; give the wards' GeoJSON file") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
+        raise ScenarioError(f"{path}: not GeoJSON ({error}); give a GeoJSON file") from None
+    return parse_boundaries(text, ward_ids, str(path))
+
+
+def parse_boundaries(text: str, ward_ids: Iterable[str], path: str = "boundaries") -> Boundaries:
+    """`read_boundaries` of a file's text (`path` names it in messages)."""
+    known = set(ward_ids)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
         raise ScenarioError(f"{path}: not GeoJSON ({error}); give a GeoJSON file") from None
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list):

@@ -12,7 +12,14 @@ are where one exists: `duties` (templates), `coverage` (wards, windows, surges),
 """
 
 from scheduler.scenario.base import Id, Label, MaybeText, Name, Strict, Text, plain_text
-from scheduler.scenario.coverage import HotSpot, Surge, Ward, Window
+from scheduler.scenario.coverage import (
+    CategoryShare,
+    DemandBasis,
+    HotSpot,
+    Surge,
+    Ward,
+    Window,
+)
 from scheduler.scenario.duties import DutyTemplate, in_pcso_window
 from scheduler.scenario.events import EngagementEvent, Seat
 from scheduler.scenario.moving import coming_monday, moved_to
@@ -48,8 +55,10 @@ __all__ = [
     "ALL_DAYS",
     "WEEKDAYS",
     "CarryIn",
+    "CategoryShare",
     "ClockTime",
     "Continuity",
+    "DemandBasis",
     "DutyTemplate",
     "EngagementEvent",
     "HotSpot",

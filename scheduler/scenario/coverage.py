@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 
 from pydantic import Field, StrictFloat, StrictInt, field_validator, model_validator
@@ -68,6 +68,29 @@ class HotSpot(Strict):
         return sorted(set(values))
 
 
+class CategoryShare(Strict):
+    category: Name
+    records: StrictInt = Field(ge=0)
+    harm_share: StrictFloat = Field(ge=0, le=1, description="its share of the ward's harm")
+
+
+class DemandBasis(Strict):
+    """What a ward's `hourly_demand` was built from (`scheduler.demand`): counts only, so
+    that a sergeant can tell a ward panel why, and no record is kept."""
+
+    as_of: date
+    records: StrictInt = Field(ge=0)
+    timed: StrictInt = Field(0, ge=0, description="records with their hour")
+    day_only: StrictInt = Field(0, ge=0)
+    month_only: StrictInt = Field(0, ge=0)
+    categories: list[CategoryShare] = Field(
+        default_factory=list, description="by harm, the most first"
+    )
+    priorities: list[Text] = Field(
+        default_factory=list, description="the ward panel's priorities added, by reason"
+    )
+
+
 class Ward(Strict):
     """A ward, with when and how much visible presence matters there."""
 
@@ -90,6 +113,9 @@ class Ward(Strict):
     station: Text | None = None
     hot_spots: list[HotSpot] = Field(
         default_factory=list, description="places to visit in peak hours (from records)"
+    )
+    demand_basis: DemandBasis | None = Field(
+        None, description="what hourly_demand was built from, when built from records"
     )
 
     @field_validator("hourly_demand")

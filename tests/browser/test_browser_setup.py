@@ -245,3 +245,54 @@ def test_a_new_team_from_nothing_to_a_published_week_an_officer_sees(
         expect(duties).to_contain_text(date.fromisoformat(day).strftime("%a %d %b"))
     assert not any(date.fromisoformat(day).strftime("%a %d") == day_words for day in ben_days)
     context.close()
+
+
+def _records_for(tmp_path) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """A year of generated records for the other team's wards, and their boundaries."""
+    import csv
+    import json
+    from dataclasses import replace
+
+    from benchmarks.incidents import boundaries, force_plans, records
+
+    [(origin, plans)] = force_plans(1, wards_per_team=len(TEAM.wards), records=3000)
+    plans = tuple(
+        replace(plan, id=ward.id, name=ward.name)
+        for plan, ward in zip(plans, TEAM.wards, strict=True)
+    )
+    rows = tmp_path / "incidents.csv"
+    with rows.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["occurred", "category", "longitude", "latitude"])
+        for at, category, x, y in records(plans, origin):
+            writer.writerow([at.isoformat(timespec="minutes"), category, x, y])
+    shapes = tmp_path / "wards.geojson"
+    shapes.write_text(json.dumps(boundaries(plans, origin)))
+    return str(rows), str(shapes)
+
+
+def test_sergeant_builds_demand_from_records_and_reads_its_heatmaps(
+    page: Page, site: Site, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    demand_page = f"/ui/teams/{TEAM.team.id}/demand"
+    sign_in(page, site, site.stranger, demand_page)
+    expect(page.locator("h1")).to_contain_text("where and when presence matters")
+    rows, shapes = _records_for(tmp_path)
+    page.set_input_files("#records", rows)
+    page.set_input_files("#boundaries", shapes)
+    page.click("button:has-text('Build demand')")
+    expect(page.locator("[role=status]")).to_contain_text("the records themselves were not kept")
+    expect(page.locator("table.heatmap")).to_have_count(len(TEAM.wards))
+    assert page.locator("text=hot spot 1").count() >= 1
+    assert serious_accessibility_problems(page) == []
+    screenshot(page, "35-demand-heatmaps")
+    stored = _api(site, f"wards/{TEAM.wards[0].id}")
+    assert len(stored["hourly_demand"]) == 168 and stored["demand_basis"]["records"] > 0
+    # a file that cannot be read: refused whole, naming its line
+    bad = tmp_path / "bad.csv"
+    bad.write_text("occurred,category,ward\nsoon,Robbery," + TEAM.wards[0].id + "\n")
+    page.goto(f"{site.url}{demand_page}")
+    page.set_input_files("#records", str(bad))
+    page.click("button:has-text('Build demand')")
+    expect(page.locator("[role=alert]")).to_contain_text("line 2")
+    assert _api(site, f"wards/{TEAM.wards[0].id}")["hourly_demand"] == stored["hourly_demand"]
