@@ -919,10 +919,15 @@ def _officer_page(
     ).all()
     ward_names = _names(session, tables.Ward, team_id)
     event_names = _names(session, tables.EngagementEvent, team_id)
+    spot_names = {
+        spot["id"]: spot["name"]
+        for row in session.exec(select(tables.Ward).where(col(tables.Ward.team_id) == team_id))
+        for spot in row.spec.get("hot_spots") or []
+    }
     weeks = []
     for version in published:
         rota = Rota.model_validate(version.rota)
-        lines = views.duty_lines(rota.duties_of(staff_id), zone, ward_names)
+        lines = views.duty_lines(rota.duties_of(staff_id), zone, ward_names, spot_names)
         for line in lines:
             line["events"] = [event_names.get(e, e) for e in line["events"]]
         weeks.append({"start": version.week_start, "number": version.number, "duties": lines})

@@ -371,18 +371,29 @@ def fairness_lines(scenario: Scenario, rota: Rota) -> list[str]:
     return lines
 
 
-def duty_lines(duties: list[Duty], zone: Any, ward_names: dict[str, str]) -> list[dict[str, Any]]:
-    """An officer's duties, in order, as what/when/where lines."""
+def duty_lines(
+    duties: list[Duty],
+    zone: Any,
+    ward_names: dict[str, str],
+    spot_names: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """An officer's duties, in order, as what/when/where lines, with their hot-spot visits."""
     lines = []
     for duty in sorted(duties, key=lambda d: d.start):
         wards = sorted({ward_names.get(a.ward, a.ward) for a in duty.activities})
         events = [a.event for a in duty.activities if a.kind == "event" and a.event]
+        visits = [
+            f"{span(v.start, v.end, zone)} {(spot_names or {}).get(v.hot_spot, v.hot_spot)}"
+            for a in duty.activities
+            for v in a.visits
+        ]
         lines.append(
             {
                 "day": duty.start.astimezone(zone),
                 "times": span(duty.start, duty.end, zone),
                 "wards": wards,
                 "events": events,
+                "visits": visits,
             }
         )
     return lines

@@ -126,7 +126,7 @@ def _visit_part(
         return  # patrolled for less than a visit
     moment = start + timedelta(minutes=rng.randint(0, int(min(FIRST, room))))
     while moment + length <= end:
-        _place(spot, moment, length, end, patrols, spots, rng)
+        _place(spot, moment, length, end, patrols, spots, rng, zone)
         moment += timedelta(minutes=rng.randint(*GAP))
         length = timedelta(minutes=rng.randint(*VISIT_MINUTES))
 
@@ -139,6 +139,7 @@ def _place(
     patrols: list[tuple[Duty, Activity]],
     spots: dict[str, HotSpot],
     rng: random.Random,
+    zone: ZoneInfo,
 ) -> None:
     """Give the visit at `moment` to someone free (or as little later as needs be)."""
     for shift in range(0, SHIFT + 1, 5):
@@ -156,13 +157,8 @@ def _place(
         if free:
             fewest = min(_visits(duty) for duty, _ in free)
             _, activity = rng.choice([(d, a) for d, a in free if _visits(d) == fewest])
-            zone = activity.start.tzinfo
             activity.visits.append(
-                Visit(
-                    hot_spot=spot.id,
-                    start=as_local(begins, zone),  # type: ignore[arg-type]
-                    end=as_local(finishes, zone),  # type: ignore[arg-type]
-                )
+                Visit(hot_spot=spot.id, start=as_local(begins, zone), end=as_local(finishes, zone))
             )
             return
 

@@ -112,7 +112,7 @@ def hot_spots_from(
     harm: dict[tuple[str, tuple[int, int]], float] = defaultdict(float)
     count: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
     kinds: dict[tuple[tuple[str, tuple[int, int]], str], int] = defaultdict(int)
-    week = WeekHours()
+    weighed = []  # each record with its cell and weight, for its hours once cells are chosen
     for incident in placed:
         assert incident.point is not None and incident.ward is not None
         key = (incident.ward, grid.cell(incident.point))
@@ -122,7 +122,7 @@ def hot_spots_from(
         harm[key] += weight
         count[key] += 1
         kinds[key, incident.category] += 1
-        week.add((key, incident.category), incident, weight)
+        weighed.append((key, incident, weight))
     cells: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for ward, cell in harm:
         cells[ward].append(cell)
@@ -148,6 +148,10 @@ def hot_spots_from(
             chosen[ward, cell] = None
     if not chosen:
         return result
+    week = WeekHours()  # the hot spots' records only: a force has a million others
+    for key, incident, weight in weighed:
+        if key in chosen:
+            week.add((key, incident.category), incident, weight)
 
     # each category's hours at the hot spot, drawn towards that category's hours over the
     # team by shrink / (its records there + shrink), as for a ward's demand: a hot spot's
@@ -157,8 +161,6 @@ def hot_spots_from(
 
     hours: dict[tuple[str, tuple[int, int]], list[float]] = defaultdict(lambda: [0.0] * HOURS)
     for (key, category), row in week.rows(shape_of).items():
-        if key not in chosen:
-            continue
         spread = spread_hours(spread_hours(row))  # two hours either side: few records
         total = sum(spread)
         shape = shape_of((key, category))

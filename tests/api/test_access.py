@@ -82,6 +82,8 @@ MATRIX: dict[tuple[str, str], tuple[str, object, set[str]]] = {
         LEADS,
     ),
     ("POST", "/teams/{team_id}/staff.csv"): ("/teams/riverside/staff.csv", "csv", LEADS),
+    ("POST", "/teams/{team_id}/demand"): ("/teams/riverside/demand", "records", LEADS),
+    ("GET", "/teams/{team_id}/demand"): ("/teams/riverside/demand", None, LEADS),
     ("POST", "/teams/{team_id}/events/weekly"): (
         "/teams/riverside/events/weekly",
         {
@@ -252,6 +254,11 @@ def _call(client: TestClient, method: str, url: str, body: object, token: str | 
     if body == "csv":
         headers["Content-Type"] = "text/csv"
         return client.request(method, url, content="id,name,role\n", headers=headers)
+    if body == "records":
+        records = "timestamp,category,ward\n2026-11-20T22:00,robbery,market-square\n"
+        return client.request(
+            method, url, files={"records": ("r.csv", records, "text/csv")}, headers=headers
+        )
     if body == "xlsx":
         headers["Content-Type"] = XLSX
         content = workbook(["id", "name", "role"])

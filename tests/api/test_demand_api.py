@@ -149,3 +149,35 @@ def test_the_page_refuses_a_bad_file_naming_its_line(sergeant: TestClient):
     assert "Nothing from incidents.csv was stored" in reply.text
     assert "line 3" in reply.text and "longitude" in reply.text
     assert _stored_specs(sergeant) == before
+
+
+def test_an_officers_duty_lines_carry_their_visits_by_name():
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from api.views import duty_lines
+    from scheduler.rota import Activity, Duty, Visit
+
+    zone = ZoneInfo("Europe/London")
+    start = datetime(2026, 11, 27, 18, 0, tzinfo=zone)
+    patrol = Activity(
+        kind="patrol", ward="market-square", start=start, end=start + timedelta(hours=8)
+    )
+    patrol.visits = [
+        Visit(
+            hot_spot="ms-1",
+            start=start + timedelta(minutes=m),
+            end=start + timedelta(minutes=m + 12),
+        )
+        for m in (17, 101)
+    ]
+    duty = Duty(
+        staff="pc-walsh",
+        day=start.date(),
+        template="late-late",
+        start=start,
+        end=start + timedelta(hours=8),
+        activities=[patrol],
+    )
+    [line] = duty_lines([duty], zone, {"market-square": "Market Square"}, {"ms-1": "The Precinct"})
+    assert line["visits"] == ["18:17–18:29 The Precinct", "19:41–19:53 The Precinct"]
