@@ -16,7 +16,6 @@ from api.services.access import Caller
 from api.services.audit import audit
 from api.services.errors import Invalid
 from scheduler.demand import DemandOptions, demand_from, read_incidents
-from scheduler.demand.cli import basis
 from scheduler.demand.hotspots import hot_spots_from
 from scheduler.demand.records import parse_boundaries
 from scheduler.scenario import ScenarioError, Ward
@@ -107,7 +106,7 @@ def import_demand(
         spec = dict(row.spec)
         spec["hourly_demand"] = demand.wards[row.id].hourly
         spec["hot_spots"] = [spot.model_dump(mode="json") for spot in spots[row.id]]
-        spec["demand_basis"] = basis(demand, row.id).model_dump(mode="json")
+        spec["demand_basis"] = demand.basis(row.id).model_dump(mode="json")
         ward = Ward.model_validate(spec)  # as a scenario reads it back
         row.spec = ward.model_dump(mode="json")
         session.add(row)

@@ -1,6 +1,7 @@
 """Demand from data: each ward's demand by weekday and hour built from a force's incident
 and crime records (docs/demand.md)."""
 
+from scheduler.demand.hotspots import HotSpotOptions, hot_spots_from
 from scheduler.demand.profile import HARM, Demand, DemandOptions, Priority, WardDemand, demand_from
 from scheduler.demand.records import Boundaries, Incident, read_boundaries, read_incidents
 
@@ -9,10 +10,12 @@ __all__ = [
     "Boundaries",
     "Demand",
     "DemandOptions",
+    "HotSpotOptions",
     "Incident",
     "Priority",
     "WardDemand",
     "demand_from",
+    "hot_spots_from",
     "read_boundaries",
     "read_incidents",
 ]

@@ -18,8 +18,6 @@ from scheduler.demand.hotspots import hot_spots_from
 from scheduler.demand.profile import HARM, Demand, DemandOptions, Priority, demand_from
 from scheduler.demand.records import read_boundaries, read_incidents, slug
 from scheduler.scenario import (
-    CategoryShare,
-    DemandBasis,
     HotSpot,
     Scenario,
     ScenarioError,
@@ -119,35 +117,12 @@ def with_demand(
     data = scenario.model_dump(mode="json")
     for ward in data["wards"]:
         ward["hourly_demand"] = demand.wards[ward["id"]].hourly
-        ward["demand_basis"] = basis(demand, ward["id"]).model_dump(mode="json")
+        ward["demand_basis"] = demand.basis(ward["id"]).model_dump(mode="json")
         if hot_spots is not None:
             ward["hot_spots"] = [
                 spot.model_dump(mode="json") for spot in hot_spots.get(ward["id"], [])
             ]
     return Scenario.model_validate(data)
-
-
-def basis(demand: Demand, ward_id: str) -> DemandBasis:
-    """The counts behind a ward's demand, to keep with it."""
-    ward = demand.wards[ward_id]
-    total = sum(ward.harm_by_category.values()) or 1.0
-    ranked = sorted(ward.harm_by_category.items(), key=lambda kv: (-kv[1], kv[0]))
-    return DemandBasis(
-        as_of=demand.as_of,
-        records=ward.records,
-        timed=ward.timed,
-        day_only=ward.day_only,
-        month_only=ward.month_only,
-        categories=[
-            CategoryShare(
-                category=category,
-                records=ward.by_category[category],
-                harm_share=round(value / total, 4),
-            )
-            for category, value in ranked
-        ],
-        priorities=[priority.reason for priority in ward.priorities],
-    )
 
 
 def peak_text(hours: list[int]) -> str:

@@ -34,7 +34,7 @@ from typing import Any
 from pydantic import Field
 
 from scheduler.demand.records import Incident
-from scheduler.scenario import Window
+from scheduler.scenario import CategoryShare, DemandBasis, Window
 from scheduler.scenario.base import Strict, Text
 
 HOURS = 168
@@ -133,6 +133,28 @@ class Demand:
     outside: int  # records in no ward of the team
     scale: float  # weight per unit of weighted harm an hour
     profiles: dict[str, str]  # category -> whose hourly profile spread its untimed records
+
+    def basis(self, ward_id: str) -> DemandBasis:
+        """The counts behind a ward's demand, to keep with it (`Ward.demand_basis`)."""
+        ward = self.wards[ward_id]
+        total = sum(ward.harm_by_category.values()) or 1.0
+        ranked = sorted(ward.harm_by_category.items(), key=lambda kv: (-kv[1], kv[0]))
+        return DemandBasis(
+            as_of=self.as_of,
+            records=ward.records,
+            timed=ward.timed,
+            day_only=ward.day_only,
+            month_only=ward.month_only,
+            categories=[
+                CategoryShare(
+                    category=category,
+                    records=ward.by_category[category],
+                    harm_share=round(value / total, 4),
+                )
+                for category, value in ranked
+            ],
+            priorities=[priority.reason for priority in ward.priorities],
+        )
 
 
 def demand_from(
