@@ -11,7 +11,7 @@ Hot spots are for the team's sergeants: the wards' public pages show ward-level 
 from __future__ import annotations
 
 from contextlib import suppress
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -25,32 +25,13 @@ from api.services import demand, versions
 from api.services.errors import DomainError, Invalid, NotFound
 from api.services.team_data import led_team
 from scheduler.demand.cli import peak_text
+from scheduler.demand.profile import busiest_covered, presence_by_hour
 from scheduler.rota import Rota
 from scheduler.scenario import Ward, coming_monday
 
 router = APIRouter(include_in_schema=False)
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SHADES = 8  # the heatmap's classes: d0 (none) to d7 (the team's busiest hour)
-
-
-def presence_by_hour(rota: Rota, ward_id: str, week: date, zone: ZoneInfo) -> list[float]:
-    """Person-hours of patrol and events in the ward in each hour of the week (local)."""
-    hours = [0.0] * 168
-    start = datetime.combine(week, datetime.min.time(), zone)
-    for duty in rota.duties:
-        for activity in duty.activities:
-            if activity.ward != ward_id:
-                continue
-            a, b = activity.start.astimezone(UTC), activity.end.astimezone(UTC)
-            for index in range(168):
-                hour_start = (start + timedelta(hours=index)).astimezone(UTC)
-                if hour_start >= b:
-                    break
-                hour_end = hour_start + timedelta(hours=1)
-                overlap = (min(b, hour_end) - max(a, hour_start)).total_seconds() / 3600
-                if overlap > 0:
-                    hours[index] += overlap
-    return hours
 
 
 def _ward_view(ward: Ward, presence: list[float] | None, top: float) -> dict:
@@ -68,10 +49,7 @@ def _ward_view(ward: Ward, presence: list[float] | None, top: float) -> dict:
         ]
         for day in range(7)
     ]
-    busy = sorted(range(168), key=lambda h: -weights[h])[:20]  # its busiest 20 hours
-    covered = None
-    if presence is not None and any(weights[h] for h in busy):
-        covered = sum(1 for h in busy if presence[h] >= 0.5) / len(busy)
+    covered = None if presence is None else busiest_covered(weights, presence)
     return {
         "ward": ward,
         "days": list(zip(DAYS, cells, strict=True)),
@@ -125,6 +103,7 @@ async def upload_records(
     session: SessionDep,
     records: Annotated[UploadFile, File()],
     boundaries: Annotated[UploadFile | None, File()] = None,
+    harm: Annotated[UploadFile | None, File()] = None,
     as_of: Annotated[str, Form()] = "",
 ) -> Response:
     """Build the wards' demand and hot spots from the records sent: all or nothing."""
@@ -132,12 +111,15 @@ async def upload_records(
     name = records.filename or "the file"
     body = await records.read()
     shapes = await boundaries.read() if boundaries is not None else b""
+    weights = await harm.read() if harm is not None else b""
     try:
         try:
             day = date.fromisoformat(as_of) if as_of.strip() else None
         except ValueError:
             raise Invalid.at(["as_of"], f"{as_of!r} is not a day; write it as YYYY-MM-DD") from None
-        done = demand.import_demand(session, caller, team, body, shapes or None, day)
+        done = demand.import_demand(
+            session, caller, team, body, shapes or None, day, harm=weights or None
+        )
     except DomainError as error:
         session.rollback()
         return refused_page(request, caller, team, error, f"Nothing from {name} was stored")

@@ -158,6 +158,10 @@ async def import_demand(
     ] = None,
     as_of: Annotated[date | None, Form(description="count recency back from this day")] = None,
     half_life: Annotated[float, Form(gt=0, le=120, description="months to halve")] = 6.0,
+    harm: Annotated[
+        UploadFile | None,
+        File(description="the team's harm weights over the defaults: CSV category,weight or JSON"),
+    ] = None,
 ) -> DemandImport:
     """Build each ward's demand by weekday and hour, and its hot spots, from a CSV of
     incident records, and store them with the wards (the next solve plans on them); the
@@ -165,7 +169,10 @@ async def import_demand(
     its line and the fix."""
     body = await records.read()
     shapes = await boundaries.read() if boundaries is not None else None
-    done = demand.import_demand(session, caller, team, body, shapes or None, as_of, half_life)
+    weights = await harm.read() if harm is not None else None
+    done = demand.import_demand(
+        session, caller, team, body, shapes or None, as_of, half_life, weights or None
+    )
     return DemandImport(
         team=team.id,
         as_of=done.as_of,

@@ -15,7 +15,8 @@ from api import tables
 from api.services.access import Caller
 from api.services.audit import audit
 from api.services.errors import Invalid
-from scheduler.demand import DemandOptions, demand_from, read_incidents
+from scheduler.demand import HARM, DemandOptions, demand_from, read_incidents
+from scheduler.demand.cli import parse_harm
 from scheduler.demand.hotspots import hot_spots_from
 from scheduler.demand.records import parse_boundaries
 from scheduler.scenario import ScenarioError, Ward
@@ -65,10 +66,12 @@ def import_demand(
     boundaries: bytes | None = None,
     as_of: date | None = None,
     half_life_months: float = 6.0,
+    harm: bytes | None = None,
 ) -> Imported:
-    """Build each ward's demand and hot spots from the records and store them with the
-    wards, in one transaction; `Invalid` names the file, the line and the fix, and then
-    nothing is stored. The records are not kept."""
+    """Build each ward's demand and hot spots from the records (harm weighed by `HARM`,
+    over which `harm` gives the team's own weights: a CSV of category,weight or a JSON
+    object) and store them with the wards, in one transaction; `Invalid` names the file,
+    the line and the fix, and then nothing is stored. The records are not kept."""
     rows = _rows(session, team)
     if not rows:
         raise Invalid.at(["records"], "the team has no wards yet; add its wards first")
@@ -81,6 +84,12 @@ def import_demand(
         )
     except ScenarioError as error:
         raise Invalid.at(["boundaries"], str(error)) from None
+    weights = dict(HARM)
+    if harm:
+        try:
+            weights.update(parse_harm(_text(harm, "harm", "harm weights file"), "harm"))
+        except ScenarioError as error:
+            raise Invalid.at(["harm"], str(error)) from None
     try:
         found = read_incidents(
             _text(records, "records", "records file"),
@@ -88,7 +97,7 @@ def import_demand(
             source="records",
             boundaries=shapes,
         )
-        options = DemandOptions(as_of=as_of, half_life_months=half_life_months)
+        options = DemandOptions(as_of=as_of, half_life_months=half_life_months, harm=weights)
         demand = demand_from(found, ward_ids, options)
     except (ScenarioError, ValueError) as error:
         raise Invalid.at(["records"], str(error)) from None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,8 +16,18 @@ from rich.console import Console
 from rich.table import Table
 
 from scheduler.demand.hotspots import hot_spots_from
-from scheduler.demand.profile import HARM, Demand, DemandOptions, Priority, demand_from
+from scheduler.demand.profile import (
+    BUSIEST,
+    HARM,
+    Demand,
+    DemandOptions,
+    Priority,
+    busiest_covered,
+    demand_from,
+    presence_by_hour,
+)
 from scheduler.demand.records import read_boundaries, read_incidents, slug
+from scheduler.rota import load_rota
 from scheduler.scenario import (
     HotSpot,
     Scenario,
@@ -53,6 +64,12 @@ def add_command(commands: argparse._SubParsersAction, positive) -> None:
     demand_cmd.add_argument(
         "--half-life", type=positive, default=6.0, help="months in which a record's weight halves"
     )
+    demand_cmd.add_argument(
+        "--rota",
+        type=Path,
+        help="a rota of the scenario's week (beatplan solve --out): its presence in each "
+        "ward's hours, set against the demand",
+    )
     demand_cmd.add_argument("-o", "--out", type=Path, help="write the scenario with its demand")
     demand_cmd.add_argument("--quiet", action="store_true", help="no heatmaps")
 
@@ -66,8 +83,22 @@ def run_demand(arguments: argparse.Namespace, check_out, write_out) -> int:
     priorities = _priorities(arguments.priorities) if arguments.priorities else []
     options = DemandOptions(as_of=arguments.as_of, half_life_months=arguments.half_life, harm=harm)
     built = build_demand(scenario, arguments.incidents, arguments.boundaries, options, priorities)
+    presence = None
+    if arguments.rota is not None:
+        rota = load_rota(arguments.rota)
+        presence = {
+            ward.id: presence_by_hour(rota, ward.id, scenario.week_start, scenario.zone)
+            for ward in scenario.wards
+        }
     out = Console(width=120)
-    show(scenario, built.demand, out, heatmaps=not arguments.quiet, unplaced=built.unplaced)
+    show(
+        scenario,
+        built.demand,
+        out,
+        heatmaps=not arguments.quiet,
+        unplaced=built.unplaced,
+        presence=presence,
+    )
     show_hot_spots(scenario, built.hot_spots, out, placed=built.placed)
     if arguments.out is not None:
         written = with_demand(scenario, built.demand, built.hot_spots)
@@ -181,25 +212,39 @@ def _text(path: Path, what: str) -> str:
 
 def _harm(path: Path) -> dict[str, float]:
     """Harm weights from a CSV (category,weight) or a JSON object."""
-    text = _text(path, "harm weights")
-    if path.suffix.lower() == ".json":
-        raw = read_json(path, "harm weights")
+    return parse_harm(_text(path, "harm weights"), str(path))
+
+
+def parse_harm(text: str, source: str = "harm weights") -> dict[str, float]:
+    """Harm weights from a JSON object of category: weight, or a CSV of category,weight
+    rows (a header row "category,weight" allowed); `ScenarioError` names the problem."""
+    if text.lstrip().startswith("{"):
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ScenarioError(f"{source}: not JSON ({error}); give an object") from None
         if not isinstance(raw, dict):
-            raise ScenarioError(f"{path}: give an object of category: weight")
-        rows = list(raw.items())
+            raise ScenarioError(f"{source}: give an object of category: weight")
+        rows = [(str(category), weight) for category, weight in raw.items()]
     else:
-        rows = [tuple(r[:2]) for r in csv.reader(io.StringIO(text)) if r and any(r)]
-        if rows and rows[0][0].strip().lower() == "category":
-            rows = rows[1:]
+        rows = []
+        for line, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+            if not row or not any(cell.strip() for cell in row):
+                continue
+            if len(row) < 2:
+                raise ScenarioError(f"{source} line {line}: give a category and its weight")
+            if line == 1 and row[0].strip().lower() == "category":
+                continue
+            rows.append((row[0], row[1]))
     weights = {}
     for category, weight in rows:
         try:
             value = float(weight)
         except (TypeError, ValueError):
-            raise ScenarioError(f"{path}: the weight of {category!r} is not a number") from None
+            raise ScenarioError(f"{source}: the weight of {category!r} is not a number") from None
         if not value >= 0:
-            raise ScenarioError(f"{path}: the weight of {category!r} must be 0 or more")
-        weights[slug(str(category))] = value
+            raise ScenarioError(f"{source}: the weight of {category!r} must be 0 or more")
+        weights[slug(category)] = value
     return weights
 
 
@@ -211,9 +256,16 @@ def _priorities(path: Path) -> list[Priority]:
 
 
 def show(
-    scenario: Scenario, demand: Demand, out: Console, heatmaps: bool = True, unplaced: int = 0
+    scenario: Scenario,
+    demand: Demand,
+    out: Console,
+    heatmaps: bool = True,
+    unplaced: int = 0,
+    presence: dict[str, list[float]] | None = None,
 ) -> None:
-    """Each ward's demand, what made it, and (with `heatmaps`) its week as shades."""
+    """Each ward's demand, what made it, and (with `heatmaps`) its week as shades; with
+    `presence` (person-hours by hour of the week, a ward), the week's presence under each
+    day's shades, as digits."""
     table = Table(title=f"Demand from records up to {demand.as_of:%d %b %Y}")
     for column in ("ward", "records", "timed / day / month", "most harm from", "priorities"):
         table.add_column(column)
@@ -247,12 +299,31 @@ def show(
     top = max((v for w in demand.wards.values() for v in w.hourly), default=0.0) or 1.0
     for ward in demand.wards.values():
         out.print(f"\n{names[ward.ward]}: demand by hour (00-23), darkest {top:.2f}")
+        there = presence.get(ward.ward) if presence is not None else None
+        if there is not None:
+            covered = busiest_covered(ward.hourly, there)
+            out.print(
+                f"  the rota's presence below each day (people, . none): {sum(there):.0f} "
+                "person-hours"
+                + (
+                    f", somebody there in {covered:.0%} of its {BUSIEST} busiest hours"
+                    if covered is not None
+                    else ""
+                ),
+                highlight=False,
+            )
         for day, name in enumerate(DAYS):
             row = ward.hourly[day * 24 : day * 24 + 24]
             shades = "".join(
                 SHADES[min(len(SHADES) - 1, round((len(SHADES) - 1) * v / top))] for v in row
             )
             out.print(f"  {name} |{shades}|", markup=False, highlight=False)
+            if there is not None:
+                people = "".join(
+                    "." if v < 0.5 else ("+" if v >= 9.5 else str(round(v)))
+                    for v in there[day * 24 : day * 24 + 24]
+                )
+                out.print(f"      |{people}|", markup=False, highlight=False)
 
 
 def summary_lines(scenario: Scenario, built: Built) -> list[str]:

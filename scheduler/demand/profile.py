@@ -28,12 +28,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
 from scheduler.demand.records import Incident
+from scheduler.rota import Rota
 from scheduler.scenario import CategoryShare, DemandBasis, Window
 from scheduler.scenario.base import Strict, Text
 
@@ -133,6 +135,7 @@ class Demand:
     outside: int  # records in no ward of the team
     scale: float  # weight per unit of weighted harm an hour
     profiles: dict[str, str]  # category -> whose hourly profile spread its untimed records
+    harm: Mapping[str, float] = field(default_factory=dict)  # the weights used
 
     def basis(self, ward_id: str) -> DemandBasis:
         """The counts behind a ward's demand, to keep with it (`Ward.demand_basis`)."""
@@ -150,6 +153,7 @@ class Demand:
                     category=category,
                     records=ward.by_category[category],
                     harm_share=round(value / total, 4),
+                    weight=self.harm.get(category),
                 )
                 for category, value in ranked
             ],
@@ -230,7 +234,14 @@ def demand_from(
             ward.hourly[weekday * 24 + hour] += priority.window.weight
     for ward in wards.values():
         ward.hourly = [round(min(1000.0, v), 3) for v in ward.hourly]
-    return Demand(wards=wards, as_of=as_of, outside=outside, scale=scale, profiles=whose)
+    return Demand(
+        wards=wards,
+        as_of=as_of,
+        outside=outside,
+        scale=scale,
+        profiles=whose,
+        harm=dict(options.harm),
+    )
 
 
 def recency(day: date, as_of: date, half_life_months: float) -> float:
@@ -326,3 +337,35 @@ def _pooled(values: list[float], records: float, shrink: float) -> list[float]:
     pull = shrink / (records + shrink) if shrink else 0.0
     by_hour = [sum(values[day * 24 + hour] for day in range(7)) / 7 for hour in range(24)]
     return [(1 - pull) * v + pull * by_hour[hour % 24] for hour, v in enumerate(values)]
+
+
+def presence_by_hour(rota: Rota, ward_id: str, week: date, zone: ZoneInfo) -> list[float]:
+    """Person-hours of patrol and events in the ward in each hour of the week (local)."""
+    hours = [0.0] * 168
+    start = datetime.combine(week, datetime.min.time(), zone)
+    for duty in rota.duties:
+        for activity in duty.activities:
+            if activity.ward != ward_id:
+                continue
+            a, b = activity.start.astimezone(UTC), activity.end.astimezone(UTC)
+            for index in range(168):
+                hour_start = (start + timedelta(hours=index)).astimezone(UTC)
+                if hour_start >= b:
+                    break
+                hour_end = hour_start + timedelta(hours=1)
+                overlap = (min(b, hour_end) - max(a, hour_start)).total_seconds() / 3600
+                if overlap > 0:
+                    hours[index] += overlap
+    return hours
+
+
+BUSIEST = 20  # a ward's busiest hours of the week, for "is somebody there when it matters"
+
+
+def busiest_covered(weights: Sequence[float], presence: Sequence[float]) -> float | None:
+    """The share of the ward's `BUSIEST` hours of demand with somebody there (half a
+    person-hour or more); None for a ward with no demand."""
+    busy = sorted(range(len(weights)), key=lambda h: (-weights[h], h))[:BUSIEST]
+    if not any(weights[h] for h in busy):
+        return None
+    return sum(1 for h in busy if presence[h] >= 0.5) / len(busy)

@@ -72,6 +72,7 @@ class CategoryShare(Strict):
     category: Name
     records: StrictInt = Field(ge=0)
     harm_share: StrictFloat = Field(ge=0, le=1, description="its share of the ward's harm")
+    weight: StrictFloat | None = Field(None, ge=0, description="the harm weight of a record")
 
 
 class DemandBasis(Strict):

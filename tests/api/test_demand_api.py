@@ -181,3 +181,19 @@ def test_an_officers_duty_lines_carry_their_visits_by_name():
     )
     [line] = duty_lines([duty], zone, {"market-square": "Market Square"}, {"ms-1": "The Precinct"})
     assert line["visits"] == ["18:17–18:29 The Precinct", "19:41–19:53 The Precinct"]
+
+
+def test_the_teams_own_harm_weights_count_over_the_defaults(team: TestClient):
+    own = b"category,weight\nShoplifting,500\n"
+    reply = team.post(f"{TEAM}/demand", files={**_files(), "harm": ("harm.csv", own, "text/csv")})
+    assert reply.status_code == 200, reply.text
+    st_marks = next(w for w in reply.json()["wards"] if w["ward"] == "st-marks")
+    first = st_marks["basis"]["categories"][0]
+    assert (first["category"], first["weight"]) == ("shoplifting", 500)  # now the most harm
+    robbery = next(c for c in st_marks["basis"]["categories"] if c["category"] == "robbery")
+    assert robbery["weight"] == 365  # the default kept
+    bad = team.post(
+        f"{TEAM}/demand", files={**_files(), "harm": ("harm.csv", b"Shoplifting\n", "text/csv")}
+    )
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["harm"]
+    assert "line 1" in bad.json()["detail"][0]["msg"]

@@ -22,6 +22,7 @@ from scheduler.demand import (
     read_incidents,
 )
 from scheduler.demand.cli import with_demand
+from scheduler.rota import Activity, Duty, Rota
 from scheduler.scenario import Scenario, ScenarioError, Window, load_scenario
 from tests.support import FIXTURES, one_line_exit_2
 
@@ -248,6 +249,44 @@ def test_the_command_writes_the_scenario_with_each_wards_demand(tmp_path: Path, 
     assert written.wards[0].demand_by_local_hour[(4, 22)] == pytest.approx(max(hourly))
     # everything else is the team as it was
     assert written.model_dump(exclude={"wards"}) == team.model_dump(exclude={"wards"})
+
+
+def test_the_command_sets_a_rotas_presence_against_each_wards_demand(tmp_path: Path, capsys):
+    team = load_scenario(FIXTURES / "riverside.json")
+    ward = team.wards[0]
+    rows = ["timestamp,category,ward"]
+    rows += [f"{friday(n % 8 + 1)}T22:15,Violence and sexual offences,{ward.id}" for n in range(30)]
+    incidents = tmp_path / "incidents.csv"
+    incidents.write_text("\n".join(rows) + "\n")
+    monday = datetime.combine(team.week_start, datetime.min.time(), LONDON)
+    friday_night = monday + timedelta(days=4, hours=20)
+    patrols = [
+        Activity(
+            kind="patrol", ward=ward.id, start=friday_night, end=friday_night + timedelta(hours=4)
+        )
+    ]
+    duties = [
+        Duty(
+            staff=person,
+            day=friday_night.date(),
+            template="late-late",
+            start=friday_night,
+            end=friday_night + timedelta(hours=4),
+            activities=patrols,
+        )
+        for person in ("pc-walsh", "pc-osei")
+    ]
+    rota = tmp_path / "rota.json"
+    rota.write_text(
+        Rota(team="riverside", week_start=team.week_start, duties=duties).model_dump_json()
+    )
+    code = main(["demand", str(FIXTURES / "riverside.json"), str(incidents), "--rota", str(rota)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert f"{ward.name}: demand by hour" in printed
+    assert "8 person-hours" in printed  # two people, four hours
+    friday_row = printed.split(f"{ward.name}: demand by hour")[1].splitlines()[11]
+    assert friday_row.strip() == "|" + "." * 20 + "2222|"  # Friday 20:00-24:00, two people
 
 
 def test_with_demand_keeps_the_scenario_valid():
