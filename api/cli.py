@@ -13,6 +13,7 @@ import socket
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
@@ -31,6 +32,10 @@ from scheduler.cli import (
 )
 from scheduler.cli import parser as library_parser
 from scheduler.scenario import Scenario, coming_monday
+
+if TYPE_CHECKING:
+    from scheduler.demand import Demand
+    from scheduler.rota import Rota
 
 # The service's modules are imported by the commands that use them: `beatplan solve`
 # and `beatplan check` start without loading the web stack and the database layer.
@@ -287,19 +292,24 @@ def _demand_from_records(scenario: Scenario, path: Path, out: Console) -> Scenar
         street = build_demand(scenario, public, boundaries)
         records = sum(w.records for w in street.demand.wards.values())
         agree = _agreement(built.demand, street.demand)
+        spread = (
+            "a typical week's hours, as the file gives no times"
+            if set(street.demand.profiles.values()) <= {"typical"}
+            else "their category's hours among the records with a time"
+        )
         out.print(
             f"From police.uk's street-level file {public} (the month only, places moved to map "
             f"points): {records} records in the team's wards, {street.demand.outside} outside "
-            f"them or with no place; its demand's hours agree with the force's own at "
-            f"r = {agree:.2f} (month-only records take their category's hours from the timed "
-            "ones).",
+            f"them or with no place; its month-only records spread by {spread}, its demand's "
+            f"hours agree with the force's own at r = {agree:.2f}.",
             soft_wrap=True,
         )
     out.print("The week and the roster are planned on the demand from the force's records.\n")
     return with_demand(scenario, built.demand, built.hot_spots)
 
 
-def _visits_line(scenario: Scenario, rota, out: Console) -> None:
+def _visits_line(scenario: Scenario, rota: Rota, out: Console) -> None:
+    """How many hot-spot visits the week plans, and whether the spacing rule holds."""
     from scheduler.visits import spacing_problems
 
     visits = sum(len(a.visits) for duty in rota.duties for a in duty.activities)
@@ -318,7 +328,7 @@ def _visits_line(scenario: Scenario, rota, out: Console) -> None:
     )
 
 
-def _agreement(first, second) -> float:
+def _agreement(first: Demand, second: Demand) -> float:
     """Pearson's r between two demands' ward-hours."""
     from statistics import correlation
 
