@@ -68,6 +68,6 @@ def test_presence_counts_patrol_hours_in_a_hot_spots_ward_in_its_peak_hours_only
 def test_the_short_run_writes_its_section():
     lines = bench.report(short=True)
     assert lines[0] == DEMAND + " from data"
-    rows = [line for line in lines if line.startswith("| hand") or line.startswith("| demand")]
+    rows = [line for line in lines if line.startswith(("| hand-typed", "| demand from"))]
     assert len(rows) == 2
     assert any(line.startswith("Harm-weighted presence at hot spots") for line in lines)
