@@ -25,9 +25,10 @@ from api.services import demand, versions
 from api.services.errors import DomainError, Invalid, NotFound
 from api.services.team_data import led_team
 from scheduler.demand.cli import peak_text
-from scheduler.demand.profile import busiest_covered, presence_by_hour
+from scheduler.demand.profile import busiest_covered
 from scheduler.rota import Rota
 from scheduler.scenario import Ward, coming_monday
+from scheduler.summary import presence_by_hour
 
 router = APIRouter(include_in_schema=False)
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -79,7 +80,7 @@ def demand_page(
     wards = demand.stored_wards(session, team)
     top = max((w for ward in wards for w in ward.demand_by_local_hour.values()), default=0.0)
     views = [
-        _ward_view(ward, presence_by_hour(rota, ward.id, week, zone) if rota else None, top)
+        _ward_view(ward, presence_by_hour(rota, ward.id, zone) if rota else None, top)
         for ward in wards
     ]
     return render(

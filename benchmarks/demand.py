@@ -29,7 +29,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -41,7 +41,8 @@ from scheduler.demand.hotspots import hot_spots_from
 from scheduler.rota import Rota
 from scheduler.scenario import HotSpot, Scenario, load_scenario
 from scheduler.solve import SolveOptions, solve
-from scheduler.visits import peak_stretches, plan_visits, spacing_problems
+from scheduler.summary import presence_by_hour
+from scheduler.visits import plan_visits, spacing_problems
 
 SAMPLE = ROOT / "fixtures" / "riverside.json"
 SAMPLE_RECORDS = ROOT / "fixtures" / "riverside-incidents.csv"
@@ -125,10 +126,6 @@ class Presence:
     objective: float | None
 
 
-def _overlap(a: tuple[datetime, datetime], b: tuple[datetime, datetime]) -> float:
-    return max(0.0, (min(a[1], b[1]) - max(a[0], b[0])).total_seconds() / 3600)
-
-
 def presence(
     scenario: Scenario, spots: dict[str, list[HotSpot]], rota: Rota
 ) -> tuple[float, float]:
@@ -136,21 +133,11 @@ def presence(
     unit of harm share; and the harm-weighted share of its peak hours with someone there."""
     weighted = covered = total = 0.0
     for ward, found in spots.items():
-        patrols = [
-            (a.start.astimezone(UTC), a.end.astimezone(UTC))
-            for d in rota.duties
-            for a in d.activities
-            if a.ward == ward and a.kind == "patrol"
-        ]
+        there = presence_by_hour(rota, ward, scenario.zone)
         for spot in found:
-            hours = [
-                (start + timedelta(hours=n), start + timedelta(hours=n + 1))
-                for start, end in peak_stretches(spot, scenario)
-                for n in range(round((end - start).total_seconds() / 3600))
-            ]
-            there = [sum(_overlap(hour, p) for p in patrols) for hour in hours]
-            weighted += spot.harm_share * sum(there)
-            covered += spot.harm_share * sum(1 for h in there if h >= 0.5) / max(1, len(hours))
+            weighted += spot.harm_share * sum(there[h] for h in spot.peak_hours)
+            present = sum(1 for h in spot.peak_hours if there[h] >= 0.5)
+            covered += spot.harm_share * present / len(spot.peak_hours)
             total += spot.harm_share
     return weighted / max(total, 1e-9), covered / max(total, 1e-9)
 

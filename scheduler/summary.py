@@ -7,12 +7,15 @@ hours left uncovered, who attends what, and each person's hours and unsocial dut
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from scheduler.model import UNSOCIAL_MIN_HOURS
-from scheduler.rota import Duty, EventStaffing, StaffSummary, WardCoverage
+from scheduler.rota import Duty, EventStaffing, Rota, StaffSummary, WardCoverage
 from scheduler.scenario import Scenario
 from scheduler.timegrid import TimeGrid, as_local, minutes_in_window
+
+HOUR = timedelta(hours=1)
 
 
 def figures(scenario: Scenario, duties: list[Duty]) -> dict[str, list]:
@@ -33,6 +36,26 @@ def presence_by_slot(scenario: Scenario, duties: list[Duty]) -> dict[tuple[str, 
             for slot in grid.slots_touching(activity.start, activity.end):
                 present[activity.ward, slot].add(duty.staff)
     return present
+
+
+def presence_by_hour(rota: Rota, ward_id: str, zone: ZoneInfo) -> list[float]:
+    """Person-hours of patrol and events in the ward in each local hour of the rota's week
+    (index weekday * 24 + hour, as `Ward.hourly_demand`)."""
+    hours = [0.0] * 168
+    monday = datetime.combine(rota.week_start, time(0), zone)
+    for duty in rota.duties:
+        for activity in duty.activities:
+            if activity.ward != ward_id:
+                continue
+            start, end = activity.start.astimezone(UTC), activity.end.astimezone(UTC)
+            for index in range(168):
+                begins = (monday + timedelta(hours=index)).astimezone(UTC)  # local wall hours
+                if begins >= end:
+                    break
+                overlap = (min(end, begins + HOUR) - max(start, begins)) / HOUR
+                if overlap > 0:
+                    hours[index] += overlap
+    return hours
 
 
 def ward_coverage(scenario: Scenario, duties: list[Duty]) -> list[WardCoverage]:

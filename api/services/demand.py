@@ -15,9 +15,8 @@ from api import tables
 from api.services.access import Caller
 from api.services.audit import audit
 from api.services.errors import Invalid
-from scheduler.demand import HARM, DemandOptions, demand_from, read_incidents
+from scheduler.demand import HARM, DemandOptions, demand_and_hot_spots, read_incidents
 from scheduler.demand.cli import parse_harm
-from scheduler.demand.hotspots import hot_spots_from
 from scheduler.demand.records import parse_boundaries
 from scheduler.scenario import ScenarioError, Ward
 
@@ -75,7 +74,8 @@ def import_demand(
     rows = _rows(session, team)
     if not rows:
         raise Invalid.at(["records"], "the team has no wards yet; add its wards first")
-    ward_ids = [row.id for row in rows]
+    names = {row.id: row.spec["name"] for row in rows}
+    ward_ids = list(names)
     try:
         shapes = (
             parse_boundaries(_text(boundaries, "boundaries", "boundary file"), ward_ids)
@@ -98,9 +98,10 @@ def import_demand(
             boundaries=shapes,
         )
         options = DemandOptions(as_of=as_of, half_life_months=half_life_months, harm=weights)
-        demand = demand_from(found, ward_ids, options)
+        built = demand_and_hot_spots(found, names, options)
     except (ScenarioError, ValueError) as error:
         raise Invalid.at(["records"], str(error)) from None
+    demand, spots = built.demand, built.hot_spots
     if not any(ward.records for ward in demand.wards.values()):
         raise Invalid.at(
             ["records"],
@@ -108,8 +109,6 @@ def import_demand(
             f"({', '.join(ward_ids)}); give their ward ids, or their coordinates with the "
             "wards' boundaries",
         )
-    names = {row.id: row.spec["name"] for row in rows}
-    spots = hot_spots_from(found, demand.wards, names, options, as_of=demand.as_of)
     stored = []
     for row in rows:
         spec = dict(row.spec)

@@ -7,7 +7,6 @@ import argparse
 import csv
 import io
 import json
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from scheduler.demand.hotspots import hot_spots_from
+from scheduler.demand.hotspots import Built, demand_and_hot_spots
 from scheduler.demand.profile import (
     BUSIEST,
     HARM,
@@ -23,8 +22,6 @@ from scheduler.demand.profile import (
     DemandOptions,
     Priority,
     busiest_covered,
-    demand_from,
-    presence_by_hour,
 )
 from scheduler.demand.records import read_boundaries, read_incidents, slug
 from scheduler.rota import load_rota
@@ -36,6 +33,7 @@ from scheduler.scenario import (
     load_scenario,
     read_json,
 )
+from scheduler.summary import presence_by_hour
 
 SHADES = " .:-=+*#%@"
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -87,8 +85,7 @@ def run_demand(arguments: argparse.Namespace, check_out, write_out) -> int:
     if arguments.rota is not None:
         rota = load_rota(arguments.rota)
         presence = {
-            ward.id: presence_by_hour(rota, ward.id, scenario.week_start, scenario.zone)
-            for ward in scenario.wards
+            ward.id: presence_by_hour(rota, ward.id, scenario.zone) for ward in scenario.wards
         }
     out = Console(width=120)
     show(
@@ -110,14 +107,6 @@ def run_demand(arguments: argparse.Namespace, check_out, write_out) -> int:
     return 0
 
 
-@dataclass
-class Built:
-    demand: Demand
-    hot_spots: dict[str, list[HotSpot]]
-    placed: int  # records with coordinates
-    unplaced: int  # records in a file with coordinates that had none ("No location")
-
-
 def build_demand(
     scenario: Scenario,
     incidents: Path,
@@ -127,17 +116,12 @@ def build_demand(
 ) -> Built:
     """The team's demand and hot spots from a file of records (`ScenarioError` names what
     cannot be read and the fix)."""
-    options = options or DemandOptions()
-    ward_ids = [ward.id for ward in scenario.wards]
-    shapes = read_boundaries(boundaries, ward_ids) if boundaries else None
+    names = {ward.id: ward.name for ward in scenario.wards}
+    shapes = read_boundaries(boundaries, list(names)) if boundaries else None
     records = read_incidents(
         _text(incidents, "incidents CSV"), scenario.zone, source=str(incidents), boundaries=shapes
     )
-    demand = demand_from(records, ward_ids, options, priorities or [])
-    names = {ward.id: ward.name for ward in scenario.wards}
-    spots = hot_spots_from(records, demand.wards, names, options, as_of=demand.as_of)
-    placed = sum(record.point is not None for record in records)
-    return Built(demand, spots, placed, len(records) - placed if placed else 0)
+    return demand_and_hot_spots(records, names, options, priorities or ())
 
 
 def with_demand(
@@ -271,15 +255,13 @@ def show(
         table.add_column(column)
     names = {ward.id: ward.name for ward in scenario.wards}
     for ward in demand.wards.values():
-        harm = sorted(ward.harm_by_category.items(), key=lambda kv: -kv[1])
-        total = sum(ward.harm_by_category.values()) or 1.0
         table.add_row(
             names[ward.ward],
             str(ward.records),
             f"{ward.timed} / {ward.day_only} / {ward.month_only}",
             ", ".join(
-                f"{category} {100 * value / total:.0f}% ({ward.by_category[category]})"
-                for category, value in harm[:3]
+                f"{c.category} {100 * c.harm_share:.0f}% ({c.records})"
+                for c in demand.basis(ward.ward).categories[:3]
             )
             or "-",
             "; ".join(p.reason for p in ward.priorities) or "-",
@@ -331,9 +313,8 @@ def summary_lines(scenario: Scenario, built: Built) -> list[str]:
     lines = []
     for ward in scenario.wards:
         made = built.demand.wards[ward.id]
-        harm = sorted(made.harm_by_category.items(), key=lambda kv: -kv[1])
-        total = sum(made.harm_by_category.values()) or 1.0
-        most = f", most harm from {harm[0][0]} ({100 * harm[0][1] / total:.0f}%)" if harm else ""
+        first = next(iter(built.demand.basis(ward.id).categories), None)
+        most = f", most harm from {first.category} ({100 * first.harm_share:.0f}%)" if first else ""
         spots = built.hot_spots.get(ward.id, [])
         where = (
             f"; {len(spots)} hot spot(s) of "

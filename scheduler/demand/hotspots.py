@@ -32,9 +32,12 @@ from statistics import median
 
 from scheduler.demand.profile import (
     HOURS,
+    Demand,
     DemandOptions,
+    Priority,
     WardDemand,
     WeekHours,
+    demand_from,
     hourly_profiles,
     recency,
     spread_hours,
@@ -189,3 +192,28 @@ def hot_spots_from(
             )
         )
     return result
+
+
+@dataclass
+class Built:
+    """A team's demand and hot spots from one set of records, with how many were placed."""
+
+    demand: Demand
+    hot_spots: dict[str, list[HotSpot]]
+    placed: int  # records with coordinates
+    unplaced: int  # records in a file with coordinates that had none ("No location")
+
+
+def demand_and_hot_spots(
+    incidents: Sequence[Incident],
+    names: Mapping[str, str],
+    options: DemandOptions | None = None,
+    priorities: Sequence[Priority] = (),
+) -> Built:
+    """Each ward's demand (`demand_from`) and hot spots (`hot_spots_from`) from the same
+    records; `names` gives the team's ward ids, in order, with their names."""
+    options = options or DemandOptions()
+    demand = demand_from(incidents, list(names), options, priorities)
+    spots = hot_spots_from(incidents, demand.wards, names, options, as_of=demand.as_of)
+    placed = sum(incident.point is not None for incident in incidents)
+    return Built(demand, spots, placed, len(incidents) - placed if placed else 0)

@@ -28,14 +28,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
 from scheduler.demand.records import Incident
-from scheduler.rota import Rota
 from scheduler.scenario import CategoryShare, DemandBasis, Window
 from scheduler.scenario.base import Strict, Text
 
@@ -337,26 +335,6 @@ def _pooled(values: list[float], records: float, shrink: float) -> list[float]:
     pull = shrink / (records + shrink) if shrink else 0.0
     by_hour = [sum(values[day * 24 + hour] for day in range(7)) / 7 for hour in range(24)]
     return [(1 - pull) * v + pull * by_hour[hour % 24] for hour, v in enumerate(values)]
-
-
-def presence_by_hour(rota: Rota, ward_id: str, week: date, zone: ZoneInfo) -> list[float]:
-    """Person-hours of patrol and events in the ward in each hour of the week (local)."""
-    hours = [0.0] * 168
-    start = datetime.combine(week, datetime.min.time(), zone)
-    for duty in rota.duties:
-        for activity in duty.activities:
-            if activity.ward != ward_id:
-                continue
-            a, b = activity.start.astimezone(UTC), activity.end.astimezone(UTC)
-            for index in range(168):
-                hour_start = (start + timedelta(hours=index)).astimezone(UTC)
-                if hour_start >= b:
-                    break
-                hour_end = hour_start + timedelta(hours=1)
-                overlap = (min(b, hour_end) - max(a, hour_start)).total_seconds() / 3600
-                if overlap > 0:
-                    hours[index] += overlap
-    return hours
 
 
 BUSIEST = 20  # a ward's busiest hours of the week, for "is somebody there when it matters"
